@@ -53,8 +53,19 @@ class DataConfig:
     download_timeout_s: float
 
     def resolved_raw_dir(self) -> Path:
-        """`NBA_RAW_DIR` (environment) wins over params.yaml; relative paths are from the repo root."""
-        return Path(os.environ.get("NBA_RAW_DIR") or self.raw_dir).expanduser()
+        """The folder every stage reads: `data.raw_dir`, relative to the repo root or absolute.
+
+        Deliberately not overridable from the environment: DVC tracks this exact path, so
+        reading anything else would make dvc.lock lie about the inputs.
+        """
+        return Path(self.raw_dir).expanduser()
+
+    @staticmethod
+    def local_source() -> Path | None:
+        """`NBA_RAW_DIR`: a local copy of the raw files the download stage copies from
+        instead of the network (e.g. ../shared/data/nba-bref)."""
+        value = os.environ.get("NBA_RAW_DIR")
+        return Path(value).expanduser() if value else None
 
 
 @dataclasses.dataclass(frozen=True)
