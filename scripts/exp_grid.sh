@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Queue a small parameter grid, run it on 2 parallel workers, compare the results.
+# Usage: scripts/exp_grid.sh [param=v1,v2 ...]   (default: a simulation-scale grid that
+# re-runs only `evaluate`, so it is cheap on a machine where the pipeline already ran)
+set -euo pipefail
+DVC=${DVC:-.venv/bin/dvc}
+export DVC_NO_ANALYTICS=1
+grid=("$@")
+[ ${#grid[@]} -gt 0 ] || grid=("simulation.scale=10.5,12.5")
+
+for spec in "${grid[@]}"; do
+  name=${spec%%=*}; values=${spec#*=}
+  IFS=, read -ra vals <<< "$values"
+  for v in "${vals[@]}"; do
+    $DVC exp run --queue -S "$name=$v"
+  done
+done
+$DVC queue start -j 2
+# wait for the workers: the queue is done when nothing is queued or running
+while $DVC queue status 2>/dev/null | grep -Eq "Queued|Running"; do sleep 5; done
+$DVC queue status
+if $DVC queue status | grep -q Failed; then
+  echo "some queued experiments failed: see 'dvc queue logs <name>'" >&2; exit 1
+fi
+$DVC exp show --md --no-pager
