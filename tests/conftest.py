@@ -21,3 +21,44 @@ def real_raw_dir() -> Path:
     if path is None:
         pytest.skip(f"real data not found at {_DEFAULT_SHARED} (set NBA_SHARED_DATA to a copy)")
     return path
+
+
+# ---- Model A: a tiny hand-made league (player_seasons + team_seasons contract columns) ----
+def _tiny_league(seasons=(2001, 2002, 2003, 2004), n_teams: int = 6, n_players: int = 9,
+                 seed: int = 0):
+    """Players with a hidden quality; a team's post_playoff_rank follows its minutes-weighted
+    quality, so a roster model can learn it. Same player ids every season."""
+    import numpy as np
+    import pandas as pd
+    from src.features.player_features import REQUIRED_COLUMNS
+
+    rng = np.random.default_rng(seed)
+    quality = rng.normal(size=(n_teams, n_players))
+    players, teams = [], []
+    for season in seasons:
+        strength = []
+        for t in range(n_teams):
+            mp = np.linspace(2400, 300, n_players) * rng.uniform(0.9, 1.1, n_players)
+            q = quality[t] + rng.normal(scale=0.3, size=n_players)
+            strength.append(float((q * mp).sum() / mp.sum()))
+            for k in range(n_players):
+                row = {c: float(rng.normal()) for c in REQUIRED_COLUMNS}
+                row.update(season=season, team=f"T{t}", player_id=f"p{t}x{k}",
+                           player=f"Player {t}-{k}", g=70.0, gs=float(70 if k < 5 else 5),
+                           mp=float(mp[k]), all_star=bool(q[k] > 1.5), age=25.0 + k,
+                           experience=1.0 + k, net_plus_minus_per_100_poss=3.0 * q[k],
+                           on_court_plus_minus_per_100_poss=2.0 * q[k])
+                players.append(row)
+        order = np.argsort(-np.array(strength))
+        for rank, t in enumerate(order, start=1):
+            teams.append(dict(season=season, team=f"T{t}", conference="E" if t % 2 else "W",
+                              outcome_known=True, post_playoff_rank=rank,
+                              srs=strength[t] + rng.normal(scale=0.2)))
+    return pd.DataFrame(players), pd.DataFrame(teams)
+
+
+@pytest.fixture
+def tiny_league():
+    """Factory: tiny_league(seasons=..., n_teams=..., n_players=..., seed=...) ->
+    (player_seasons, team_seasons)."""
+    return _tiny_league

@@ -1,0 +1,103 @@
+"""Model A inference from a checkpoint alone (no params.yaml needed).
+
+A checkpoint holds "model_state", "model_config" (ModelAConfig.to_dict()), "feature_spec"
+(FeatureSpec.to_dict(): feature order + training-season means/stds), "optimizer_state",
+"epoch" and "history", all plain types, so it loads with torch.load(weights_only=True).
+
+    model, spec = load_model_a("models/model_a.pt")
+    batch = build_inputs(spec, player_seasons, [2024])
+    scores, attn_w = predict_with_attention(model, batch)
+    table = attention_table(model, spec, player_seasons, [2024])
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import torch
+
+from src.errors import ConfigError, DataError
+from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
+from src.models.config import ModelAConfig
+from src.models.deep_set_rank import DeepSetRank
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: Model A checkpoint not found (run the train_a stage)")
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
+                 defaults: ModelAConfig | None = None) -> tuple[DeepSetRank, FeatureSpec]:
+    """Rebuild the trained DeepSetRank (eval mode) and its FeatureSpec from `path`.
+
+    `expected`: refuse a checkpoint whose architecture differs, naming the first field
+    (stat_dim is compared only when `expected.stat_dim` > 0). An old checkpoint without
+    "model_config" is rebuilt from its weight shapes plus `defaults` (params.yaml if None).
+    """
+    ckpt = read_checkpoint(path)
+    if "feature_spec" not in ckpt:
+        raise DataError(f"{path}: checkpoint has no 'feature_spec'; cannot rebuild inputs")
+    if "model_config" in ckpt:
+        config = ModelAConfig(**ckpt["model_config"])
+    else:
+        config = ModelAConfig.from_checkpoint(path, defaults=defaults)
+    if expected is not None:
+        check_same_architecture(config, expected, source=str(path))
+    model = DeepSetRank.from_config(config)
+    model.load_state_dict(ckpt["model_state"])
+    model.eval()
+    return model, FeatureSpec.from_dict(ckpt["feature_spec"])
+
+
+def check_same_architecture(found: ModelAConfig, expected: ModelAConfig, source: str) -> None:
+    mine, theirs = found.to_dict(), expected.to_dict()
+    for field in ModelAConfig.field_names():
+        if field == "stat_dim" and theirs[field] == 0:
+            continue
+        if mine[field] != theirs[field]:
+            raise ConfigError(f"{source}: model_config.{field} = {mine[field]!r} but params.yaml "
+                              f"model_a.{field} = {theirs[field]!r}; retrain (dvc repro train_a)")
+
+
+def build_inputs(spec: FeatureSpec, player_seasons: pd.DataFrame,
+                 seasons: Iterable[int]) -> RosterBatch:
+    """Rosters of `seasons`, standardised with the checkpoint's training-season statistics."""
+    return to_batch(spec, select_rosters(player_seasons, seasons, spec.roster))
+
+
+@torch.no_grad()
+def predict_with_attention(model: DeepSetRank,
+                           batch: RosterBatch) -> tuple[torch.Tensor, torch.Tensor]:
+    """(scores [teams], attn_w [teams, max_players]) in eval mode; attn_w is 0 at padding."""
+    was_training = model.training
+    model.eval()
+    try:
+        scores, _, attn_w = model(*batch.model_inputs())
+    finally:
+        model.train(was_training)
+    return scores, attn_w
+
+
+def attention_table(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame,
+                    seasons: Iterable[int]) -> pd.DataFrame:
+    """One row per rostered player: season, team, player_id, player, slot, attention,
+    minutes_share, fallback (the team's weights came from the fallback path)."""
+    batch = build_inputs(spec, player_seasons, seasons)
+    _, attn_w = predict_with_attention(model, batch)
+    fallback = model.attn.needs_fallback(batch.minutes, batch.key_padding_mask).numpy()
+    rows, slots = np.nonzero(~batch.key_padding_mask.numpy())
+    return pd.DataFrame({
+        "season": batch.season[rows].astype(int),
+        "team": batch.team[rows].astype(str),
+        "player_id": batch.player_id[rows, slots].astype(str),
+        "player": batch.player[rows, slots].astype(str),
+        "slot": slots.astype(int),
+        "attention": attn_w.numpy()[rows, slots].astype(float),
+        "minutes_share": batch.minutes.numpy()[rows, slots].astype(float),
+        "fallback": fallback[rows].astype(bool),
+    })

@@ -1,0 +1,189 @@
+"""Model A's params: `ModelAConfig` (the architecture DNA saved in every checkpoint),
+`ModelATrainingConfig` (optimiser, early stopping, attention monitoring) and the
+`features.roster` block. All three are read from params.yaml only.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from src.config import load_params, section
+from src.errors import ConfigError
+
+FALLBACK_STRATEGIES = ("minutes", "uniform")
+COLLAPSE_ACTIONS = ("log", "stop", "stop_and_restart")
+_ENCODER_WEIGHT = re.compile(r"^encoder\.(\d+)\.weight$")
+
+
+def _check(ok: bool, field: str, value: Any, rule: str) -> None:
+    if not ok:
+        raise ConfigError(f"model_a.{field}: {rule}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class ModelAConfig:
+    """Every field that shapes a DeepSetRank / SetAttention. `stat_dim` 0 = set from the data."""
+    stat_dim: int
+    num_embeddings: int
+    embedding_dim: int
+    encoder_hidden: tuple[int, ...]
+    attention_heads: int
+    dropout: float
+    minutes_bias_weight: float
+    minutes_sum_min: float
+    fallback_strategy: str
+    attention_temperature: float
+    attention_input_dropout: float
+    attention_use_pre_norm: bool
+    attention_use_residual: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "encoder_hidden", tuple(int(h) for h in self.encoder_hidden))
+        _check(self.stat_dim >= 0, "stat_dim", self.stat_dim, "must be >= 0 (0 = from the data)")
+        _check(self.num_embeddings >= 2, "num_embeddings", self.num_embeddings,
+               "must be >= 2 (index 0 is padding)")
+        _check(self.embedding_dim >= 0, "embedding_dim", self.embedding_dim, "must be >= 0")
+        _check(len(self.encoder_hidden) > 0 and min(self.encoder_hidden) > 0, "encoder_hidden",
+               list(self.encoder_hidden), "must be a non-empty list of positive widths")
+        _check(self.attention_heads > 0, "attention_heads", self.attention_heads, "must be > 0")
+        _check(self.width % self.attention_heads == 0, "attention_heads", self.attention_heads,
+               f"must divide the attention width encoder_hidden[-1]={self.width}")
+        _check(0.0 <= self.dropout < 1.0, "dropout", self.dropout, "must be in [0, 1)")
+        _check(0.0 <= self.attention_input_dropout < 1.0, "attention_input_dropout",
+               self.attention_input_dropout, "must be in [0, 1)")
+        _check(self.attention_temperature > 0, "attention_temperature",
+               self.attention_temperature, "must be > 0")
+        _check(self.minutes_bias_weight >= 0, "minutes_bias_weight", self.minutes_bias_weight,
+               "must be >= 0")
+        _check(0.0 <= self.minutes_sum_min < 1.0, "minutes_sum_min", self.minutes_sum_min,
+               "must be in [0, 1)")
+        _check(self.fallback_strategy in FALLBACK_STRATEGIES, "fallback_strategy",
+               self.fallback_strategy, f"must be one of {FALLBACK_STRATEGIES}")
+
+    @property
+    def width(self) -> int:
+        """Width of a player's encoding Z, of the attention and of the pooled team vector."""
+        return self.encoder_hidden[-1]
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def from_params(cls, values: dict[str, Any]) -> "ModelAConfig":
+        """From a mapping holding exactly the architecture keys (see `model_a_configs`)."""
+        return section(cls, values, "model_a")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain types only, so a checkpoint loads with `torch.load(weights_only=True)`."""
+        out = dataclasses.asdict(self)
+        out["encoder_hidden"] = list(self.encoder_hidden)
+        return out
+
+    def with_stat_dim(self, stat_dim: int) -> "ModelAConfig":
+        return dataclasses.replace(self, stat_dim=int(stat_dim))
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path,
+                        defaults: "ModelAConfig | None" = None) -> "ModelAConfig":
+        """The checkpoint's `model_config`; for an old checkpoint without one, the shapes in
+        `model_state` plus `defaults` (params.yaml `model_a` when not given) for the rest."""
+        ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
+        if "model_config" in ckpt:
+            return cls(**ckpt["model_config"])
+        if "model_state" not in ckpt:
+            raise ConfigError(f"{path}: checkpoint has neither 'model_config' nor 'model_state'")
+        base = defaults or model_a_configs(load_params().get("model_a"))[0]
+        return infer_from_state(ckpt["model_state"], base, source=str(path))
+
+
+def infer_from_state(state: dict[str, torch.Tensor], base: ModelAConfig,
+                     source: str = "checkpoint") -> ModelAConfig:
+    """Shapes decide embedding size, stat_dim and encoder widths; `base` decides the rest."""
+    if "embed.weight" not in state:
+        raise ConfigError(f"{source}: model_state has no 'embed.weight'; not a DeepSetRank")
+    num_embeddings, embedding_dim = state["embed.weight"].shape
+    layers = sorted((int(m.group(1)), tensor) for key, tensor in state.items()
+                    if (m := _ENCODER_WEIGHT.match(key)))
+    if not layers:
+        raise ConfigError(f"{source}: model_state has no encoder layers")
+    hidden = [int(w.shape[0]) for _, w in layers]
+    stat_dim = int(layers[0][1].shape[1]) - int(embedding_dim)
+    return dataclasses.replace(base, stat_dim=stat_dim, num_embeddings=int(num_embeddings),
+                               embedding_dim=int(embedding_dim), encoder_hidden=tuple(hidden))
+
+
+@dataclass(frozen=True)
+class ModelATrainingConfig:
+    """How Model A is trained and watched (the non-architecture keys of `model_a`)."""
+    seed: int
+    num_threads: int
+    epochs: int
+    learning_rate: float
+    weight_decay: float
+    grad_clip: float
+    patience: int
+    min_delta: float
+    listmle_per_conference: bool
+    refit_on_all: bool
+    attention_debug: bool
+    attention_entropy_min: float
+    attention_variance_min: float
+    attention_collapse_patience: int
+    attention_collapse_action: str
+    attention_max_restarts: int
+
+    def __post_init__(self) -> None:
+        _check(self.num_threads > 0, "num_threads", self.num_threads, "must be > 0")
+        _check(self.epochs > 0, "epochs", self.epochs, "must be > 0")
+        _check(self.learning_rate > 0, "learning_rate", self.learning_rate, "must be > 0")
+        _check(self.weight_decay >= 0, "weight_decay", self.weight_decay, "must be >= 0")
+        _check(self.grad_clip > 0, "grad_clip", self.grad_clip, "must be > 0")
+        _check(self.patience > 0, "patience", self.patience, "must be > 0")
+        _check(self.min_delta >= 0, "min_delta", self.min_delta, "must be >= 0")
+        _check(self.attention_collapse_patience > 0, "attention_collapse_patience",
+               self.attention_collapse_patience, "must be > 0")
+        _check(self.attention_collapse_action in COLLAPSE_ACTIONS, "attention_collapse_action",
+               self.attention_collapse_action, f"must be one of {COLLAPSE_ACTIONS}")
+        _check(self.attention_max_restarts >= 0, "attention_max_restarts",
+               self.attention_max_restarts, "must be >= 0")
+
+
+@dataclass(frozen=True)
+class RosterConfig:
+    """`features.roster`: which players make a team's set."""
+    max_players: int
+    min_minutes: float
+
+    def __post_init__(self) -> None:
+        if self.max_players < 1:
+            raise ConfigError(f"features.roster.max_players: must be >= 1, got {self.max_players}")
+        if self.min_minutes < 0:
+            raise ConfigError(f"features.roster.min_minutes: must be >= 0, got {self.min_minutes}")
+
+
+def model_a_configs(values: dict[str, Any] | None) -> tuple[ModelAConfig, ModelATrainingConfig]:
+    """Split params.yaml `model_a` into architecture and training configs; unknown keys fail."""
+    if not isinstance(values, dict):
+        raise ConfigError("params.yaml: section 'model_a' is missing or not a mapping")
+    arch_keys = set(ModelAConfig.field_names())
+    train_keys = {f.name for f in dataclasses.fields(ModelATrainingConfig)}
+    unknown = sorted(set(values) - arch_keys - train_keys)
+    if unknown:
+        raise ConfigError(f"params.yaml: unknown key(s) in 'model_a': {', '.join(unknown)}")
+    arch = ModelAConfig.from_params({k: v for k, v in values.items() if k in arch_keys})
+    train = section(ModelATrainingConfig,
+                    {k: v for k, v in values.items() if k in train_keys}, "model_a")
+    return arch, train
+
+
+def roster_config(params: dict[str, Any]) -> RosterConfig:
+    features = params.get("features")
+    if not isinstance(features, dict):
+        raise ConfigError("params.yaml: section 'features' is missing or not a mapping")
+    return section(RosterConfig, features.get("roster"), "features.roster")

@@ -1,0 +1,101 @@
+"""Attention pooling of a set of players into one team vector (Set-Transformer PMA style).
+
+One learned query attends over the players; each head's logits get a minutes bias
+(`minutes_bias_weight * log(minutes share)`) so that, before training, attention
+follows playing time. Padded slots never receive weight. When a team's minutes are
+too few to trust (`minutes_sum_min`) the weights come from the fallback instead.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from src.models.config import ModelAConfig
+
+MIN_LOG_ARG = 1e-6   # floor inside log(minutes) so a zero-minute slot gives a finite bias
+
+
+def fallback_weights(minutes: torch.Tensor, key_padding_mask: torch.Tensor,
+                     strategy: str) -> torch.Tensor:
+    """Weights over valid slots: by minutes share ("minutes") or equal ("uniform")."""
+    valid = (~key_padding_mask).to(minutes.dtype)
+    raw = minutes.clamp_min(0) * valid if strategy == "minutes" else valid
+    total = raw.sum(-1, keepdim=True)
+    # a team whose valid players all have 0 minutes gets uniform weights
+    raw = torch.where(total > 0, raw, valid)
+    return raw / raw.sum(-1, keepdim=True).clamp_min(1.0e-12)
+
+
+class SetAttention(nn.Module):
+    """forward(x [B,P,D], minutes [B,P], key_padding_mask [B,P] True=pad) -> (pooled [B,D],
+    attn_w [B,P] averaged over heads, summing to 1 over valid slots)."""
+
+    def __init__(self, dim: int, heads: int, temperature: float = 1.0,
+                 input_dropout: float = 0.0, use_pre_norm: bool = True,
+                 use_residual: bool = True, minutes_bias_weight: float = 1.0,
+                 minutes_sum_min: float = 0.0, fallback_strategy: str = "minutes",
+                 dropout: float = 0.0) -> None:
+        super().__init__()
+        self.dim, self.heads, self.head_dim = dim, heads, dim // heads
+        self.temperature = temperature
+        self.use_pre_norm, self.use_residual = use_pre_norm, use_residual
+        self.minutes_bias_weight, self.minutes_sum_min = minutes_bias_weight, minutes_sum_min
+        self.fallback_strategy = fallback_strategy
+        self.input_dropout = nn.Dropout(input_dropout)
+        self.query = nn.Parameter(torch.randn(1, dim) * 0.1)
+        self.k_proj = nn.Linear(dim, dim)
+        self.v_proj = nn.Linear(dim, dim)
+        self.out_proj = nn.Linear(dim, dim)
+        # both norms exist whatever the flag, so every config has the same state-dict keys
+        self.norm_in = nn.LayerNorm(dim)
+        self.norm_out = nn.LayerNorm(dim)
+        self.ffn = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Dropout(dropout),
+                                 nn.Linear(dim, dim))
+
+    @classmethod
+    def from_config(cls, cfg: ModelAConfig) -> "SetAttention":
+        return cls(cfg.width, cfg.attention_heads, cfg.attention_temperature,
+                   cfg.attention_input_dropout, cfg.attention_use_pre_norm,
+                   cfg.attention_use_residual, cfg.minutes_bias_weight, cfg.minutes_sum_min,
+                   cfg.fallback_strategy, cfg.dropout)
+
+    def needs_fallback(self, minutes: torch.Tensor, key_padding_mask: torch.Tensor) -> torch.Tensor:
+        """[B] bool: teams whose valid slots hold less than `minutes_sum_min` of the minutes."""
+        valid_minutes = (minutes * (~key_padding_mask).to(minutes.dtype)).sum(-1)
+        return valid_minutes < self.minutes_sum_min
+
+    def attention_logits(self, h: torch.Tensor, minutes: torch.Tensor,
+                         key_padding_mask: torch.Tensor) -> torch.Tensor:
+        b, p, _ = h.shape
+        keys = self.k_proj(h).view(b, p, self.heads, self.head_dim)
+        query = self.query.view(self.heads, self.head_dim)
+        logits = torch.einsum("hd,bphd->bhp", query, keys) / math.sqrt(self.head_dim)
+        logits = logits / self.temperature
+        bias = self.minutes_bias_weight * torch.log(minutes.clamp_min(MIN_LOG_ARG))
+        logits = logits + bias.unsqueeze(1)
+        return logits.masked_fill(key_padding_mask.unsqueeze(1), float("-inf"))
+
+    def forward(self, x: torch.Tensor, minutes: torch.Tensor,
+                key_padding_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        b, p, _ = x.shape
+        x = self.input_dropout(x)
+        h = self.norm_in(x) if self.use_pre_norm else x
+        weights = torch.softmax(self.attention_logits(h, minutes, key_padding_mask), dim=-1)
+        fallback = self.needs_fallback(minutes, key_padding_mask)
+        if bool(fallback.any()):
+            backup = fallback_weights(minutes, key_padding_mask, self.fallback_strategy)
+            weights = torch.where(fallback[:, None, None], backup.unsqueeze(1), weights)
+        values = self.v_proj(h).view(b, p, self.heads, self.head_dim)
+        pooled = self.out_proj(torch.einsum("bhp,bphd->bhd", weights, values).reshape(b, -1))
+        if self.use_residual:
+            pooled = pooled + self.query          # residual around the attention block
+        if self.use_pre_norm:
+            ff = self.ffn(self.norm_out(pooled))
+            pooled = pooled + ff if self.use_residual else ff
+        else:                                     # post-norm: normalise after each block
+            pooled = self.norm_out(pooled)
+            ff = self.ffn(pooled)
+            pooled = self.norm_out(pooled + ff if self.use_residual else ff)
+        return pooled, weights.mean(dim=1)
