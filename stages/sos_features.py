@@ -1,0 +1,27 @@
+"""Stage sos_features: team_seasons + player_seasons -> data/processed/team_features.parquet."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from src.config import load_params
+from src.features.config import team_feature_config
+from src.features.team_features import build_team_features
+from src.utils.cli import stage_main
+from src.utils.io import write_parquet
+
+TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
+PLAYER_SEASONS = Path("data/interim/player_seasons.parquet")
+TEAM_FEATURES = Path("data/processed/team_features.parquet")
+
+
+def run(args: argparse.Namespace) -> list[Path]:
+    cfg = team_feature_config(load_params(args.params))
+    features = build_team_features(pd.read_parquet(TEAM_SEASONS), pd.read_parquet(PLAYER_SEASONS), cfg)
+    return [write_parquet(features, TEAM_FEATURES)]
+
+
+if __name__ == "__main__":
+    stage_main("sos_features", run)
