@@ -1,0 +1,89 @@
+"""player_seasons: play-by-play + shooting + season info + All-Star flag, per player-team-season.
+
+Never joins award voting (Player Award Shares) or End of Season Teams: both are announced
+after the regular season and would leak into features of that season.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from src.data import schema
+from src.data.readers import check_unique, csv_line, drop_logged, read_csv, to_int
+from src.errors import DataError
+
+log = logging.getLogger(__name__)
+
+KEY = ["season", "player_id", "team"]
+# Total rows of a player traded mid-season: 2TM, 3TM, ... (newer files) or TOT (older).
+MULTI_TEAM = r"^(?:\d+TM|TOT)$"
+LEAGUE = "NBA"
+
+
+def build_player_seasons(raw_dir: Path, first_season: int, teams: pd.DataFrame) -> pd.DataFrame:
+    """One row per (season, player_id, team); every team must be in `teams` for that season."""
+    pbp = _read_player_file(raw_dir, schema.PLAYER_PBP, first_season)
+    shooting = _read_player_file(raw_dir, schema.PLAYER_SHOOTING, first_season)
+    info = _read_player_file(raw_dir, schema.PLAYER_INFO, first_season)
+    _check_teams(pbp, teams, Path(raw_dir) / schema.PLAYER_PBP.name)
+    df = pbp.drop(columns="lg")
+    df = _join(df, info[[*KEY, "experience"]], schema.PLAYER_INFO.name)
+    df = _join(df, shooting[[*KEY, *schema.SHOOTING_STATS]], schema.PLAYER_SHOOTING.name)
+    stars = _all_star_keys(raw_dir)
+    df["all_star"] = pd.MultiIndex.from_frame(df[["season", "player_id"]]).isin(
+        pd.MultiIndex.from_frame(stars))
+    columns = ["season", "player_id", "player", "team", "age", "pos", "experience", "g", "gs",
+               "mp", "all_star", *schema.PBP_STATS, *schema.SHOOTING_STATS]
+    return df[columns].sort_values(KEY).reset_index(drop=True)
+
+
+def _read_player_file(raw_dir: Path, spec: schema.CsvSpec, first_season: int) -> pd.DataFrame:
+    path = Path(raw_dir) / spec.name
+    df = read_csv(raw_dir, spec)
+    df["season"] = to_int(df["season"], path, "season")
+    df = drop_logged(df, df["lg"] != LEAGUE, path, "not NBA")
+    df = drop_logged(df, df["season"] < first_season, path, f"seasons before {first_season}")
+    df = drop_logged(df, df["team"].fillna("").str.match(MULTI_TEAM), path,
+                     "multi-team total rows (2TM/3TM/TOT)")
+    for column in ("player_id", "team"):
+        if df[column].isna().any():
+            label = df[column].isna().idxmax()
+            raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
+                            f"{df.loc[label, 'season']}: empty value")
+    check_unique(df, KEY, path)
+    return df
+
+
+def _join(left: pd.DataFrame, right: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Left join on KEY; rows of either side without a partner are counted in the log."""
+    merged = left.merge(right, on=KEY, how="outer", indicator=True)
+    only_right = int((merged["_merge"] == "right_only").sum())
+    only_left = int((merged["_merge"] == "left_only").sum())
+    if only_right:
+        log.info("%s: dropped %d row(s) with no play-by-play row", source, only_right)
+    if only_left:
+        log.info("%s: no row for %d player-team-season(s); their columns stay NaN",
+                 source, only_left)
+    return merged.loc[merged["_merge"] != "right_only"].drop(columns="_merge")
+
+
+def _check_teams(players: pd.DataFrame, teams: pd.DataFrame, path: Path) -> None:
+    known = pd.MultiIndex.from_frame(teams[["season", "team"]])
+    found = pd.MultiIndex.from_frame(players[["season", "team"]]).isin(known)
+    if not found.all():
+        label = players.index[~found][0]
+        r = players.loc[label]
+        raise DataError(f"{path}: column 'team', row {csv_line(label)}, season {r['season']}: "
+                        f"unknown team abbreviation {r['team']!r} (not in "
+                        f"{schema.TEAM_SUMMARIES.name} for that season)")
+
+
+def _all_star_keys(raw_dir: Path) -> pd.DataFrame:
+    """(season, player_id) of NBA All-Star selections (ABA games are not the NBA's)."""
+    path = Path(raw_dir) / schema.ALL_STARS.name
+    df = read_csv(raw_dir, schema.ALL_STARS)
+    df = df.loc[df["lg"] == LEAGUE]
+    df = df.assign(season=to_int(df["season"], path, "season"))
+    return df[["season", "player_id"]].drop_duplicates()

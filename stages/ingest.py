@@ -1,0 +1,21 @@
+"""Stage `ingest`: raw CSVs in data.raw_dir -> data/interim/{team_seasons,player_seasons,playoff_series}.parquet."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from src.config import data_config, load_params
+from src.data.ingest import build_tables, write_tables
+
+OUT_DIR = Path("data/interim")
+
+
+def run(args: argparse.Namespace) -> list[Path]:
+    cfg = data_config(load_params(args.params))
+    tables = build_tables(cfg.resolved_raw_dir(), cfg.first_season)
+    return write_tables(tables, OUT_DIR)
+
+
+if __name__ == "__main__":
+    from src.utils.cli import stage_main
+    stage_main("ingest", run)
