@@ -4,11 +4,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from src.config import load_params
 from src.features.config import team_feature_config
 from src.features.team_features import build_team_features
+from src.training.inputs import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_parquet
 
@@ -19,7 +18,7 @@ TEAM_FEATURES = Path("data/processed/team_features.parquet")
 
 def run(args: argparse.Namespace) -> list[Path]:
     cfg = team_feature_config(load_params(args.params))
-    features = build_team_features(pd.read_parquet(TEAM_SEASONS), pd.read_parquet(PLAYER_SEASONS), cfg)
+    features = build_team_features(read_input(TEAM_SEASONS, "ingest"), read_input(PLAYER_SEASONS, "ingest"), cfg)
     return [write_parquet(features, TEAM_FEATURES)]
 
 

@@ -1,0 +1,85 @@
+"""Model B over every split of src/training/splitters.py, plus the final all-seasons model.
+
+For each split, the latest `seasons.n_val_seasons` training seasons choose XGBoost's number
+of rounds (early stopping) and the models are then refitted on all of the split's training
+seasons; the split's predict seasons are scored. Rows follow docs/contracts.md (oof_model_b).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+from tqdm import tqdm
+
+from src.config import SeasonsConfig
+from src.errors import DataError
+from src.training.model_b_config import ModelBConfig
+from src.training.quality import mean_test_spearman, srs_baseline
+from src.training.splitters import Split, all_splits, early_stopping_split
+from src.training.targets import KEY, TARGET_COLUMNS
+from src.training.train_model_b import ModelBTrainer
+from src.utils.logging import progress_disabled
+
+log = logging.getLogger(__name__)
+SCORE_COLUMNS = ["score_xgb", "score_rf"]
+
+
+@dataclass
+class ModelBRun:
+    scores: pd.DataFrame            # oof_model_b.parquet rows
+    final: ModelBTrainer            # trained on first_train..last_test
+    rounds: dict[str, int]          # XGBoost rounds chosen per split (split name -> rounds)
+
+
+def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsConfig,
+                cfg: ModelBConfig) -> ModelBRun:
+    """features: season, team, feature columns; targets: src/training/targets.season_targets."""
+    feature_cols = [c for c in features.columns if c not in KEY]
+    labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
+    rows, rounds = [], {}
+    for split in tqdm(all_splits(seasons), desc="model B splits", disable=progress_disabled()):
+        trainer = _fit_on(labelled, feature_cols, split.train_seasons, seasons.n_val_seasons, cfg)
+        rounds[split.name] = trainer.n_rounds
+        rows.append(_score_split(trainer, features, feature_cols, split))
+    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    final = _fit_on(labelled, feature_cols, all_seasons, seasons.n_val_seasons, cfg)
+    rounds["final"] = final.n_rounds
+    scores = pd.concat(rows, ignore_index=True).sort_values(KEY, kind="stable").reset_index(drop=True)
+    return ModelBRun(scores=scores, final=final, rounds=rounds)
+
+
+def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],
+            n_val: int, cfg: ModelBConfig) -> ModelBTrainer:
+    fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val)
+    fit_rows = _rows_of(labelled, fit_seasons)
+    val_rows = _rows_of(labelled, val_seasons) if val_seasons else None
+    return ModelBTrainer(cfg).fit(
+        fit_rows[feature_cols], fit_rows[TARGET_COLUMNS], fit_rows["season"].to_numpy(),
+        None if val_rows is None else val_rows[feature_cols],
+        None if val_rows is None else val_rows[TARGET_COLUMNS],
+        None if val_rows is None else val_rows["season"].to_numpy())
+
+
+def _score_split(trainer: ModelBTrainer, features: pd.DataFrame, feature_cols: list[str],
+                 split: Split) -> pd.DataFrame:
+    rows = _rows_of(features, split.predict_seasons)
+    scored = rows[KEY].copy()
+    scored["split"], scored["fold"] = split.kind, split.fold
+    scored["max_train_season"] = split.max_train_season
+    return pd.concat([scored, trainer.predict(rows[feature_cols])], axis=1)
+
+
+def _rows_of(frame: pd.DataFrame, seasons) -> pd.DataFrame:
+    rows = frame.loc[frame["season"].isin(list(seasons))].sort_values(KEY, kind="stable")
+    missing = sorted(set(seasons) - set(rows["season"].unique().tolist()))
+    if missing:
+        raise DataError(f"team_features.parquet (joined with targets): no rows for season(s) {missing}")
+    return rows.reset_index(drop=True)
+
+
+def model_b_metrics(run: ModelBRun, team_seasons: pd.DataFrame, seasons: SeasonsConfig) -> dict:
+    """metrics/train_b.json: mean test-season Spearman of each model and of rank-by-SRS."""
+    scored = run.scores.merge(team_seasons[KEY + ["post_playoff_rank"]], on=KEY, how="left")
+    return {**mean_test_spearman(scored, SCORE_COLUMNS), **srs_baseline(team_seasons, seasons.test_seasons),
+            "xgb_rounds_final": run.rounds["final"]}

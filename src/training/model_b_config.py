@@ -1,0 +1,61 @@
+"""Typed params for Model B (`model_b` in params.yaml)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from src.config import section
+from src.errors import ConfigError
+
+RANK_OBJECTIVES = ("rank:pairwise", "rank:ndcg")
+REGRESSION_OBJECTIVES = ("reg:squarederror",)
+
+
+@dataclass(frozen=True)
+class XgbConfig:
+    n_estimators: int
+    learning_rate: float
+    max_depth: int
+    subsample: float
+    colsample_bytree: float
+    min_child_weight: float
+    reg_lambda: float
+    early_stopping_rounds: int
+
+
+@dataclass(frozen=True)
+class RfConfig:
+    n_estimators: int
+    max_depth: int
+    min_samples_leaf: int
+
+
+@dataclass(frozen=True)
+class ModelBConfig:
+    objective: str
+    seed: int
+    n_jobs: int
+    xgb: XgbConfig
+    rf: RfConfig
+
+    def __post_init__(self) -> None:
+        if self.objective not in RANK_OBJECTIVES + REGRESSION_OBJECTIVES:
+            raise ConfigError(f"params.yaml: model_b.objective must be one of "
+                              f"{', '.join(RANK_OBJECTIVES + REGRESSION_OBJECTIVES)}, got {self.objective!r}")
+        if self.n_jobs < 1:
+            raise ConfigError(f"params.yaml: model_b.n_jobs must be >= 1 (fixed for determinism), "
+                              f"got {self.n_jobs}")
+
+    @property
+    def is_ranking(self) -> bool:
+        return self.objective in RANK_OBJECTIVES
+
+
+def model_b_config(params: dict[str, Any]) -> ModelBConfig:
+    raw = params.get("model_b")
+    if not isinstance(raw, dict):
+        raise ConfigError("params.yaml: section 'model_b' is missing or not a mapping")
+    values = dict(raw)
+    values["xgb"] = section(XgbConfig, raw.get("xgb"), "model_b.xgb")
+    values["rf"] = section(RfConfig, raw.get("rf"), "model_b.rf")
+    return section(ModelBConfig, values, "model_b")

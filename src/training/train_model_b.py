@@ -1,0 +1,127 @@
+"""ModelBTrainer: XGBoost (ranking or regression) and a random forest behind one fit/predict.
+
+Labels (src/training/targets.py): rank:pairwise learns order_label (the full final order,
+qid = season), rank:ndcg and reg:squarederror learn relevance (0..5); the random forest
+regresses strength. When validation rows are given, XGBoost early-stops on them to choose
+the number of boosting rounds, then both models are refitted on train + validation with that
+number, so the latest seasons still reach the model. Seeded, fixed thread count.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import skops.io as sio
+import xgboost as xgb
+from sklearn.ensemble import RandomForestRegressor
+
+from src.errors import DataError
+from src.training.model_b_config import ModelBConfig
+from src.utils.io import atomic_path
+
+RF_LABEL = "strength"
+# Types a saved forest may contain; anything else in the file is refused on load.
+RF_TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
+
+
+def xgb_label_column(objective: str) -> str:
+    return "order_label" if objective == "rank:pairwise" else "relevance"
+
+
+class ModelBTrainer:
+    def __init__(self, cfg: ModelBConfig):
+        self.cfg = cfg
+        self.feature_names: list[str] = []
+        self.n_rounds: int = cfg.xgb.n_estimators
+        self.xgb_model: xgb.XGBModel | None = None
+        self.rf_model: RandomForestRegressor | None = None
+
+    def fit(self, X_train: pd.DataFrame, y_train: pd.DataFrame, groups: np.ndarray,
+            X_val: pd.DataFrame | None = None, y_val: pd.DataFrame | None = None,
+            groups_val: np.ndarray | None = None) -> "ModelBTrainer":
+        """y_*: frames with the target columns; groups: season of each row (XGBoost's qid)."""
+        self.feature_names = list(X_train.columns)
+        if X_val is not None and len(X_val):
+            self.n_rounds = self._early_stopped_rounds(X_train, y_train, groups, X_val, y_val, groups_val)
+            X_train = pd.concat([X_train, X_val], ignore_index=True)
+            y_train = pd.concat([y_train, y_val], ignore_index=True)
+            groups = np.concatenate([np.asarray(groups), np.asarray(groups_val)])
+        self.xgb_model = self._fit_xgb(X_train, y_train, groups, self.n_rounds)
+        self.rf_model = self._build_rf().fit(X_train.to_numpy(float), y_train[RF_LABEL].to_numpy(float))
+        return self
+
+    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+        """score_xgb, score_rf for each row of X (higher = stronger)."""
+        if self.xgb_model is None or self.rf_model is None:
+            raise RuntimeError("ModelBTrainer.predict called before fit")
+        if list(X.columns) != self.feature_names:
+            raise DataError(f"feature columns differ from training: {sorted(set(X.columns) ^ set(self.feature_names))}")
+        return pd.DataFrame({"score_xgb": self.xgb_model.predict(X),
+                             "score_rf": self.rf_model.predict(X.to_numpy(float))}, index=X.index)
+
+    def importances(self) -> dict[str, dict[str, float]]:
+        """XGBoost total gain (normalised to sum 1) and the forest's impurity importances."""
+        gain = self.xgb_model.get_booster().get_score(importance_type="total_gain")
+        total = sum(gain.values()) or 1.0
+        return {"xgb_gain": {f: float(gain.get(f, 0.0) / total) for f in self.feature_names},
+                "rf_impurity": dict(zip(self.feature_names, map(float, self.rf_model.feature_importances_)))}
+
+    def save(self, xgb_path: str | Path, rf_path: str | Path) -> list[Path]:
+        """XGBoost in its own JSON format, the forest with skops (no pickle); atomic writes."""
+        with atomic_path(xgb_path) as tmp:
+            tmp.write_bytes(bytes(self.xgb_model.get_booster().save_raw(raw_format="json")))
+        with atomic_path(rf_path) as tmp:
+            sio.dump(self.rf_model, tmp)
+        return [Path(xgb_path), Path(rf_path)]
+
+    def _early_stopped_rounds(self, X_tr, y_tr, g_tr, X_val, y_val, g_val) -> int:
+        label = xgb_label_column(self.cfg.objective)
+        model = self._build_xgb(self.cfg.xgb.n_estimators, self.cfg.xgb.early_stopping_rounds)
+        order, val_order = np.argsort(g_tr, kind="stable"), np.argsort(g_val, kind="stable")
+        extra = {}
+        if self.cfg.is_ranking:
+            extra = {"qid": np.asarray(g_tr)[order], "eval_qid": [np.asarray(g_val)[val_order]]}
+        model.fit(X_tr.iloc[order], y_tr[label].iloc[order],
+                  eval_set=[(X_val.iloc[val_order], y_val[label].iloc[val_order])], verbose=False, **extra)
+        return int(model.best_iteration) + 1
+
+    def _fit_xgb(self, X, y, groups, n_rounds: int) -> xgb.XGBModel:
+        label = xgb_label_column(self.cfg.objective)
+        model = self._build_xgb(n_rounds, None)
+        order = np.argsort(groups, kind="stable")       # XGBoost wants each qid's rows together
+        extra = {"qid": np.asarray(groups)[order]} if self.cfg.is_ranking else {}
+        model.fit(X.iloc[order], y[label].iloc[order], verbose=False, **extra)
+        return model
+
+    def _build_xgb(self, n_rounds: int, early_stopping_rounds: int | None) -> xgb.XGBModel:
+        c = self.cfg.xgb
+        cls = xgb.XGBRanker if self.cfg.is_ranking else xgb.XGBRegressor
+        return cls(objective=self.cfg.objective, n_estimators=n_rounds, learning_rate=c.learning_rate,
+                   max_depth=c.max_depth, subsample=c.subsample, colsample_bytree=c.colsample_bytree,
+                   min_child_weight=c.min_child_weight, reg_lambda=c.reg_lambda,
+                   early_stopping_rounds=early_stopping_rounds, tree_method="hist",
+                   random_state=self.cfg.seed, n_jobs=self.cfg.n_jobs)
+
+    def _build_rf(self) -> RandomForestRegressor:
+        c = self.cfg.rf
+        return RandomForestRegressor(n_estimators=c.n_estimators, max_depth=c.max_depth,
+                                     min_samples_leaf=c.min_samples_leaf, random_state=self.cfg.seed,
+                                     n_jobs=self.cfg.n_jobs)
+
+
+def load_xgb(path: str | Path, objective: str) -> xgb.XGBModel:
+    model = xgb.XGBRanker() if objective.startswith("rank:") else xgb.XGBRegressor()
+    model.load_model(str(path))
+    return model
+
+
+def load_rf(path: str | Path) -> RandomForestRegressor:
+    """Load with skops' trusted-types check: a file holding any other type is refused."""
+    untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in RF_TRUSTED_TYPES]
+    if untrusted:
+        raise DataError(f"{path}: refusing to load, untrusted types {untrusted}")
+    model = sio.load(path, trusted=RF_TRUSTED_TYPES)
+    if not isinstance(model, RandomForestRegressor):
+        raise DataError(f"{path}: holds a {type(model).__name__}, not a RandomForestRegressor")
+    return model

@@ -1,0 +1,36 @@
+"""Stage train_b: Model B (XGBoost + random forest) over every split, and the final models."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from src.config import load_params, seasons_config
+from src.training.fit_model_b import fit_model_b, model_b_metrics
+from src.training.inputs import read_input
+from src.training.model_b_config import model_b_config
+from src.training.targets import season_targets
+from src.utils.cli import stage_main
+from src.utils.io import write_json, write_parquet
+
+TEAM_FEATURES = Path("data/processed/team_features.parquet")
+TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
+OOF_MODEL_B = Path("data/processed/oof_model_b.parquet")
+XGB_MODEL = Path("models/model_b_xgb.json")
+RF_MODEL = Path("models/model_b_rf.skops")
+IMPORTANCE = Path("reports/model_b_importance.json")
+METRICS = Path("metrics/train_b.json")
+
+
+def run(args: argparse.Namespace) -> list[Path]:
+    params = load_params(args.params)
+    seasons, cfg = seasons_config(params), model_b_config(params)
+    team_seasons = read_input(TEAM_SEASONS, "ingest")
+    targets = season_targets(team_seasons, list(range(seasons.first_train, seasons.last_test + 1)))
+    result = fit_model_b(read_input(TEAM_FEATURES, "sos_features"), targets, seasons, cfg)
+    return [write_parquet(result.scores, OOF_MODEL_B), *result.final.save(XGB_MODEL, RF_MODEL),
+            write_json(result.final.importances(), IMPORTANCE),
+            write_json(model_b_metrics(result, team_seasons, seasons), METRICS)]
+
+
+if __name__ == "__main__":
+    stage_main("train_b", run)
