@@ -1,0 +1,159 @@
+"""Who plays whom: a season's 16 playoff teams, their conference seeds and bracket slots.
+
+Where data/interim/playoff_series.parquet has the season (2011..2024), the real first-round
+pairings decide the bracket: each pair's better-seeded team (by the era rules below) takes
+seed s and its opponent 9 - s, and the real round-2 pairings decide which pairs share a
+half. The bracket is fixed before the playoffs start, so using its shape is no leak; only
+the identity of the round-1 winners is read to match series to halves, never who won later.
+
+Elsewhere the era's seeding rules are applied to the playoff teams (top 8 by record per
+conference when made_playoffs is unknown):
+* through 2003-04 (season <= 2004): the two division winners take seeds 1-2;
+* 2004-05 and 2005-06: the three division winners take seeds 1-3;
+* 2006-07 to 2014-15: division winners are guaranteed a top-4 seed; the top four are
+  ordered by record;
+* from 2015-16: strictly by record.
+Approximations: ties in record are broken by SRS, not the NBA's head-to-head tiebreakers;
+when division_finish is unknown for a season that needs it, seeds fall back to record
+order (logged). Home court in every round goes to the better record (SRS on ties).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from src.errors import DataError
+from src.inference.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
+
+log = logging.getLogger(__name__)
+
+CONFERENCES = ("E", "W")
+TEAMS_PER_CONFERENCE = N_TEAMS // len(CONFERENCES)
+# (last season of the era, seeds guaranteed to division winners, winners seeded among top 4 by record)
+_DIVISION_RULES = ((2004, 2, False), (2006, 3, False), (2015, 4, True))
+_TEAMS_FILE = "data/interim/team_seasons.parquet"
+
+
+@dataclass(frozen=True)
+class Bracket:
+    season: int
+    teams: tuple[str, ...]          # slot order (East seeds 1,8,4,5,3,6,2,7 then West)
+    conference: tuple[str, ...]
+    seed: tuple[int, ...]
+    home_priority: np.ndarray       # higher = home court (rank by record, SRS on ties)
+    first_round_best_of: int
+    source: str                     # "playoff_series" | "seeding_rules" | "record_order"
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"season": self.season, "team": list(self.teams),
+                             "conference": list(self.conference), "seed": list(self.seed),
+                             "slot": range(N_TEAMS)})
+
+
+def record_order(teams: pd.DataFrame) -> list[str]:
+    """Teams best first: win% then SRS, team code for a deterministic last resort."""
+    ordered = teams.sort_values(["win_pct", "srs", "team"], ascending=[False, False, True])
+    return ordered["team"].tolist()
+
+
+def rule_order(conf_teams: pd.DataFrame, season: int) -> tuple[list[str], bool]:
+    """Seed order of one conference's playoff teams under the era's rules; bool = rules applied."""
+    by_record = record_order(conf_teams)
+    rule = next((r for r in _DIVISION_RULES if season <= r[0]), None)
+    if rule is None:
+        return by_record, True
+    finish = conf_teams.set_index("team")["division_finish"]
+    if finish.isna().any():
+        return by_record, False
+    winners = [t for t in by_record if finish[t] == 1]
+    _, n_guaranteed, top4_by_record = rule
+    if top4_by_record:
+        top = winners + [t for t in by_record if t not in winners][:TEAMS_PER_CONFERENCE // 2 - len(winners)]
+        top = [t for t in by_record if t in top]
+    else:
+        top = winners[:n_guaranteed]
+    return top + [t for t in by_record if t not in top], True
+
+
+def playoff_teams(season_teams: pd.DataFrame, season: int) -> pd.DataFrame:
+    """The 16 playoff teams; top 8 by record per conference where made_playoffs is unknown."""
+    known = season_teams["made_playoffs"].notna().all()
+    if known:
+        chosen = season_teams[season_teams["made_playoffs"].astype(bool)]
+    else:
+        log.info("season %d: made_playoffs unknown, playoff field = top %d by record per conference",
+                 season, TEAMS_PER_CONFERENCE)
+        chosen = pd.concat([g.set_index("team").loc[record_order(g)[:TEAMS_PER_CONFERENCE]].reset_index()
+                            for _, g in season_teams.groupby("conference")])
+    counts = chosen["conference"].value_counts()
+    for conf in CONFERENCES:
+        if counts.get(conf, 0) != TEAMS_PER_CONFERENCE:
+            raise DataError(f"{_TEAMS_FILE}: season {season}, conference {conf}: "
+                            f"{counts.get(conf, 0)} playoff teams, expected {TEAMS_PER_CONFERENCE}")
+    return chosen
+
+
+def build_bracket(teams: pd.DataFrame, series: pd.DataFrame | None, season: int) -> Bracket:
+    """The fixed bracket of `season` from team_seasons rows (and playoff_series rows if any)."""
+    season_teams = teams[teams["season"] == season]
+    if season_teams.empty:
+        raise DataError(f"{_TEAMS_FILE}: no rows for season {season}")
+    field = playoff_teams(season_teams, season)
+    season_series = None if series is None else series[series["season"] == season]
+    use_series = season_series is not None and not season_series.empty
+    slots: list[pd.DataFrame] = []
+    source = "playoff_series" if use_series else "seeding_rules"
+    for conf in CONFERENCES:
+        conf_teams = field[field["conference"] == conf]
+        order, rules_applied = rule_order(conf_teams, season)
+        if not rules_applied:
+            source = "record_order"
+            log.warning("season %d, conference %s: division_finish unknown, seeds by record order",
+                        season, conf)
+        if use_series:
+            order = _order_from_series(order, season_series, conf, season)
+        seeds = {team: i + 1 for i, team in enumerate(order)}
+        by_seed = conf_teams.assign(seed=conf_teams["team"].map(seeds)).set_index("seed")
+        slots.append(by_seed.loc[list(SLOT_SEEDS)].reset_index())
+    slotted = pd.concat(slots, ignore_index=True)
+    priority = pd.Series(np.arange(N_TEAMS, 0, -1, dtype=float), index=record_order(slotted))
+    return Bracket(season=season, teams=tuple(slotted["team"]),
+                   conference=tuple(slotted["conference"]), seed=tuple(int(s) for s in slotted["seed"]),
+                   home_priority=priority.loc[slotted["team"]].to_numpy(),
+                   first_round_best_of=first_round_best_of(season), source=source)
+
+
+def _order_from_series(rule_seeds: list[str], season_series: pd.DataFrame, conf: str,
+                       season: int) -> list[str]:
+    """Seed order consistent with the real round-1 pairs and round-2 halves."""
+    first = season_series[(season_series["round"] == 1) & (season_series["conference"] == conf)]
+    pairs = list(zip(first["winner"], first["loser"]))
+    if len(pairs) != TEAMS_PER_CONFERENCE // 2 or {t for p in pairs for t in p} != set(rule_seeds):
+        raise DataError(f"data/interim/playoff_series.parquet: season {season}, conference {conf}: "
+                        f"round-1 series do not match the {TEAMS_PER_CONFERENCE} playoff teams "
+                        f"of {_TEAMS_FILE}")
+    pairs = [tuple(sorted(p, key=rule_seeds.index)) for p in pairs]
+    pairs.sort(key=lambda p: rule_seeds.index(p[0]))      # pair of seed 1 first
+    pairs = _halves_from_round2(pairs, season_series, conf)
+    order = [p[0] for p in pairs] + [p[1] for p in reversed(pairs)]
+    if order != rule_seeds:
+        log.info("season %d, conference %s: real first-round pairings differ from the seeding-rule "
+                 "approximation; the real bracket is used", season, conf)
+    return order
+
+
+def _halves_from_round2(pairs: list[tuple[str, str]], season_series: pd.DataFrame,
+                        conf: str) -> list[tuple[str, str]]:
+    """Reorder pairs (by seed 1..4 of the top team) so seeds 1 and 4 share a half, as in round 2."""
+    second = season_series[(season_series["round"] == 2) & (season_series["conference"] == conf)]
+    pair_of = {team: i for i, pair in enumerate(pairs) for team in pair}
+    for w, l in zip(second["winner"], second["loser"]):
+        a, b = sorted((pair_of.get(w), pair_of.get(l)), key=lambda x: -1 if x is None else x)
+        if a == 0 and b is not None and b != 3:
+            # seed 1's half holds pair b, which must carry seed 4: swap pairs b and 3
+            pairs[b], pairs[3] = pairs[3], pairs[b]
+            break
+    return pairs

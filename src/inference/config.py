@@ -1,0 +1,45 @@
+"""Typed params for the `simulation` section (title odds: Monte Carlo bracket or softmax)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from src.config import section
+from src.errors import ConfigError
+
+ODDS_METHODS = ("monte_carlo", "softmax")
+LINKS = ("normal", "logistic")
+CALIBRATION_TARGETS = ("srs",)
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    championship_odds_method: str   # monte_carlo | softmax
+    n_sims: int                     # simulated brackets per season
+    seed: int
+    home_court: float               # points added to the home team's strength
+    link: str                       # normal | logistic: point margin -> game win probability
+    scale: float                    # standard deviation of one game's margin around its mean (points)
+    calibrate_to: str               # target of the score -> points map (srs)
+    temperature: bool               # temper Monte Carlo title odds with T fitted on earlier seasons
+    temperature_bounds: list[float] # search interval for temperatures (MC) and softmax tau (points)
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.championship_odds_method in ODDS_METHODS,
+             f"championship_odds_method must be one of {ODDS_METHODS}, got {self.championship_odds_method!r}"),
+            (self.link in LINKS, f"link must be one of {LINKS}, got {self.link!r}"),
+            (self.calibrate_to in CALIBRATION_TARGETS,
+             f"calibrate_to must be one of {CALIBRATION_TARGETS}, got {self.calibrate_to!r}"),
+            (self.n_sims > 0, f"n_sims must be > 0, got {self.n_sims}"),
+            (self.scale > 0, f"scale must be > 0, got {self.scale}"),
+            (len(self.temperature_bounds) == 2 and 0 < self.temperature_bounds[0] < self.temperature_bounds[1],
+             f"temperature_bounds must be [low, high] with 0 < low < high, got {self.temperature_bounds}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(f"params.yaml: simulation.{message}")
+
+
+def simulation_config(params: dict[str, Any]) -> SimulationConfig:
+    return section(SimulationConfig, params.get("simulation"), "simulation")
