@@ -61,3 +61,17 @@ def make_player_seasons(team_seasons: pd.DataFrame, per_team: int = 8, seed: int
                          "on_court_plus_minus_per_100_poss": t.mov + rng.normal(0, 3),
                          "net_plus_minus_per_100_poss": t.mov / 2 + rng.normal(0, 3)})
     return pd.DataFrame(rows)
+
+
+def fake_model_a_scores(team_seasons: pd.DataFrame, seasons_cfg, seed: int = 3) -> pd.DataFrame:
+    """oof_model_a.parquet-shaped rows from the shared splits; score = mov + noise."""
+    from src.training.splitters import all_splits
+    rng = np.random.default_rng(seed)
+    parts = []
+    for split in all_splits(seasons_cfg):
+        rows = team_seasons.loc[team_seasons["season"].isin(split.predict_seasons), ["season", "team", "mov"]]
+        parts.append(pd.DataFrame({
+            "season": rows["season"], "team": rows["team"], "split": split.kind, "fold": split.fold,
+            "max_train_season": split.max_train_season,
+            "score_model_a": rows["mov"].to_numpy() + rng.normal(0, 2, len(rows))}))
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,139 @@
+"""StackingTrainer: RidgeCV over level-1 scores standardised per season.
+
+Target: `strength` = (n_teams - post_playoff_rank) / (n_teams - 1), the season's final order
+scaled to [0, 1] (src/training/targets.py). Scores are z-scored within each season first,
+so the blend weighs each model's *ordering* of a season, not its scale (a ranking objective's
+margins and a regression's relevance live on different scales).
+
+Out of sample everywhere (src/training/splitters.py):
+* "test" row of season t: stacker fitted on every row of seasons < t (OOF rows and earlier
+  test seasons' walk-forward rows, all of them scored out of sample).
+* "oof" row of fold f: stacker fitted on the OOF rows of the other folds.
+A row's max_train_season = max(its level-1 models' max_train_season, stacker's latest season).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import RidgeCV
+
+from src.config import SeasonsConfig, section
+from src.errors import ConfigError, DataError
+from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
+from src.training.quality import mean_test_spearman, srs_baseline
+from src.training.splitters import OOF, TEST
+
+log = logging.getLogger(__name__)
+TARGET = "strength"
+ENSEMBLE = "score_ensemble"
+
+
+@dataclass(frozen=True)
+class StackingConfig:
+    models: list[str]
+    alphas: list[float]
+
+    def __post_init__(self) -> None:
+        unknown = [m for m in self.models if m not in LEVEL1_SOURCES]
+        if not self.models or unknown or len(set(self.models)) != len(self.models):
+            raise ConfigError(f"params.yaml: stacking.models must be distinct names from "
+                              f"{', '.join(LEVEL1_SOURCES)}, got {self.models}")
+        if not self.alphas or min(self.alphas) <= 0:
+            raise ConfigError(f"params.yaml: stacking.alphas must be positive, got {self.alphas}")
+
+
+def stacking_config(params: dict[str, Any]) -> StackingConfig:
+    return section(StackingConfig, params.get("stacking"), "stacking")
+
+
+def standardise_per_season(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """z-score of each column within each season; a season where a model is constant gets 0s."""
+    grouped = frame.groupby("season")[columns]
+    std = grouped.transform("std", ddof=0)
+    constant = std == 0
+    if constant.to_numpy().any():
+        log.warning("stacking: constant level-1 scores in season(s) %s set to 0 after standardising",
+                    sorted(frame.loc[constant.any(axis=1), "season"].unique().tolist()))
+    return ((frame[columns] - grouped.transform("mean")) / std.mask(constant, 1.0)).fillna(0.0)
+
+
+class StackingTrainer:
+    def __init__(self, cfg: StackingConfig):
+        self.cfg = cfg
+        self.columns = [score_column(m) for m in cfg.models]
+        self.ridge: RidgeCV | None = None
+        self.train_seasons: tuple[int, ...] = ()
+
+    def fit(self, level1: pd.DataFrame) -> "StackingTrainer":
+        """level1: season, score_<model> columns and the target column `strength`."""
+        X = standardise_per_season(level1, self.columns)
+        self.ridge = RidgeCV(alphas=self.cfg.alphas).fit(X.to_numpy(), level1[TARGET].to_numpy(float))
+        self.train_seasons = tuple(sorted(int(s) for s in level1["season"].unique()))
+        return self
+
+    def predict(self, level1: pd.DataFrame) -> np.ndarray:
+        return self.ridge.predict(standardise_per_season(level1, self.columns).to_numpy())
+
+    def summary(self) -> dict[str, float]:
+        return {"alpha": float(self.ridge.alpha_), "intercept": float(self.ridge.intercept_),
+                **{f"coef_{m}": float(c) for m, c in zip(self.cfg.models, self.ridge.coef_)}}
+
+
+@dataclass
+class StackRun:
+    scores: pd.DataFrame                                   # scores.parquet rows
+    fits: dict[str, tuple[int, ...]] = field(default_factory=dict)   # fit name -> stacker's seasons
+    test_summaries: dict[int, dict[str, float]] = field(default_factory=dict)
+
+
+def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig) -> StackRun:
+    """level1: src/training/level1.combine_level1 rows joined with the `strength` target."""
+    run = StackRun(scores=pd.DataFrame())
+    parts = []
+    oof = level1.loc[level1["split"] == OOF]
+    for fold in sorted(oof["fold"].unique()):
+        trainer = StackingTrainer(cfg).fit(oof.loc[oof["fold"] != fold])
+        parts.append(_scored(oof.loc[oof["fold"] == fold], trainer))
+        run.fits[f"oof fold {fold}"] = trainer.train_seasons
+    for season in seasons.test_seasons:
+        trainer = StackingTrainer(cfg).fit(level1.loc[level1["season"] < season])
+        parts.append(_scored(level1.loc[(level1["split"] == TEST) & (level1["season"] == season)], trainer))
+        run.fits[f"test {season}"] = trainer.train_seasons
+        run.test_summaries[season] = trainer.summary()
+    columns = KEY + ["split", "fold", "max_train_season", *trainer.columns, ENSEMBLE]
+    run.scores = pd.concat(parts, ignore_index=True)[columns].sort_values(KEY, kind="stable").reset_index(drop=True)
+    return run
+
+
+def _scored(rows: pd.DataFrame, trainer: StackingTrainer) -> pd.DataFrame:
+    out = rows.copy()
+    out[ENSEMBLE] = trainer.predict(rows)
+    out["max_train_season"] = np.maximum(out["max_train_season"], max(trainer.train_seasons))
+    return out
+
+
+def stack_metrics(run: StackRun, cfg: StackingConfig, team_seasons: pd.DataFrame,
+                  seasons: SeasonsConfig) -> dict[str, float]:
+    """Flat keys for metrics/stack.json: the final (last test season) stacker's alpha and
+    coefficients, their means over test seasons, and each score's mean test-season Spearman."""
+    last = max(run.test_summaries)
+    summaries = pd.DataFrame(run.test_summaries.values())
+    scored = run.scores.merge(team_seasons[KEY + ["post_playoff_rank"]], on=KEY, how="left")
+    scores = [*[score_column(m) for m in cfg.models], ENSEMBLE]
+    return {**{f"{k}_final": v for k, v in run.test_summaries[last].items()},
+            **{f"{k}_mean_test": float(summaries[k].mean()) for k in summaries.columns},
+            **mean_test_spearman(scored, scores), **srs_baseline(team_seasons, seasons.test_seasons)}
+
+
+def with_target(level1: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """level1 rows joined with the stacker's target; every level-1 row must have one."""
+    merged = level1.merge(targets[KEY + [TARGET]], on=KEY, how="left")
+    if merged[TARGET].isna().any():
+        row = merged.loc[merged[TARGET].isna()].iloc[0]
+        raise DataError(f"team_seasons.parquet: no final order for season={row.season} team={row.team}, "
+                        "which a level-1 model scored")
+    return merged

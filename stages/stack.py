@@ -1,0 +1,32 @@
+"""Stage stack: RidgeCV blend of the level-1 models in stacking.models -> scores.parquet."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from src.config import load_params, seasons_config
+from src.training.inputs import read_input
+from src.training.level1 import combine_level1, read_level1_files
+from src.training.targets import season_targets
+from src.training.train_stacking import run_stacking, stack_metrics, stacking_config, with_target
+from src.utils.cli import stage_main
+from src.utils.io import write_json, write_parquet
+
+TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
+SCORES = Path("data/processed/scores.parquet")
+METRICS = Path("metrics/stack.json")
+
+
+def run(args: argparse.Namespace) -> list[Path]:
+    params = load_params(args.params)
+    seasons, cfg = seasons_config(params), stacking_config(params)
+    level1 = combine_level1(read_level1_files(cfg.models), cfg.models, seasons.first_test)
+    team_seasons = read_input(TEAM_SEASONS, "ingest")
+    targets = season_targets(team_seasons, sorted(level1["season"].unique().tolist()))
+    result = run_stacking(with_target(level1, targets), seasons, cfg)
+    return [write_parquet(result.scores, SCORES),
+            write_json(stack_metrics(result, cfg, team_seasons, seasons), METRICS)]
+
+
+if __name__ == "__main__":
+    stage_main("stack", run)
