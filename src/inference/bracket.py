@@ -140,7 +140,7 @@ def _order_from_series(rule_seeds: list[str], season_series: pd.DataFrame, conf:
     pairs = _halves_from_round2(pairs, season_series, conf)
     order = [p[0] for p in pairs] + [p[1] for p in reversed(pairs)]
     if order != rule_seeds:
-        log.info("season %d, conference %s: real first-round pairings differ from the seeding-rule "
+        log.debug("season %d, conference %s: real first-round pairings differ from the seeding-rule "
                  "approximation; the real bracket is used", season, conf)
     return order
 

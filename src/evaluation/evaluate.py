@@ -1,0 +1,209 @@
+"""Walk-forward evaluation of every model and baseline by the same code.
+
+For each test season t: ranking metrics of each score (models, rank by SRS, rank by win%),
+title odds of each model (fitted on seasons < t only, src/inference/title_odds.py) and of
+the baselines (SRS Monte Carlo, uniform 1/16), calibration metrics over the 16 playoff
+teams. Pooled: ranking metrics are means over seasons; Brier and ECE pool team-seasons;
+log-loss is the mean over seasons of -log p(champion).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from src.config import SeasonsConfig
+from src.errors import DataError
+from src.evaluation.bootstrap import paired_bootstrap
+from src.evaluation.calibration import (championship_brier, championship_brier_season_sum,
+                                        championship_ece, championship_log_loss)
+from src.evaluation.config import EvaluationConfig
+from src.evaluation.metrics import pool_seasons, season_ranking_metrics
+from src.inference.bracket import build_bracket
+from src.inference.config import SimulationConfig
+from src.inference.monte_carlo import N_TEAMS
+from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
+
+log = logging.getLogger(__name__)
+
+MODEL_COLUMNS = {"model_a": "score_model_a", "xgb": "score_xgb", "rf": "score_rf",
+                 "ensemble": "score_ensemble"}
+RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
+ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")
+CANDIDATE = "ensemble"
+# Which comparisons the bootstrap makes: baseline -> (metric, lower is better)
+BOOTSTRAP_PLAN = {"baseline_srs": [("ndcg_at_4", False)], "baseline_win_pct": [("ndcg_at_4", False)],
+                  "baseline_srs_mc": [("log_loss", True), ("brier", True)],
+                  "baseline_uniform": [("log_loss", True), ("brier", True)]}
+TRUTH_COLUMNS = ["made_playoffs", "series_won", "champion", "post_playoff_rank", "relevance"]
+_TEAMS_FILE = "data/interim/team_seasons.parquet"
+_SCORES_FILE = "data/processed/scores.parquet"
+
+
+@dataclass
+class EvaluationResult:
+    metrics: dict[str, float]                 # flat keys for metrics/eval.json
+    report: dict                              # per-season detail and fits
+    predictions: pd.DataFrame                 # contract: data/processed/predictions.parquet
+    odds: dict[str, pd.DataFrame]             # title odds per model/baseline (test seasons)
+    per_season: dict[str, dict[int, dict[str, float]]]
+    primary: str                              # model behind pred_rank and p_* in predictions
+
+
+def model_columns(scores: pd.DataFrame | None) -> dict[str, str]:
+    if scores is None:
+        return {}
+    return {name: col for name, col in MODEL_COLUMNS.items() if col in scores.columns}
+
+
+def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
+    """Test-season rows exist and were scored by models that never saw the season."""
+    test_rows = scores[scores["season"].isin(test_seasons)]
+    if (test_rows["split"] != "test").any():
+        bad = test_rows[test_rows["split"] != "test"].iloc[0]
+        raise DataError(f"{_SCORES_FILE}: season {bad['season']}, team {bad['team']}: split "
+                        f"'{bad['split']}' in a test season (expected 'test')")
+    leaked = scores[scores["max_train_season"] >= scores["season"]]
+    if not leaked.empty:
+        bad = leaked.iloc[0]
+        raise DataError(f"{_SCORES_FILE}: season {bad['season']}, team {bad['team']}: column "
+                        f"max_train_season={bad['max_train_season']} is not before the season")
+    missing = sorted(set(test_seasons) - set(test_rows["season"]))
+    if missing:
+        raise DataError(f"{_SCORES_FILE}: no rows for test season(s) {missing}")
+
+
+def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int]) -> SeasonInputs:
+    known = teams[teams["outcome_known"].astype(bool)]
+    champions = known[known["champion"].fillna(False).astype(bool)]
+    inputs = SeasonInputs(brackets={}, champions=dict(zip(champions["season"], champions["team"])))
+    for s in seasons:
+        if s in inputs.champions:
+            inputs.brackets[s] = build_bracket(teams, series, s)
+    return inputs
+
+
+def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFrame | None,
+             seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig) -> EvaluationResult:
+    test = seasons.test_seasons
+    _check_truth(teams, test)
+    models = model_columns(scores)
+    if scores is None or not models:
+        log.warning("no model scores: evaluating the baselines only")
+        frame = teams.copy()
+    else:
+        check_scores(scores, test)
+        frame = teams.merge(scores[["season", "team", *models.values()]], on=["season", "team"], how="left")
+    inputs = season_inputs(teams, series, sorted(frame["season"].unique()))
+    odds, fits = {}, {}
+    for name, col in models.items():
+        log.info("title odds for %s (%s)", name, sim.championship_odds_method)
+        odds[name], fits[name] = walk_forward_odds(frame, col, test, inputs, sim)
+    odds["baseline_srs_mc"] = fixed_points_odds(frame, "srs", test, inputs, sim)
+    odds["baseline_uniform"] = _uniform_odds(inputs, test)
+    ranked = {**models, **RANK_BASELINES}
+    per_season = _per_season_metrics(frame, ranked, odds, test, cfg)
+    metrics = _pooled_metrics(per_season, odds, teams, cfg)
+    metrics.update(_bootstrap(per_season, cfg))
+    primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
+    predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
+    report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
+              "per_season": {n: {str(s): v for s, v in d.items()} for n, d in per_season.items()},
+              "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test}}
+    return EvaluationResult(metrics, report, predictions, odds, per_season, primary)
+
+
+def _check_truth(teams: pd.DataFrame, test: list[int]) -> None:
+    rows = teams[teams["season"].isin(test)]
+    unknown = sorted(set(test) - set(rows.loc[rows["outcome_known"].astype(bool), "season"]))
+    if unknown:
+        raise DataError(f"{_TEAMS_FILE}: column outcome_known is false or rows are missing for "
+                        f"test season(s) {unknown}")
+
+
+def _uniform_odds(inputs: SeasonInputs, test: list[int]) -> pd.DataFrame:
+    rows = [{"season": s, "team": t} for s in test for t in inputs.brackets[s].teams]
+    out = pd.DataFrame(rows)
+    for col in ODDS_COLUMNS:
+        out[col] = np.nan
+    out["p_champion"] = 1.0 / N_TEAMS
+    return out
+
+
+def _calibration_frame(odds: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    truth = teams[["season", "team", "champion"]]
+    merged = odds.merge(truth, on=["season", "team"], how="left", validate="one_to_one")
+    merged["onehot"] = merged["champion"].fillna(False).astype(bool).astype(float)
+    return merged
+
+
+def _per_season_metrics(frame, ranked, odds, test, cfg) -> dict[str, dict[int, dict[str, float]]]:
+    out: dict[str, dict[int, dict[str, float]]] = {name: {} for name in [*ranked, *ODDS_BASELINES]}
+    for s in test:
+        season = frame[frame["season"] == s]
+        for name, col in ranked.items():
+            if season[col].isna().any():
+                team = season.loc[season[col].isna(), "team"].iloc[0]
+                raise DataError(f"{_SCORES_FILE}: column {col} is missing for season {s}, team {team}")
+            out[name][s] = season_ranking_metrics(season, col, cfg.ndcg_k)
+    teams = frame[["season", "team", "champion"]]
+    for name, table in odds.items():
+        cal = _calibration_frame(table, teams)
+        for s, g in cal.groupby("season"):
+            out[name].setdefault(int(s), {}).update({
+                "brier": championship_brier(g["onehot"], g["p_champion"]),
+                "log_loss": championship_log_loss(g["onehot"], g["p_champion"])})
+    return out
+
+
+def _pooled_metrics(per_season, odds, teams, cfg) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for name, seasons in per_season.items():
+        pooled = pool_seasons(seasons)
+        if name in odds:
+            cal = _calibration_frame(odds[name], teams)
+            y, p = cal["onehot"], cal["p_champion"]
+            pooled.update({"brier": championship_brier(y, p),
+                           "brier_season_sum": championship_brier_season_sum(y, p, cal["season"]),
+                           "log_loss": championship_log_loss(y, p),
+                           "ece": championship_ece(y, p, cfg.ece_bins)})
+        metrics.update({f"{name}.{k}": v for k, v in pooled.items()})
+    return metrics
+
+
+def _bootstrap(per_season, cfg: EvaluationConfig) -> dict[str, float]:
+    if CANDIDATE not in per_season:
+        log.warning("no %s scores: paired bootstrap skipped", CANDIDATE)
+        return {}
+    out = {}
+    for baseline, plan in BOOTSTRAP_PLAN.items():
+        seasons = sorted(per_season[baseline])
+        for metric, lower_is_better in plan:
+            cand = [per_season[CANDIDATE][s][metric] for s in seasons]
+            base = [per_season[baseline][s][metric] for s in seasons]
+            result = paired_bootstrap(cand, base, cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval,
+                                      lower_is_better)
+            out.update({f"bootstrap.{CANDIDATE}_vs_{baseline}.{metric}.{k}": v for k, v in result.items()})
+    return out
+
+
+def build_predictions(frame, inputs, ranked, odds, test, primary) -> pd.DataFrame:
+    """One row per team of each test season; ranks and odds from the primary model."""
+    rows = frame[frame["season"].isin(test)].copy()
+    seeds = pd.concat([inputs.brackets[s].frame()[["season", "team", "seed"]] for s in test])
+    rows = rows.merge(seeds, on=["season", "team"], how="left")
+    rows["seed"] = rows["seed"].astype("Int64")
+    score = ranked[primary]
+    rows["pred_rank"] = rows.groupby("season")[score].rank(ascending=False, method="min").astype(int)
+    rows["pred_conf_rank"] = rows.groupby(["season", "conference"])[score].rank(
+        ascending=False, method="min").astype(int)
+    odds_name = primary if primary in odds else "baseline_srs_mc"
+    rows = rows.merge(odds[odds_name][["season", "team", *ODDS_COLUMNS]], on=["season", "team"], how="left")
+    missed = rows["seed"].isna()
+    rows.loc[missed, ODDS_COLUMNS] = 0.0      # a team outside the playoffs wins no series
+    score_cols = [c for c in MODEL_COLUMNS.values() if c in rows.columns]
+    keep = ["season", "team", "conference", "seed", *score_cols, "pred_rank", "pred_conf_rank",
+            *ODDS_COLUMNS, *TRUTH_COLUMNS]
+    return rows[keep].sort_values(["season", "pred_rank", "team"]).reset_index(drop=True)

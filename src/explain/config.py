@@ -1,0 +1,52 @@
+"""Typed params for the `explain` stage (params.yaml section `explain`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from src.config import section
+from src.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class RfxFuseConfig:
+    """RFX-Fuse random forest over player-seasons (src/explain/rfx_fuse.py)."""
+    enabled: bool
+    n_trees: int
+    k_similar: int               # historical archetypes per player
+    n_explanations: int          # features named per archetype list
+    node_size: int               # minimum terminal node size
+    min_train_minutes: float     # training player-seasons: rotation players only
+    max_train_rows: int          # seeded subsample cap per fit (keeps the stage fast)
+    n_threads: int
+    seed: int
+
+    def __post_init__(self) -> None:
+        for name in ("n_trees", "k_similar", "n_explanations", "node_size", "max_train_rows",
+                     "n_threads"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"params.yaml: explain.rfx_fuse.{name} must be >= 1, "
+                                  f"got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
+class ExplainConfig:
+    top_k: int                   # agreement@k
+    summary_players: int         # players per team in reports/explain/summary.md
+    n_permutations: int          # draws of the within-team shuffle baseline
+    seed: int
+    rfx_fuse: RfxFuseConfig
+
+    def __post_init__(self) -> None:
+        if self.top_k < 1 or self.summary_players < 1 or self.n_permutations < 1:
+            raise ConfigError("params.yaml: explain.top_k, explain.summary_players and "
+                              "explain.n_permutations must be >= 1, got "
+                              f"{self.top_k}, {self.summary_players}, {self.n_permutations}")
+
+
+def explain_config(params: dict[str, Any]) -> ExplainConfig:
+    values = params.get("explain")
+    if not isinstance(values, dict):
+        raise ConfigError("params.yaml: section 'explain' is missing or not a mapping")
+    rfx = section(RfxFuseConfig, values.get("rfx_fuse"), "explain.rfx_fuse")
+    return section(ExplainConfig, {**values, "rfx_fuse": rfx}, "explain")

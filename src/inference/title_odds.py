@@ -1,0 +1,122 @@
+"""Walk-forward title odds for one score column: `championship_odds_method` picks the path.
+
+* monte_carlo: score -> points (map fitted on seasons < t) -> bracket simulation ->
+  P(win >= r series); with `temperature: true` the title column is tempered by a T fitted on
+  seasons < t (rounds 1-3 and p_round4 stay the raw simulation; p_champion is the tempered one).
+* softmax: p_champion = softmax(points / tau) over the 16 playoff teams, tau fitted on
+  seasons < t; no bracket, so p_round1..3 are NaN and p_round4 = p_champion.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from src.errors import DataError
+from src.inference.bracket import Bracket
+from src.inference.config import SimulationConfig
+from src.inference.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
+from src.inference.strength_calibration import (fit_points_map, fit_temperature, log_odds,
+                                                softmax_odds, standardise_by_season, temper)
+
+log = logging.getLogger(__name__)
+
+ROUND_COLUMNS = [f"p_round{r}" for r in range(1, N_ROUNDS + 1)]
+ODDS_COLUMNS = [*ROUND_COLUMNS, "p_champion"]
+
+
+@dataclass
+class SeasonInputs:
+    """What title odds need from the data, per season: bracket and (when known) champion."""
+    brackets: dict[int, Bracket]
+    champions: dict[int, str] = field(default_factory=dict)
+
+
+def game_model(cfg: SimulationConfig) -> GameModel:
+    return GameModel(home_court=cfg.home_court, link=cfg.link, scale=cfg.scale)
+
+
+def simulate_points(bracket: Bracket, points: pd.Series, cfg: SimulationConfig) -> np.ndarray:
+    """(16, 4) round probabilities for `bracket` with strengths `points` (indexed by team)."""
+    missing = [t for t in bracket.teams if t not in points.index or pd.isna(points.get(t))]
+    if missing:
+        raise DataError(f"season {bracket.season}: no strength for playoff team(s) {', '.join(missing)}")
+    strength = points.loc[list(bracket.teams)].to_numpy(dtype=float)
+    return simulate_bracket(strength, bracket.home_priority, game_model(cfg), cfg.n_sims, cfg.seed,
+                            bracket.first_round_best_of)
+
+
+def odds_frame(bracket: Bracket, rounds: np.ndarray, p_champion: np.ndarray) -> pd.DataFrame:
+    out = pd.DataFrame(rounds, columns=ROUND_COLUMNS)
+    out.insert(0, "team", list(bracket.teams))
+    out.insert(0, "season", bracket.season)
+    out["p_champion"] = p_champion
+    return out
+
+
+def fixed_points_odds(frame: pd.DataFrame, points_col: str, seasons: list[int],
+                      inputs: SeasonInputs, cfg: SimulationConfig) -> pd.DataFrame:
+    """Monte Carlo odds with a column already on the points scale (SRS baseline): no fit at all."""
+    parts = []
+    for t in seasons:
+        points = frame[frame["season"] == t].set_index("team")[points_col]
+        rounds = simulate_points(inputs.brackets[t], points, cfg)
+        parts.append(odds_frame(inputs.brackets[t], rounds, rounds[:, -1]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def walk_forward_odds(frame: pd.DataFrame, score_col: str, seasons: list[int],
+                      inputs: SeasonInputs, cfg: SimulationConfig) -> tuple[pd.DataFrame, list[dict]]:
+    """Title odds of `score_col` for each test season, every fit on seasons < t only.
+
+    `frame`: season, team, srs, score_col for the test seasons and every earlier season
+    with out-of-sample scores. Returns the odds and, per season, what was fitted.
+    """
+    rows = frame.dropna(subset=[score_col]).copy()
+    rows["z"] = standardise_by_season(rows[score_col], rows["season"], score_col)
+    parts, fits = [], []
+    for t in seasons:
+        earlier = rows[rows["season"] < t]
+        pmap = fit_points_map(earlier, score_col)
+        points = _points_by_season(rows, pmap)
+        earlier_seasons = sorted(s for s in earlier["season"].unique()
+                                 if s in inputs.brackets and s in inputs.champions)
+        bracket = inputs.brackets[t]
+        if cfg.championship_odds_method == "softmax":
+            weights = [points[s].loc[list(inputs.brackets[s].teams)].to_numpy() for s in earlier_seasons]
+            tau = fit_temperature(weights, _champion_slots(inputs, earlier_seasons), cfg.temperature_bounds)
+            p = softmax_odds(points[t].loc[list(bracket.teams)].to_numpy(), tau)
+            rounds = np.full((len(p), N_ROUNDS), np.nan)
+            rounds[:, -1] = p
+            fit = {"season": t, "slope": pmap.slope, "tau": tau}
+        else:
+            rounds = simulate_points(bracket, points[t], cfg)
+            p, fit = rounds[:, -1], {"season": t, "slope": pmap.slope}
+            if cfg.temperature:
+                weights = [log_odds(simulate_points(inputs.brackets[s], points[s], cfg)[:, -1])
+                           for s in earlier_seasons]
+                temperature = fit_temperature(weights, _champion_slots(inputs, earlier_seasons),
+                                              cfg.temperature_bounds)
+                p, fit["temperature"] = temper(p, temperature), temperature
+        fit["n_fit_seasons"] = len(earlier_seasons)
+        fits.append(fit)
+        parts.append(odds_frame(bracket, rounds, p))
+    return pd.concat(parts, ignore_index=True), fits
+
+
+def _points_by_season(rows: pd.DataFrame, pmap) -> dict[int, pd.Series]:
+    return {int(s): pd.Series(pmap.points(g["z"].to_numpy()), index=g["team"].to_numpy())
+            for s, g in rows.groupby("season")}
+
+
+def _champion_slots(inputs: SeasonInputs, seasons: list[int]) -> list[int]:
+    slots = []
+    for s in seasons:
+        teams = inputs.brackets[s].teams
+        champion = inputs.champions[s]
+        if champion not in teams:
+            raise DataError(f"season {s}: champion {champion} is not one of the bracket's 16 teams")
+        slots.append(teams.index(champion))
+    return slots
