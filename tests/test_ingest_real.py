@@ -10,7 +10,7 @@ from src.data import schema
 from src.data.ingest import IngestTables, build_tables
 from src.data.playoffs import build_series, clean_games, outcome_disagreements, series_outcomes
 from src.data.readers import read_csv
-from src.data.team_seasons import _records_outcomes, season_teams
+from src.data.team_seasons import read_record_outcomes, season_teams
 
 FIRST_SEASON = 1997
 # NBA champions by season (year the season ends), B-Ref codes.
@@ -67,7 +67,7 @@ def test_post_playoff_rank_is_a_permutation(teams: pd.DataFrame) -> None:
 
 
 def test_sources_agree_where_both_give_outcomes(real_raw_dir: Path, teams: pd.DataFrame) -> None:
-    records = _records_outcomes(real_raw_dir, FIRST_SEASON)
+    records = read_record_outcomes(real_raw_dir, FIRST_SEASON)
     path = real_raw_dir / schema.PLAYOFF_GAMES.name
     games = clean_games(read_csv(real_raw_dir, schema.PLAYOFF_GAMES), season_teams(teams),
                         path, FIRST_SEASON)

@@ -90,7 +90,7 @@ def known_outcomes(raw_dir: Path, first_season: int,
 
     The game file wins where both sources cover a season; they must agree there.
     """
-    records = _records_outcomes(raw_dir, first_season)
+    records = read_record_outcomes(raw_dir, first_season)
     games_path = Path(raw_dir) / schema.PLAYOFF_GAMES.name
     games = clean_games(read_csv(raw_dir, schema.PLAYOFF_GAMES), teams_by_season, games_path,
                         first_season)
@@ -113,7 +113,8 @@ def known_outcomes(raw_dir: Path, first_season: int,
     return outcomes, series
 
 
-def _records_outcomes(raw_dir: Path, first_season: int) -> pd.DataFrame:
+def read_record_outcomes(raw_dir: Path, first_season: int) -> pd.DataFrame:
+    """Per-team outcomes from Team_Records.csv, names mapped to codes via Team Abbrev.csv."""
     abbrev_path = Path(raw_dir) / schema.TEAM_ABBREV.name
     abbrev = read_csv(raw_dir, schema.TEAM_ABBREV)
     abbrev = abbrev.loc[abbrev["lg"] == LEAGUE].copy()
