@@ -6,6 +6,8 @@ DVC := $(VENV)/bin/dvc
 SEASON ?= 2026
 export DVC_NO_ANALYTICS := 1
 export PYTHONHASHSEED := 0
+# stage commands in dvc.yaml call `python`: make it the venv's
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: setup repro test demo forecast report bench dag clean-venv
 
