@@ -62,3 +62,21 @@ def tiny_league():
     """Factory: tiny_league(seasons=..., n_teams=..., n_players=..., seed=...) ->
     (player_seasons, team_seasons)."""
     return _tiny_league
+
+
+# ---- A synthetic league (src/data/synthetic.py): raw CSVs in the real layout + known truth ----
+@pytest.fixture(scope="session")
+def synthetic_raw_dir(tmp_path_factory) -> Path:
+    """Seasons 1997..2016, 30 real franchises, seed 0; truth_teams.csv / truth_players.csv beside."""
+    from src.data.synthetic import generate_league
+
+    return generate_league(tmp_path_factory.mktemp("synthetic_league"), seed=0,
+                           first_season=1997, last_season=2016)
+
+
+@pytest.fixture(scope="session")
+def synthetic_tables(synthetic_raw_dir):
+    """The ingest tables (team_seasons, player_seasons, playoff_series) of the synthetic league."""
+    from src.data.ingest import build_tables
+
+    return build_tables(synthetic_raw_dir, 1997)
