@@ -65,11 +65,14 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
         bad = test_rows[test_rows["split"] != "test"].iloc[0]
         raise DataError(f"{_SCORES_FILE}: season {bad['season']}, team {bad['team']}: split "
                         f"'{bad['split']}' in a test season (expected 'test')")
-    leaked = scores[scores["max_train_season"] >= scores["season"]]
+    # a test row's models saw only earlier seasons; an OOF row's only seasons < first test season
+    limit = np.where(scores["split"] == "test", scores["season"], min(test_seasons))
+    leaked = scores[scores["max_train_season"].to_numpy() >= limit]
     if not leaked.empty:
         bad = leaked.iloc[0]
-        raise DataError(f"{_SCORES_FILE}: season {bad['season']}, team {bad['team']}: column "
-                        f"max_train_season={bad['max_train_season']} is not before the season")
+        raise DataError(f"{_SCORES_FILE}: season {bad['season']}, team {bad['team']}, split {bad['split']}: "
+                        f"column max_train_season={bad['max_train_season']} is not before "
+                        f"{'the season' if bad['split'] == 'test' else 'the first test season'}")
     missing = sorted(set(test_seasons) - set(test_rows["season"]))
     if missing:
         raise DataError(f"{_SCORES_FILE}: no rows for test season(s) {missing}")

@@ -1,0 +1,147 @@
+"""Evaluate on a synthetic league (src/data/synthetic.py) whose true strengths are known.
+
+* The simulator fed the TRUE strengths is calibrated: its observed log-loss and Brier are
+  within sampling error of their expectation under the model, and its ECE is inside the
+  range the model itself produces when champions are drawn from its own odds.
+* The metrics detect a deliberately mis-scaled model (strengths x 3: over-confident).
+* The evaluate pipeline runs end to end, and `championship_odds_method` really picks the path.
+"""
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from src.config import SeasonsConfig
+from src.data.ingest import build_tables
+from src.data.synthetic import generate_league
+from src.evaluation.calibration import championship_brier, championship_ece, championship_log_loss
+from src.evaluation.config import EvaluationConfig
+from src.evaluation.evaluate import evaluate
+from src.inference.config import SimulationConfig
+from src.inference.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
+
+FIRST, LAST = 1997, 2024
+# The generator's game model: normal margins, 2.5 points home court, SD 11.5 points.
+TRUE_GAME = GameModel(home_court=2.5, link="normal", scale=11.5)
+SIM = SimulationConfig(championship_odds_method="monte_carlo", n_sims=4000, seed=1, home_court=2.5,
+                       link="normal", scale=11.5, calibrate_to="srs", temperature=True,
+                       temperature_bounds=[0.05, 20.0])
+EVAL = EvaluationConfig(ndcg_k=[4, 8], n_bootstrap=200, bootstrap_seed=0, ece_bins=10, interval=0.9,
+                        plot_top_teams=4)
+SEASONS = SeasonsConfig(first_train=1998, first_test=2006, last_test=LAST, n_oof_folds=2, n_val_seasons=1)
+
+
+@pytest.fixture(scope="module")
+def league(tmp_path_factory):
+    raw = generate_league(tmp_path_factory.mktemp("league"), seed=0, first_season=FIRST, last_season=LAST)
+    tables = build_tables(raw, FIRST)
+    return pd.read_csv(raw / "truth_teams.csv"), tables.team_seasons, tables.playoff_series
+
+
+def _true_odds(truth: pd.DataFrame, strength_factor: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per season (title odds, champion one-hot) of the simulator fed (scaled) true strengths."""
+    out = []
+    for _, season in truth[truth["seed"] > 0].groupby("season"):
+        slots = pd.concat([season[season["conference"] == c].set_index("seed").loc[list(SLOT_SEEDS)]
+                           for c in ("E", "W")])
+        strength = slots["true_strength"].to_numpy() * strength_factor
+        # home court to the stronger team (the generator gives it to the better record)
+        p = simulate_bracket(strength, slots["true_strength"].to_numpy(), TRUE_GAME, 20_000, seed=2)[:, 3]
+        out.append((p, slots["champion"].to_numpy(dtype=float)))
+    return out
+
+
+def _z_scores(odds) -> tuple[float, float]:
+    """(observed - expected) / SE for the season-mean log-loss and Brier sum, under the model."""
+    obs_ll, exp_ll, var_ll, obs_b, exp_b, var_b = [], [], [], [], [], []
+    for p, y in odds:
+        logp = -np.log(np.clip(p, 1e-12, None))
+        obs_ll.append(logp[y == 1][0])
+        exp_ll.append(np.sum(p * logp))
+        var_ll.append(np.sum(p * logp ** 2) - exp_ll[-1] ** 2)
+        obs_b.append(np.sum((p - y) ** 2))
+        exp_b.append(1 - np.sum(p ** 2))                     # E[sum (p - y)^2], one champion drawn from p
+        var_b.append(4 * (np.sum(p ** 3) - np.sum(p ** 2) ** 2))
+    n = len(odds)
+    z_ll = (np.mean(obs_ll) - np.mean(exp_ll)) / (np.sqrt(np.sum(var_ll)) / n)
+    z_b = (np.mean(obs_b) - np.mean(exp_b)) / (np.sqrt(np.sum(var_b)) / n)
+    return float(z_ll), float(z_b)
+
+
+def _ece_under_model(odds, n_draws=300, seed=0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    p_all = np.concatenate([p for p, _ in odds])
+    draws = []
+    for _ in range(n_draws):
+        y = np.concatenate([np.eye(len(p))[rng.choice(len(p), p=p / p.sum())] for p, _ in odds])
+        draws.append(championship_ece(y, p_all))
+    return np.array(draws)
+
+
+def test_true_strengths_are_calibrated_and_mis_scaling_is_detected(league):
+    truth, _, _ = league
+    true_odds, over = _true_odds(truth, 1.0), _true_odds(truth, 3.0)
+    z_ll, z_b = _z_scores(true_odds)
+    assert abs(z_ll) < 3 and abs(z_b) < 3
+    p, y = np.concatenate([o[0] for o in true_odds]), np.concatenate([o[1] for o in true_odds])
+    assert championship_ece(y, p) <= np.quantile(_ece_under_model(true_odds), 0.99)
+
+    z_ll_over, _ = _z_scores(over)
+    p3 = np.concatenate([o[0] for o in over])
+    assert z_ll_over > 3                                              # far worse than it claims
+    assert championship_log_loss(y, p3) > championship_log_loss(y, p)
+    assert championship_brier(y, p3) > championship_brier(y, p)
+    assert championship_ece(y, p3) > championship_ece(y, p)
+
+
+def _scores(teams: pd.DataFrame, truth: pd.DataFrame, noise: float) -> pd.DataFrame:
+    """A stand-in scores.parquet: true strength plus noise, on an arbitrary scale."""
+    rng = np.random.default_rng(4)
+    df = teams[["season", "team"]].merge(truth[["season", "team", "true_strength"]], on=["season", "team"])
+    df = df[df["season"] >= SEASONS.first_train].copy()
+    df["score_ensemble"] = 0.1 * (df["true_strength"] + rng.normal(0, noise, len(df)))
+    df["score_xgb"] = 0.1 * (df["true_strength"] + rng.normal(0, 2 * noise, len(df)))
+    test = df["season"] >= SEASONS.first_test
+    df["split"] = np.where(test, "test", "oof")
+    df["fold"] = np.where(test, -1, df["season"] % 2)
+    df["max_train_season"] = np.where(test, df["season"] - 1, SEASONS.first_test - 1)
+    return df.drop(columns="true_strength")
+
+
+def test_evaluate_end_to_end_and_both_odds_methods(league):
+    truth, teams, series = league
+    scores = _scores(teams, truth, noise=1.0)
+    mc = evaluate(teams, series, scores, SEASONS, SIM, EVAL)
+    soft = evaluate(teams, series, scores, SEASONS, replace(SIM, championship_odds_method="softmax"), EVAL)
+    m = mc.metrics
+    for name in ("ensemble", "xgb"):
+        assert {f"{name}.{k}" for k in ("spearman", "ndcg_at_4", "brier", "log_loss", "ece")} <= set(m)
+    assert {"baseline_srs.spearman", "baseline_win_pct.ndcg_at_4", "baseline_srs_mc.log_loss",
+            "baseline_uniform.brier"} <= set(m)
+    assert m["baseline_uniform.log_loss"] == pytest.approx(np.log(16))
+    assert m["ensemble.log_loss"] < m["baseline_uniform.log_loss"]
+    assert m["ensemble.spearman"] > m["xgb.spearman"]                 # less noise ranks better
+    boot = "bootstrap.ensemble_vs_baseline_srs_mc.log_loss"
+    assert m[f"{boot}.low"] <= m[f"{boot}.diff"] <= m[f"{boot}.high"]
+
+    pred = mc.predictions
+    playoff = pred[pred["seed"].notna()]
+    assert len(playoff) == 16 * len(SEASONS.test_seasons)
+    assert playoff.groupby("season")["p_champion"].sum().to_numpy() == pytest.approx(1.0)
+    assert playoff.groupby("season")["p_round1"].sum().to_numpy() == pytest.approx(8.0)
+    assert (pred.loc[pred["seed"].isna(), "p_champion"] == 0).all()
+    # the chosen method reaches the predictions: softmax has no bracket rounds, other odds
+    soft_playoff = soft.predictions[soft.predictions["seed"].notna()]
+    assert soft_playoff["p_round1"].isna().all() and playoff["p_round1"].notna().all()
+    assert not np.allclose(soft_playoff["p_champion"], playoff["p_champion"])
+    assert all("tau" in f for f in soft.report["fits"]["ensemble"])
+    assert all("temperature" in f and f["season"] > 0 for f in mc.report["fits"]["ensemble"])
+
+
+def test_leaky_scores_are_rejected(league):
+    truth, teams, series = league
+    scores = _scores(teams, truth, noise=1.0)
+    scores.loc[scores["season"] == 2010, "max_train_season"] = 2010
+    with pytest.raises(Exception, match="season 2010, team .*max_train_season=2010 is not before the season"):
+        evaluate(teams, series, scores, SEASONS, SIM, EVAL)
