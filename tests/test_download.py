@@ -12,7 +12,7 @@ import pytest
 
 from src.config import DataConfig
 from src.data.download import ensure_raw_data
-from src.data.sources import BASE_URL_ENV, RAW_SOURCES, RawSource
+from src.data.sources import BASE_URL_ENV, RAW_SOURCES, REQUIRED_SOURCES, RawSource
 from src.errors import DataError
 
 GOOD_BODY = b"season,team\n2016,GSW\n2016,CLE\n"
@@ -138,6 +138,9 @@ def test_present_files_use_no_network(tmp_path, server, caplog):
 def test_sources_cover_shared_checksums_and_build_raw_urls():
     names = [s.name for s in RAW_SOURCES]
     assert len(names) == len(set(names)) == 17
+    assert {s.name for s in REQUIRED_SOURCES} == {
+        "Team Summaries.csv", "Team Abbrev.csv", "Team_Records.csv", "play_off_totals_2010_2024.csv",
+        "Player Play By Play.csv", "Player Shooting.csv", "Player Season Info.csv", "All-Star Selections.csv"}
     records = next(s for s in RAW_SOURCES if s.name == "Team_Records.csv")
     assert records.url() == ("https://raw.githubusercontent.com/Tmaku18/NBA-Playoff-Strength-Project/"
                              "4ea72b2/data/raw/Team_Records.csv")

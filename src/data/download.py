@@ -22,7 +22,7 @@ from typing import Iterable
 from tqdm import tqdm
 
 from src.config import DataConfig
-from src.data.sources import BASE_URL_ENV, RAW_SOURCES, RawSource
+from src.data.sources import BASE_URL_ENV, REQUIRED_SOURCES, RawSource
 from src.errors import DataError
 from src.utils.io import atomic_path
 from src.utils.logging import progress_disabled
@@ -49,10 +49,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ensure_raw_data(raw_dir: Path, cfg: DataConfig, sources: Iterable[RawSource] = RAW_SOURCES,
+def ensure_raw_data(raw_dir: Path, cfg: DataConfig, sources: Iterable[RawSource] = REQUIRED_SOURCES,
                     local_source: Path | None = None, base_url: str | None = None,
                     backoff_s: float = BACKOFF_BASE_S) -> list[Path]:
-    """Return the paths of all raw files in `raw_dir`, fetching the missing ones.
+    """Return the paths of the raw files (default: those ingest reads) in `raw_dir`, fetching
+    the missing ones.
 
     A missing file is copied from `local_source` when it holds it, else downloaded.
     `base_url` (or env NBA_DATA_BASE_URL) replaces GitHub with `<base_url>/<file name>`.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from src.data import schema
+
 GITHUB_RAW_BASE = "https://raw.githubusercontent.com"
 # Set to a URL prefix (e.g. http://127.0.0.1:8000) to download every file from
 # `<prefix>/<file name>` instead of GitHub: a mirror, or a test server.
@@ -64,6 +66,12 @@ RAW_SOURCES: tuple[RawSource, ...] = (
               "play_off_totals_2010_2024.csv",
               "d4e1c5717d1419d9f7dc060c762554a7a6bb4a4a52a0aaece165a897aa84ef07"),
 )
+
+
+# The files the ingest stage reads (every CsvSpec in src/data/schema.py): what `download` makes
+# sure of. The rest of RAW_SOURCES (opponent tables, award voting, ...) are listed for reference.
+INGEST_FILES = frozenset(spec.name for spec in vars(schema).values() if isinstance(spec, schema.CsvSpec))
+REQUIRED_SOURCES: tuple[RawSource, ...] = tuple(s for s in RAW_SOURCES if s.name in INGEST_FILES)
 
 
 def source_by_name(name: str) -> RawSource:
