@@ -30,3 +30,14 @@ test: setup
 
 dag: setup
 	$(DVC) dag
+
+# A synthetic league (known true strengths) run through the pipeline in a throwaway copy of
+# the repo, so the committed dvc.lock and data/ stay untouched.
+DEMO_DIR ?= /tmp/nba-demo
+demo: setup
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	git archive HEAD | tar -x -C $(DEMO_DIR)
+	$(PY) -m src.data.synthetic --out $(DEMO_DIR)/data/raw --seed 0 --first-season 1997 --last-season 2024
+	cd $(DEMO_DIR) && git init -q && git add -A && git -c user.name=demo -c user.email=demo@localhost commit -qm demo
+	cd $(DEMO_DIR) && $(abspath $(DVC)) repro evaluate
+	@echo "demo outputs in $(DEMO_DIR) (metrics/, plots/, data/processed/)"
