@@ -41,3 +41,6 @@ demo: setup
 	cd $(DEMO_DIR) && git init -q && git add -A && git -c user.name=demo -c user.email=demo@localhost commit -qm demo
 	cd $(DEMO_DIR) && $(abspath $(DVC)) repro evaluate
 	@echo "demo outputs in $(DEMO_DIR) (metrics/, plots/, data/processed/)"
+
+bench: setup
+	$(PY) scripts/bench.py
