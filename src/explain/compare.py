@@ -114,5 +114,13 @@ class ExplainabilityComparator:
                                     "spearman": np.vstack(corr_draws)}
 
 
+def within_team_rank(frame: pd.DataFrame, column: str) -> pd.Series:
+    """1 = highest `column` in the team-season; ties by minutes share, then player id."""
+    order = frame.sort_values(["season", "team", column, "minutes_share", "player_id"],
+                              ascending=[True, True, False, False, True], kind="mergesort")
+    ranks = order.groupby(["season", "team"]).cumcount() + 1
+    return ranks.reindex(frame.index)
+
+
 def _stable_id(name: str) -> int:
     return int.from_bytes(name.encode("utf-8")[:8].ljust(8, b"\0"), "little")

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError, PipelineError
+from src.explain.compare import within_team_rank
 from src.explain.config import RfxFuseConfig
 
 log = logging.getLogger(__name__)
@@ -204,11 +205,3 @@ def explain_season(rosters: pd.DataFrame, team_seasons: pd.DataFrame, season: in
     importance = forest.importance(scored, cfg.n_explanations)
     importance["rfx_rank"] = within_team_rank(importance, "rfx_importance")
     return importance, forest.archetypes(scored, cfg.k_similar, cfg.n_explanations)
-
-
-def within_team_rank(frame: pd.DataFrame, column: str) -> pd.Series:
-    """1 = highest `column` in the team-season; ties by minutes share, then player id."""
-    order = frame.sort_values(["season", "team", column, "minutes_share", "player_id"],
-                              ascending=[True, True, False, False, True], kind="mergesort")
-    ranks = order.groupby(["season", "team"]).cumcount() + 1
-    return ranks.reindex(frame.index)

@@ -1,0 +1,90 @@
+"""Model A's contributors per team-season: attention weights and leave-one-player-out.
+
+Attention says where the pooled roster representation looks; it is not proof that the
+player moves the score. Leave-one-player-out is a second, gradient-free check: the
+team's score is recomputed with the player masked (as if absent), and his importance is
+the size of the change. It is ranked by |drop| (influence either way: a star of a weak
+team moves the score as much as a star of a strong one); the signed drop is kept.
+
+Contributors of test season t come from t's walk-forward checkpoint (a model that never
+saw season t); `checkpoint_for_season` refuses any other.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from src.errors import PipelineError
+from src.explain.compare import within_team_rank
+from src.features.roster import FeatureSpec, RosterBatch
+from src.inference.predict_a import (attention_table, build_inputs, load_model_a,
+                                     predict_with_attention)
+from src.models.deep_set_rank import DeepSetRank
+
+log = logging.getLogger(__name__)
+
+
+def checkpoint_for_season(walk_forward_dir: str | Path,
+                          season: int) -> tuple[DeepSetRank, FeatureSpec]:
+    """t's walk-forward Model A; an error if its training seasons reach t."""
+    path = Path(walk_forward_dir) / f"{season}.pt"
+    model, spec = load_model_a(path)
+    if spec.train_seasons and max(spec.train_seasons) >= season:
+        raise PipelineError(f"{path}: trained on seasons up to {max(spec.train_seasons)}, "
+                            f"so it cannot explain season {season} out of sample")
+    return model, spec
+
+
+@torch.no_grad()
+def leave_one_out_drops(model: DeepSetRank, batch: RosterBatch) -> np.ndarray:
+    """[teams, slots] score(full roster) - score(roster without that slot); NaN at padding.
+    One forward pass per slot, all teams at once. A team's only player is not masked
+    (an empty roster has no score): his drop is 0, logged."""
+    base, _ = predict_with_attention(model, batch)
+    pad = batch.key_padding_mask
+    drops = np.full(pad.shape, np.nan)
+    n_present = (~pad).sum(dim=1)
+    alone = ((n_present == 1).unsqueeze(1) & ~pad).numpy()
+    if alone.any():
+        log.info("leave-one-out: %d team-season(s) with a single player: drop set to 0",
+                 int(alone.sum()))
+    for slot in range(pad.shape[1]):
+        present = ~pad[:, slot]
+        maskable = present & (n_present > 1)
+        if not bool(maskable.any()):
+            continue
+        mask = pad.clone()
+        mask[:, slot] |= maskable
+        scores, _ = predict_with_attention(model, dataclasses.replace(batch, key_padding_mask=mask))
+        drops[maskable.numpy(), slot] = (base - scores).numpy()[maskable.numpy()]
+    drops[alone] = 0.0
+    return drops
+
+
+def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame,
+                 seasons: list[int]) -> pd.DataFrame:
+    """One row per rostered player: attention (with fallback flag), minutes share,
+    team score, leave-one-out drop, and the two within-team ranks (1 = most important)."""
+    table = attention_table(model, spec, player_seasons, seasons)
+    batch = build_inputs(spec, player_seasons, seasons)
+    scores, _ = predict_with_attention(model, batch)
+    drops = leave_one_out_drops(model, batch)
+    rows, slots = np.nonzero(~batch.key_padding_mask.numpy())
+    loo = pd.DataFrame({"season": batch.season[rows].astype(int),
+                        "team": batch.team[rows].astype(str), "slot": slots.astype(int),
+                        "team_score": scores.numpy()[rows].astype(float),
+                        "loo_drop": drops[rows, slots]})
+    out = table.merge(loo, on=["season", "team", "slot"], how="left", validate="one_to_one")
+    out["loo_importance"] = out["loo_drop"].abs()
+    out["attention_rank"] = within_team_rank(out, "attention")
+    out["loo_rank"] = within_team_rank(out, "loo_importance")
+    n_fallback = out.drop_duplicates(["season", "team"])["fallback"].sum()
+    if n_fallback:
+        log.info("contributors: %d team-season(s) used fallback (collapsed) attention",
+                 int(n_fallback))
+    return out

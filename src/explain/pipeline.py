@@ -1,0 +1,107 @@
+"""The explain stage's work over the walk-forward test seasons (stages/explain.py is thin).
+
+For each test season t: contributors from t's walk-forward Model A (attention +
+leave-one-out), and, unless `explain.rfx_fuse.enabled` is false, an RFX-Fuse forest
+fitted on the same split's training seasons (all < t) for importance and archetypes.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from src.config import SeasonsConfig
+from src.errors import PipelineError
+from src.explain import rfx_fuse
+from src.explain.attention import checkpoint_for_season, contributors
+from src.explain.compare import ExplainabilityComparator, MethodPair
+from src.explain.config import ExplainConfig
+from src.features.roster import select_rosters
+from src.models.config import RosterConfig
+from src.training.splitters import walk_forward_splits
+from src.utils.logging import progress_disabled
+
+log = logging.getLogger(__name__)
+
+RFX_COLUMNS = ["rfx_pred_srs", "rfx_local_importance", "rfx_importance", "rfx_rank",
+               "rfx_top_features"]
+PLAYER_KEY = ["season", "team", "player_id"]
+
+
+@dataclass
+class ExplainResult:
+    contributors: pd.DataFrame
+    archetypes: pd.DataFrame
+    per_team: pd.DataFrame
+    metrics: dict[str, float]
+
+
+def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
+    """Method pairs, plus each method against minutes share alone: attention carries a
+    minutes bias and the RFX score is minutes-weighted, so "agrees more than minutes do"
+    is the bar that matters, not only "more than chance"."""
+    pairs = [MethodPair("attention_vs_loo", "attention", "loo_importance"),
+             MethodPair("attention_vs_minutes", "attention", "minutes_share"),
+             MethodPair("loo_vs_minutes", "loo_importance", "minutes_share")]
+    if rfx_enabled:
+        pairs += [MethodPair("attention_vs_rfx", "attention", "rfx_importance"),
+                  MethodPair("loo_vs_rfx", "loo_importance", "rfx_importance"),
+                  MethodPair("rfx_vs_minutes", "rfx_importance", "minutes_share")]
+    return pairs
+
+
+def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
+                         cfg: ExplainConfig, roster_cfg: RosterConfig,
+                         walk_forward_dir: str | Path) -> ExplainResult:
+    if cfg.rfx_fuse.enabled:
+        rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
+    splits = walk_forward_splits(seasons)
+    rosters = select_rosters(players, range(seasons.first_train, seasons.last_test + 1),
+                             roster_cfg) if cfg.rfx_fuse.enabled else None
+    frames, archetypes = [], []
+    for split in tqdm(splits, desc="explain seasons", disable=progress_disabled()):
+        season = split.predict_seasons[0]
+        start = time.perf_counter()
+        model, spec = checkpoint_for_season(walk_forward_dir, season)
+        contrib = contributors(model, spec, players[players["season"] == season], [season])
+        contrib.insert(2, "max_train_season", max(spec.train_seasons))
+        if rosters is not None:
+            if spec.roster != roster_cfg:
+                raise PipelineError(f"{walk_forward_dir}/{season}.pt: roster settings "
+                                    f"{spec.roster} differ from params.yaml features.roster "
+                                    f"{roster_cfg}; retrain (dvc repro train_a)")
+            importance, arch = rfx_fuse.explain_season(
+                rosters, teams, season, split.train_seasons, spec.feature_names, cfg.rfx_fuse)
+            contrib = _join_rfx(contrib, importance, season)
+            archetypes.append(arch)
+        frames.append(contrib)
+        log.info("explain %d: %d players, %.1fs", season, len(contrib),
+                 time.perf_counter() - start)
+    table = pd.concat(frames, ignore_index=True)
+    comparator = ExplainabilityComparator(table, method_pairs(cfg.rfx_fuse.enabled), cfg.top_k,
+                                          cfg.n_permutations, cfg.seed)
+    metrics = {"n_seasons": len(splits), "rfx_fuse_enabled": cfg.rfx_fuse.enabled,
+               **comparator.summary()}
+    arch_table = pd.concat(archetypes, ignore_index=True) if archetypes else _empty_archetypes()
+    return ExplainResult(table, arch_table, comparator.per_team(), metrics)
+
+
+def _join_rfx(contrib: pd.DataFrame, importance: pd.DataFrame, season: int) -> pd.DataFrame:
+    out = contrib.merge(importance[PLAYER_KEY + RFX_COLUMNS], on=PLAYER_KEY, how="left",
+                        validate="one_to_one")
+    unmatched = out["rfx_importance"].isna()
+    if unmatched.any():
+        row = out.loc[unmatched].iloc[0]
+        raise PipelineError(f"season {season}: player {row['player_id']} ({row['team']}) is on "
+                            "Model A's roster but not in the RFX-Fuse rows")
+    return out
+
+
+def _empty_archetypes() -> pd.DataFrame:
+    return pd.DataFrame(columns=["season", "team", "player_id", "player", "archetype_rank",
+                                 "similar_season", "similar_team", "similar_player_id",
+                                 "similar_player", "similarity", "similar_because"])

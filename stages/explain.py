@@ -1,0 +1,52 @@
+"""Stage explain: attention contributors, leave-one-out, RFX-Fuse comparison and archetypes."""
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+from typing import Iterable
+
+import torch
+
+from src.config import load_params, seasons_config
+from src.explain.config import explain_config
+from src.explain.pipeline import explain_walk_forward
+from src.explain.summary import summary_markdown
+from src.models.config import model_a_configs, roster_config
+from src.training.inputs import read_input
+from src.utils.cli import stage_main
+from src.utils.io import write_json, write_parquet, write_text
+
+PLAYERS = Path("data/interim/player_seasons.parquet")
+TEAMS = Path("data/interim/team_seasons.parquet")
+WALK_FORWARD_DIR = Path("models/model_a_walk_forward")
+OUT_DIR = Path("reports/explain")
+METRICS = Path("metrics/explain.json")
+
+log = logging.getLogger("stage")
+
+
+def run(args: argparse.Namespace) -> Iterable[Path]:
+    start = time.perf_counter()
+    params = load_params(args.params)
+    seasons = seasons_config(params)
+    cfg = explain_config(params)
+    _, train_cfg = model_a_configs(params.get("model_a"))
+    torch.set_num_threads(train_cfg.num_threads)
+    players, teams = read_input(PLAYERS, "ingest"), read_input(TEAMS, "ingest")
+    result = explain_walk_forward(players, teams, seasons, cfg, roster_config(params),
+                                  WALK_FORWARD_DIR)
+    summary = summary_markdown(result.contributors, result.archetypes, teams, result.metrics,
+                               seasons.last_test, cfg.summary_players)
+    log.info("explain: %d team-seasons in %.0fs", result.per_team["team"].size
+             // max(1, result.per_team["pair"].nunique()), time.perf_counter() - start)
+    return [write_parquet(result.contributors, OUT_DIR / "contributors.parquet"),
+            write_parquet(result.archetypes, OUT_DIR / "archetypes.parquet"),
+            write_parquet(result.per_team, OUT_DIR / "agreement_per_team.parquet"),
+            write_text(summary, OUT_DIR / "summary.md"),
+            write_json(result.metrics, METRICS)]
+
+
+if __name__ == "__main__":
+    stage_main("explain", run)
