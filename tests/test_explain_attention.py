@@ -1,0 +1,74 @@
+"""Contributors: leave-one-out against one-at-a-time re-scoring, ranks, the stage's guards."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from src.config import load_params, seasons_config
+from src.errors import PipelineError
+from src.explain import pipeline
+from src.explain.attention import contributors, leave_one_out_drops
+from src.explain.config import explain_config
+from src.features.roster import fit_feature_spec, select_rosters, to_batch
+from src.inference.predict_a import predict_with_attention
+from src.models.config import RosterConfig, model_a_configs
+from src.models.deep_set_rank import DeepSetRank
+
+ROSTER = RosterConfig(max_players=8, min_minutes=0)
+
+
+@pytest.fixture
+def model_and_data(tiny_league):
+    players, teams = tiny_league(seasons=(2001, 2002), n_teams=4, n_players=6)
+    rosters = select_rosters(players, [2001, 2002], ROSTER)
+    model_cfg, _ = model_a_configs(load_params()["model_a"])
+    spec = fit_feature_spec(rosters, [2001], ROSTER, model_cfg.num_embeddings)
+    torch.manual_seed(0)
+    model = DeepSetRank.from_config(model_cfg.with_stat_dim(len(spec.feature_names))).eval()
+    return model, spec, players, rosters
+
+
+def test_leave_one_out_matches_masking_one_player_at_a_time(model_and_data):
+    model, spec, _, rosters = model_and_data
+    batch = to_batch(spec, rosters[rosters["season"] == 2002])
+    drops = leave_one_out_drops(model, batch)
+    base, _ = predict_with_attention(model, batch)
+    for row, slot in [(0, 0), (1, 3), (3, 5)]:
+        masked, _ = predict_with_attention(model, batch.with_slot_masked(row, slot))
+        assert drops[row, slot] == pytest.approx(float(base[row] - masked[row]), abs=1e-6)
+    assert np.isnan(drops[:, 6:]).all()          # padding slots (6 players, 8 slots)
+
+
+def test_contributors_rank_within_each_team(model_and_data):
+    model, spec, players, _ = model_and_data
+    table = contributors(model, spec, players, [2002])
+    assert len(table) == 4 * 6
+    for _, team in table.groupby("team"):
+        assert sorted(team["attention_rank"]) == list(range(1, 7))
+        top = team.loc[team["attention_rank"] == 1, "attention"].iloc[0]
+        assert top == team["attention"].max()
+        assert team.loc[team["loo_rank"] == 1, "loo_importance"].iloc[0] == \
+            pytest.approx(team["loo_drop"].abs().max())
+    assert table.groupby("team")["attention"].sum().to_numpy() == pytest.approx(np.ones(4), abs=1e-5)
+
+
+def test_stage_fails_with_install_hint_when_rfxfuse_missing(monkeypatch, model_and_data):
+    _, _, players, _ = model_and_data
+    monkeypatch.setitem(__import__("sys").modules, "RFXFuse", None)
+    params = load_params()
+    with pytest.raises(PipelineError, match=r"pip install -e \.\[explain\]"):
+        pipeline.explain_walk_forward(players, players, seasons_config(params),
+                                      explain_config(params), ROSTER, "no/such/dir")
+
+
+def test_missing_walk_forward_checkpoint_is_a_clear_error(model_and_data):
+    _, _, players, _ = model_and_data
+    params = load_params()
+    cfg = explain_config(params)
+    cfg = dataclasses.replace(cfg, rfx_fuse=dataclasses.replace(cfg.rfx_fuse, enabled=False))
+    with pytest.raises(PipelineError, match="no/such/dir/2006.pt"):
+        pipeline.explain_walk_forward(players, players, seasons_config(params), cfg, ROSTER,
+                                      "no/such/dir")
