@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from src.data import schema
-from src.data.readers import check_unique, csv_line, drop_logged, read_csv, to_int
+from src.data.readers import (check_unique, csv_line, drop_logged, log_empty_values, read_csv,
+                               require_values, to_int)
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def _read_player_file(raw_dir: Path, spec: schema.CsvSpec, first_season: int) ->
             raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
                             f"{df.loc[label, 'season']}: empty value")
     check_unique(df, KEY, path)
+    require_values(df, spec.required, path)
+    log_empty_values(df, spec.optional, path)
     return df
 
 

@@ -1,6 +1,7 @@
 """Read a raw CSV and validate it against its CsvSpec: every error names file, column and row."""
 from __future__ import annotations
 
+import csv
 import logging
 from pathlib import Path
 
@@ -13,6 +14,8 @@ log = logging.getLogger(__name__)
 
 # A data row's line number in the CSV: one header line, and lines count from 1.
 _HEADER_LINES = 1
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_TAIL_BYTES = 1 << 16   # enough to hold a file's last line
 _BOOL_TEXT = {"TRUE": True, "FALSE": False, "True": True, "False": False}
 
 
@@ -29,10 +32,17 @@ def read_csv(raw_dir: Path, spec: CsvSpec) -> pd.DataFrame:
     path = Path(raw_dir) / spec.name
     if not path.is_file():
         raise DataError(f"{path}: required input file is missing (data.raw_dir = {raw_dir})")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: file is empty (0 bytes); restore it from its source")
     try:
         df = pd.read_csv(path, dtype=str, encoding=spec.encoding)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError as exc:
+        raise DataError(_encoding_problem(path, spec.encoding)) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: cannot be parsed as CSV: {exc}") from exc
+    if df.empty:
+        raise DataError(f"{path}: has a header but no data rows")
+    check_last_line(path, spec.encoding, df)
     missing = [c for c in spec.columns if c not in df.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)} "
@@ -41,6 +51,40 @@ def read_csv(raw_dir: Path, spec: CsvSpec) -> pd.DataFrame:
     for column in spec.numeric:
         df[column] = to_number(df[column], path, column)
     return df
+
+
+def _encoding_problem(path: Path, encoding: str) -> str:
+    """Where the file stops being `encoding` text: line and byte, so a user can find it."""
+    data = path.read_bytes()
+    if data[:2] in _UTF16_BOMS:
+        return (f"{path}: is UTF-16 text (byte-order mark {data[:2].hex()}), expected "
+                f"{encoding}; save it as UTF-8")
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (f"{path}: line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding} "
+                f"text (wrong encoding, e.g. latin-1?); save the file as UTF-8")
+    return f"{path}: cannot be decoded as {encoding}"
+
+
+def check_last_line(path: Path, encoding: str, df: pd.DataFrame) -> None:
+    """A file cut mid-line (an interrupted copy or download) ends without a line break, and
+    pandas would quietly fill the cut row's missing fields with NaN: refuse it instead."""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - _TAIL_BYTES))
+        tail = fh.read()
+    if tail.endswith(b"\n"):
+        return
+    last = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
+    fields, n_fields = next(csv.reader([last]), []), len(df.columns)
+    line_no = csv_line(df.index[-1])
+    if len(fields) < n_fields:
+        raise DataError(f"{path}: line {line_no} is cut off ({len(fields)} of {n_fields} "
+                        "fields, no line break at the end): the file looks truncated; "
+                        "restore it from its source")
+    log.warning("%s: no line break after the last line (%d): check the file is complete",
+                path.name, line_no)
 
 
 def to_number(values: pd.Series, path: Path, column: str) -> pd.Series:
@@ -94,3 +138,25 @@ def check_unique(df: pd.DataFrame, key: list[str], path: Path) -> None:
         rows = ", ".join(str(csv_line(i)) for i in df.index[same])
         raise DataError(f"{path}: duplicate rows for ({where}) in column(s) {', '.join(key)}: "
                         f"rows {rows}")
+
+
+def require_values(df: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
+    """Columns that must hold a value in every row (core stats): the first empty one is a
+    DataError naming column, row, season and team; the count says how many more."""
+    for column in columns:
+        empty = df[column].isna()
+        if empty.any():
+            label = empty.idxmax()
+            row = df.loc[label]
+            team = f", team {row['team']}" if "team" in df.columns else ""
+            raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
+                            f"{row['season']}{team}: value is empty (NA), but this stat is "
+                            f"required ({int(empty.sum())} empty value(s) in this column)")
+
+
+def log_empty_values(df: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
+    """Optional stats may be empty (kept as NaN): say how many, per column, in the log."""
+    counts = {c: int(n) for c, n in df[list(columns)].isna().sum().items() if n}
+    if counts:
+        listed = ", ".join(f"{c} {n}" for c, n in counts.items())
+        log.info("%s: empty values kept as NaN (optional stats): %s", Path(path).name, listed)

@@ -2,7 +2,8 @@
 
 Only the columns ingest uses are required; extra columns in a file are ignored. A column
 listed in `numeric` must parse as a number in every row (NA/empty is allowed and kept as
-NaN); anything else is a DataError naming file, column and row.
+NaN, counted in the log, except in `required` columns: core stats that must be present);
+anything else is a DataError naming file, column and row.
 """
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ class CsvSpec:
     numeric: tuple[str, ...] = ()      # required numeric columns
     dtype_str: tuple[str, ...] = ()    # read as str to keep leading zeros (ids)
     encoding: str = "utf-8-sig"        # Team_Records.csv starts with a byte-order mark
+    required: tuple[str, ...] = ()     # numeric columns that may never be empty (core stats)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        """Numeric stats that may be empty (kept as NaN, counted in the log)."""
+        return tuple(c for c in self.numeric if c not in self.required and c != "season")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -30,6 +37,8 @@ TEAM_SUMMARIES = CsvSpec(
     "Team Summaries.csv",
     text=("lg", "team", "abbreviation", "playoffs"),
     numeric=("season", "w", "l", *TEAM_RATINGS, *FOUR_FACTORS),
+    # every NBA team row has them; a gap would silently weaken the features of that team
+    required=(*TEAM_RATINGS, *FOUR_FACTORS),
 )
 TEAM_ABBREV = CsvSpec(
     "Team Abbrev.csv",
@@ -69,6 +78,8 @@ PLAYER_PBP = CsvSpec(
     "Player Play By Play.csv",
     text=(*_PLAYER_KEY_TEXT, "pos"),
     numeric=("season", "age", "g", "gs", "mp", *PBP_STATS),
+    # minutes weight a player in his team's roster; the real file has no gaps here
+    required=("age", "g", "gs", "mp"),
 )
 PLAYER_SHOOTING = CsvSpec(
     "Player Shooting.csv",

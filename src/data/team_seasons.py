@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 
 from src.data import schema
-from src.data.conferences import assign_conferences
+from src.data.conferences import assign_conferences, conference_of
 from src.data.outcomes import PLAYOFF_TEAMS, check_bracket
 from src.data.playoffs import (build_series, clean_games, outcome_disagreements,
                                record_outcomes, series_outcomes)
-from src.data.readers import check_unique, csv_line, drop_logged, read_csv, to_bool, to_int
+from src.data.readers import (check_unique, csv_line, drop_logged, read_csv, require_values,
+                               to_bool, to_int)
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -40,12 +41,14 @@ def read_team_summaries(raw_dir: Path, first_season: int) -> pd.DataFrame:
         raise DataError(f"{path}: column 'abbreviation', row {csv_line(label)}, season "
                         f"{df.loc[label, 'season']}: team abbreviation is empty")
     check_unique(df, ["season", "team"], path)
+    require_values(df, schema.TEAM_SUMMARIES.required, path)
     df["wins"] = to_int(df["w"], path, "w")
     df["losses"] = to_int(df["l"], path, "l")
     df["g"] = df["wins"] + df["losses"]
     df["win_pct"] = df["wins"] / df["g"]
     df["conference"] = assign_conferences(df, str(path))
     check_conference_sizes(df, path)
+    check_no_team_missing(df, path)
     df["made_playoffs"] = _made_playoffs(df, path)
     return df
 
@@ -57,6 +60,24 @@ def check_conference_sizes(df: pd.DataFrame, path: Path) -> None:
         if len(sizes) != 2 or abs(sizes.iloc[0] - sizes.iloc[-1]) > 1:
             raise DataError(f"{path}: season {season}: conference sizes "
                             f"{sizes.to_dict()} for {len(conf)} teams")
+
+
+def check_no_team_missing(df: pd.DataFrame, path: Path) -> None:
+    """A team in season t whose code the realignment table also places in the neighbouring
+    season t+1 (or t-1) must be in the file there too: a lost row would otherwise shrink the
+    league silently (15/14 conferences still pass the size check)."""
+    teams = season_teams(df)
+    for season in sorted(teams):
+        for other in (season - 1, season + 1):
+            if other not in teams:
+                continue
+            lost = sorted(t for t in teams[season] - teams[other]
+                          if conference_of(t, other) is not None)
+            if lost:
+                raise DataError(f"{path}: column 'abbreviation', season {other}: team(s) "
+                                f"{', '.join(lost)} missing (present in season {season}, and "
+                                f"src/data/conferences.py has them in {other}): "
+                                f"{len(teams[other])} teams found")
 
 
 def _made_playoffs(df: pd.DataFrame, path: Path) -> pd.Series:
