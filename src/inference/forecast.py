@@ -1,0 +1,202 @@
+"""Forecast a season whose playoff outcomes are not in the data (2025: field known; 2026: in progress).
+
+Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
+* level-1 scores of the forecast season come from the FINAL models (trained on
+  first_train..last_test): Model A (models/model_a.pt), XGBoost and the forest of Model B;
+* the stacker is fitted on every out-of-sample row of scores.parquet (OOF and walk-forward
+  test rows), whose scores were z-scored per season, so the final models' scale does not matter;
+* the score -> points map and the title-odds temperature are fitted on the earlier seasons by
+  the same code the evaluate stage uses (src/inference/title_odds.py);
+* the bracket: made_playoffs where known, else the top 8 by win% per conference (no play-in).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from src.config import SeasonsConfig, section
+from src.errors import ConfigError, DataError
+from src.evaluation.evaluate import season_inputs
+from src.inference.bracket import Bracket, build_bracket
+from src.inference.config import SimulationConfig
+from src.inference.strength_calibration import fit_points_map, standardise_by_season
+from src.inference.title_odds import ODDS_COLUMNS, ROUND_COLUMNS, walk_forward_odds
+from src.training.level1 import KEY, score_column
+from src.training.targets import season_targets
+from src.training.train_stacking import ENSEMBLE, StackingConfig, StackingTrainer, with_target
+
+log = logging.getLogger(__name__)
+TEAMS_FILE = "data/interim/team_seasons.parquet"
+SCORES_FILE = "data/processed/scores.parquet"
+TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "srs"]
+
+
+@dataclass(frozen=True)
+class ForecastConfig:
+    season: int              # the season to forecast (params forecast.season; --season overrides)
+    top_players: int         # players per team named in the report (by Model A attention)
+
+    def __post_init__(self) -> None:
+        if self.top_players < 1:
+            raise ConfigError(f"params.yaml: forecast.top_players must be >= 1, got {self.top_players}")
+
+
+def forecast_config(params: dict[str, Any]) -> ForecastConfig:
+    return section(ForecastConfig, params.get("forecast"), "forecast")
+
+
+@dataclass(frozen=True)
+class SeasonStatus:
+    season: int
+    in_progress: bool        # made_playoffs unknown: regular season still running
+    games_min: int
+    games_max: int
+    outcome_known: bool      # only with --allow-known (a backtest of the mechanics)
+    models_saw_season: bool  # season <= last_test: the final models trained on it
+
+
+@dataclass
+class Forecast:
+    status: SeasonStatus
+    table: pd.DataFrame      # one row per team: scores, ranks, seed, odds, top players
+    bracket: Bracket
+    fit: dict[str, Any] = field(default_factory=dict)   # stacker, points map, temperature
+
+
+def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,
+                  allow_known: bool = False) -> SeasonStatus:
+    """Refuse a season that is not in the data, or whose outcomes are known (unless allowed)."""
+    rows = teams[teams["season"] == season]
+    if rows.empty:
+        have = sorted(teams["season"].unique().tolist())
+        raise DataError(f"{TEAMS_FILE}: season {season} is not in the data "
+                        f"(seasons {have[0]}..{have[-1]})")
+    known = bool(rows["outcome_known"].astype(bool).any())
+    if known and not allow_known:
+        raise DataError(f"{TEAMS_FILE}: season {season} has known playoff outcomes (outcome_known): "
+                        "its out-of-sample evaluation is the evaluate stage (`dvc repro evaluate`, "
+                        "data/processed/predictions.parquet); pass --allow-known to forecast it anyway")
+    if season < seasons.first_train:
+        raise DataError(f"season {season} is before seasons.first_train={seasons.first_train}: "
+                        "no level-1 history to compare it with")
+    return SeasonStatus(season=season, in_progress=bool(rows["made_playoffs"].isna().any()),
+                        games_min=int(rows["g"].min()), games_max=int(rows["g"].max()),
+                        outcome_known=known, models_saw_season=season <= seasons.last_test)
+
+
+def history_rows(history: pd.DataFrame, teams: pd.DataFrame, season: int,
+                 models: list[str], last_test: int) -> pd.DataFrame:
+    """Out-of-sample rows of scores.parquet with the stacker's target, seasons <= last_test
+    other than the forecast season itself."""
+    needed = [*KEY, *(score_column(m) for m in models), ENSEMBLE]
+    missing = [c for c in needed if c not in history.columns]
+    if missing:
+        raise DataError(f"{SCORES_FILE}: missing column(s) {', '.join(missing)} "
+                        "(stacking.models changed? run `dvc repro stack`)")
+    rows = history[(history["season"] <= last_test) & (history["season"] != season)][needed]
+    if rows.empty:
+        raise DataError(f"{SCORES_FILE}: no rows of seasons <= {last_test} to fit the stacker on")
+    targets = season_targets(teams, sorted(rows["season"].unique().tolist()), TEAMS_FILE)
+    return with_target(rows, targets)
+
+
+def stack_season(history: pd.DataFrame, level1: pd.DataFrame, cfg: StackingConfig) -> tuple[np.ndarray, dict]:
+    """The ensemble score of the forecast season: a stacker fitted on every history row."""
+    trainer = StackingTrainer(cfg).fit(history)
+    summary = {**trainer.summary(), "seasons": [trainer.train_seasons[0], trainer.train_seasons[-1]],
+               "rows": len(history)}
+    return trainer.predict(level1), summary
+
+
+def check_level1(level1: pd.DataFrame, teams: pd.DataFrame, season: int, models: list[str]) -> pd.DataFrame:
+    """Every team of the season has a finite score from every stacked model."""
+    expected = set(teams.loc[teams["season"] == season, "team"])
+    rows = level1[level1["season"] == season]
+    for model in models:
+        col = score_column(model)
+        if col not in rows.columns:
+            raise DataError(f"season {season}: no {col} scores (stacking.models lists {model!r})")
+        scored = set(rows.loc[np.isfinite(rows[col].astype(float)), "team"])
+        if scored != expected:
+            lacking = sorted(expected - scored) or sorted(scored - expected)
+            raise DataError(f"season {season}: column {col} does not score exactly the teams of "
+                            f"{TEAMS_FILE}; differing team(s): {', '.join(lacking)}")
+    return rows.sort_values("team").reset_index(drop=True)
+
+
+def season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame, season: int,
+                sim: SimulationConfig) -> tuple[pd.DataFrame, dict, Bracket]:
+    """Title and round odds of the forecast season; the points map and temperature are fitted on
+    the seasons before it (frame: season, team, srs, score_ensemble)."""
+    earlier = sorted(s for s in frame["season"].unique() if s < season)
+    inputs = season_inputs(teams, series, earlier)
+    # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
+    # from that season's series (which a backtest with --allow-known would otherwise read).
+    before = None if series is None else series[series["season"] != season]
+    inputs.brackets[season] = build_bracket(teams, before, season)
+    odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
+    return odds, fits[0], inputs.brackets[season]
+
+
+def strength_points(frame: pd.DataFrame, season: int) -> pd.Series:
+    """Each team's ensemble score on the SRS points scale (map fitted on earlier seasons), by team."""
+    z = standardise_by_season(frame[ENSEMBLE], frame["season"], ENSEMBLE)
+    pmap = fit_points_map(frame[frame["season"] < season], ENSEMBLE)
+    now = frame["season"] == season
+    return pd.Series(pmap.points(z[now].to_numpy()), index=frame.loc[now, "team"].to_numpy())
+
+
+def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
+    """team, player_1..k, attention_1..k, minutes_share_1..k: the k highest attention weights."""
+    rows = attention[attention["season"] == season].sort_values(
+        ["team", "attention", "minutes_share"], ascending=[True, False, False], kind="mergesort")
+    rows = rows.assign(rank=rows.groupby("team").cumcount() + 1)
+    rows = rows[rows["rank"] <= k]
+    wide = rows.pivot(index="team", columns="rank", values=["player", "attention", "minutes_share"])
+    wide.columns = [f"{name}_{rank}" for name, rank in wide.columns]
+    order = [f"{name}_{r}" for r in range(1, k + 1) for name in ("player", "attention", "minutes_share")]
+    return wide.reindex(columns=order).reset_index()
+
+
+def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd.DataFrame,
+                   level1: pd.DataFrame, attention: pd.DataFrame, status: SeasonStatus,
+                   seasons: SeasonsConfig, stacking: StackingConfig, sim: SimulationConfig,
+                   cfg: ForecastConfig) -> Forecast:
+    """level1: season, team, score_<model> of the forecast season from the final models;
+    attention: src/inference/predict_a.attention_table rows of the forecast season."""
+    season = status.season
+    past = history_rows(history, teams, season, stacking.models, seasons.last_test)
+    now = check_level1(level1, teams, season, stacking.models)
+    now[ENSEMBLE], stack_fit = stack_season(past, now, stacking)
+    srs = teams[[*KEY, "srs"]]
+    frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
+    frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
+    odds, odds_fit, bracket = season_odds(teams, series, frame, season, sim)
+    table = _ranked(teams[teams["season"] == season], now, strength_points(frame, season))
+    table = table.merge(bracket.frame()[["team", "seed"]], on="team", how="left")
+    table["seed"] = table["seed"].astype("Int64")
+    table = table.merge(odds[["team", *ODDS_COLUMNS]], on="team", how="left")
+    table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
+    table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")
+    log.info("forecast %d: stacker on %d rows, points slope %.2f, temperature %s", season,
+             stack_fit["rows"], odds_fit["slope"], odds_fit.get("temperature"))
+    return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
+                    bracket, {"stacker": stack_fit, "odds": odds_fit, "bracket_source": bracket.source})
+
+
+def _ranked(season_teams: pd.DataFrame, now: pd.DataFrame, points: pd.Series) -> pd.DataFrame:
+    table = season_teams[[*KEY, *TEAM_COLUMNS]].merge(now, on=KEY, how="left", validate="one_to_one")
+    table["strength_points"] = table["team"].map(points)
+    # ties broken by win% then team code, so the order is deterministic
+    order = table.sort_values([ENSEMBLE, "win_pct", "team"], ascending=[False, False, True])
+    table["rank"] = pd.Series(np.arange(1, len(order) + 1), index=order.index)
+    table["conf_rank"] = table.groupby("conference")["rank"].rank(method="first").astype(int)
+    return table
+
+
+__all__ = ["ForecastConfig", "forecast_config", "SeasonStatus", "Forecast", "season_status",
+           "build_forecast", "top_players", "ROUND_COLUMNS"]
