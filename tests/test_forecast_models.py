@@ -1,0 +1,103 @@
+"""The forecast stage end to end with real (tiny) model files, on the synthetic league.
+
+Model A and Model B are trained through their engineers' APIs with tiny settings and saved
+where the stage reads them; scores.parquet is the hand-made history of test_forecast.py. The
+stage runs in a temporary working directory, so the repo's data/ and reports/ stay untouched.
+"""
+import argparse
+import copy
+
+import pandas as pd
+import pytest
+import yaml
+
+from src.config import load_params
+from src.errors import DataError
+from src.features.config import team_feature_config
+from src.features.roster import select_rosters
+from src.features.team_features import build_team_features
+from src.models.config import model_a_configs, roster_config
+from src.training.fit_model_a import fit_model_a
+from src.training.model_b_config import model_b_config
+from src.training.targets import TARGET_COLUMNS, season_targets
+from src.training.train_model_b import ModelBTrainer
+from stages import forecast as stage
+from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
+
+MODEL_SEASONS = list(range(2010, SEASONS.last_test + 1))   # enough for a tiny fit
+
+
+def tiny_params() -> dict:
+    params = copy.deepcopy(load_params(stage.Path(__file__).resolve().parents[1] / "params.yaml"))
+    params["seasons"].update(first_train=SEASONS.first_train, first_test=SEASONS.first_test,
+                             last_test=SEASONS.last_test, n_oof_folds=2, n_val_seasons=1)
+    params["model_a"].update(epochs=2, encoder_hidden=[8, 8], attention_heads=2, embedding_dim=4,
+                             num_embeddings=256, attention_collapse_action="log", refit_on_all=False)
+    params["model_b"]["xgb"].update(n_estimators=5)
+    params["model_b"]["rf"].update(n_estimators=10)
+    params["simulation"].update(n_sims=2000)
+    params["forecast"]["season"] = SEASON
+    return params
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory, synthetic_tables):
+    """A working directory holding every input the forecast stage reads."""
+    root = tmp_path_factory.mktemp("forecast_stage")
+    params = tiny_params()
+    (root / "params.yaml").write_text(yaml.safe_dump(params))
+    teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=True)
+    players = synthetic_tables.player_seasons
+    for rel, frame in [(stage.TEAMS, teams), (stage.PLAYERS, players),
+                       (stage.SERIES, synthetic_tables.playoff_series), (stage.SCORES, fake_history(teams)),
+                       (stage.FEATURES, build_team_features(teams, players, team_feature_config(params)))]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(root / rel, index=False)
+    _train_models(root, params, teams, players)
+    return root
+
+
+def _train_models(root, params, teams, players) -> None:
+    model_cfg, train_cfg = model_a_configs(params["model_a"])
+    roster_cfg = roster_config(params)
+    rosters = select_rosters(players, MODEL_SEASONS, roster_cfg)
+    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1)
+    fit.trainer.save_checkpoint(root / stage.MODEL_A)
+    features = pd.read_parquet(root / stage.FEATURES)
+    rows = features[features["season"].isin(MODEL_SEASONS)].merge(
+        season_targets(teams, MODEL_SEASONS), on=["season", "team"])
+    X = rows[[c for c in features.columns if c not in ("season", "team")]]
+    trainer = ModelBTrainer(model_b_config(params)).fit(X, rows[TARGET_COLUMNS], rows["season"].to_numpy())
+    trainer.save(root / stage.XGB_MODEL, root / stage.RF_MODEL)
+
+
+def _args(season=None, allow_known=False) -> argparse.Namespace:
+    return argparse.Namespace(params="params.yaml", season=season, allow_known=allow_known, quiet=True)
+
+
+def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):
+    monkeypatch.chdir(workdir)
+    written = stage.run(_args())
+    assert [p.name for p in written] == ["forecast_2016.md", "forecast_2016.csv", "forecast_2016.parquet"]
+    table = pd.read_parquet(workdir / "reports" / "forecast_2016.parquet")
+    assert len(table) == 30 and table["seed"].notna().sum() == 16
+    assert table["p_champion"].sum() == pytest.approx(1.0)
+    assert table[["score_model_a", "score_xgb", "score_rf", "score_ensemble"]].notna().all().all()
+    # Model A attention names three real players of each team, weights within (0, 1]
+    players = pd.read_parquet(workdir / stage.PLAYERS)
+    roster = players[players["season"] == SEASON].groupby("team")["player"].apply(set)
+    assert all(row.player_1 in roster[row.team] for row in table.itertuples())
+    assert table["attention_1"].between(0, 1).all() and (table["attention_1"] >= table["attention_2"]).all()
+    md = (workdir / "reports" / "forecast_2016.md").read_text()
+    assert "snapshot of regular-season data to date" in md
+
+
+def test_stage_refuses_known_and_missing_seasons(workdir, monkeypatch):
+    monkeypatch.chdir(workdir)
+    with pytest.raises(DataError, match="known playoff outcomes"):
+        stage.run(_args(season=2015))
+    with pytest.raises(DataError, match="not in the data"):
+        stage.run(_args(season=2031))
+    written = stage.run(_args(season=2015, allow_known=True))      # a backtest of the mechanics
+    md = written[0].read_text()
+    assert written[0].name == "forecast_2015.md" and "Backtest" in md and "not an out-of-sample" in md
