@@ -1,0 +1,100 @@
+"""Attention monitoring as a PyTorch forward hook on `model.attn`.
+
+Per training batch, over valid roster slots only: mean entropy, variance and max weight
+of each team's attention distribution. Collapse = entropy below `entropy_min` (a spike on
+one player) or variance below `variance_min` (uniform, attention is doing nothing) for
+`patience` consecutive batches; the action is "log", "stop" or "stop_and_restart" (the
+trainer restarts; see ModelATrainer.fit).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import torch
+
+from src.models.config import COLLAPSE_ACTIONS
+from src.training.base_trainer import Callback
+
+log = logging.getLogger(__name__)
+
+COLLAPSE_REASON = "attention_collapse"
+STAT_KEYS = ("attention_entropy_mean", "attention_variance_mean", "attention_max_weight_mean")
+
+
+def attention_stats(attn_w: torch.Tensor, key_padding_mask: torch.Tensor) -> dict[str, float]:
+    """Means over teams of: entropy -sum p log p, population variance of the weights and
+    the largest weight, each over the team's valid slots (padding ignored, 0 log 0 = 0)."""
+    valid = (~key_padding_mask).to(attn_w.dtype)
+    n_valid = valid.sum(-1).clamp_min(1.0)
+    p = attn_w * valid
+    entropy = -(p * torch.log(torch.where(p > 0, p, torch.ones_like(p)))).sum(-1)
+    mean = p.sum(-1, keepdim=True) / n_valid.unsqueeze(-1)
+    variance = (((p - mean) ** 2) * valid).sum(-1) / n_valid
+    max_weight = p.max(-1).values
+    return {"attention_entropy_mean": float(entropy.mean()),
+            "attention_variance_mean": float(variance.mean()),
+            "attention_max_weight_mean": float(max_weight.mean())}
+
+
+class AttentionMonitorCallback(Callback):
+    def __init__(self, entropy_min: float, variance_min: float, patience: int,
+                 action: str) -> None:
+        if action not in COLLAPSE_ACTIONS:
+            raise ValueError(f"attention_collapse_action must be one of {COLLAPSE_ACTIONS}")
+        self.entropy_min, self.variance_min = entropy_min, variance_min
+        self.patience, self.action = patience, action
+        self.handle: Any = None
+        self.collapses = 0
+        self._captured: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._streak = 0
+        self._epoch_stats: list[dict[str, float]] = []
+
+    def _hook(self, module: torch.nn.Module, args: tuple, output: tuple) -> None:
+        if module.training:   # validation/inference passes are not training batches
+            self._captured = (output[1].detach(), args[2].detach())
+
+    def on_train_start(self, logs: dict[str, Any]) -> None:
+        self.remove_hook()
+        self.handle = self.trainer.model.attn.register_forward_hook(self._hook)
+        self._streak, self._captured = 0, None
+
+    def on_epoch_start(self, epoch: int, logs: dict[str, Any]) -> None:
+        self._epoch_stats = []
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        if self._captured is None:
+            return
+        stats = attention_stats(*self._captured)
+        self._captured = None
+        self._epoch_stats.append(stats)
+        collapsed = (stats["attention_entropy_mean"] < self.entropy_min
+                     or stats["attention_variance_mean"] < self.variance_min)
+        self._streak = self._streak + 1 if collapsed else 0
+        if self._streak >= self.patience:
+            self._on_collapse(stats)
+
+    def _on_collapse(self, stats: dict[str, float]) -> None:
+        self.collapses += 1
+        self._streak = 0
+        log.warning("attention collapse (entropy %.4f < %s or variance %.2e < %s for %d "
+                    "batches): action %s", stats["attention_entropy_mean"], self.entropy_min,
+                    stats["attention_variance_mean"], self.variance_min, self.patience,
+                    self.action)
+        if self.action != "log":
+            self.trainer.stop_training = True
+            self.trainer.stop_reason = COLLAPSE_REASON
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        for key in STAT_KEYS:
+            values = [s[key] for s in self._epoch_stats]
+            logs[key] = sum(values) / len(values) if values else None
+        logs["attention_collapses"] = self.collapses
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        self.remove_hook()
+
+    def remove_hook(self) -> None:
+        if self.handle is not None:
+            self.handle.remove()
+            self.handle = None

@@ -1,0 +1,134 @@
+"""Model A over every split of src/training/splitters.py, plus the final fit.
+
+Each fit: standardisation statistics from the split's training seasons only; the latest
+`n_val_seasons` training seasons are held out for early stopping (and the validation
+ListMLE / Spearman reported); with `refit_on_all` the model is then refitted on every
+training season for the early-stopped number of epochs, with the same seed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.stats import spearmanr
+from tqdm import tqdm
+
+from src.config import SeasonsConfig
+from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
+from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig
+from src.training.splitters import TEST, Split, all_splits, early_stopping_split
+from src.training.train_model_a import ModelATrainer, TrainList, make_lists
+from src.utils.logging import progress_disabled
+
+log = logging.getLogger(__name__)
+
+SCORE_COLUMN = "score_model_a"
+
+
+@dataclass
+class ModelAFit:
+    trainer: ModelATrainer
+    spec: FeatureSpec
+    train_seasons: list[int]
+    val_seasons: list[int]
+    best_epoch: int
+    epochs_run: int
+    restarts: int
+    val_loss: float | None
+    val_spearman: float | None
+    fit_seconds: float
+    history: list[dict]     # per epoch; "phase" = "select" (early stopping) or "refit"
+
+
+def configure_torch(cfg: ModelATrainingConfig) -> None:
+    """Fixed threads and deterministic kernels: same params + data = same outputs."""
+    torch.set_num_threads(cfg.num_threads)
+    torch.use_deterministic_algorithms(True)
+
+
+def season_spearman(trainer: ModelATrainer, lists: list[TrainList]) -> float | None:
+    """Mean over lists of Spearman(score, -post_playoff_rank); None without lists."""
+    if not lists:
+        return None
+    values = [spearmanr(trainer.predict(item.roster).numpy(), -item.ranks.numpy()).statistic
+              for item in lists]
+    return float(np.mean(values))
+
+
+def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
+                train_seasons: Iterable[int], model_cfg: ModelAConfig,
+                train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
+                n_val_seasons: int) -> ModelAFit:
+    """One Model A fit on `train_seasons` (early stopping inside them)."""
+    start = time.perf_counter()
+    train_seasons = sorted(int(s) for s in train_seasons)
+    fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
+    spec = fit_feature_spec(rosters, train_seasons, roster_cfg, model_cfg.num_embeddings)
+    cfg = model_cfg.with_stat_dim(len(spec.feature_names))
+    batch = to_batch(spec, rosters[rosters["season"].isin(train_seasons)])
+    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference)
+    fit_lists = [x for x in lists if int(x.roster.season[0]) in fit_seasons]
+    val_lists = [x for x in lists if int(x.roster.season[0]) in val_seasons]
+    trainer = ModelATrainer(cfg, train_cfg, spec)
+    trainer.fit(fit_lists, val_lists or None)
+    best_epoch, restarts = trainer.best_epoch, trainer.restarts
+    val_loss = trainer.best_loss if val_lists else None
+    val_spearman = season_spearman(trainer, val_lists)
+    history = [{**row, "phase": "select"} for row in trainer.history]
+    if train_cfg.refit_on_all and val_lists:
+        n_epochs = best_epoch + 1
+        refit_cfg = dataclasses.replace(train_cfg, epochs=n_epochs, patience=n_epochs)
+        trainer = ModelATrainer(cfg, refit_cfg, spec)
+        trainer.fit(lists, None)
+        restarts += trainer.restarts
+        history += [{**row, "phase": "refit"} for row in trainer.history]
+    return ModelAFit(trainer, spec, train_seasons, val_seasons, best_epoch, len(history),
+                     restarts, val_loss, val_spearman, time.perf_counter() - start, history)
+
+
+def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int]) -> pd.DataFrame:
+    """season, team, score_model_a for `seasons` (inputs standardised with the fit's stats)."""
+    batch = to_batch(fit.spec, rosters[rosters["season"].isin(list(seasons))])
+    scores = fit.trainer.predict(batch).numpy().astype(float)
+    return pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
+                         SCORE_COLUMN: scores})
+
+
+def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
+    return {"split": split.name if split else "final", "train_seasons":
+            [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,
+            "best_epoch": fit.best_epoch, "epochs_run": fit.epochs_run,
+            "restarts": fit.restarts, "val_listmle": fit.val_loss,
+            "val_spearman": fit.val_spearman, "fit_seconds": round(fit.fit_seconds, 2)}
+
+
+def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: SeasonsConfig,
+                   model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig,
+                   roster_cfg: RosterConfig,
+                   walk_forward_dir: Path | None = None) -> tuple[pd.DataFrame, list[dict]]:
+    """Out-of-sample scores (contract columns of oof_model_a.parquet) and one summary per
+    split; each walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
+    frames, summaries = [], []
+    splits = all_splits(seasons)
+    for split in tqdm(splits, desc="model_a splits", disable=progress_disabled()):
+        fit = fit_model_a(rosters, team_seasons, split.train_seasons, model_cfg, train_cfg,
+                          roster_cfg, seasons.n_val_seasons)
+        scored = score_seasons(fit, rosters, split.predict_seasons)
+        scored.insert(2, "split", split.kind)
+        scored.insert(3, "fold", split.fold)
+        scored.insert(4, "max_train_season", split.max_train_season)
+        frames.append(scored)
+        summaries.append(fit_summary(split, fit))
+        if walk_forward_dir is not None and split.kind == TEST:
+            fit.trainer.save_checkpoint(Path(walk_forward_dir) / f"{split.predict_seasons[0]}.pt")
+        log.info("%s: best epoch %d, val Spearman %s, %.1fs", split.name, fit.best_epoch,
+                 fit.val_spearman, fit.fit_seconds)
+    oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
+    return oof.reset_index(drop=True), summaries

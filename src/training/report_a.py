@@ -1,0 +1,71 @@
+"""Model A's training reports: per-epoch history (JSON + dvclive) and the stage summary."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+from src.training.callbacks import STAT_KEYS
+
+HISTORY_KEYS = ("phase", "epoch", "train_loss", "val_loss", *STAT_KEYS, "restarts")
+
+
+def history_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The per-epoch series train_history.json holds, with a global `step` across restarts."""
+    return [{"step": step, **{k: row.get(k) for k in HISTORY_KEYS}}
+            for step, row in enumerate(history)]
+
+
+def log_dvclive(rows: list[dict[str, Any]], directory: str | Path) -> None:
+    """Same series through dvclive (no dvc.yaml or experiment of its own: dvc.yaml declares
+    the plots)."""
+    from dvclive import Live
+
+    with Live(str(directory), dvcyaml=False, save_dvc_exp=False, report=None) as live:
+        for row in rows:
+            for key, value in row.items():
+                if key not in ("step", "epoch", "phase") and value is not None:
+                    live.log_metric(key, float(value))
+            live.next_step()
+
+
+def test_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[str, float]:
+    """Mean over walk-forward test seasons of Spearman(score, -post_playoff_rank), next to the
+    same for ranking by SRS (a sanity baseline, not the evaluation stage's report)."""
+    test = oof[oof["split"] == "test"].merge(
+        team_seasons[["season", "team", "post_playoff_rank", "srs"]], on=["season", "team"])
+    model, srs = [], []
+    for _, season in test.groupby("season"):
+        truth = -season["post_playoff_rank"].astype(float)
+        model.append(spearmanr(season["score_model_a"], truth).statistic)
+        srs.append(spearmanr(season["srs"], truth).statistic)
+    return {"test_spearman_mean": float(np.mean(model)) if model else None,
+            "test_spearman_srs_mean": float(np.mean(srs)) if srs else None,
+            "n_test_seasons": len(model)}
+
+
+def summary_metrics(split_summaries: list[dict], final: dict, quality: dict,
+                    stage_seconds: float) -> dict[str, Any]:
+    def mean_of(kind: str, key: str) -> float | None:
+        values = [s[key] for s in split_summaries
+                  if s["split"].startswith(kind) and s[key] is not None]
+        return float(np.mean(values)) if values else None
+
+    return {
+        "oof_val_listmle_mean": mean_of("oof", "val_listmle"),
+        "oof_val_spearman_mean": mean_of("oof", "val_spearman"),
+        "walk_forward_val_listmle_mean": mean_of("test", "val_listmle"),
+        "walk_forward_val_spearman_mean": mean_of("test", "val_spearman"),
+        **quality,
+        "final_best_epoch": final["best_epoch"],
+        "final_epochs_run": final["epochs_run"],
+        "final_val_listmle": final["val_listmle"],
+        "final_val_spearman": final["val_spearman"],
+        "restarts_total": int(sum(s["restarts"] for s in split_summaries) + final["restarts"]),
+        "final_fit_seconds": final["fit_seconds"],
+        "split_fit_seconds_total": round(sum(s["fit_seconds"] for s in split_summaries), 2),
+        "stage_seconds": round(stage_seconds, 2),
+    }

@@ -1,0 +1,61 @@
+"""Stage train_a: Model A (DeepSetRank) over every split, the final model, and its reports."""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from src.config import load_params, seasons_config
+from src.errors import DataError
+from src.features.roster import select_rosters
+from src.models.config import model_a_configs, roster_config
+from src.training.fit_model_a import configure_torch, fit_model_a, fit_summary, run_all_splits
+from src.training.report_a import history_rows, log_dvclive, summary_metrics, test_quality
+from src.utils.cli import stage_main
+from src.utils.io import write_json, write_parquet
+
+PLAYERS = Path("data/interim/player_seasons.parquet")
+TEAMS = Path("data/interim/team_seasons.parquet")
+OOF = Path("data/processed/oof_model_a.parquet")
+MODEL = Path("models/model_a.pt")
+WALK_FORWARD_DIR = Path("models/model_a_walk_forward")
+METRICS = Path("metrics/train_a.json")
+SPLITS = Path("metrics/train_a_splits.json")
+HISTORY = Path("metrics/train_history.json")
+LIVE_DIR = Path("dvclive/train_a")
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(f"{path}: not found (written by stage 'ingest'; run `dvc repro ingest`)")
+    return pd.read_parquet(path)
+
+
+def run(args: argparse.Namespace) -> Iterable[Path]:
+    start = time.perf_counter()
+    params = load_params(args.params)
+    seasons = seasons_config(params)
+    model_cfg, train_cfg = model_a_configs(params.get("model_a"))
+    roster_cfg = roster_config(params)
+    configure_torch(train_cfg)
+    all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
+    rosters = select_rosters(read_table(PLAYERS), all_seasons, roster_cfg)
+    teams = read_table(TEAMS)
+    oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
+                                          roster_cfg, walk_forward_dir=WALK_FORWARD_DIR)
+    final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,
+                        seasons.n_val_seasons)
+    final.trainer.save_checkpoint(MODEL)
+    rows = history_rows(final.history)
+    log_dvclive(rows, LIVE_DIR)
+    summary = summary_metrics(split_summaries, fit_summary(None, final),
+                              test_quality(oof, teams), time.perf_counter() - start)
+    return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),
+            LIVE_DIR, write_json(split_summaries, SPLITS), write_json(summary, METRICS)]
+
+
+if __name__ == "__main__":
+    stage_main("train_a", run)
