@@ -197,6 +197,3 @@ def _ranked(season_teams: pd.DataFrame, now: pd.DataFrame, points: pd.Series) ->
     table["conf_rank"] = table.groupby("conference")["rank"].rank(method="first").astype(int)
     return table
 
-
-__all__ = ["ForecastConfig", "forecast_config", "SeasonStatus", "Forecast", "season_status",
-           "build_forecast", "top_players", "ROUND_COLUMNS"]

@@ -32,7 +32,9 @@ def status_lines(status: SeasonStatus) -> list[str]:
     else:
         lines = [f"Season {s}: regular season complete ({status.games_min}-{status.games_max} games). "
                  "The 16 playoff teams are known (team_seasons.made_playoffs), seeded by record per "
-                 "conference; the playoff results are not in the data."]
+                 "conference; the playoff results are not in the data.",
+                 "Seeds are approximate where records tie: ties are broken by SRS, not by the NBA's "
+                 "tie-break rules, and the play-in's order of seeds 7 and 8 is not known here."]
     if status.outcome_known:
         lines.append(f"**Backtest**: the outcome of {s} is known (run with --allow-known).")
     if status.models_saw_season:
@@ -94,7 +96,7 @@ def render_markdown(fc: Forecast, k: int) -> str:
              f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}: alpha {stack['alpha']:g}; {coefs}.",
              f"- Score -> points map: {odds['slope']:.2f} SRS points per standard deviation; title-odds "
              f"temperature {temperature}; both fitted on {odds['n_fit_seasons']} earlier seasons.",
-             f"- Bracket: {fit['bracket_source']}. P(title) is the tempered Monte Carlo title probability; "
+             f"- Bracket: {fit['bracket_source']} (ties in record broken by SRS). P(title) is the tempered Monte Carlo title probability; "
              "the round columns are the raw simulation (P(win Finals, raw MC) before tempering).", "",
              "## Title and round-by-round odds (playoff field)", "", _md_table(odds_table(fc.table)), "",
              "## Strength ranking (all teams)", "",
