@@ -1,0 +1,185 @@
+"""PNG figures drawn with matplotlib (Agg) from the plot-data files dvc.yaml declares, so the
+report shows what `dvc plots show` shows: same files, same columns, same titles and labels."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")                # no display: a report is built on servers and in CI
+import matplotlib.pyplot as plt      # noqa: E402
+import numpy as np                   # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+import pandas as pd                  # noqa: E402
+
+from src.errors import DataError     # noqa: E402
+from src.report.config import ReportConfig  # noqa: E402
+from src.report.sources import PlotSpec, Series  # noqa: E402
+from src.utils.io import atomic_path  # noqa: E402
+
+# A series whose file is named like this is a reference (perfect calibration), not a model.
+REFERENCE_STEMS = {"diagonal"}
+# Series whose magnitudes differ more than this get one panel each (else the small one is flat).
+SCALE_SPLIT_RATIO = 50.0
+# Scatter of two rank columns: the y = x line is "predicted exactly".
+RANK_SUFFIX = "rank"
+BAR_HEADROOM = 1.15                  # room right of the longest bar for its value
+COUNT_COLUMN = "count"               # reliability bins carry their size: written beside each point
+
+
+@dataclass
+class Extras:
+    """Additions a section knows about: vertical markers (x, label, colour) and horizontal
+    reference lines per column (y, label)."""
+    vlines: list[tuple[float, str, str]] = field(default_factory=list)
+    hlines: dict[str, tuple[float, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Drawn:
+    path: Path | None                # None: nothing to draw
+    notes: list[str]                 # series left out, and why
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
+
+
+def render(spec: PlotSpec, frames: dict[str, pd.DataFrame], path: Path, cfg: ReportConfig,
+           extras: Extras | None = None, title_suffix: str = "") -> Drawn:
+    """Draw `spec` from `frames` (file -> table) to `path`. Series with no data are noted."""
+    extras = extras or Extras()
+    data, notes = _series_data(spec, frames)
+    if not any(not _is_reference(s) for s in data):
+        return Drawn(None, notes + [f"No figure for '{spec.title}': none of its data is present."])
+    draw = {"scatter": _scatter, "bar_horizontal": _bar_horizontal}.get(spec.template, _linear)
+    fig = draw(spec, data, cfg, extras)
+    fig.axes[0].set_title(spec.title + title_suffix)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=cfg.dpi, metadata={"Software": None})
+    plt.close(fig)
+    return Drawn(path, notes)
+
+
+def _series_data(spec: PlotSpec, frames: dict[str, pd.DataFrame]):
+    data, empty = {}, {}
+    for s in spec.series:
+        frame = frames.get(s.file)
+        if frame is None:
+            continue                 # missing file: the section already says so
+        for col in (spec.x, s.column):
+            if col not in frame.columns:
+                raise DataError(f"{s.file}: column '{col}' declared in dvc.yaml plot "
+                                f"'{spec.title}' is not in the file")
+        rows = frame.dropna(subset=[spec.x, s.column])
+        if rows.empty:
+            empty.setdefault(s.file, []).append(s.column)
+            continue
+        data[s] = rows
+    notes = [f"`{file}` has no values in column(s) {', '.join(f'`{c}`' for c in cols)}: left "
+             f"out of '{spec.title}' (a model not run or not enabled)." for file, cols in empty.items()]
+    if spec.template == "bar_horizontal" and len(data) > 1:
+        notes.append(f"'{spec.title}': a bar chart shows one series; drawn "
+                     f"`{next(iter(data)).column}`, left out the others.")
+    return data, notes
+
+
+def _is_reference(s: Series) -> bool:
+    return Path(s.file).stem in REFERENCE_STEMS
+
+
+def _label(s: Series, all_series: list[Series]) -> str:
+    files = {x.file for x in all_series}
+    columns = {x.column for x in all_series}
+    if len(files) == 1:
+        return s.column
+    if len(columns) == 1:
+        return Path(s.file).stem
+    if Path(s.file).stem == s.column:       # dvclive: one file per metric, named after it
+        return s.column
+    return f"{Path(s.file).stem}: {s.column}"
+
+
+def _panels(data: dict[Series, pd.DataFrame]) -> list[list[Series]]:
+    """One panel, or one per series when their scales are too far apart to share an axis."""
+    series = list(data)
+    peaks = [float(np.nanmax(np.abs(data[s][s.column].to_numpy(float)))) for s in series]
+    positive = [p for p in peaks if p > 0]
+    if len(positive) > 1 and max(positive) / min(positive) > SCALE_SPLIT_RATIO:
+        return [[s] for s in series]
+    return [series]
+
+
+def _figure(cfg: ReportConfig, n_panels: int = 1):
+    width, height = cfg.figure_size
+    fig, axes = plt.subplots(n_panels, 1, figsize=(width, height * (1 + 0.6 * (n_panels - 1))),
+                             sharex=True, squeeze=False)
+    return fig, list(axes[:, 0])
+
+
+def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
+    panels = _panels(data)
+    fig, axes = _figure(cfg, len(panels))
+    for ax, group in zip(axes, panels):
+        for s in group:
+            rows = data[s].sort_values(spec.x)
+            style = dict(color="grey", linestyle="--", linewidth=1) if _is_reference(s) \
+                else dict(marker="o", markersize=3)
+            label = "perfect calibration" if _is_reference(s) else _label(s, list(data))
+            ax.plot(rows[spec.x], rows[s.column], label=label, **style)
+            if COUNT_COLUMN in rows.columns and not _is_reference(s):
+                for x, y, n in zip(rows[spec.x], rows[s.column], rows[COUNT_COLUMN]):
+                    ax.annotate(f"n={int(n)}", (x, y), textcoords="offset points", xytext=(4, 4),
+                                fontsize=7)
+            if s.column in extras.hlines:
+                y, text = extras.hlines[s.column]
+                ax.axhline(y, color="tab:red", linestyle=":", linewidth=1, label=text)
+        for x, text, colour in extras.vlines:
+            ax.axvline(x, color=colour, linestyle="-.", linewidth=1, label=text)
+        if len(panels) == 1:
+            ax.set_ylabel(spec.y_label)
+        else:
+            ax.set_ylabel(_label(group[0], list(data)), fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    axes[-1].set_xlabel(spec.x_label)
+    if all(float(v).is_integer() for rows in data.values() for v in rows[spec.x]):
+        axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))   # seasons, steps
+    return fig
+
+
+def _scatter(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
+    fig, (ax,) = _figure(cfg)
+    for s, rows in data.items():
+        # integer ranks repeat: one marker per (x, y) pair, its area showing how many
+        counts = rows.groupby([spec.x, s.column]).size().reset_index(name="n")
+        ax.scatter(counts[spec.x], counts[s.column], s=12 * counts["n"], alpha=0.5,
+                   label=f"{_label(s, list(data))} (area = team-seasons)")
+        if spec.x.endswith(RANK_SUFFIX) and s.column.endswith(RANK_SUFFIX):
+            top = float(max(counts[spec.x].max(), counts[s.column].max()))
+            ax.plot([1, top], [1, top], color="grey", linestyle="--", linewidth=1,
+                    label="predicted = actual")
+    ax.set_xlabel(spec.x_label)
+    ax.set_ylabel(spec.y_label)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _bar_horizontal(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
+    """dvc's bar_horizontal: `x` is the value, each y column names the bars (e.g. teams)."""
+    fig, (ax,) = _figure(cfg)
+    s, rows = next(iter(data.items()))
+    rows = rows.sort_values(spec.x)
+    ax.barh(rows[s.column].astype(str), rows[spec.x], color="tab:blue")
+    for y, value in enumerate(rows[spec.x]):
+        ax.annotate(f"{value:.{cfg.digits}f}", (value, y), textcoords="offset points",
+                    xytext=(3, -3), fontsize=8)
+    ax.set_xlim(0, float(rows[spec.x].max()) * BAR_HEADROOM)
+    ax.set_xlabel(spec.x_label)
+    ax.set_ylabel(spec.y_label)
+    ax.grid(alpha=0.3, axis="x")
+    return fig

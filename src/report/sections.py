@@ -1,0 +1,165 @@
+"""The report's sections, each a list of markdown lines; a missing input becomes a sentence
+naming the file and the stage that makes it."""
+from __future__ import annotations
+
+import re
+
+from src.report import tables
+from src.report.context import Context
+from src.report.figures import Extras
+from src.report.inputs import (EVAL_METRICS, EVAL_REPORT, EXPLAIN_METRICS, EXPLAIN_SUMMARY,
+                               RANK_VS_ACTUAL, REFIT_PHASE, STACK_METRICS, THRESHOLDS,
+                               TITLE_ODDS, TRAIN_A_METRICS, TRAIN_B_METRICS, TRAIN_HISTORY)
+
+
+def _missing(ctx: Context, rel: str) -> list[str]:
+    return [ctx.sources.missing_note(rel), ""]
+
+
+def results(ctx: Context) -> list[str]:
+    lines = ["## Results over all test seasons (pooled)", ""]
+    flat = ctx.sources.json(EVAL_METRICS)
+    if flat is None:
+        return lines + _missing(ctx, EVAL_METRICS)
+    lines += [f"From `{EVAL_METRICS}`. Ranking metrics are means over test seasons; Brier and "
+              "ECE pool the playoff team-seasons; log-loss is the mean over seasons of "
+              "-log p(champion).", ""]
+    lines += tables.pooled_table(flat, ctx.cfg.pooled_metrics, ctx.cfg.digits) + [""]
+    lines += ["### Is the difference more than noise?", ""]
+    found = tables.comparisons(flat)
+    if not found:
+        return lines + [f"`{EVAL_METRICS}` holds no paired bootstrap (it needs ensemble scores, "
+                        "stage `stack`): the differences above are not tested against noise.", ""]
+    interval = ctx.params.get("evaluation", {}).get("interval")
+    lines += [f"Paired bootstrap over test seasons (`{EVAL_METRICS}`, `bootstrap.*`): the "
+              "difference is candidate minus baseline.", ""]
+    lines += tables.bootstrap_table(found, interval, ctx.cfg.digits) + [""]
+    for c in found:
+        lines.append(f"- {c.candidate} vs {c.baseline}, {c.metric}: difference "
+                     f"{ctx.number(c.diff)}, {c.verdict}.")
+    return lines + [""]
+
+
+def per_season(ctx: Context) -> list[str]:
+    lines = ["## Per test season", ""]
+    report = ctx.sources.json(EVAL_REPORT)
+    if report is None:
+        return lines + _missing(ctx, EVAL_REPORT)
+    lines += [f"From `{EVAL_REPORT}` (primary model: {report.get('primary')}, title odds by "
+              f"{report.get('odds_method')}).", ""]
+    for metric in ctx.cfg.per_season_metrics:
+        table = tables.per_season_table(report.get("per_season", {}), metric, ctx.cfg.digits)
+        lines += [f"### {metric}", ""]
+        lines += (table if table else [f"No model in `{EVAL_REPORT}` has `{metric}`."]) + [""]
+    return lines
+
+
+def calibration(ctx: Context) -> list[str]:
+    lines = ["## Title odds calibration", "",
+             "Reliability diagram over all test seasons: predicted title probability (bin mean) "
+             "against the observed title rate; points on the dashed diagonal are calibrated.", ""]
+    for spec in ctx.specs_of("calibration"):
+        lines += ctx.figure(spec)
+    return lines
+
+
+def ranks(ctx: Context) -> list[str]:
+    lines = ["## Predicted vs actual rank", ""]
+    for spec in ctx.specs_of("ranks"):
+        lines += ctx.figure(spec)
+    return lines
+
+
+def title_odds(ctx: Context) -> list[str]:
+    lines = ["## Title odds of the favourites", ""]
+    odds = ctx.table(TITLE_ODDS)
+    if odds is None:
+        lines += _missing(ctx, TITLE_ODDS)
+    else:
+        lines += [f"From `{TITLE_ODDS}` (`p_champion`: primary model, `p_champion_srs_mc`: SRS "
+                  f"Monte Carlo baseline) and `{RANK_VS_ACTUAL}` (actual final rank).", ""]
+        lines += tables.title_odds_table(odds, ctx.table(RANK_VS_ACTUAL), ctx.cfg.digits) + [""]
+    suffix = f" - {int(odds['season'].max())}" if odds is not None and len(odds) else ""
+    for spec in ctx.specs_of("title_odds"):
+        lines += ctx.figure(spec, title_suffix=suffix)
+    return lines
+
+
+def model_a(ctx: Context) -> list[str]:
+    lines = ["## Model A training: loss and attention stability", "",
+             "The last Model A training (the final model on all training seasons), per epoch "
+             "across restarts (`step`); vertical lines mark restarts after an attention "
+             "collapse and the start of the refit on all training seasons; dotted horizontal "
+             "lines are the collapse thresholds of params.yaml.", ""]
+    extras = _model_a_extras(ctx)
+    for spec in ctx.specs_of("model_a"):
+        lines += ctx.figure(spec, extras)
+    summary = ctx.sources.json(TRAIN_A_METRICS)
+    lines += ["### Summary", ""]
+    lines += (tables.key_value_table(summary, ctx.cfg.digits) if summary is not None
+              else _missing(ctx, TRAIN_A_METRICS)[:1]) + [""]
+    return lines
+
+
+RESTART_COLOUR, REFIT_COLOUR = "tab:red", "black"
+
+
+def _model_a_extras(ctx: Context) -> Extras:
+    extras = Extras()
+    history = ctx.sources.json(TRAIN_HISTORY) or []
+    for prev, row in zip([None, *history], history):
+        if prev is not None and (row.get("restarts") or 0) > (prev.get("restarts") or 0):
+            extras.vlines.append((row["step"], f"restart {row['restarts']}", RESTART_COLOUR))
+    refit = [row["step"] for row in history if row.get("phase") == REFIT_PHASE]
+    if refit:
+        extras.vlines.append((refit[0], "refit on all training seasons", REFIT_COLOUR))
+    model_params = ctx.params.get("model_a") or {}
+    for column, key in THRESHOLDS.items():
+        if key in model_params:
+            extras.hlines[column] = (float(model_params[key]), f"collapse threshold (model_a.{key})")
+    return extras
+
+
+def other_models(ctx: Context) -> list[str]:
+    lines = ["## Model B and the stack", ""]
+    for title, rel in (("Model B", TRAIN_B_METRICS), ("Stacking", STACK_METRICS)):
+        values = ctx.sources.json(rel)
+        lines += [f"### {title} (`{rel}`)", ""]
+        lines += (tables.key_value_table(values, ctx.cfg.digits) if values is not None
+                  else _missing(ctx, rel)[:1]) + [""]
+    return lines
+
+
+def explain(ctx: Context) -> list[str]:
+    lines = ["## Explanations: who drives each team's score", ""]
+    metrics = ctx.sources.json(EXPLAIN_METRICS)
+    if metrics is None:
+        lines += _missing(ctx, EXPLAIN_METRICS)
+    else:
+        lines += [f"Agreement between attention, leave-one-out and RFX-Fuse over all test seasons "
+                  f"(`{EXPLAIN_METRICS}`), against within-team shuffles (chance).", ""]
+        lines += tables.explain_table(metrics, ctx.cfg.chance_p_value, ctx.cfg.digits) + [""]
+    summary = ctx.sources.text(EXPLAIN_SUMMARY)
+    if summary is None:
+        return lines + _missing(ctx, EXPLAIN_SUMMARY)
+    return lines + [f"From `{EXPLAIN_SUMMARY}`:", "", _demote(summary, levels=2), ""]
+
+
+def other_plots(ctx: Context) -> list[str]:
+    specs = ctx.unclaimed_specs()
+    if not specs:
+        return []
+    lines = ["## Other plots declared in dvc.yaml", ""]
+    for spec in specs:
+        lines += ctx.figure(spec)
+    return lines
+
+
+def _demote(markdown: str, levels: int) -> str:
+    """Headings of an included file moved under this report's own."""
+    return re.sub(r"^(#{1,6}) ", lambda m: "#" * min(6, len(m.group(1)) + levels) + " ",
+                  markdown, flags=re.MULTILINE).strip()
+
+
+SECTIONS = (results, per_season, calibration, ranks, title_odds, model_a, other_models, explain,
+            other_plots)
