@@ -78,6 +78,16 @@ def test_cut_last_line_of_team_summaries(raw: Path) -> None:
     assert SUMMARIES in msg and f"line {n_lines} is cut off" in msg
 
 
+def test_missing_final_line_break_alone_is_only_a_warning(
+        raw: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = raw / SUMMARIES
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))    # complete last line, no line break
+    with caplog.at_level(logging.WARNING, logger="src.data.readers"):
+        tables = build_tables(raw, FIRST)
+    assert tables.team_seasons.groupby("season").size().tolist() == [30, 30, 30]
+    assert any("no line break" in r.getMessage() for r in caplog.records)
+
+
 # ---- wrong encoding ----
 def test_utf16_file_is_refused(raw: Path) -> None:
     path = raw / SUMMARIES
