@@ -303,3 +303,13 @@ def test_report_of_the_real_pipeline_outputs(tmp_path):
             if metric != "model":
                 assert cell == fmt(flat.get(f"{name}.{metric}"), cfg.digits), (name, metric)
     assert report.figures and all(_png_size(p)[0] > 200 for p in report.figures)
+
+
+@pytest.mark.parametrize("columns, label", [
+    (["train_loss", "val_loss"], "loss"),                       # shared last word
+    (["ensemble", "model_a"], "value (see legend)"),
+    (["actual_rate"], "actual_rate"),
+])
+def test_default_y_label_when_dvc_yaml_gives_none(columns, label):
+    dvc = {"plots": [{"t": {"x": "step", "y": {"f.tsv": columns}}}]}
+    assert plot_specs(dvc)[0].y_label == label

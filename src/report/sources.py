@@ -71,8 +71,13 @@ def plot_specs(dvc: dict[str, Any]) -> list[PlotSpec]:
 
 
 def _default_y_label(series: tuple[Series, ...]) -> str:
+    """dvc.yaml gave none: the column, or the shared last word (train_loss, val_loss -> loss)."""
     columns = list(dict.fromkeys(s.column for s in series))
-    return columns[0] if len(columns) == 1 else "value (see legend)"
+    if len(columns) == 1:
+        return columns[0]
+    last_words = {c.rsplit("_", 1)[-1] for c in columns}
+    return last_words.pop() if len(last_words) == 1 and all("_" in c for c in columns) \
+        else "value (see legend)"
 
 
 def producers(dvc: dict[str, Any]) -> dict[str, str]:
