@@ -313,3 +313,10 @@ def test_report_of_the_real_pipeline_outputs(tmp_path):
 def test_default_y_label_when_dvc_yaml_gives_none(columns, label):
     dvc = {"plots": [{"t": {"x": "step", "y": {"f.tsv": columns}}}]}
     assert plot_specs(dvc)[0].y_label == label
+
+
+def test_same_inputs_give_the_same_report_bytes(pipeline_outputs):
+    first = build_report(pipeline_outputs, CFG, PARAMS)
+    before = {p: p.read_bytes() for p in [first.path, *first.figures]}
+    second = build_report(pipeline_outputs, CFG, PARAMS)
+    assert {p: p.read_bytes() for p in [second.path, *second.figures]} == before
