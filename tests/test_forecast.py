@@ -16,7 +16,7 @@ from src.config import SeasonsConfig
 from src.errors import DataError
 from src.inference.config import SimulationConfig
 from src.inference.forecast import ForecastConfig, build_forecast, season_status, top_players
-from src.inference.forecast_report import print_forecast, render_markdown, write_forecast
+from src.inference.forecast_report import _pct, print_forecast, render_markdown, write_forecast
 from src.training.train_stacking import StackingConfig
 
 SEASON = 2016
@@ -131,7 +131,11 @@ def test_known_field_is_used_and_not_called_a_snapshot(synthetic_tables):
     assert set(fc.table.loc[fc.table["seed"].notna(), "team"]) == set(made)
     assert np.isclose(fc.table["p_champion"].sum(), 1.0)
     md = render_markdown(fc, CFG.top_players)
-    assert "snapshot" not in md and "regular season complete" in md
+    assert "snapshot" not in md and "regular season complete (82 games)" in md
+
+
+def test_percentages_keep_long_shots_visible():
+    assert [_pct(0.0), _pct(0.0004), _pct(0.123)] == ["0.0%", "<0.1%", "12.3%"]
 
 
 def test_refuses_a_season_not_in_the_data(synthetic_tables):

@@ -182,8 +182,8 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     table = table.merge(odds[["team", *ODDS_COLUMNS]], on="team", how="left")
     table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
     table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")
-    log.info("forecast %d: stacker on %d rows, points slope %.2f, temperature %s", season,
-             stack_fit["rows"], odds_fit["slope"], odds_fit.get("temperature"))
+    log.info("forecast %d: stacker on %d rows, points slope %.2f, temperature %.2f", season,
+             stack_fit["rows"], odds_fit["slope"], odds_fit.get("temperature", float("nan")))
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
                     bracket, {"stacker": stack_fit, "odds": odds_fit, "bracket_source": bracket.source})
 

@@ -11,6 +11,7 @@ from src.inference.title_odds import ROUND_COLUMNS
 from src.utils.io import atomic_path, write_parquet, write_text
 
 MIN_CONSOLE_WIDTH = 110
+SMALLEST_SHOWN = 0.0005          # non-zero probabilities below 0.05% print as <0.1%, not 0.0%
 ROUND_HEADERS = ["P(win round 1)", "P(reach conf. finals)", "P(reach Finals)", "P(win Finals, raw MC)"]
 
 
@@ -30,7 +31,9 @@ def status_lines(status: SeasonStatus) -> list[str]:
                  "record. The play-in tournament (seeds 7-10) is **not modelled**: seeds 7 and 8 are "
                  "taken as they stand."]
     else:
-        lines = [f"Season {s}: regular season complete ({status.games_min}-{status.games_max} games). "
+        games = (f"{status.games_max}" if status.games_min == status.games_max
+                 else f"{status.games_min}-{status.games_max}")
+        lines = [f"Season {s}: regular season complete ({games} games). "
                  "The 16 playoff teams are known (team_seasons.made_playoffs), seeded by record per "
                  "conference; the playoff results are not in the data.",
                  "Seeds are approximate where records tie: ties are broken by SRS, not by the NBA's "
@@ -44,6 +47,8 @@ def status_lines(status: SeasonStatus) -> list[str]:
 
 
 def _pct(x: float) -> str:
+    if 0 < x < SMALLEST_SHOWN:      # a long shot is not the same as no chance
+        return f"<{100 * SMALLEST_SHOWN:.1f}%"
     return f"{100 * x:.1f}%"
 
 
