@@ -61,7 +61,7 @@ def test_trainer_learns_and_is_deterministic(league, objective):
     again = ModelBTrainer(cfg).fit(X, y, rows["season"].to_numpy(), Xv, yv, vrows["season"].to_numpy())
     scores = first.predict(Xt)
     pd.testing.assert_frame_equal(scores, again.predict(Xt))
-    assert 1 <= first.n_rounds <= CFG.xgb.n_estimators
+    assert 1 <= first.n_rounds <= CFG.xgb.n_estimators and 0 < first.val_ndcg <= 1
     for col in ["score_xgb", "score_rf"]:   # strength drives both stats and outcome in this league
         assert spearmanr(scores[col], -trows["post_playoff_rank"]).statistic > 0.5
 

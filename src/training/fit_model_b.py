@@ -82,4 +82,4 @@ def model_b_metrics(run: ModelBRun, team_seasons: pd.DataFrame, seasons: Seasons
     """metrics/train_b.json: mean test-season Spearman of each model and of rank-by-SRS."""
     scored = run.scores.merge(team_seasons[KEY + ["post_playoff_rank"]], on=KEY, how="left")
     return {**mean_test_spearman(scored, SCORE_COLUMNS), **srs_baseline(team_seasons, seasons.test_seasons),
-            "xgb_rounds_final": run.rounds["final"]}
+            "xgb_rounds_final": run.rounds["final"], "xgb_val_ndcg_final": run.final.val_ndcg}

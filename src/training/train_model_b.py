@@ -2,9 +2,10 @@
 
 Labels (src/training/targets.py): rank:pairwise learns order_label (the full final order,
 qid = season), rank:ndcg and reg:squarederror learn relevance (0..5); the random forest
-regresses strength. When validation rows are given, XGBoost early-stops on them to choose
-the number of boosting rounds, then both models are refitted on train + validation with that
-number, so the latest seasons still reach the model. Seeded, fixed thread count.
+regresses strength. When validation rows are given, they choose XGBoost's number of boosting
+rounds (early stopping on the validation NDCG of the relevance grades); both models are then
+refitted on train + validation, so the latest seasons still reach the model. Seeded, fixed
+thread count.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 import skops.io as sio
 import xgboost as xgb
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.metrics import ndcg_score
 
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
@@ -23,6 +25,25 @@ from src.utils.io import atomic_path
 RF_LABEL = "strength"
 # Types a saved forest may contain; anything else in the file is refused on load.
 RF_TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
+
+
+def _mean_season_ndcg(scores: np.ndarray, relevance: np.ndarray, seasons: np.ndarray) -> float:
+    return float(np.mean([ndcg_score([relevance[seasons == s]], [scores[seasons == s]])
+                          for s in np.unique(seasons)]))
+
+
+class _ValidationNdcg(xgb.callback.TrainingCallback):
+    """Early stopping on season-averaged NDCG of the validation rows, checked every round."""
+
+    def __init__(self, val: xgb.DMatrix, relevance: np.ndarray, seasons: np.ndarray, patience: int):
+        self.val, self.relevance, self.seasons, self.patience = val, relevance, seasons, patience
+        self.best_round, self.best_ndcg = 0, -np.inf
+
+    def after_iteration(self, model, epoch: int, evals_log) -> bool:
+        ndcg = _mean_season_ndcg(model.predict(self.val), self.relevance, self.seasons)
+        if ndcg > self.best_ndcg:
+            self.best_round, self.best_ndcg = epoch, ndcg
+        return epoch - self.best_round >= self.patience       # True stops training
 
 
 def xgb_label_column(objective: str) -> str:
@@ -34,6 +55,7 @@ class ModelBTrainer:
         self.cfg = cfg
         self.feature_names: list[str] = []
         self.n_rounds: int = cfg.xgb.n_estimators
+        self.val_ndcg: float | None = None          # validation NDCG at n_rounds, when early-stopped
         self.xgb_model: xgb.XGBModel | None = None
         self.rf_model: RandomForestRegressor | None = None
 
@@ -76,31 +98,34 @@ class ModelBTrainer:
         return [Path(xgb_path), Path(rf_path)]
 
     def _early_stopped_rounds(self, X_tr, y_tr, g_tr, X_val, y_val, g_val) -> int:
-        label = xgb_label_column(self.cfg.objective)
-        model = self._build_xgb(self.cfg.xgb.n_estimators, self.cfg.xgb.early_stopping_rounds)
-        order, val_order = np.argsort(g_tr, kind="stable"), np.argsort(g_val, kind="stable")
-        extra = {}
-        if self.cfg.is_ranking:
-            extra = {"qid": np.asarray(g_tr)[order], "eval_qid": [np.asarray(g_val)[val_order]]}
-        model.fit(X_tr.iloc[order], y_tr[label].iloc[order],
-                  eval_set=[(X_val.iloc[val_order], y_val[label].iloc[val_order])], verbose=False, **extra)
-        return int(model.best_iteration) + 1
+        """Rounds with the best validation NDCG of the relevance grades, averaged over seasons.
 
-    def _fit_xgb(self, X, y, groups, n_rounds: int) -> xgb.XGBModel:
+        Scored with sklearn's ndcg_score (tied scores share their gain) rather than XGBoost's
+        built-in eval: a few-tree model gives many teams the same score, and XGBoost's NDCG
+        then credits ties in label order, so it "stops" after the first tree. Training stops
+        after `early_stopping_rounds` rounds without improvement.
+        """
+        monitor = _ValidationNdcg(xgb.DMatrix(X_val, nthread=self.cfg.n_jobs), y_val["relevance"].to_numpy(),
+                                  np.asarray(g_val), self.cfg.xgb.early_stopping_rounds)
+        self._fit_xgb(X_tr, y_tr, g_tr, self.cfg.xgb.n_estimators, callbacks=[monitor])
+        self.val_ndcg = monitor.best_ndcg
+        return monitor.best_round + 1
+
+    def _fit_xgb(self, X, y, groups, n_rounds: int, callbacks=None) -> xgb.XGBModel:
         label = xgb_label_column(self.cfg.objective)
-        model = self._build_xgb(n_rounds, None)
+        model = self._build_xgb(n_rounds, callbacks)
         order = np.argsort(groups, kind="stable")       # XGBoost wants each qid's rows together
         extra = {"qid": np.asarray(groups)[order]} if self.cfg.is_ranking else {}
         model.fit(X.iloc[order], y[label].iloc[order], verbose=False, **extra)
         return model
 
-    def _build_xgb(self, n_rounds: int, early_stopping_rounds: int | None) -> xgb.XGBModel:
+    def _build_xgb(self, n_rounds: int, callbacks=None) -> xgb.XGBModel:
         c = self.cfg.xgb
         cls = xgb.XGBRanker if self.cfg.is_ranking else xgb.XGBRegressor
         return cls(objective=self.cfg.objective, n_estimators=n_rounds, learning_rate=c.learning_rate,
                    max_depth=c.max_depth, subsample=c.subsample, colsample_bytree=c.colsample_bytree,
                    min_child_weight=c.min_child_weight, reg_lambda=c.reg_lambda,
-                   early_stopping_rounds=early_stopping_rounds, tree_method="hist",
+                   tree_method="hist", callbacks=callbacks,
                    random_state=self.cfg.seed, n_jobs=self.cfg.n_jobs)
 
     def _build_rf(self) -> RandomForestRegressor:
