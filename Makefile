@@ -44,3 +44,8 @@ demo: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+
+# Title and round odds for a season without outcomes (default: the season in progress).
+forecast: setup
+	$(DVC) repro stack
+	$(PY) -m stages.forecast --season $(SEASON)
