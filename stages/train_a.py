@@ -13,7 +13,8 @@ from src.errors import DataError
 from src.features.roster import select_rosters
 from src.models.config import model_a_configs, roster_config
 from src.training.fit_model_a import configure_torch, fit_model_a, fit_summary, run_all_splits
-from src.training.report_a import history_rows, log_dvclive, summary_metrics, test_quality
+from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
+                                   walk_forward_quality)
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 
@@ -51,8 +52,9 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     final.trainer.save_checkpoint(MODEL)
     rows = history_rows(final.history)
     log_dvclive(rows, LIVE_DIR)
-    summary = summary_metrics(split_summaries, fit_summary(None, final),
-                              test_quality(oof, teams), time.perf_counter() - start)
+    quality = walk_forward_quality(oof, teams)
+    summary = summary_metrics(split_summaries, fit_summary(None, final), quality,
+                              time.perf_counter() - start)
     return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),
             LIVE_DIR, write_json(split_summaries, SPLITS), write_json(summary, METRICS)]
 

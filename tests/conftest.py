@@ -80,3 +80,31 @@ def synthetic_tables(synthetic_raw_dir):
     from src.data.ingest import build_tables
 
     return build_tables(synthetic_raw_dir, 1997)
+
+
+@pytest.fixture
+def model_a_configs_small():
+    """Factory: (ModelAConfig, ModelATrainingConfig) of a tiny fast Model A; keyword
+    overrides go to whichever config has the field."""
+    import dataclasses
+    from src.models.config import ModelAConfig, ModelATrainingConfig
+
+    arch = ModelAConfig(stat_dim=0, num_embeddings=64, embedding_dim=4, encoder_hidden=(16, 8),
+                        attention_heads=2, dropout=0.0, minutes_bias_weight=1.0,
+                        minutes_sum_min=0.05, fallback_strategy="minutes",
+                        attention_temperature=1.0, attention_input_dropout=0.0,
+                        attention_use_pre_norm=True, attention_use_residual=True)
+    train = ModelATrainingConfig(seed=3, num_threads=1, epochs=8, learning_rate=0.01,
+                                 weight_decay=0.0, grad_clip=1.0, patience=3, min_delta=0.0,
+                                 listmle_per_conference=False, refit_on_all=False,
+                                 attention_debug=True, attention_entropy_min=0.01,
+                                 attention_variance_min=0.0, attention_collapse_patience=2,
+                                 attention_collapse_action="stop_and_restart",
+                                 attention_max_restarts=2)
+
+    def make(**overrides):
+        arch_keys = set(ModelAConfig.field_names())
+        a = dataclasses.replace(arch, **{k: v for k, v in overrides.items() if k in arch_keys})
+        t = dataclasses.replace(train, **{k: v for k, v in overrides.items() if k not in arch_keys})
+        return a, t
+    return make

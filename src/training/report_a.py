@@ -32,7 +32,7 @@ def log_dvclive(rows: list[dict[str, Any]], directory: str | Path) -> None:
             live.next_step()
 
 
-def test_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[str, float]:
+def walk_forward_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[str, float]:
     """Mean over walk-forward test seasons of Spearman(score, -post_playoff_rank), next to the
     same for ranking by SRS (a sanity baseline, not the evaluation stage's report)."""
     test = oof[oof["split"] == "test"].merge(

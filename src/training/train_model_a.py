@@ -48,7 +48,7 @@ def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame,
         if not rows["outcome_known"].astype(bool).all() or rows["post_playoff_rank"].isna().any():
             raise DataError(f"{TEAM_SOURCE}: column post_playoff_rank unknown in season {season};"
                             " only seasons with outcome_known can be trained on")
-        ranks = torch.as_tensor(rows["post_playoff_rank"].to_numpy(dtype=np.int64))
+        ranks = torch.tensor(rows["post_playoff_rank"].to_numpy(dtype=np.int64))
         groups = None
         if per_conference:
             codes = pd.Categorical(rows["conference"].astype(str)).codes
