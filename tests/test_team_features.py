@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from src.errors import DataError
-from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatureConfig
+from src.errors import ConfigError, DataError
+from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatureConfig, team_feature_config
 from src.features.roster_summary import build_roster_summary
 from src.features.team_context import build_team_context
 from src.features.team_features import build_team_features
@@ -87,3 +87,13 @@ def test_team_features_one_row_per_team_season():
     missing = out.loc[(out.season == 2002) & (out.team == "T03"), "roster_net_pm"]
     assert missing.isna().all()
     assert out["roster_net_pm"].notna().sum() == 7
+
+
+def test_params_switches_are_read_from_their_own_sections():
+    params = {"features": {"sos_srs": {"enabled": False}, "opponent_adjusted": {"enabled": True},
+                           "roster": {"max_players": 15}}}
+    parsed = team_feature_config(params)
+    assert parsed.sos_srs.enabled is False and parsed.opponent_adjusted.enabled is True
+    params["features"]["opponent_adjusted"] = {"enabled": True, "k": 0.5}
+    with pytest.raises(ConfigError, match="features.opponent_adjusted.*k"):
+        team_feature_config(params)
