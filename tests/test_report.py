@@ -320,3 +320,13 @@ def test_same_inputs_give_the_same_report_bytes(pipeline_outputs):
     before = {p: p.read_bytes() for p in [first.path, *first.figures]}
     second = build_report(pipeline_outputs, CFG, PARAMS)
     assert {p: p.read_bytes() for p in [second.path, *second.figures]} == before
+
+
+def test_attention_that_tracks_minutes_is_called_out(pipeline_outputs):
+    assert "minutes signal" not in build_report(pipeline_outputs, CFG, PARAMS).path.read_text()
+    explain = {**EXPLAIN, "attention_vs_minutes_agreement_at_k_mean": 0.93,
+               "attention_vs_minutes_spearman_mean": 0.99}
+    (pipeline_outputs / "metrics/explain.json").write_text(json.dumps(explain))
+    markdown = build_report(pipeline_outputs, CFG, PARAMS).path.read_text()
+    assert ("closer to their minutes share (Spearman 0.990) than to their leave-one-out "
+            "importance (0.620)") in markdown

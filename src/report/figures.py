@@ -26,7 +26,8 @@ SCALE_SPLIT_RATIO = 50.0
 # Scatter of two rank columns: the y = x line is "predicted exactly".
 RANK_SUFFIX = "rank"
 BAR_HEADROOM = 1.15                  # room right of the longest bar for its value
-COUNT_COLUMN = "count"               # reliability bins carry their size: written beside each point
+COUNT_COLUMN = "count"               # reliability bins carry their size: drawn as marker area
+COUNT_AREA = 6.0                     # points^2 per sqrt(count): 1 team 6, 250 teams 95
 
 
 @dataclass
@@ -129,11 +130,14 @@ def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
             style = dict(color="grey", linestyle="--", linewidth=1) if _is_reference(s) \
                 else dict(marker="o", markersize=3)
             label = "perfect calibration" if _is_reference(s) else _label(s, list(data))
-            ax.plot(rows[spec.x], rows[s.column], label=label, **style)
-            if COUNT_COLUMN in rows.columns and not _is_reference(s):
-                for x, y, n in zip(rows[spec.x], rows[s.column], rows[COUNT_COLUMN]):
-                    ax.annotate(f"n={int(n)}", (x, y), textcoords="offset points", xytext=(4, 4),
-                                fontsize=7)
+            sized = COUNT_COLUMN in rows.columns and not _is_reference(s)
+            if sized:                # bins hold very different numbers of teams: show it
+                style["marker"] = None
+                label += " (larger marker = more teams)"
+            line, = ax.plot(rows[spec.x], rows[s.column], label=label, **style)
+            if sized:
+                ax.scatter(rows[spec.x], rows[s.column], s=COUNT_AREA * np.sqrt(rows[COUNT_COLUMN]),
+                           color=line.get_color(), alpha=0.6)
             if s.column in extras.hlines:
                 y, text = extras.hlines[s.column]
                 ax.axhline(y, color="tab:red", linestyle=":", linewidth=1, label=text)

@@ -139,10 +139,22 @@ def explain(ctx: Context) -> list[str]:
         lines += [f"Agreement between attention, leave-one-out and RFX-Fuse over all test seasons "
                   f"(`{EXPLAIN_METRICS}`), against within-team shuffles (chance).", ""]
         lines += tables.explain_table(metrics, ctx.cfg.chance_p_value, ctx.cfg.digits) + [""]
+        lines += _minutes_caveat(ctx, metrics)
     summary = ctx.sources.text(EXPLAIN_SUMMARY)
     if summary is None:
         return lines + _missing(ctx, EXPLAIN_SUMMARY)
     return lines + [f"From `{EXPLAIN_SUMMARY}`:", "", _demote(summary, levels=2), ""]
+
+
+def _minutes_caveat(ctx: Context, metrics: dict) -> list[str]:
+    """Attention carries a minutes bias: say so when it tracks minutes more than leave-one-out."""
+    key = "attention_vs_{}_spearman_mean"
+    minutes, loo = metrics.get(key.format("minutes")), metrics.get(key.format("loo"))
+    if minutes is None or loo is None or minutes <= loo:
+        return []
+    return [f"Attention ranks players closer to their minutes share (Spearman "
+            f"{ctx.number(minutes)}) than to their leave-one-out importance "
+            f"({ctx.number(loo)}): read attention weights largely as a minutes signal.", ""]
 
 
 def other_plots(ctx: Context) -> list[str]:
