@@ -49,3 +49,7 @@ bench: setup
 forecast: setup
 	$(DVC) repro stack
 	$(PY) -m stages.forecast --season $(SEASON)
+
+# reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).
+report: setup
+	$(PY) -m src.report
