@@ -84,7 +84,9 @@ def test_save_and_safe_load_round_trip(league, tmp_path):
     assert (tmp_path / "xgb.json").read_text().startswith("{")
     np.testing.assert_allclose(load_xgb(tmp_path / "xgb.json", CFG.objective).predict(X),
                                trainer.predict(X)["score_xgb"], rtol=1e-6)
-    np.testing.assert_allclose(load_rf(tmp_path / "rf.skops").predict(X.to_numpy(float)),
+    rf = load_rf(tmp_path / "rf.skops")
+    assert list(rf.feature_names_in_) == list(X.columns)      # column order travels with the model
+    np.testing.assert_allclose(rf.predict(X),
                                trainer.predict(X)["score_rf"])
     imp = trainer.importances()
     assert set(imp["xgb_gain"]) == set(X.columns) and sum(imp["xgb_gain"].values()) == pytest.approx(1.0)

@@ -70,7 +70,7 @@ class ModelBTrainer:
             y_train = pd.concat([y_train, y_val], ignore_index=True)
             groups = np.concatenate([np.asarray(groups), np.asarray(groups_val)])
         self.xgb_model = self._fit_xgb(X_train, y_train, groups, self.n_rounds)
-        self.rf_model = self._build_rf().fit(X_train.to_numpy(float), y_train[RF_LABEL].to_numpy(float))
+        self.rf_model = self._build_rf().fit(X_train, y_train[RF_LABEL].to_numpy(float))
         return self
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +80,7 @@ class ModelBTrainer:
         if list(X.columns) != self.feature_names:
             raise DataError(f"feature columns differ from training: {sorted(set(X.columns) ^ set(self.feature_names))}")
         return pd.DataFrame({"score_xgb": self.xgb_model.predict(X),
-                             "score_rf": self.rf_model.predict(X.to_numpy(float))}, index=X.index)
+                             "score_rf": self.rf_model.predict(X)}, index=X.index)
 
     def importances(self) -> dict[str, dict[str, float]]:
         """XGBoost total gain (normalised to sum 1) and the forest's impurity importances."""
