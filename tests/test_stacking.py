@@ -1,8 +1,6 @@
 """StackingTrainer, level-1 joins and the stacking.models switch."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +9,7 @@ from src.config import SeasonsConfig
 from src.errors import ConfigError, DataError
 from src.training.level1 import LEVEL1_SOURCES, combine_level1
 from src.training.targets import season_targets
-from src.training.train_stacking import (StackingConfig, StackingTrainer, run_stacking, stack_metrics,
+from src.training.train_stacking import (StackingConfig, run_stacking, stack_metrics,
                                          standardise_per_season, with_target)
 from league_b import fake_model_a_scores, make_team_seasons
 

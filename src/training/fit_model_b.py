@@ -45,6 +45,7 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
     final = _fit_on(labelled, feature_cols, all_seasons, seasons.n_val_seasons, cfg)
     rounds["final"] = final.n_rounds
+    log.info("model B: XGBoost rounds chosen on validation seasons: %s", rounds)
     scores = pd.concat(rows, ignore_index=True).sort_values(KEY, kind="stable").reset_index(drop=True)
     return ModelBRun(scores=scores, final=final, rounds=rounds)
 
