@@ -145,3 +145,19 @@ def test_leaky_scores_are_rejected(league):
     scores.loc[scores["season"] == 2010, "max_train_season"] = 2010
     with pytest.raises(Exception, match="season 2010, team .*max_train_season=2010 is not before the season"):
         evaluate(teams, series, scores, SEASONS, SIM, EVAL)
+
+
+def test_evaluate_with_the_series_likelihood_map(league):
+    truth, teams, series = league
+    result = evaluate(teams, series, _scores(teams, truth, noise=1.0), SEASONS,
+                      replace(SIM, calibrate_to="series", temperature=False), EVAL)
+    assert result.report["calibrate_to"] == "series"
+    assert min(result.report["series_seasons"]) < SEASONS.first_test
+    fits = result.report["fits"]["ensemble"]
+    # each fit sees the 15 series of every earlier season with scores and results, and no more
+    used = result.report["series_seasons"]
+    assert [f["n_map_rows"] for f in fits] == [
+        15 * sum(SEASONS.first_train <= s < f["season"] for s in used) for f in fits]
+    assert all(0.05 < f["slope"] < 20.0 for f in fits)
+    playoff = result.predictions[result.predictions["seed"].notna()]
+    assert playoff.groupby("season")["p_champion"].sum().to_numpy() == pytest.approx(1.0)

@@ -24,6 +24,7 @@ from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.inference.bracket import build_bracket
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import N_TEAMS
+from src.inference.series_results import season_series_results
 from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
@@ -78,13 +79,18 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
         raise DataError(f"{_SCORES_FILE}: no rows for test season(s) {missing}")
 
 
-def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int]) -> SeasonInputs:
+def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int],
+                  with_series: bool = True) -> SeasonInputs:
+    """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom."""
     known = teams[teams["outcome_known"].astype(bool)]
     champions = known[known["champion"].fillna(False).astype(bool)]
     inputs = SeasonInputs(brackets={}, champions=dict(zip(champions["season"], champions["team"])))
     for s in seasons:
         if s in inputs.champions:
             inputs.brackets[s] = build_bracket(teams, series, s)
+            results = season_series_results(inputs.brackets[s], teams, series) if with_series else None
+            if results is not None:
+                inputs.series[s] = results
     return inputs
 
 
@@ -99,7 +105,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     else:
         check_scores(scores, test)
         frame = teams.merge(scores[["season", "team", *models.values()]], on=["season", "team"], how="left")
-    inputs = season_inputs(teams, series, sorted(frame["season"].unique()))
+    inputs = season_inputs(teams, series, sorted(frame["season"].unique()), sim.calibrate_to == "series")
     odds, fits = {}, {}
     for name, col in models.items():
         log.info("title odds for %s (%s)", name, sim.championship_odds_method)
@@ -113,6 +119,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
     report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
+              "calibrate_to": sim.calibrate_to, "series_seasons": sorted(inputs.series),
               "per_season": {n: {str(s): v for s, v in d.items()} for n, d in per_season.items()},
               "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test}}
     return EvaluationResult(metrics, report, predictions, odds, per_season, primary)

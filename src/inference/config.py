@@ -9,7 +9,7 @@ from src.errors import ConfigError
 
 ODDS_METHODS = ("monte_carlo", "softmax")
 LINKS = ("normal", "logistic")
-CALIBRATION_TARGETS = ("srs",)
+CALIBRATION_TARGETS = ("srs", "series")
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,10 @@ class SimulationConfig:
     home_court: float               # points added to the home team's strength
     link: str                       # normal | logistic: point margin -> game win probability
     scale: float                    # standard deviation of one game's margin around its mean (points)
-    calibrate_to: str               # target of the score -> points map (srs)
+    calibrate_to: str               # score -> points map: srs (least squares) | series (playoff-series MLE)
     temperature: bool               # temper Monte Carlo title odds with T fitted on earlier seasons
-    temperature_bounds: list[float] # search interval for temperatures (MC) and softmax tau (points)
+    temperature_bounds: list[float] # search interval for temperatures (MC), softmax tau and the
+                                    # series-fitted slope (both in points)
 
     def __post_init__(self) -> None:
         checks = [

@@ -1,9 +1,14 @@
 """Map a model's score onto the simulator's points scale, and temper title odds.
 
 Scores of different models live on different scales. For test season t the map is fitted
-only on rows with season < t: each season's scores are standardised within the season
-(z), and SRS (centred within the season) is regressed on z through the origin, so
-points = slope * z. Only differences of points matter to the simulator, so no intercept.
+only on rows with season < t: each season's scores are standardised within the season (z)
+and points = slope * z. Only differences of points matter to the simulator, so no intercept.
+The slope is fitted one of two ways (`simulation.calibrate_to`):
+* srs: least squares of season-centred SRS on z. Regression to the mean shrinks the
+  slope whenever the score is an imperfect proxy of SRS, whatever its playoff value.
+* series: maximum likelihood of every earlier playoff series' result under the simulator's
+  own exact series probability (same link, scale, home court, best-of). ~15 series a
+  season instead of one champion, and it fits exactly what the simulator consumes.
 
 The temperature step raises title odds to the power 1/T and renormalises within the
 season; T is the maximum-likelihood value over earlier seasons' champions. The same
@@ -20,6 +25,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import softmax
 
 from src.errors import DataError
+from src.inference.monte_carlo import GameModel, game_win_prob, series_win_prob
 
 # Floor on a probability inside a log-likelihood: a zero-probability champion would make
 # the fit undefined rather than merely bad.
@@ -39,9 +45,10 @@ def standardise_by_season(values: pd.Series, seasons: pd.Series, what: str) -> p
 
 @dataclass(frozen=True)
 class PointsMap:
-    slope: float            # points of SRS per season-standard-deviation of score
-    n_rows: int
+    slope: float            # points per season-standard-deviation of score
+    n_rows: int             # team-seasons (srs) or series (series) the fit used
     max_season: int         # latest season the map saw (must be < the season it is applied to)
+    target: str = "srs"     # srs | series
 
     def points(self, z: np.ndarray) -> np.ndarray:
         return self.slope * np.asarray(z, dtype=float)
@@ -56,6 +63,37 @@ def fit_points_map(train: pd.DataFrame, score_col: str) -> PointsMap:
     y = (rows["srs"] - rows.groupby("season")["srs"].transform("mean")).to_numpy()
     slope = float(z @ y / (z @ z))
     return PointsMap(slope=slope, n_rows=len(rows), max_season=int(rows["season"].max()))
+
+
+def series_log_likelihood(slope: float, z_diff: np.ndarray, best_of: np.ndarray,
+                          winner_home: np.ndarray, model: GameModel) -> float:
+    """Sum of log P(winner wins its series) with points = slope * z (z_diff = z_winner - z_loser)."""
+    margin = slope * np.asarray(z_diff, float)
+    # the home-court team's margin: the winner's if it had home court, else the loser's
+    home_margin = np.where(winner_home, margin, -margin)
+    p_home_wins = np.empty(len(margin))
+    for n in np.unique(best_of):
+        games = best_of == n
+        p_home_wins[games] = series_win_prob(game_win_prob(home_margin[games] + model.home_court, model),
+                                             game_win_prob(home_margin[games] - model.home_court, model), n)
+    p_winner = np.where(winner_home, p_home_wins, 1.0 - p_home_wins)
+    return float(np.sum(np.log(np.clip(p_winner, _PROB_FLOOR, None))))
+
+
+def fit_series_map(series: pd.DataFrame, model: GameModel, bounds: Sequence[float]) -> PointsMap:
+    """Max-likelihood slope over series rows (season, z_winner, z_loser, best_of, winner_home)."""
+    if series.empty:
+        raise DataError("no earlier playoff series with scored teams to fit the points map on")
+    if series[["z_winner", "z_loser"]].isna().any().any():
+        bad = series[series[["z_winner", "z_loser"]].isna().any(axis=1)].iloc[0]
+        raise DataError(f"season {int(bad['season'])}: a team of a playoff series has no score "
+                        "(columns z_winner/z_loser)")
+    z_diff = (series["z_winner"] - series["z_loser"]).to_numpy()
+    best_of, home = series["best_of"].to_numpy(int), series["winner_home"].to_numpy(bool)
+    result = minimize_scalar(lambda a: -series_log_likelihood(a, z_diff, best_of, home, model),
+                             bounds=tuple(bounds), method="bounded")
+    return PointsMap(slope=float(result.x), n_rows=len(series), max_season=int(series["season"].max()),
+                     target="series")
 
 
 def temper(probs: np.ndarray, temperature: float) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Walk-forward title odds for one score column: `championship_odds_method` picks the path.
 
-* monte_carlo: score -> points (map fitted on seasons < t) -> bracket simulation ->
+Score -> points: a slope fitted on seasons < t, against SRS or by maximum likelihood of the
+earlier seasons' playoff series (`calibrate_to`, src/inference/strength_calibration.py).
+* monte_carlo: score -> points -> bracket simulation ->
   P(win >= r series); with `temperature: true` the title column is tempered by a T fitted on
   seasons < t (rounds 1-3 and p_round4 stay the raw simulation; p_champion is the tempered one).
 * softmax: p_champion = softmax(points / tau) over the 16 playoff teams, tau fitted on
@@ -18,8 +20,9 @@ from src.errors import DataError
 from src.inference.bracket import Bracket
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
-from src.inference.strength_calibration import (fit_points_map, fit_temperature, log_odds,
-                                                softmax_odds, standardise_by_season, temper)
+from src.inference.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
+                                                fit_temperature, log_odds, softmax_odds,
+                                                standardise_by_season, temper)
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +32,11 @@ ODDS_COLUMNS = [*ROUND_COLUMNS, "p_champion"]
 
 @dataclass
 class SeasonInputs:
-    """What title odds need from the data, per season: bracket and (when known) champion."""
+    """What title odds need from the data, per season: bracket and (when known) champion and
+    series results (src/inference/series_results.py columns; only for calibrate_to: series)."""
     brackets: dict[int, Bracket]
     champions: dict[int, str] = field(default_factory=dict)
+    series: dict[int, pd.DataFrame] = field(default_factory=dict)
 
 
 def game_model(cfg: SimulationConfig) -> GameModel:
@@ -79,7 +84,7 @@ def walk_forward_odds(frame: pd.DataFrame, score_col: str, seasons: list[int],
     parts, fits = [], []
     for t in seasons:
         earlier = rows[rows["season"] < t]
-        pmap = fit_points_map(earlier, score_col)
+        pmap = fit_score_map(earlier, score_col, inputs, cfg)
         points = _points_by_season(rows, pmap)
         earlier_seasons = sorted(s for s in earlier["season"].unique()
                                  if s in inputs.brackets and s in inputs.champions)
@@ -90,10 +95,10 @@ def walk_forward_odds(frame: pd.DataFrame, score_col: str, seasons: list[int],
             p = softmax_odds(points[t].loc[list(bracket.teams)].to_numpy(), tau)
             rounds = np.full((len(p), N_ROUNDS), np.nan)
             rounds[:, -1] = p
-            fit = {"season": t, "slope": pmap.slope, "tau": tau}
+            fit = {"season": t, "slope": pmap.slope, "n_map_rows": pmap.n_rows, "tau": tau}
         else:
             rounds = simulate_points(bracket, points[t], cfg)
-            p, fit = rounds[:, -1], {"season": t, "slope": pmap.slope}
+            p, fit = rounds[:, -1], {"season": t, "slope": pmap.slope, "n_map_rows": pmap.n_rows}
             if cfg.temperature:
                 weights = [log_odds(simulate_points(inputs.brackets[s], points[s], cfg)[:, -1])
                            for s in earlier_seasons]
@@ -104,6 +109,28 @@ def walk_forward_odds(frame: pd.DataFrame, score_col: str, seasons: list[int],
         fits.append(fit)
         parts.append(odds_frame(bracket, rounds, p))
     return pd.concat(parts, ignore_index=True), fits
+
+
+def fit_score_map(earlier: pd.DataFrame, score_col: str, inputs: SeasonInputs,
+                  cfg: SimulationConfig) -> PointsMap:
+    """The score -> points map of `cfg.calibrate_to`, fitted on `earlier` (season, team, srs,
+    score_col, z): the caller passes only seasons before the one the map is applied to."""
+    if cfg.calibrate_to == "srs":
+        return fit_points_map(earlier, score_col)
+    return fit_series_map(series_with_z(earlier, inputs), game_model(cfg), cfg.temperature_bounds)
+
+
+def series_with_z(earlier: pd.DataFrame, inputs: SeasonInputs) -> pd.DataFrame:
+    """Series of the seasons in `earlier` that have results, with each side's z-score."""
+    seasons = sorted(int(s) for s in earlier["season"].unique() if int(s) in inputs.series)
+    if not seasons:
+        return pd.DataFrame(columns=["season", "z_winner", "z_loser", "best_of", "winner_home"])
+    series = pd.concat([inputs.series[s] for s in seasons], ignore_index=True)
+    z = earlier[["season", "team", "z"]]
+    for side in ("winner", "loser"):
+        series = series.merge(z.rename(columns={"team": side, "z": f"z_{side}"}),
+                              on=["season", side], how="left", validate="many_to_one")
+    return series
 
 
 def _points_by_season(rows: pd.DataFrame, pmap) -> dict[int, pd.Series]:
