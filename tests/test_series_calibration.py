@@ -141,3 +141,17 @@ def test_both_map_paths_reach_the_odds():
     fav = srs_odds["p_champion"].idxmax()
     bigger = ser_fits[0]["slope"] > srs_fits[0]["slope"]
     assert (ser_odds.loc[fav, "p_champion"] > srs_odds.loc[fav, "p_champion"]) == bigger
+
+
+def test_holdout_table_scores_each_pre_test_season_with_both_maps():
+    from src.evaluation.map_holdout import holdout_table
+    frame, inputs = _league(6)
+    # SRS on a fifth of the true points scale: the srs map is badly shrunk, the series map is not
+    frame["srs"] = frame["score"] / 0.3
+    table = holdout_table(frame, "score", inputs, SIM)
+    assert table["season"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert {"series_ll_srs", "series_ll_series", "title_ll_srs_T", "T_series"} <= set(table.columns)
+    assert (table["slope_srs"] < 1.5).all()          # ~ season SD of the raw z, a little under 1
+    assert (table["slope_series"] > 2.0).all()
+    assert table["series_ll_series"].sum() > table["series_ll_srs"].sum()
+    assert (table["title_ll_series"] > 0).all()
