@@ -23,7 +23,7 @@ from src.errors import ConfigError, DataError
 from src.evaluation.evaluate import season_inputs
 from src.inference.bracket import Bracket, build_bracket
 from src.inference.config import SimulationConfig
-from src.inference.strength_calibration import fit_points_map, standardise_by_season
+from src.inference.strength_calibration import standardise_by_season
 from src.inference.title_odds import ODDS_COLUMNS, ROUND_COLUMNS, walk_forward_odds
 from src.training.level1 import KEY, score_column
 from src.training.targets import season_targets
@@ -142,12 +142,12 @@ def season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.Data
     return odds, fits[0], inputs.brackets[season]
 
 
-def strength_points(frame: pd.DataFrame, season: int) -> pd.Series:
-    """Each team's ensemble score on the SRS points scale (map fitted on earlier seasons), by team."""
+def strength_points(frame: pd.DataFrame, season: int, slope: float) -> pd.Series:
+    """Each team's ensemble score on the simulator's points scale, by team: the same map
+    (slope fitted on earlier seasons, `simulation.calibrate_to`) that produced the odds."""
     z = standardise_by_season(frame[ENSEMBLE], frame["season"], ENSEMBLE)
-    pmap = fit_points_map(frame[frame["season"] < season], ENSEMBLE)
     now = frame["season"] == season
-    return pd.Series(pmap.points(z[now].to_numpy()), index=frame.loc[now, "team"].to_numpy())
+    return pd.Series(slope * z[now].to_numpy(), index=frame.loc[now, "team"].to_numpy())
 
 
 def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
@@ -176,7 +176,7 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
     odds, odds_fit, bracket = season_odds(teams, series, frame, season, sim)
-    table = _ranked(teams[teams["season"] == season], now, strength_points(frame, season))
+    table = _ranked(teams[teams["season"] == season], now, strength_points(frame, season, odds_fit["slope"]))
     table = table.merge(bracket.frame()[["team", "seed"]], on="team", how="left")
     table["seed"] = table["seed"].astype("Int64")
     table = table.merge(odds[["team", *ODDS_COLUMNS]], on="team", how="left")
