@@ -13,7 +13,8 @@ conference when made_playoffs is unknown):
 * 2006-07 to 2014-15: division winners are guaranteed a top-4 seed; the top four are
   ordered by record;
 * from 2015-16: strictly by record.
-Approximations: ties in record are broken by SRS, not the NBA's head-to-head tiebreakers;
+Approximations: ties in record go to a division winner (through 2014-15), then SRS instead of
+the NBA's head-to-head tiebreakers;
 when division_finish is unknown for a season that needs it, seeds fall back to record
 order (logged). Home court in every round goes to the better record (SRS on ties).
 """
@@ -34,6 +35,7 @@ CONFERENCES = ("E", "W")
 TEAMS_PER_CONFERENCE = N_TEAMS // len(CONFERENCES)
 # (last season of the era, seeds guaranteed to division winners, winners seeded among top 4 by record)
 _DIVISION_RULES = ((2004, 2, False), (2006, 3, False), (2015, 4, True))
+_DIVISION_TIEBREAK_LAST_SEASON = 2015
 _TEAMS_FILE = "data/interim/team_seasons.parquet"
 
 
@@ -54,8 +56,15 @@ class Bracket:
 
 
 def record_order(teams: pd.DataFrame) -> list[str]:
-    """Teams best first: win% then SRS, team code for a deterministic last resort."""
-    ordered = teams.sort_values(["win_pct", "srs", "team"], ascending=[False, False, True])
+    """Teams best first: win%; on equal records a division winner first (the NBA's first
+    tie-breaker through 2014-15), then SRS (standing in for head-to-head, which the data
+    lacks), team code as a deterministic last resort."""
+    season = int(teams["season"].iloc[0]) if "season" in teams and len(teams) else None
+    division_tiebreak = season is not None and season <= _DIVISION_TIEBREAK_LAST_SEASON
+    finish = teams["division_finish"] if "division_finish" in teams else pd.Series(pd.NA, index=teams.index)
+    won_division = (finish == 1).fillna(False).astype(bool) if division_tiebreak else False
+    ordered = teams.assign(_won_division=won_division).sort_values(
+        ["win_pct", "_won_division", "srs", "team"], ascending=[False, False, False, True])
     return ordered["team"].tolist()
 
 
