@@ -6,9 +6,10 @@ import json
 import torch
 
 from src.config import SeasonsConfig
-from src.features.roster import select_rosters
+from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.config import RosterConfig
 from src.training.fit_model_a import fit_model_a, run_all_splits
+from src.training.train_model_a import make_lists
 from src.training.report_a import history_rows, log_dvclive, walk_forward_quality
 
 SEASONS = SeasonsConfig(first_train=2001, first_test=2006, last_test=2008, n_oof_folds=2,
@@ -19,6 +20,8 @@ ROSTER = RosterConfig(max_players=8, min_minutes=0)
 def test_oof_and_walk_forward_rows(tiny_league, model_a_configs_small, tmp_path):
     players, teams = tiny_league(seasons=tuple(range(2001, 2009)), n_teams=4, n_players=6)
     rosters = select_rosters(players, range(2001, 2009), ROSTER)
+    (tmp_path / "wf").mkdir()
+    (tmp_path / "wf" / "2030.pt").write_bytes(b"stale")      # from an earlier, longer run
     arch, train = model_a_configs_small(epochs=3, refit_on_all=True)
     oof, summaries = run_all_splits(rosters, teams, SEASONS, arch, train, ROSTER,
                                     walk_forward_dir=tmp_path / "wf")
@@ -50,3 +53,17 @@ def test_refit_history_and_dvclive(tiny_league, model_a_configs_small, tmp_path)
     tsv = (tmp_path / "live" / "plots" / "metrics" / "train_loss.tsv").read_text().splitlines()
     assert len(tsv) == len(rows) + 1
     assert "attention_entropy_mean" in json.loads((tmp_path / "live" / "metrics.json").read_text())
+
+
+def test_per_conference_lists(tiny_league, model_a_configs_small):
+    players, teams = tiny_league(seasons=(2001, 2002, 2003))
+    rosters = select_rosters(players, (2001, 2002, 2003), ROSTER)
+    batch = to_batch(fit_feature_spec(rosters, (2001, 2002), ROSTER, 64), rosters)
+    lists = make_lists(batch, teams, per_conference=True)
+    conferences = teams.set_index(["season", "team"])["conference"]
+    first = lists[0]
+    expected = [conferences[(2001, t)] for t in first.roster.team]
+    assert [int(g) for g in first.groups] == [0 if c == "E" else 1 for c in expected]
+    arch, train = model_a_configs_small(epochs=2, listmle_per_conference=True)
+    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1)
+    assert fit.val_loss is not None and fit.val_loss > 0

@@ -109,6 +109,16 @@ def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
             "val_spearman": fit.val_spearman, "fit_seconds": round(fit.fit_seconds, 2)}
 
 
+def clear_checkpoints(directory: Path) -> None:
+    """A season no longer tested must not leave its old model behind for explain to read."""
+    stale = sorted(directory.glob("*.pt")) if directory.exists() else []
+    for path in stale:
+        path.unlink()
+    if stale:
+        log.info("removed %d walk-forward checkpoints of an earlier run from %s", len(stale),
+                 directory)
+
+
 def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: SeasonsConfig,
                    model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig,
                    roster_cfg: RosterConfig,
@@ -117,6 +127,8 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
     split; each walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
     frames, summaries = [], []
     splits = all_splits(seasons)
+    if walk_forward_dir is not None:
+        clear_checkpoints(Path(walk_forward_dir))
     for split in tqdm(splits, desc="model_a splits", disable=progress_disabled()):
         fit = fit_model_a(rosters, team_seasons, split.train_seasons, model_cfg, train_cfg,
                           roster_cfg, seasons.n_val_seasons)
