@@ -1,9 +1,12 @@
 """Who plays whom: era seeding rules, real pairings, slot order."""
+import logging
+
 import pandas as pd
 import pytest
 
 from src.errors import DataError
 from src.inference.bracket import build_bracket
+from src.inference.series_results import series_from_bracket
 
 EAST = list("ABCDEFGH")      # listed best record first
 WEST = list("IJKLMNOP")
@@ -83,3 +86,58 @@ def test_wrong_number_of_playoff_teams_raises():
     teams.loc[teams["team"] == "A", "made_playoffs"] = False
     with pytest.raises(DataError, match="season 2018, conference E: 7 playoff teams"):
         build_bracket(teams, None, 2018)
+
+
+# ---- ties in record resolved by who met whom (series_won) ----
+# East real bracket with F, G tied (G seeded 6th): A>H, D>E, G>C, B>F; A>D, B>G; A>B; A wins the final.
+EAST_WON = {"A": 4, "B": 2, "C": 0, "D": 1, "E": 0, "F": 0, "G": 1, "H": 0}
+WEST_WON = {"I": 3, "J": 2, "K": 1, "L": 1, "M": 0, "N": 0, "O": 0, "P": 0}
+
+
+def _tied_season(series_won: dict[str, int] | None) -> pd.DataFrame:
+    teams = _season(2018)
+    teams.loc[teams["team"] == "G", "win_pct"] = float(teams.loc[teams["team"] == "F", "win_pct"].iloc[0])
+    teams["series_won"] = teams["team"].map(series_won or {}).astype("Int64")
+    return teams
+
+
+def test_tie_in_record_resolved_by_series_won():
+    b = build_bracket(_tied_season(EAST_WON | WEST_WON), None, 2018)
+    seeds = _east_seeds(b)
+    assert seeds["G"] == 6 and seeds["F"] == 7          # SRS alone would seed F (8.0 - 5) 6th
+    assert {t: seeds[t] for t in "ABCDEH"} == {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "H": 8}
+    assert b.source == "seeding_rules"
+    won = pd.Series(EAST_WON | WEST_WON)
+    assert series_from_bracket(b, won) is not None
+
+
+def test_tie_without_series_won_keeps_srs_order():
+    seeds = _east_seeds(build_bracket(_tied_season(None), None, 2018))
+    assert seeds["F"] == 6 and seeds["G"] == 7
+
+
+def test_no_consistent_tie_order_keeps_rules_and_warns(caplog):
+    broken = EAST_WON | WEST_WON | {"H": 1}              # A and H both won round 1: no seeding helps
+    with caplog.at_level(logging.WARNING, logger="src.inference.bracket"):
+        seeds = _east_seeds(build_bracket(_tied_season(broken), None, 2018))
+    assert seeds["F"] == 6 and seeds["G"] == 7
+    assert "season 2018, conference E" in caplog.text
+
+
+# Real seeds of teams tied in record (NBA.com), which SRS alone got wrong.
+REAL_TIED_SEEDS = {(2003, "LAL"): 5, (2003, "POR"): 6, (2007, "NJN"): 6, (2007, "WAS"): 7,
+                   (2009, "DEN"): 2, (2009, "SAS"): 3}
+
+
+def test_real_brackets_1997_2010_consistent_with_series_won(real_raw_dir):
+    from src.data.ingest import build_tables
+    teams = build_tables(real_raw_dir, 1997).team_seasons
+    inconsistent, seeds = [], {}
+    for season in range(1997, 2011):
+        b = build_bracket(teams, None, season)
+        won = teams[teams["season"] == season].set_index("team")["series_won"]
+        if series_from_bracket(b, won) is None:
+            inconsistent.append(season)
+        seeds.update({(season, t): s for t, s in zip(b.teams, b.seed)})
+    assert inconsistent == []
+    assert {k: seeds[k] for k in REAL_TIED_SEEDS} == REAL_TIED_SEEDS

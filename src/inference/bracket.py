@@ -17,9 +17,21 @@ Approximations: ties in record go to a division winner (through 2014-15), then S
 the NBA's head-to-head tiebreakers;
 when division_finish is unknown for a season that needs it, seeds fall back to record
 order (logged). Home court in every round goes to the better record (SRS on ties).
+
+Ties the data cannot break (same record and, through 2014-15, same division-winner status:
+the real tie-breaker, head-to-head, is missing) are resolved from the season's `series_won`
+where it is known: among the seedings that permute the teams of each tie group (the SRS order
+first), the first whose bracket is consistent with who advanced in each round is used (where
+several are, e.g. two tied first-round losers, the data cannot tell them apart). The
+bracket is fixed and public before the playoffs start, so recovering the real one from who met
+whom is no leak of outcomes into strengths; it changes nothing but the bracket shape (no
+team's strength or odds inputs). If no permutation is consistent, the rule seeding is kept
+and a warning names the season; where series_won is unknown (forecast seasons) the rule
+seeding stands.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -124,6 +136,8 @@ def build_bracket(teams: pd.DataFrame, series: pd.DataFrame | None, season: int)
                         season, conf)
         if use_series:
             order = _order_from_series(order, season_series, conf, season)
+        else:
+            order = _resolve_ties(order, conf_teams, season, conf)
         seeds = {team: i + 1 for i, team in enumerate(order)}
         by_seed = conf_teams.assign(seed=conf_teams["team"].map(seeds)).set_index("seed")
         slots.append(by_seed.loc[list(SLOT_SEEDS)].reset_index())
@@ -133,6 +147,56 @@ def build_bracket(teams: pd.DataFrame, series: pd.DataFrame | None, season: int)
                    conference=tuple(slotted["conference"]), seed=tuple(int(s) for s in slotted["seed"]),
                    home_priority=priority.loc[slotted["team"]].to_numpy(),
                    first_round_best_of=first_round_best_of(season), source=source)
+
+
+def slot_order(seed_order: list[str]) -> list[str]:
+    """One conference's teams in bracket slot order, from its seed order (seed 1 first)."""
+    return [seed_order[s - 1] for s in SLOT_SEEDS]
+
+
+def consistent_with_series_won(slot_teams: list[str], series_won: pd.Series) -> bool:
+    """Whether each round's adjacent survivors have exactly one team advancing (series_won >= r)."""
+    alive, r = list(slot_teams), 1
+    while len(alive) > 1:
+        pairs = list(zip(alive[0::2], alive[1::2]))
+        if any((series_won[a] >= r) == (series_won[b] >= r) for a, b in pairs):
+            return False
+        alive, r = [a if series_won[a] >= r else b for a, b in pairs], r + 1
+    return True
+
+
+def _tie_groups(order: list[str], conf_teams: pd.DataFrame, season: int) -> list[list[int]]:
+    """Positions in `order` of teams the data cannot order by the NBA's rules (2+ per group)."""
+    rows = conf_teams.set_index("team").loc[order]
+    key = rows["win_pct"].astype(str)
+    if season <= _DIVISION_TIEBREAK_LAST_SEASON and "division_finish" in rows:
+        key = key + "|" + (rows["division_finish"] == 1).fillna(False).astype(str)
+    positions = pd.Series(range(len(order)), index=key.to_numpy()).groupby(level=0).agg(list)
+    return [p for p in positions if len(p) > 1]
+
+
+def _resolve_ties(order: list[str], conf_teams: pd.DataFrame, season: int, conf: str) -> list[str]:
+    """The first tie-group permutation of `order` consistent with series_won (see module doc)."""
+    won = conf_teams.set_index("team")["series_won"] if "series_won" in conf_teams else None
+    if won is None or won.isna().any():
+        return order
+    groups = _tie_groups(order, conf_teams, season)
+    if not groups:
+        return order
+    per_group = [itertools.permutations([order[i] for i in g]) for g in groups]
+    for choice in itertools.product(*per_group):
+        candidate = list(order)
+        for positions, teams in zip(groups, choice):
+            for i, team in zip(positions, teams):
+                candidate[i] = team
+        if consistent_with_series_won(slot_order(candidate), won):
+            if candidate != order:
+                log.info("season %d, conference %s: tied seeds set by who met whom: %s",
+                         season, conf, candidate)
+            return candidate
+    log.warning("season %d, conference %s: no ordering of teams tied in record gives a bracket "
+                "consistent with series_won in %s; seeds by the rules", season, conf, _TEAMS_FILE)
+    return order
 
 
 def _order_from_series(rule_seeds: list[str], season_series: pd.DataFrame, conf: str,
