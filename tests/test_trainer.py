@@ -2,11 +2,13 @@
 ModelATrainer: determinism and inference from the checkpoint alone."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 from torch import nn
 
-from src.errors import PipelineError
+from src.errors import ConfigError, PipelineError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.inference.predict_a import build_inputs, load_model_a, predict_with_attention
 from src.inference.predict_a import attention_table
@@ -102,3 +104,14 @@ def test_same_seed_same_model_and_training_learns(tiny_league, model_a_configs_s
     second.fit(lists[:3])
     assert torch.equal(first.predict(batch), second.predict(batch))
     assert first.history[-1]["train_loss"] < first.history[0]["train_loss"]
+
+
+def test_resuming_from_another_architecture_is_refused(tiny_league, model_a_configs_small,
+                                                       tmp_path):
+    _, spec, _, lists = _setup(tiny_league)
+    arch, train = model_a_configs_small(epochs=1)
+    arch = arch.with_stat_dim(len(spec.feature_names))
+    path = ModelATrainer(arch, train, spec).save_checkpoint(tmp_path / "m.pt")
+    other = ModelATrainer(dataclasses.replace(arch, dropout=0.5), train, spec)
+    with pytest.raises(ConfigError, match="model_config.dropout"):
+        other.load_checkpoint(path)        # same shapes: load_state_dict alone would accept it

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from src.errors import ConfigError, DataError
+from src.errors import DataError
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
-from src.models.config import ModelAConfig
+from src.models.config import ModelAConfig, check_same_architecture
 from src.models.deep_set_rank import DeepSetRank
 
 
@@ -52,16 +52,6 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
     model.load_state_dict(ckpt["model_state"])
     model.eval()
     return model, FeatureSpec.from_dict(ckpt["feature_spec"])
-
-
-def check_same_architecture(found: ModelAConfig, expected: ModelAConfig, source: str) -> None:
-    mine, theirs = found.to_dict(), expected.to_dict()
-    for field in ModelAConfig.field_names():
-        if field == "stat_dim" and theirs[field] == 0:
-            continue
-        if mine[field] != theirs[field]:
-            raise ConfigError(f"{source}: model_config.{field} = {mine[field]!r} but params.yaml "
-                              f"model_a.{field} = {theirs[field]!r}; retrain (dvc repro train_a)")
 
 
 def build_inputs(spec: FeatureSpec, player_seasons: pd.DataFrame,

@@ -102,6 +102,18 @@ class ModelAConfig:
         return infer_from_state(ckpt["model_state"], base, source=str(path))
 
 
+def check_same_architecture(found: ModelAConfig, expected: ModelAConfig, source: str) -> None:
+    """Refuse a checkpoint built with another architecture, naming the first differing field
+    (stat_dim is skipped when `expected` leaves it to the data, i.e. 0)."""
+    mine, theirs = found.to_dict(), expected.to_dict()
+    for field in ModelAConfig.field_names():
+        if field == "stat_dim" and theirs[field] == 0:
+            continue
+        if mine[field] != theirs[field]:
+            raise ConfigError(f"{source}: model_config.{field} = {mine[field]!r} but params.yaml "
+                              f"model_a.{field} = {theirs[field]!r}; retrain (dvc repro train_a)")
+
+
 def infer_from_state(state: dict[str, torch.Tensor], base: ModelAConfig,
                      source: str = "checkpoint") -> ModelAConfig:
     """Shapes decide embedding size, stat_dim and encoder widths; `base` decides the rest."""

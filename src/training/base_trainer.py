@@ -69,6 +69,9 @@ class BaseTrainer:
         """Extra plain-typed entries of a checkpoint (e.g. model_config, feature_spec)."""
         return {}
 
+    def check_checkpoint(self, ckpt: dict[str, Any], source: str) -> None:
+        """Raise if `ckpt` may not be resumed by this trainer (e.g. another architecture)."""
+
     def batch_end(self, batch: int, logs: dict[str, Any]) -> None:
         for cb in self.callbacks:
             cb.on_batch_end(batch, logs)
@@ -128,6 +131,7 @@ class BaseTrainer:
 
     def load_checkpoint(self, path: str | Path) -> dict[str, Any]:
         ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
+        self.check_checkpoint(ckpt, str(path))
         self.model.load_state_dict(ckpt["model_state"])
         self.optimizer.load_state_dict(ckpt["optimizer_state"])
         self.history = list(ckpt.get("history", []))

@@ -12,7 +12,7 @@ import torch
 
 from src.errors import DataError
 from src.features.roster import FeatureSpec, RosterBatch
-from src.models.config import ModelAConfig, ModelATrainingConfig
+from src.models.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
 from src.models.deep_set_rank import DeepSetRank
 from src.models.losses import grouped_list_mle
 from src.training.base_trainer import BaseTrainer, Callback
@@ -90,6 +90,12 @@ class ModelATrainer(BaseTrainer):
         if self.feature_spec is not None:
             extras["feature_spec"] = self.feature_spec.to_dict()
         return extras
+
+    def check_checkpoint(self, ckpt: dict[str, Any], source: str) -> None:
+        """Same-shaped weights of another config (e.g. other dropout) would load silently."""
+        if "model_config" in ckpt:
+            check_same_architecture(ModelAConfig(**ckpt["model_config"]), self.model_config,
+                                    source)
 
     def _train_epoch(self, batches: Sequence[TrainList]) -> float:
         self.model.train()
