@@ -136,6 +136,10 @@ class ModelBTrainer:
 
 
 def load_xgb(path: str | Path, objective: str) -> xgb.XGBModel:
+    """Load XGBoost's own JSON format; any other bytes are refused before XGBoost parses them."""
+    with open(path, "rb") as fh:
+        if fh.read(1) != b"{":
+            raise DataError(f"{path}: not an XGBoost JSON model (refusing to load it)")
     model = xgb.XGBRanker() if objective.startswith("rank:") else xgb.XGBRegressor()
     model.load_model(str(path))
     return model

@@ -29,5 +29,5 @@ def setup_logging(quiet: bool = False) -> None:
 
 
 def progress_disabled() -> bool:
-    """tqdm bars off when quiet or not on a terminal-friendly level."""
-    return os.environ.get("LOG_LEVEL", "INFO").upper() in {"WARNING", "ERROR", "CRITICAL"}
+    """tqdm bars off under --quiet or LOG_LEVEL=WARNING (or higher)."""
+    return logging.getLogger().getEffectiveLevel() > logging.INFO
