@@ -62,7 +62,7 @@ def model_b_scores(xgb_path: str | Path, rf_path: str | Path, objective: str,
                     ", ".join(rows.loc[incomplete, "team"]))
     out = rows[KEY].copy()
     out["score_xgb"] = xgb_model.predict(X)
-    out["score_rf"] = rf_model.predict(X.to_numpy(float))
+    out["score_rf"] = rf_model.predict(rows[list(rf_model.feature_names_in_)])
     return out
 
 
