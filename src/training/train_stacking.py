@@ -1,9 +1,22 @@
 """StackingTrainer: RidgeCV over level-1 scores standardised per season.
 
-Target: `strength` = (n_teams - post_playoff_rank) / (n_teams - 1), the season's final order
-scaled to [0, 1] (src/training/targets.py). Scores are z-scored within each season first,
-so the blend weighs each model's *ordering* of a season, not its scale (a ranking objective's
-margins and a regression's relevance live on different scales).
+Target (`stacking.target`, src/training/targets.py stacking_target):
+* order: `strength` = (n_teams - post_playoff_rank) / (n_teams - 1), the whole final order;
+  mostly the order of non-playoff teams and within tiers (win% by the truth's definition),
+  so it favours the win%-like random forest;
+* relevance: MISSION.md's graded relevance (0 missed playoffs .. 5 champion) z-scored per
+  season: only playoff progress counts, as in the product's NDCG truth;
+* playoff_order: the order among the playoff teams only (fitted on their rows; every team
+  is still scored).
+Default `order`, chosen WITHOUT test seasons: leave-one-season-out over the pre-test OOF
+seasons 1998-2005 (`python -m src.training.stack_holdout`). Mean of the 8 held-out seasons,
+order / relevance / playoff_order: NDCG@4 .780 / .743 / .764, title log-loss (series map)
+1.605 / 1.740 / 1.604. relevance lost on both (title log-loss worse in 7 of 8 seasons: it
+put even more weight on the forest and a negative one on Model A); playoff_order tied on
+title log-loss and never beat order on NDCG@4, so the simpler full order stays.
+Scores are z-scored within each season first, so the blend weighs each model's *ordering*
+of a season, not its scale (a ranking objective's margins and a regression's relevance
+live on different scales).
 
 Out of sample everywhere (src/training/splitters.py):
 * "test" row of season t: stacker fitted on every row of seasons < t (OOF rows and earlier
@@ -26,9 +39,11 @@ from src.errors import ConfigError, DataError
 from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
 from src.training.splitters import OOF, TEST
+from src.training.targets import STACK_TARGETS, stacking_target
 
 log = logging.getLogger(__name__)
 TARGET = "strength"
+TARGET_SOURCES = ["post_playoff_rank", "relevance", TARGET]   # what stacking_target reads
 ENSEMBLE = "score_ensemble"
 
 
@@ -36,6 +51,9 @@ ENSEMBLE = "score_ensemble"
 class StackingConfig:
     models: list[str]
     alphas: list[float]
+    # "order" only for configs built in code before the switch existed (tests); the pipeline
+    # reads it from params.yaml, where stacking_config() requires it.
+    target: str = "order"
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.models if m not in LEVEL1_SOURCES]
@@ -44,10 +62,16 @@ class StackingConfig:
                               f"{', '.join(LEVEL1_SOURCES)}, got {self.models}")
         if not self.alphas or min(self.alphas) <= 0:
             raise ConfigError(f"params.yaml: stacking.alphas must be positive, got {self.alphas}")
+        if self.target not in STACK_TARGETS:
+            raise ConfigError(f"params.yaml: stacking.target must be one of {STACK_TARGETS}, "
+                              f"got {self.target!r}")
 
 
 def stacking_config(params: dict[str, Any]) -> StackingConfig:
-    return section(StackingConfig, params.get("stacking"), "stacking")
+    values = params.get("stacking")
+    if isinstance(values, dict) and "target" not in values:
+        raise ConfigError("params.yaml: missing key(s) in 'stacking': target")
+    return section(StackingConfig, values, "stacking")
 
 
 def standardise_per_season(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -67,12 +91,18 @@ class StackingTrainer:
         self.columns = [score_column(m) for m in cfg.models]
         self.ridge: RidgeCV | None = None
         self.train_seasons: tuple[int, ...] = ()
+        self.n_fit_rows = 0
 
     def fit(self, level1: pd.DataFrame) -> "StackingTrainer":
-        """level1: season, score_<model> columns and the target column `strength`."""
+        """level1: whole seasons with season, score_<model> columns and TARGET_SOURCES.
+        Scores are standardised over every team of a season; the ridge fits the rows that
+        have a target (playoff_order: playoff teams only)."""
         X = standardise_per_season(level1, self.columns)
-        self.ridge = RidgeCV(alphas=self.cfg.alphas).fit(X.to_numpy(), level1[TARGET].to_numpy(float))
+        y = stacking_target(level1, self.cfg.target)
+        fitted = y.notna().to_numpy()
+        self.ridge = RidgeCV(alphas=self.cfg.alphas).fit(X.to_numpy()[fitted], y.to_numpy(float)[fitted])
         self.train_seasons = tuple(sorted(int(s) for s in level1["season"].unique()))
+        self.n_fit_rows = int(fitted.sum())
         return self
 
     def predict(self, level1: pd.DataFrame) -> np.ndarray:
@@ -130,10 +160,11 @@ def stack_metrics(run: StackRun, cfg: StackingConfig, team_seasons: pd.DataFrame
 
 
 def with_target(level1: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """level1 rows joined with the stacker's target; every level-1 row must have one."""
-    merged = level1.merge(targets[KEY + [TARGET]], on=KEY, how="left")
-    if merged[TARGET].isna().any():
-        row = merged.loc[merged[TARGET].isna()].iloc[0]
+    """level1 rows joined with what the stacker's target is made of; every level-1 row must have it."""
+    merged = level1.merge(targets[KEY + TARGET_SOURCES], on=KEY, how="left")
+    missing = merged[TARGET_SOURCES].isna().any(axis=1)
+    if missing.any():
+        row = merged.loc[missing].iloc[0]
         raise DataError(f"team_seasons.parquet: no final order for season={row.season} team={row.team}, "
                         "which a level-1 model scored")
     return merged
