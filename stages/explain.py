@@ -14,7 +14,7 @@ from src.explain.config import explain_config
 from src.explain.pipeline import explain_walk_forward
 from src.explain.summary import summary_markdown
 from src.models.config import model_a_configs, roster_config
-from src.training.inputs import read_input
+from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet, write_text
 

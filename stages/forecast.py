@@ -16,7 +16,7 @@ from src.inference.forecast import build_forecast, forecast_config, season_statu
 from src.inference.forecast_report import print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
-from src.training.inputs import read_input
+from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
 from src.training.train_stacking import stacking_config
 from src.utils.cli import stage_main

@@ -7,7 +7,7 @@ from pathlib import Path
 from src.config import load_params
 from src.features.config import team_feature_config
 from src.features.team_features import build_team_features
-from src.training.inputs import read_input
+from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_parquet
 

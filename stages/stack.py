@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from src.config import load_params, seasons_config
-from src.training.inputs import read_input
+from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
 from src.training.targets import season_targets
 from src.training.train_stacking import run_stacking, stack_metrics, stacking_config, with_target

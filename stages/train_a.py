@@ -6,17 +6,14 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-import pandas as pd
-
 from src.config import load_params, seasons_config
-from src.errors import DataError
 from src.features.roster import select_rosters
 from src.models.config import model_a_configs, roster_config
 from src.training.fit_model_a import configure_torch, fit_model_a, fit_summary, run_all_splits
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
                                    walk_forward_quality)
 from src.utils.cli import stage_main
-from src.utils.io import write_json, write_parquet
+from src.utils.io import read_input, write_json, write_parquet
 
 PLAYERS = Path("data/interim/player_seasons.parquet")
 TEAMS = Path("data/interim/team_seasons.parquet")
@@ -29,12 +26,6 @@ HISTORY = Path("metrics/train_history.json")
 LIVE_DIR = Path("dvclive/train_a")
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError(f"{path}: not found (written by stage 'ingest'; run `dvc repro ingest`)")
-    return pd.read_parquet(path)
-
-
 def run(args: argparse.Namespace) -> Iterable[Path]:
     start = time.perf_counter()
     params = load_params(args.params)
@@ -43,8 +34,8 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     roster_cfg = roster_config(params)
     configure_torch(train_cfg)
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
-    rosters = select_rosters(read_table(PLAYERS), all_seasons, roster_cfg)
-    teams = read_table(TEAMS)
+    rosters = select_rosters(read_input(PLAYERS, "ingest"), all_seasons, roster_cfg)
+    teams = read_input(TEAMS, "ingest")
     oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
                                           roster_cfg, walk_forward_dir=WALK_FORWARD_DIR)
     final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from src.config import load_params, seasons_config
 from src.training.fit_model_b import fit_model_b, model_b_metrics
-from src.training.inputs import read_input
+from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
 from src.training.targets import season_targets
 from src.utils.cli import stage_main

@@ -19,7 +19,7 @@ MODEL_B = ModelBConfig(objective="rank:pairwise", seed=7, n_jobs=1,
                                      colsample_bytree=0.8, min_child_weight=1.0, reg_lambda=1.0,
                                      early_stopping_rounds=10),
                        rf=RfConfig(n_estimators=40, max_depth=5, min_samples_leaf=5))
-STACK = StackingConfig(models=["xgb", "rf"], alphas=[0.1, 1.0, 10.0])
+STACK = StackingConfig(models=["xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order")
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ MODEL_B = ModelBConfig(objective="rank:pairwise", seed=1, n_jobs=1,
                                      colsample_bytree=1.0, min_child_weight=1.0, reg_lambda=1.0,
                                      early_stopping_rounds=5),
                        rf=RfConfig(n_estimators=10, max_depth=3, min_samples_leaf=3))
-STACK = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.0])
+STACK = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order")
 A_FILE, B_FILE = LEVEL1_SOURCES["model_a"][0], LEVEL1_SOURCES["xgb"][0]
 
 

@@ -30,7 +30,7 @@ def league():
 
 
 def _run(teams, frames, models):
-    cfg = StackingConfig(models=models, alphas=ALPHAS)
+    cfg = StackingConfig(models=models, alphas=ALPHAS, target="order")
     level1 = combine_level1(frames, models, SEASONS.first_test)
     targets = season_targets(teams, list(range(2000, 2012)))
     return run_stacking(with_target(level1, targets), SEASONS, cfg), cfg
@@ -67,7 +67,7 @@ def test_missing_level1_file_names_model_and_stage(league):
     with pytest.raises(DataError, match="oof_model_a.parquet.*'model_a'.*train_a"):
         combine_level1({B_FILE: frames[B_FILE], A_FILE: None}, ["model_a", "xgb"], SEASONS.first_test)
     with pytest.raises(ConfigError, match="stacking.models"):
-        StackingConfig(models=["xgb", "lasso"], alphas=ALPHAS)
+        StackingConfig(models=["xgb", "lasso"], alphas=ALPHAS, target="order")
 
 
 def test_level1_rows_must_agree(league):

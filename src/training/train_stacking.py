@@ -51,9 +51,7 @@ ENSEMBLE = "score_ensemble"
 class StackingConfig:
     models: list[str]
     alphas: list[float]
-    # "order" only for configs built in code before the switch existed (tests); the pipeline
-    # reads it from params.yaml, where stacking_config() requires it.
-    target: str = "order"
+    target: str
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.models if m not in LEVEL1_SOURCES]

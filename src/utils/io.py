@@ -10,6 +10,8 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from src.errors import DataError
+
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -50,6 +52,14 @@ def write_text(text: str, path: str | Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text)
     return Path(path)
+
+
+def read_input(path: str | Path, made_by: str) -> pd.DataFrame:
+    """A stage's parquet input; if missing, say which stage writes it."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: not found (written by stage '{made_by}'; run `dvc repro {made_by}`)")
+    return pd.read_parquet(path)
 
 
 def _json_default(obj: Any) -> Any:
