@@ -1,7 +1,8 @@
-"""Copy the pooled results table and the bootstrap verdicts from metrics/eval.json into
-README.md, between the RESULTS markers, with the date and the command that produced them.
+"""Copy the pooled results table and the bootstrap verdicts from metrics/eval.json, and the
+explain agreement table from metrics/explain.json, into README.md between their markers,
+with the date and the command that produced them.
 
-Usage: python scripts/readme_results.py   (after `dvc repro evaluate`)
+Usage: python scripts/readme_results.py   (after `dvc repro`)
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ sys.path.insert(0, str(REPO))
 from src.config import load_params  # noqa: E402
 from src.report import tables  # noqa: E402
 
-START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 METRICS = ["spearman", "ndcg_at_4", "playoff_spearman", "rank_mae", "top1",
            "log_loss", "brier", "brier_season_sum", "ece"]
 
@@ -36,15 +36,30 @@ def results_markdown(flat: dict, params: dict) -> str:
     return "\n".join(lines)
 
 
+def explain_markdown(flat: dict, params: dict) -> str:
+    return "\n".join([
+        f"Measured {date.today().isoformat()} with `dvc repro explain` over the test seasons, copied from "
+        "`metrics/explain.json`; chance = the same statistic with ranks shuffled within each team.", "",
+        *tables.explain_table(flat, params["report"]["chance_p_value"], 3)])
+
+
+def replace_block(readme: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:START -->", f"<!-- {name}:END -->"
+    if start not in readme or end not in readme:
+        sys.exit(f"README.md lacks the {start} / {end} markers")
+    return re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: f"{start}\n{body}\n{end}",
+                  readme, flags=re.S)
+
+
 def main() -> None:
-    flat = json.loads((REPO / "metrics/eval.json").read_text())
+    params = load_params(REPO / "params.yaml")
     readme = (REPO / "README.md").read_text()
-    if START not in readme or END not in readme:
-        sys.exit(f"README.md lacks the {START} / {END} markers")
-    block = f"{START}\n{results_markdown(flat, load_params(REPO / 'params.yaml'))}\n{END}"
-    (REPO / "README.md").write_text(re.sub(re.escape(START) + ".*?" + re.escape(END),
-                                           lambda _: block, readme, flags=re.S))
-    print("README.md results table updated from metrics/eval.json")
+    readme = replace_block(readme, "RESULTS", results_markdown(
+        json.loads((REPO / "metrics/eval.json").read_text()), params))
+    readme = replace_block(readme, "EXPLAIN", explain_markdown(
+        json.loads((REPO / "metrics/explain.json").read_text()), params))
+    (REPO / "README.md").write_text(readme)
+    print("README.md updated from metrics/eval.json and metrics/explain.json")
 
 
 if __name__ == "__main__":
