@@ -24,6 +24,7 @@ $(VENV)/.installed: pyproject.toml
 
 repro: setup
 	$(DVC) repro
+	@$(PY) scripts/run_summary.py
 
 test: setup
 	$(PY) -m pytest -q -n 2
