@@ -17,9 +17,10 @@ for spec in "${grid[@]}"; do
 done
 $DVC queue start -j 2
 # wait for the workers: the queue is done when nothing is queued or running
-while $DVC queue status 2>/dev/null | grep -Eq "Queued|Running"; do sleep 5; done
+# (status captured first: `grep -q` closing the pipe would end the loop early under pipefail)
+while status=$($DVC queue status 2>/dev/null) && grep -Eq "Queued|Running" <<< "$status"; do sleep 5; done
 $DVC queue status
-if $DVC queue status | grep -q Failed; then
+if grep -q Failed <<< "$($DVC queue status)"; then
   echo "some queued experiments failed: see 'dvc queue logs <name>'" >&2; exit 1
 fi
-$DVC exp show --md --no-pager
+$DVC exp show --md --no-pager --only-changed
