@@ -1,9 +1,23 @@
 """Must-show: in a synthetic league where one player per team decides its strength
 (generate_league(star_mode=True)), attention and RFX-Fuse rank that player first.
 
-Leave-one-out is checked more weakly, and that is a finding, not a slack test: in this
-league every teammate's on-court plus-minus also carries the star's effect, so masking
-the star moves Model A's score less than the attention weights suggest."""
+Why the other two are checked more weakly (findings, not slack; see the asserts):
+- Leave-one-out (first in 10/16 teams here, mean rank well below chance): every
+  teammate's on-court plus-minus also carries the star's effect (synthetic_players: on =
+  team net + impact/2), and Model A leans on it (zeroing that one feature for all players
+  moves the scores by ~half their spread), so masking the star leaves much of his effect
+  in the teammates' encodings; his |drop| is only ~15% above the largest teammate's.
+  Masking itself is sound: attention softmax renormalises over the remaining slots
+  (minutes need no renormalising), and no team falls under minutes_sum_min (no fallback).
+- RFX-Fuse (first in 10/16, top-2 in 15/16): the forest is almost all on-court
+  plus-minus (global importance ~50x the next feature), which the star shares with his
+  teammates, so the unweighted local importance of the star's row is first in only 1/16
+  teams; the minutes-share weight puts him first. Fitting without on-court plus-minus or
+  an error-based (labelled) local importance did not single him out either (non-star
+  rows are noise to a team-SRS target, which the forest memorises).
+Caveat: in this league the star always plays the most minutes, so minutes share alone
+ranks him first in 16/16 teams; this test cannot tell importance from playing time.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -64,4 +78,4 @@ def test_attention_and_rfx_rank_the_star_first(star_league):
     assert (attention == 1).mean() >= 0.8
     assert (rfx == 1).mean() >= 0.5 and (rfx <= 2).mean() >= 0.8
     chance_rank = (contrib.groupby("team").size().mean() + 1) / 2
-    assert loo.mean() < chance_rank
+    assert (loo == 1).mean() >= 0.5 and loo.mean() < chance_rank
