@@ -43,6 +43,14 @@ def explain_markdown(flat: dict, params: dict) -> str:
         *tables.explain_table(flat, params["report"]["chance_p_value"], 3)])
 
 
+def bench_markdown(bench: dict) -> str:
+    rows = [[key, f"{value:g}"] for key, value in bench.items() if isinstance(value, (int, float))
+            and key != "cpus"]
+    return "\n".join([f"Measured {bench['date']} by `make bench` on {bench['cpus']} cores "
+                      f"({bench['machine']}, Python {bench['python']}); copied from `metrics/bench.json`.",
+                      "", *tables.md_table(["what", "value"], rows)])
+
+
 def replace_block(readme: str, name: str, body: str) -> str:
     start, end = f"<!-- {name}:START -->", f"<!-- {name}:END -->"
     if start not in readme or end not in readme:
@@ -58,8 +66,12 @@ def main() -> None:
         json.loads((REPO / "metrics/eval.json").read_text()), params))
     readme = replace_block(readme, "EXPLAIN", explain_markdown(
         json.loads((REPO / "metrics/explain.json").read_text()), params))
+    bench = REPO / "metrics/bench.json"
+    if bench.exists():
+        readme = replace_block(readme, "BENCH", bench_markdown(json.loads(bench.read_text())))
     (REPO / "README.md").write_text(readme)
-    print("README.md updated from metrics/eval.json and metrics/explain.json")
+    print("README.md updated from metrics/eval.json, metrics/explain.json"
+          + (", metrics/bench.json" if bench.exists() else ""))
 
 
 if __name__ == "__main__":
