@@ -90,3 +90,21 @@ def test_tiny_temperature_collapses_attention(tiny_league, model_a_configs_small
 def test_bad_action_is_rejected():
     with pytest.raises(ValueError, match="attention_collapse_action"):
         AttentionMonitorCallback(0.1, 0.0, 2, "explode")
+
+
+def test_progress_bar_counts_epochs_and_closes(monkeypatch):
+    """The epoch bar advances once per epoch and is closed at train end (no leaked bars)."""
+    from src.training.callbacks import ProgressBarCallback
+
+    class FakeTrainer:
+        epochs = 3
+
+    monkeypatch.setattr("src.utils.logging.progress_disabled", lambda: False)
+    cb = ProgressBarCallback("t")
+    cb.set_trainer(FakeTrainer())
+    cb.on_train_start({})
+    for epoch in range(2):
+        cb.on_epoch_end(epoch, {"train_loss": 1.0, "val_loss": None})
+    assert cb.bar.n == 2 and cb.bar.total == 3
+    cb.on_train_end({})
+    assert cb.bar is None

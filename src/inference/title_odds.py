@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from src.errors import DataError
+from src.utils.logging import progress_disabled
 from src.inference.bracket import Bracket
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
@@ -82,7 +84,7 @@ def walk_forward_odds(frame: pd.DataFrame, score_col: str, seasons: list[int],
     rows = frame.dropna(subset=[score_col]).copy()
     rows["z"] = standardise_by_season(rows[score_col], rows["season"], score_col)
     parts, fits = [], []
-    for t in seasons:
+    for t in tqdm(seasons, desc=f"title odds {score_col}", leave=False, disable=progress_disabled()):
         earlier = rows[rows["season"] < t]
         pmap = fit_score_map(earlier, score_col, inputs, cfg)
         points = _points_by_season(rows, pmap)

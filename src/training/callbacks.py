@@ -98,3 +98,30 @@ class AttentionMonitorCallback(Callback):
         if self.handle is not None:
             self.handle.remove()
             self.handle = None
+
+
+class ProgressBarCallback(Callback):
+    """A tqdm bar over epochs (Keras' ProgbarLogger), cleared when training ends so that
+    the many fits of a stage leave one line each at most. Off under --quiet."""
+
+    def __init__(self, desc: str = "epochs") -> None:
+        self.desc, self.bar = desc, None
+
+    def on_train_start(self, logs: dict[str, Any]) -> None:
+        from tqdm import tqdm
+
+        from src.utils.logging import progress_disabled
+        self.on_train_end(logs)      # a restart begins a fresh bar
+        self.bar = tqdm(total=self.trainer.epochs if self.trainer else None, desc=self.desc,
+                        leave=False, disable=progress_disabled())
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix({k: f"{logs[k]:.3f}" for k in ("train_loss", "val_loss")
+                                  if isinstance(logs.get(k), float)}, refresh=False)
+            self.bar.update(1)
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

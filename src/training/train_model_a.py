@@ -16,7 +16,7 @@ from src.models.config import ModelAConfig, ModelATrainingConfig, check_same_arc
 from src.models.deep_set_rank import DeepSetRank
 from src.models.losses import grouped_list_mle
 from src.training.base_trainer import BaseTrainer, Callback
-from src.training.callbacks import COLLAPSE_REASON, AttentionMonitorCallback
+from src.training.callbacks import COLLAPSE_REASON, AttentionMonitorCallback, ProgressBarCallback
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ class ModelATrainer(BaseTrainer):
         model, optimizer = self._build(self.seed)
         super().__init__(model, optimizer, train_config.epochs, train_config.patience,
                          train_config.min_delta,
-                         [*callbacks, *([self.monitor] if self.monitor else [])])
+                         [*callbacks, ProgressBarCallback("model_a epochs"),
+                          *([self.monitor] if self.monitor else [])])
 
     def _build(self, seed: int) -> tuple[DeepSetRank, torch.optim.Optimizer]:
         torch.manual_seed(seed)
