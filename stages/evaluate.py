@@ -15,7 +15,7 @@ from src.evaluation.evaluate import evaluate
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.inference.config import simulation_config
 from src.utils.cli import stage_main
-from src.utils.io import atomic_path, write_json, write_parquet
+from src.utils.io import atomic_path, read_input, write_json, write_parquet
 
 log = logging.getLogger("stages.evaluate")
 
@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     scores = pd.read_parquet(SCORES) if SCORES.exists() else None
     if scores is None:
         log.warning("%s not found: baselines only", SCORES)
-    teams, cfg = pd.read_parquet(TEAMS), evaluation_config(params)
-    result = evaluate(teams, pd.read_parquet(SERIES), scores, seasons_config(params),
+    teams, cfg = read_input(TEAMS, "ingest"), evaluation_config(params)
+    result = evaluate(teams, read_input(SERIES, "ingest"), scores, seasons_config(params),
                       simulation_config(params), cfg)
     written = [write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS)]
