@@ -2,20 +2,80 @@
 
 params.yaml is the only source of defaults: a section class here has no field
 defaults, so a key missing from the file is an error, as is an unknown key.
+Every section class is a strict pydantic dataclass (`params_section`): no bool from
+a string, no int from a float or a string, ranges declared on the fields; each error
+names the key path (e.g. `model_b.xgb.subsample`). src/params.py composes them all.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Callable, TypeVar
 
 import yaml
+from pydantic import ConfigDict, Field, NonNegativeInt, PositiveFloat, PositiveInt, ValidationError
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from src.errors import ConfigError
 
 PARAMS_FILE = Path("params.yaml")
 T = TypeVar("T")
+STRICT = ConfigDict(strict=True, extra="forbid")
+UnitInterval = Annotated[float, Field(ge=0.0, le=1.0)]       # a share, both ends allowed
+Fraction = Annotated[float, Field(gt=0.0, le=1.0)]           # a subsample share: > 0
+Probability = Annotated[float, Field(ge=0.0, lt=1.0)]        # dropout-like: 1 would drop all
+Season = Annotated[int, Field(ge=1947, le=2100)]             # named by the year it ends
+
+
+def params_section(key: str) -> Callable[[type[T]], type[T]]:
+    """Decorator: a frozen, strict pydantic dataclass for params.yaml section `key`.
+
+    Unknown keys, wrong types and out-of-range values raise ConfigError naming
+    `key.<field>` and the value found; a ConfigError from `__post_init__` passes as is.
+    """
+    def wrap(cls: type[T]) -> type[T]:
+        built = pydantic_dataclass(cls, frozen=True, config=STRICT)
+        validating_init = built.__init__
+
+        @functools.wraps(validating_init)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            try:
+                validating_init(self, *args, **kwargs)
+            except ValidationError as exc:
+                raise config_error(exc, key) from None
+
+        built.__init__ = __init__
+        built.params_key = key
+        return built
+    return wrap
+
+
+def config_error(exc: ValidationError, key: str) -> ConfigError:
+    """One readable ConfigError for pydantic's errors: key path, rule, value found."""
+    messages = []
+    for err in exc.errors():
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, ConfigError):
+            return cause
+        path = ".".join([key, *(str(part) for part in err["loc"])])
+        messages.append(f"{path}: {_rule(err)}")
+    return ConfigError("params.yaml: " + "; ".join(messages))
+
+
+def _rule(err: dict[str, Any]) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind == "unexpected_keyword_argument":
+        return "unknown key"
+    if kind in {"missing", "missing_argument"}:
+        return "missing key"
+    hint = ""
+    if isinstance(value, str) and kind in {"bool_type", "int_type", "float_type"}:
+        hint = " (a string: write the value without quotes)"
+    elif isinstance(value, float) and kind == "int_type":
+        hint = " (a whole number is required)"
+    return f"{err['msg'].replace('Value error, ', '')}, got {value!r}{hint}"
 
 
 def load_params(path: str | Path = PARAMS_FILE) -> dict[str, Any]:
@@ -45,12 +105,15 @@ def section(cls: type[T], values: dict[str, Any] | None, name: str) -> T:
     return cls(**values)
 
 
-@dataclasses.dataclass(frozen=True)
+@params_section("data")
 class DataConfig:
     raw_dir: str
-    first_season: int
-    download_retries: int
-    download_timeout_s: float
+    first_season: Season
+    download_retries: NonNegativeInt
+    download_timeout_s: PositiveFloat        # one network read may stall this long
+    download_deadline_s: PositiveFloat       # a whole file must arrive within this time
+    accept_changed_checksums: bool           # true: keep a raw file whose sha256 differs from
+                                             # its pin (a newer upstream file), logged; false: error
 
     def resolved_raw_dir(self) -> Path:
         """The folder every stage reads: `data.raw_dir`, relative to the repo root or absolute.
@@ -68,13 +131,13 @@ class DataConfig:
         return Path(value).expanduser() if value else None
 
 
-@dataclasses.dataclass(frozen=True)
+@params_section("seasons")
 class SeasonsConfig:
-    first_train: int
-    first_test: int
-    last_test: int
-    n_oof_folds: int
-    n_val_seasons: int
+    first_train: Season
+    first_test: Season
+    last_test: Season
+    n_oof_folds: Annotated[int, Field(ge=2)]
+    n_val_seasons: PositiveInt               # 0 would silently turn early stopping off
 
     def __post_init__(self) -> None:
         if not self.first_train < self.first_test <= self.last_test:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))   # research tools in scripts/ (scripts.map_holdout, ...)
 _DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data" / "nba-bref"
 
 

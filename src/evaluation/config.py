@@ -1,21 +1,22 @@
 """Typed params for the `evaluation` section."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from src.config import section
+from pydantic import NonNegativeInt, PositiveInt
+
+from src.config import params_section, section
 from src.errors import ConfigError
 
 
-@dataclass(frozen=True)
+@params_section("evaluation")
 class EvaluationConfig:
-    ndcg_k: list[int]          # NDCG cut-offs; 4 is the headline (the conference finalists)
-    n_bootstrap: int           # paired bootstrap resamples of the test seasons
-    bootstrap_seed: int
-    ece_bins: int
+    ndcg_k: list[PositiveInt]  # NDCG cut-offs; 4 is the headline (the conference finalists)
+    n_bootstrap: PositiveInt   # paired bootstrap resamples of the test seasons
+    bootstrap_seed: NonNegativeInt
+    ece_bins: PositiveInt
     interval: float            # central interval of the bootstrap differences
-    plot_top_teams: int        # teams shown in the title-odds bar chart of the last test season
+    plot_top_teams: PositiveInt  # teams shown in the title-odds bar chart of the last test season
 
     def __post_init__(self) -> None:
         if not self.ndcg_k or min(self.ndcg_k) < 1:

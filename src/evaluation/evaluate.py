@@ -21,10 +21,9 @@ from src.evaluation.calibration import (championship_brier, championship_brier_s
                                         championship_ece, championship_log_loss)
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
-from src.inference.bracket import build_bracket
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import N_TEAMS
-from src.inference.series_results import season_series_results
+from src.inference.season_inputs import season_inputs
 from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
@@ -77,21 +76,6 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
     missing = sorted(set(test_seasons) - set(test_rows["season"]))
     if missing:
         raise DataError(f"{_SCORES_FILE}: no rows for test season(s) {missing}")
-
-
-def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int],
-                  with_series: bool = True) -> SeasonInputs:
-    """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom."""
-    known = teams[teams["outcome_known"].astype(bool)]
-    champions = known[known["champion"].fillna(False).astype(bool)]
-    inputs = SeasonInputs(brackets={}, champions=dict(zip(champions["season"], champions["team"])))
-    for s in seasons:
-        if s in inputs.champions:
-            inputs.brackets[s] = build_bracket(teams, series, s)
-            results = season_series_results(inputs.brackets[s], teams, series) if with_series else None
-            if results is not None:
-                inputs.series[s] = results
-    return inputs
 
 
 def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFrame | None,

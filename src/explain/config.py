@@ -1,25 +1,26 @@
 """Typed params for the `explain` stage (params.yaml section `explain`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from src.config import section
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt
+
+from src.config import params_section, section
 from src.errors import ConfigError
 
 
-@dataclass(frozen=True)
+@params_section("explain.rfx_fuse")
 class RfxFuseConfig:
     """RFX-Fuse random forest over player-seasons (src/explain/rfx_fuse.py)."""
     enabled: bool
-    n_trees: int
-    k_similar: int               # historical archetypes per player
-    n_explanations: int          # features named per archetype list
-    node_size: int               # minimum terminal node size
-    min_train_minutes: float     # training player-seasons: rotation players only
-    max_train_rows: int          # seeded subsample cap per fit (keeps the stage fast)
-    n_threads: int
-    seed: int
+    n_trees: PositiveInt
+    k_similar: PositiveInt       # historical archetypes per player
+    n_explanations: PositiveInt  # features named per archetype list
+    node_size: PositiveInt       # minimum terminal node size
+    min_train_minutes: NonNegativeFloat  # training player-seasons: rotation players only
+    max_train_rows: PositiveInt  # seeded subsample cap per fit (keeps the stage fast)
+    n_threads: PositiveInt
+    seed: NonNegativeInt
 
     def __post_init__(self) -> None:
         for name in ("n_trees", "k_similar", "n_explanations", "node_size", "max_train_rows",
@@ -29,12 +30,12 @@ class RfxFuseConfig:
                                   f"got {getattr(self, name)}")
 
 
-@dataclass(frozen=True)
+@params_section("explain")
 class ExplainConfig:
-    top_k: int                   # agreement@k
-    summary_players: int         # players per team in reports/explain/summary.md
-    n_permutations: int          # draws of the within-team shuffle baseline
-    seed: int
+    top_k: PositiveInt           # agreement@k
+    summary_players: PositiveInt # players per team in reports/explain/summary.md
+    n_permutations: PositiveInt  # draws of the within-team shuffle baseline
+    seed: NonNegativeInt
     rfx_fuse: RfxFuseConfig
 
     def __post_init__(self) -> None:

@@ -4,24 +4,26 @@ The `features.roster` keys belong to Model A's roster tensors and are read elsew
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from src.config import section
+from src.config import params_section, section
 from src.errors import ConfigError
 
+# every key of params.yaml `features`; anything else (a typo) is an error
+FEATURE_SECTIONS = ("sos_srs", "opponent_adjusted", "roster")
 
-@dataclass(frozen=True)
+
+@params_section("features.sos_srs")
 class SosSrsConfig:
     enabled: bool
 
 
-@dataclass(frozen=True)
+@params_section("features.opponent_adjusted")
 class OpponentAdjustedConfig:
     enabled: bool
 
 
-@dataclass(frozen=True)
+@params_section("features")
 class TeamFeatureConfig:
     sos_srs: SosSrsConfig
     opponent_adjusted: OpponentAdjustedConfig
@@ -31,6 +33,9 @@ def team_feature_config(params: dict[str, Any]) -> TeamFeatureConfig:
     features = params.get("features")
     if not isinstance(features, dict):
         raise ConfigError("params.yaml: section 'features' is missing or not a mapping")
+    unknown = sorted(set(features) - set(FEATURE_SECTIONS))
+    if unknown:
+        raise ConfigError(f"params.yaml: unknown key(s) in 'features': {', '.join(unknown)}")
     return TeamFeatureConfig(
         sos_srs=section(SosSrsConfig, features.get("sos_srs"), "features.sos_srs"),
         opponent_adjusted=section(OpponentAdjustedConfig, features.get("opponent_adjusted"),

@@ -1,10 +1,11 @@
 """Typed params for the `simulation` section (title odds: Monte Carlo bracket or softmax)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from src.config import section
+from pydantic import NonNegativeInt, PositiveFloat, PositiveInt
+
+from src.config import params_section, section
 from src.errors import ConfigError
 
 ODDS_METHODS = ("monte_carlo", "softmax")
@@ -12,14 +13,14 @@ LINKS = ("normal", "logistic")
 CALIBRATION_TARGETS = ("srs", "series")
 
 
-@dataclass(frozen=True)
+@params_section("simulation")
 class SimulationConfig:
     championship_odds_method: str   # monte_carlo | softmax
-    n_sims: int                     # simulated brackets per season
-    seed: int
+    n_sims: PositiveInt             # simulated brackets per season
+    seed: NonNegativeInt
     home_court: float               # points added to the home team's strength
     link: str                       # normal | logistic: point margin -> game win probability
-    scale: float                    # standard deviation of one game's margin around its mean (points)
+    scale: PositiveFloat            # standard deviation of one game's margin around its mean (points)
     calibrate_to: str               # score -> points map: srs (least squares) | series (playoff-series MLE)
     temperature: bool               # temper Monte Carlo title odds with T fitted on earlier seasons
     temperature_bounds: list[float] # search interval for temperatures (MC), softmax tau and the

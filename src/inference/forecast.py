@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from src.config import SeasonsConfig, section
+from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
-from src.evaluation.evaluate import season_inputs
 from src.inference.bracket import Bracket, build_bracket
 from src.inference.config import SimulationConfig
+from src.inference.season_inputs import season_inputs
 from src.inference.strength_calibration import standardise_by_season
 from src.inference.title_odds import ODDS_COLUMNS, ROUND_COLUMNS, walk_forward_odds
 from src.training.level1 import KEY, score_column
@@ -35,7 +35,7 @@ SCORES_FILE = "data/processed/scores.parquet"
 TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "srs"]
 
 
-@dataclass(frozen=True)
+@params_section("forecast")
 class ForecastConfig:
     season: int              # the season to forecast (params forecast.season; --season overrides)
     top_players: int         # players per team named in the report (by Model A attention)

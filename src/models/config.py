@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import torch
+from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from src.config import load_params, section
+from src.config import Probability, load_params, params_section, section
 from src.errors import ConfigError
 
 FALLBACK_STRATEGIES = ("minutes", "uniform")
 COLLAPSE_ACTIONS = ("log", "stop", "stop_and_restart")
 _ENCODER_WEIGHT = re.compile(r"^encoder\.(\d+)\.weight$")
+# params.yaml and checkpoints hold a list of widths; the config keeps a tuple (hashable)
+Widths = Annotated[tuple[PositiveInt, ...], BeforeValidator(lambda v: tuple(v) if isinstance(v, list) else v)]
 
 
 def _check(ok: bool, field: str, value: Any, rule: str) -> None:
@@ -25,20 +27,20 @@ def _check(ok: bool, field: str, value: Any, rule: str) -> None:
         raise ConfigError(f"model_a.{field}: {rule}, got {value!r}")
 
 
-@dataclass(frozen=True)
+@params_section("model_a")
 class ModelAConfig:
     """Every field that shapes a DeepSetRank / SetAttention. `stat_dim` 0 = set from the data."""
-    stat_dim: int
-    num_embeddings: int
-    embedding_dim: int
-    encoder_hidden: tuple[int, ...]
-    attention_heads: int
-    dropout: float
-    minutes_bias_weight: float
-    minutes_sum_min: float
+    stat_dim: NonNegativeInt
+    num_embeddings: Annotated[int, Field(ge=2)]          # index 0 is padding
+    embedding_dim: NonNegativeInt
+    encoder_hidden: Widths
+    attention_heads: PositiveInt
+    dropout: Probability
+    minutes_bias_weight: NonNegativeFloat
+    minutes_sum_min: Probability
     fallback_strategy: str
-    attention_temperature: float
-    attention_input_dropout: float
+    attention_temperature: PositiveFloat
+    attention_input_dropout: Probability
     attention_use_pre_norm: bool
     attention_use_residual: bool
 
@@ -130,25 +132,25 @@ def infer_from_state(state: dict[str, torch.Tensor], base: ModelAConfig,
                                embedding_dim=int(embedding_dim), encoder_hidden=tuple(hidden))
 
 
-@dataclass(frozen=True)
+@params_section("model_a")
 class ModelATrainingConfig:
     """How Model A is trained and watched (the non-architecture keys of `model_a`)."""
-    seed: int
-    num_threads: int
-    epochs: int
-    learning_rate: float
-    weight_decay: float
-    grad_clip: float
-    patience: int
-    min_delta: float
+    seed: NonNegativeInt
+    num_threads: PositiveInt
+    epochs: PositiveInt
+    learning_rate: PositiveFloat
+    weight_decay: NonNegativeFloat
+    grad_clip: PositiveFloat
+    patience: PositiveInt
+    min_delta: NonNegativeFloat
     listmle_per_conference: bool
     refit_on_all: bool
     attention_debug: bool
-    attention_entropy_min: float
-    attention_variance_min: float
-    attention_collapse_patience: int
+    attention_entropy_min: NonNegativeFloat
+    attention_variance_min: NonNegativeFloat
+    attention_collapse_patience: PositiveInt
     attention_collapse_action: str
-    attention_max_restarts: int
+    attention_max_restarts: NonNegativeInt
 
     def __post_init__(self) -> None:
         _check(self.num_threads > 0, "num_threads", self.num_threads, "must be > 0")
@@ -166,11 +168,11 @@ class ModelATrainingConfig:
                self.attention_max_restarts, "must be >= 0")
 
 
-@dataclass(frozen=True)
+@params_section("features.roster")
 class RosterConfig:
     """`features.roster`: which players make a team's set."""
-    max_players: int
-    min_minutes: float
+    max_players: PositiveInt
+    min_minutes: NonNegativeFloat
 
     def __post_init__(self) -> None:
         if self.max_players < 1:

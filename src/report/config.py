@@ -1,14 +1,13 @@
 """Typed params for the `report` section (params.yaml is the only source of defaults)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from src.config import section
+from src.config import params_section, section
 from src.errors import ConfigError
 
 
-@dataclass(frozen=True)
+@params_section("report")
 class ReportConfig:
     output: str                      # the markdown report, relative to the repo root
     figures_dir: str                 # PNGs written here; stale PNGs there are removed

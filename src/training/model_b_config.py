@@ -1,39 +1,40 @@
 """Typed params for Model B (`model_b` in params.yaml)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from src.config import section
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+
+from src.config import Fraction, params_section, section
 from src.errors import ConfigError
 
 RANK_OBJECTIVES = ("rank:pairwise", "rank:ndcg")
 REGRESSION_OBJECTIVES = ("reg:squarederror",)
 
 
-@dataclass(frozen=True)
+@params_section("model_b.xgb")
 class XgbConfig:
-    n_estimators: int
-    learning_rate: float
-    max_depth: int
-    subsample: float
-    colsample_bytree: float
-    min_child_weight: float
-    reg_lambda: float
-    early_stopping_rounds: int
+    n_estimators: PositiveInt
+    learning_rate: PositiveFloat
+    max_depth: PositiveInt
+    subsample: Fraction
+    colsample_bytree: Fraction
+    min_child_weight: NonNegativeFloat
+    reg_lambda: NonNegativeFloat
+    early_stopping_rounds: PositiveInt
 
 
-@dataclass(frozen=True)
+@params_section("model_b.rf")
 class RfConfig:
-    n_estimators: int
-    max_depth: int
-    min_samples_leaf: int
+    n_estimators: PositiveInt
+    max_depth: PositiveInt
+    min_samples_leaf: PositiveInt
 
 
-@dataclass(frozen=True)
+@params_section("model_b")
 class ModelBConfig:
     objective: str
-    seed: int
+    seed: NonNegativeInt
     n_jobs: int
     xgb: XgbConfig
     rf: RfConfig

@@ -6,16 +6,20 @@ other pre-test seasons, then score season h on
 * series_ll: log-likelihood of h's playoff series under the simulator (higher is better),
 * title_ll: -log p(champion) from the exact bracket probabilities (lower is better), raw and
   tempered by a T fitted on the other seasons (suffix _T).
-Run: `python -m src.evaluation.map_holdout` (reads the ingest and stack outputs).
+A research tool, not a stage. Run: `python scripts/map_holdout.py` (reads the ingest and
+stack outputs).
 """
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from src.inference.config import CALIBRATION_TARGETS, SimulationConfig
 from src.inference.monte_carlo import exact_bracket_probs
 from src.inference.strength_calibration import (fit_temperature, log_odds, series_log_likelihood,
@@ -71,7 +75,8 @@ def holdout_table(frame: pd.DataFrame, score_col: str, inputs: SeasonInputs,
 
 def main() -> None:
     from src.config import load_params, seasons_config
-    from src.evaluation.evaluate import MODEL_COLUMNS, season_inputs
+    from src.evaluation.evaluate import MODEL_COLUMNS
+    from src.inference.season_inputs import season_inputs
     from src.inference.config import simulation_config
 
     logging.basicConfig(level=logging.WARNING)

@@ -1,0 +1,93 @@
+"""The root of params.yaml: one `Params` composing every section's typed dataclass.
+
+`parse_params` reads every section (each rejects unknown keys, wrong types and
+out-of-range values, naming the key path) and refuses an unknown top-level key. The
+`validate_params` stage runs it before any other stage (every stage depends on its output),
+so a bad value stops `dvc repro` / `dvc exp run` before DVC removes any stage's outputs.
+A stage run by hand reads its own sections, which are just as strict.
+
+A new params.yaml section: add its typed dataclass and one line to SECTIONS below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from src.config import (PARAMS_FILE, DataConfig, SeasonsConfig, data_config, load_params,
+                        seasons_config)
+from src.errors import ConfigError
+from src.evaluation.config import EvaluationConfig, evaluation_config
+from src.explain.config import ExplainConfig, explain_config
+from src.features.config import TeamFeatureConfig, team_feature_config
+from src.inference.config import SimulationConfig, simulation_config
+from src.inference.forecast import ForecastConfig, forecast_config
+from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig,
+                               model_a_configs, roster_config)
+from src.report.config import ReportConfig, report_config
+from src.training.model_b_config import ModelBConfig, model_b_config
+from src.training.train_stacking import StackingConfig, stacking_config
+
+
+@dataclass(frozen=True)
+class Params:
+    data: DataConfig
+    seasons: SeasonsConfig
+    features: TeamFeatureConfig
+    roster: RosterConfig                    # features.roster
+    model_a: ModelAConfig                   # model_a: architecture keys
+    model_a_training: ModelATrainingConfig  # model_a: training keys
+    model_b: ModelBConfig
+    stacking: StackingConfig
+    simulation: SimulationConfig
+    evaluation: EvaluationConfig
+    explain: ExplainConfig
+    report: ReportConfig
+    forecast: ForecastConfig
+
+
+def _model_a(params: dict[str, Any]) -> dict[str, Any]:
+    arch, train = model_a_configs(params.get("model_a"))
+    return {"model_a": arch, "model_a_training": train}
+
+
+# top-level key of params.yaml -> reader of that section into Params fields
+SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "data": lambda p: {"data": data_config(p)},
+    "seasons": lambda p: {"seasons": seasons_config(p)},
+    "features": lambda p: {"features": team_feature_config(p), "roster": roster_config(p)},
+    "model_a": _model_a,
+    "model_b": lambda p: {"model_b": model_b_config(p)},
+    "stacking": lambda p: {"stacking": stacking_config(p)},
+    "simulation": lambda p: {"simulation": simulation_config(p)},
+    "evaluation": lambda p: {"evaluation": evaluation_config(p)},
+    "explain": lambda p: {"explain": explain_config(p)},
+    "report": lambda p: {"report": report_config(p)},
+    "forecast": lambda p: {"forecast": forecast_config(p)},
+}
+
+
+def parse_params(params: dict[str, Any]) -> Params:
+    """Every section typed and checked; the first problem raises ConfigError naming its key."""
+    unknown = sorted(set(params) - set(SECTIONS))
+    if unknown:
+        raise ConfigError(f"params.yaml: unknown top-level key(s): {', '.join(map(str, unknown))} "
+                          f"(known: {', '.join(SECTIONS)}; a new section is added in src/params.py)")
+    fields: dict[str, Any] = {}
+    for read in SECTIONS.values():
+        fields.update(read(params))
+    _check_across_sections(fields["seasons"], fields["data"])
+    return Params(**fields)
+
+
+def _check_across_sections(seasons: SeasonsConfig, data: DataConfig) -> None:
+    if seasons.first_train < data.first_season:
+        raise ConfigError(f"params.yaml: seasons.first_train = {seasons.first_train} is before "
+                          f"data.first_season = {data.first_season} (no player tables there)")
+    if seasons.n_val_seasons >= seasons.first_test - seasons.first_train:
+        raise ConfigError(f"params.yaml: seasons.n_val_seasons = {seasons.n_val_seasons} leaves no "
+                          f"training season before the first test season {seasons.first_test}")
+
+
+def read_params(path: str | Path = PARAMS_FILE) -> Params:
+    return parse_params(load_params(path))
