@@ -107,12 +107,19 @@ def write_league(raw: Path) -> Path:
 
 
 def _write_players(raw: Path) -> None:
+    """A One (CLE), B Two traded GSW -> BRK (with his 2TM total row), and for every team
+    eight rotation players who fill the rest of its 240 x 82 minutes (ingest checks that)."""
     from src.data import schema
-    players = pd.DataFrame({
+    named = pd.DataFrame({
         "season": SEASON, "lg": "NBA", "player": ["A One", "B Two", "B Two", "B Two"],
         "player_id": ["onea01", "twob01", "twob01", "twob01"],
         "team": ["CLE", "2TM", "GSW", "BRK"], "pos": "SF", "age": 25, "experience": 3,
         "g": [70, 60, 30, 30], "gs": 10, "mp": [2000, 1200, 600, 600]})
+    rotation = pd.DataFrame([{
+        "season": SEASON, "lg": "NBA", "player": f"Rotation {team} {k}",
+        "player_id": f"rot{team.lower()}{k}", "team": team, "pos": "PG", "age": 27,
+        "experience": 5, "g": 82, "gs": 41, "mp": 2460} for team in EAST + WEST for k in range(8)])
+    players = pd.concat([named, rotation], ignore_index=True)
     pbp = players.assign(**{c: 1.0 for c in schema.PBP_STATS})
     pbp.to_csv(raw / "Player Play By Play.csv", index=False)
     players.assign(**{c: 0.5 for c in schema.SHOOTING_STATS}).to_csv(
@@ -144,8 +151,11 @@ def test_valid_league_builds(raw: Path) -> None:
     assert teams["post_playoff_rank"].sort_values().tolist() == list(range(1, 31))
     assert len(tables.playoff_series) == 15
     players = tables.player_seasons
-    assert sorted(players["team"]) == ["BRK", "CLE", "GSW"]   # the 2TM total row is gone
-    assert players.set_index("team").loc["CLE", "all_star"]
+    assert "2TM" not in set(players["team"])                       # the 2TM total row is gone
+    assert sorted(players.loc[players["player_id"] == "twob01", "team"]) == ["BRK", "GSW"]
+    assert players.groupby("team").size().to_dict() == {t: 8 + (t in ("BRK", "CLE", "GSW"))
+                                                        for t in EAST + WEST}
+    assert players.set_index("player_id").loc["onea01", "all_star"]
 
 
 def _error(raw: Path) -> str:

@@ -78,14 +78,13 @@ def test_cut_last_line_of_team_summaries(raw: Path) -> None:
     assert SUMMARIES in msg and f"line {n_lines} is cut off" in msg
 
 
-def test_missing_final_line_break_alone_is_only_a_warning(
-        raw: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_missing_final_line_break_is_refused(raw: Path) -> None:
+    """Issue 12: a cut inside the last field leaves a complete-looking line (1123 -> 11)."""
     path = raw / SUMMARIES
-    path.write_bytes(path.read_bytes().rstrip(b"\n"))    # complete last line, no line break
-    with caplog.at_level(logging.WARNING, logger="src.data.readers"):
-        tables = build_tables(raw, FIRST)
-    assert tables.team_seasons.groupby("season").size().tolist() == [30, 30, 30]
-    assert any("no line break" in r.getMessage() for r in caplog.records)
+    path.write_bytes(path.read_bytes().rstrip(b"\n")[:-1])   # last value loses a digit
+    n_lines = path.read_bytes().count(b"\n") + 1
+    msg = _error(raw)
+    assert SUMMARIES in msg and f"line {n_lines} is cut off" in msg and "truncated" in msg
 
 
 # ---- wrong encoding ----

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.data import schema
+from src.data.player_checks import check_every_team_has_players, check_player_ranges
 from src.data.readers import (check_unique, csv_line, drop_logged, log_empty_values, read_csv,
                                require_values, to_int)
 from src.errors import DataError
@@ -29,6 +30,11 @@ def build_player_seasons(raw_dir: Path, first_season: int, teams: pd.DataFrame) 
     shooting = _read_player_file(raw_dir, schema.PLAYER_SHOOTING, first_season)
     info = _read_player_file(raw_dir, schema.PLAYER_INFO, first_season)
     _check_teams(pbp, teams, Path(raw_dir) / schema.PLAYER_PBP.name)
+    check_player_ranges(pbp, teams, Path(raw_dir) / schema.PLAYER_PBP.name)
+    for spec, frame in ((schema.PLAYER_PBP, pbp), (schema.PLAYER_SHOOTING, shooting),
+                        (schema.PLAYER_INFO, info)):
+        check_every_team_has_players(frame, teams, Path(raw_dir) / spec.name,
+                                     check_minutes=spec is schema.PLAYER_PBP)
     df = pbp.drop(columns="lg")
     df = _join(df, info[[*KEY, "experience"]], schema.PLAYER_INFO.name)
     df = _join(df, shooting[[*KEY, *schema.SHOOTING_STATS]], schema.PLAYER_SHOOTING.name)

@@ -5,6 +5,7 @@ import csv
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from src.data.schema import CsvSpec
@@ -70,7 +71,8 @@ def _encoding_problem(path: Path, encoding: str) -> str:
 
 def check_last_line(path: Path, encoding: str, df: pd.DataFrame) -> None:
     """A file cut mid-line (an interrupted copy or download) ends without a line break, and
-    pandas would quietly fill the cut row's missing fields with NaN: refuse it instead."""
+    pandas would quietly fill the cut row's missing fields with NaN, or read a number cut
+    short (1123 -> 11) as valid: refuse any file whose last line has no line break."""
     with open(path, "rb") as fh:
         fh.seek(max(0, path.stat().st_size - _TAIL_BYTES))
         tail = fh.read()
@@ -79,18 +81,17 @@ def check_last_line(path: Path, encoding: str, df: pd.DataFrame) -> None:
     last = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
     fields, n_fields = next(csv.reader([last]), []), len(df.columns)
     line_no = csv_line(df.index[-1])
-    if len(fields) < n_fields:
-        raise DataError(f"{path}: line {line_no} is cut off ({len(fields)} of {n_fields} "
-                        "fields, no line break at the end): the file looks truncated; "
-                        "restore it from its source")
-    log.warning("%s: no line break after the last line (%d): check the file is complete",
-                path.name, line_no)
+    what = (f"{len(fields)} of {n_fields} fields" if len(fields) < n_fields
+            else "its last value may be cut short")
+    raise DataError(f"{path}: line {line_no} is cut off ({what}, no line break at the end): "
+                    "the file looks truncated; restore it from its source")
 
 
 def to_number(values: pd.Series, path: Path, column: str) -> pd.Series:
-    """Parse a text column as float; NA stays NaN, any other non-number is a DataError."""
+    """Parse a text column as float; NA stays NaN, any other non-number (inf included) is a
+    DataError."""
     parsed = pd.to_numeric(values, errors="coerce")
-    bad = parsed.isna() & values.notna()
+    bad = (parsed.isna() & values.notna()) | np.isinf(parsed.astype("float64"))
     if bad.any():
         label = bad.idxmax()
         raise DataError(f"{path}: column '{column}', row {csv_line(label)}: "
@@ -160,3 +161,18 @@ def log_empty_values(df: pd.DataFrame, columns: tuple[str, ...], path: Path) -> 
     if counts:
         listed = ", ".join(f"{c} {n}" for c, n in counts.items())
         log.info("%s: empty values kept as NaN (optional stats): %s", Path(path).name, listed)
+
+
+def check_range(df: pd.DataFrame, column: str, low, high, path: Path, rule: str) -> None:
+    """Values of `column` must lie in [low, high] (scalars or Series aligned with `df`; NaN
+    passes: emptiness is checked elsewhere). The first bad value is a DataError naming
+    file, column, row, season and team; `rule` says what the bounds mean."""
+    values = df[column]
+    bad = (values < low) | (values > high)
+    if bad.any():
+        label = bad.idxmax()
+        row = df.loc[label]
+        team = f", team {row['team']}" if "team" in df.columns else ""
+        raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
+                        f"{row['season']}{team}: {values.loc[label]!r} is out of range "
+                        f"({rule}; {int(bad.sum())} bad value(s) in this column)")

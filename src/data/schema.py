@@ -96,3 +96,13 @@ ALL_STARS = CsvSpec(
     text=("player_id", "lg"),
     numeric=("season",),
 )
+
+# Facts of the game the raw files are range-checked against (src/data/player_checks.py,
+# src/data/team_seasons.py). A value outside them is a corrupt file, not a new kind of season.
+MAX_SEASON_GAMES = 82          # regular-season games per team (every season since 1968)
+GAME_MINUTES = 240             # 5 players x 48 regulation minutes
+MAX_MINUTES_PER_GAME = 63      # 48 + three overtimes: no player averages more over a season
+# A team's player minutes / (GAME_MINUTES x its games): 1.000-1.021 in every real team-season
+# 1997-2026 (overtimes add minutes), 0.79-1.01 in the synthetic league. Below this, player rows
+# are missing: a file cut at a line boundary inside a season (the last line is complete).
+MIN_TEAM_MINUTES_SHARE = 0.75
