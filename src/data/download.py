@@ -1,10 +1,14 @@
-"""Make sure every raw input file is in `data.raw_dir`: check what is there, fetch what is not.
+"""Make sure every raw input file is in `data.raw_dir`, with the pinned checksum.
 
-A file already present is never fetched again; its SHA256 is logged and compared with the
-pinned source (a difference is a warning: users may bring newer data). A missing file is
-copied from a local source folder (env NBA_RAW_DIR) when it is there, else downloaded with
-retries and exponential backoff and checked against Content-Length. Either way it is renamed
-into place only when complete, so a failed or truncated fetch never leaves a file.
+A file already present is kept only if its SHA256 matches the pinned source; a file that
+differs is fetched again (copied from the local source folder, env NBA_RAW_DIR, when it is
+there, else downloaded with retries and exponential backoff). A fetched file must match the
+pin too: a mismatch is an error unless `data.accept_changed_checksums` is true (a newer
+upstream file, kept with a warning). Each download attempt has an overall deadline
+(`data.download_deadline_s`) besides the per-read timeout, and a body without
+Content-Length is judged by its checksum alone. Files are renamed into place only when
+complete and checked; a failed, cut or interrupted fetch (SIGTERM included: stage_main
+turns it into an exception) leaves no file and no temp file.
 """
 from __future__ import annotations
 
@@ -53,9 +57,9 @@ def ensure_raw_data(raw_dir: Path, cfg: DataConfig, sources: Iterable[RawSource]
                     local_source: Path | None = None, base_url: str | None = None,
                     backoff_s: float = BACKOFF_BASE_S) -> list[Path]:
     """Return the paths of the raw files (default: those ingest reads) in `raw_dir`, fetching
-    the missing ones.
+    the missing ones and the ones whose checksum differs from the pin.
 
-    A missing file is copied from `local_source` when it holds it, else downloaded.
+    A file is copied from `local_source` when it holds it, else downloaded.
     `base_url` (or env NBA_DATA_BASE_URL) replaces GitHub with `<base_url>/<file name>`.
     """
     base_url = base_url or os.environ.get(BASE_URL_ENV) or None
@@ -63,79 +67,107 @@ def ensure_raw_data(raw_dir: Path, cfg: DataConfig, sources: Iterable[RawSource]
     paths = []
     for source in sources:
         path = raw_dir / source.name
-        if path.exists():
-            check_present(path, source)
-        elif local_source is not None and (Path(local_source) / source.name).is_file():
-            copy_local(Path(local_source) / source.name, path, source)
-        else:
-            if local_source is not None:
-                log.warning("%s: not in the local source %s; downloading it", source.name, local_source)
-            download_file(source, path, retries=cfg.download_retries,
-                          timeout_s=cfg.download_timeout_s, base_url=base_url, backoff_s=backoff_s)
+        if not (path.exists() and present_and_trusted(path, source, cfg)):
+            fetch(source, path, cfg, local_source, base_url, backoff_s)
         paths.append(path)
     return paths
 
 
-def check_present(path: Path, source: RawSource) -> None:
+def present_and_trusted(path: Path, source: RawSource, cfg: DataConfig) -> bool:
+    """True for a file matching its pin (or any file when changed checksums are accepted)."""
     actual = sha256_of(path)
     if actual == source.sha256:
         log.info("%s: present, sha256 %s matches %s@%s", path, actual, source.repo, source.commit)
-    else:
-        log.warning("%s: present, sha256 %s differs from the pinned source %s@%s (%s); "
-                    "using the local file", path, actual, source.repo, source.commit, source.sha256)
+        return True
+    if cfg.accept_changed_checksums:
+        log.warning("%s: present, sha256 %s differs from the pinned source %s@%s (%s); kept "
+                    "because data.accept_changed_checksums is true", path, actual, source.repo,
+                    source.commit, source.sha256)
+        return True
+    log.warning("%s: present, but sha256 %s differs from the pinned %s: fetching it again",
+                path, actual, source.sha256)
+    return False
 
 
-def copy_local(src: Path, dest: Path, source: RawSource) -> Path:
+def fetch(source: RawSource, path: Path, cfg: DataConfig, local_source: Path | None,
+          base_url: str | None, backoff_s: float) -> Path:
+    """Copy from the local source when it holds the file, else download; checked either way."""
+    if local_source is not None and (Path(local_source) / source.name).is_file():
+        return copy_local(Path(local_source) / source.name, path, source, cfg)
+    if local_source is not None:
+        log.warning("%s: not in the local source %s; downloading it", source.name, local_source)
+    return download_file(source, path, cfg, base_url=base_url, backoff_s=backoff_s)
+
+
+def copy_local(src: Path, dest: Path, source: RawSource, cfg: DataConfig) -> Path:
     with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)
-    _log_fetched(dest, "copied from " + str(src), sha256_of(dest), source)
+        check_fetched(tmp, sha256_of(tmp), source, cfg, "copied from " + str(src), dest)
     return dest
 
 
-def _log_fetched(dest: Path, how: str, actual: str, source: RawSource) -> None:
+def check_fetched(tmp: Path, actual: str, source: RawSource, cfg: DataConfig, how: str,
+                  dest: Path) -> None:
+    """A fetched file must match its pin, unless changed checksums are accepted (logged)."""
     if actual == source.sha256:
         log.info("%s: %s, sha256 %s matches the pinned source", dest, how, actual)
+    elif cfg.accept_changed_checksums:
+        log.warning("%s: %s, sha256 %s differs from the pinned %s; kept because "
+                    "data.accept_changed_checksums is true", dest, how, actual, source.sha256)
     else:
-        log.warning("%s: %s, sha256 %s differs from the pinned %s", dest, how, actual, source.sha256)
+        raise DataError(f"{dest}: {how}: sha256 {actual} differs from the pinned {source.sha256} "
+                        f"({source.repo}@{source.commit}); the file is cut or changed upstream. "
+                        "To use a newer upstream file, set data.accept_changed_checksums: true")
 
 
-def download_file(source: RawSource, dest: Path, retries: int, timeout_s: float,
-                  base_url: str | None = None, backoff_s: float = BACKOFF_BASE_S) -> Path:
-    """Download `source` to `dest` with `retries` retries after the first attempt."""
+def download_file(source: RawSource, dest: Path, cfg: DataConfig, base_url: str | None = None,
+                  backoff_s: float = BACKOFF_BASE_S) -> Path:
+    """Download `source` to `dest` with `data.download_retries` retries after the first attempt.
+    A checksum mismatch is retried like a cut connection (a body without Content-Length
+    that stops early is only recognisable by it)."""
     url = source.url(base_url)
-    attempts = retries + 1
+    attempts = cfg.download_retries + 1
     for attempt in range(1, attempts + 1):
         try:
-            actual = _fetch_once(url, dest, timeout_s)
-            break
-        except DownloadError as exc:
+            _fetch_once(url, dest, source, cfg)
+            return dest
+        except (DownloadError, DataError) as exc:
             log.warning("%s: attempt %d/%d failed: %s", source.name, attempt, attempts, exc)
             if attempt == attempts:
+                if isinstance(exc, DataError):
+                    raise
                 raise DataError(
                     f"{dest}: could not download '{source.name}' from {url} after {attempts} "
                     f"attempts (last error: {exc}). Without a network, {LOCAL_COPY_HINT}.") from exc
             time.sleep(backoff_s * 2 ** (attempt - 1))
-    _log_fetched(dest, "downloaded from " + url, actual, source)
     return dest
 
 
-def _fetch_once(url: str, dest: Path, timeout_s: float) -> str:
-    """One attempt: stream `url` into a temp file beside `dest`, rename when complete; return sha256."""
+def _fetch_once(url: str, dest: Path, source: RawSource, cfg: DataConfig) -> None:
+    """One attempt: stream `url` into a temp file beside `dest`; rename it into place only
+    when complete (Content-Length, when sent), in time and matching the pin."""
     digest = hashlib.sha256()
+    deadline = time.monotonic() + cfg.download_deadline_s
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as resp, atomic_path(dest) as tmp:
+        with urllib.request.urlopen(url, timeout=cfg.download_timeout_s) as resp, \
+                atomic_path(dest) as tmp:
             expected = _content_length(resp)
             received = 0
             with tmp.open("wb") as out, tqdm(total=expected, unit="B", unit_scale=True,
                                              desc=dest.name, disable=progress_disabled(),
                                              leave=False) as bar:
-                for chunk in iter(lambda: resp.read(CHUNK_BYTES), b""):
+                # read1: what has arrived (one socket read), so a trickle meets the deadline
+                for chunk in iter(lambda: resp.read1(CHUNK_BYTES), b""):
+                    if time.monotonic() > deadline:
+                        raise DownloadError(f"deadline: {received} bytes after "
+                                            f"data.download_deadline_s = {cfg.download_deadline_s:g} s")
                     out.write(chunk)
                     digest.update(chunk)
                     received += len(chunk)
                     bar.update(len(chunk))
             if expected is not None and received != expected:
                 raise DownloadError(f"truncated: received {received} of {expected} bytes")
+            check_fetched(tmp, digest.hexdigest(), source, cfg, "downloaded from " + url, dest)
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
@@ -144,7 +176,6 @@ def _fetch_once(url: str, dest: Path, timeout_s: float) -> str:
         raise DownloadError("truncated: the connection closed before Content-Length bytes arrived") from exc
     except (OSError, http.client.HTTPException) as exc:
         raise DownloadError(f"{type(exc).__name__}: {exc}") from exc
-    return digest.hexdigest()
 
 
 def _content_length(resp: http.client.HTTPResponse) -> int | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,6 +24,9 @@ def stage_main(name: str, run: Callable[[argparse.Namespace], Iterable[Path]],
         add_args(parser)
     args = parser.parse_args()
     setup_logging(args.quiet)
+    # SIGTERM (dvc, a CI timeout, `kill`) raises SystemExit, so every atomic writer's
+    # `finally` removes its temp file instead of leaving it beside the outputs
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         written = list(run(args))
     except PipelineError as exc:
@@ -30,3 +34,8 @@ def stage_main(name: str, run: Callable[[argparse.Namespace], Iterable[Path]],
         sys.exit(1)
     if written:
         log.info("%s wrote:\n%s", name, "\n".join(f"  {p}" for p in written))
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    log.error("terminated (signal %d): temp files removed, outputs left as they were", signum)
+    raise SystemExit(128 + signum)
