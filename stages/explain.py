@@ -32,11 +32,11 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     params = load_params(args.params)
     seasons = seasons_config(params)
     cfg = explain_config(params)
-    _, train_cfg = model_a_configs(params.get("model_a"))
+    model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     torch.set_num_threads(train_cfg.num_threads)
     players, teams = read_input(PLAYERS, "ingest"), read_input(TEAMS, "ingest")
     result = explain_walk_forward(players, teams, seasons, cfg, roster_config(params),
-                                  WALK_FORWARD_DIR)
+                                  WALK_FORWARD_DIR, expected_arch=model_cfg)
     summary = summary_markdown(result.contributors, result.archetypes, teams, result.metrics,
                                seasons.last_test, cfg.summary_players)
     log.info("explain: %d team-seasons in %.0fs", result.per_team["team"].size

@@ -44,10 +44,11 @@ def run(args: argparse.Namespace) -> list[Path]:
     season = args.season if args.season is not None else cfg.season
     teams = read_input(TEAMS, "ingest")
     status = season_status(teams, season, seasons, args.allow_known)
-    _, train_cfg = model_a_configs(params.get("model_a"))
+    model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     level1, attention = level1_scores(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
-        MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads)
+        MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads,
+        expected=model_cfg)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     written = write_forecast(fc, REPORTS, cfg.top_players)

@@ -108,9 +108,12 @@ def test_tampered_checkpoint_is_not_executed(saved, tmp_path: Path) -> None:
     loaders = [read_checkpoint, load_model_a, ModelAConfig.from_checkpoint,
                ModelATrainer(arch, train, feature_spec=_spec()).load_checkpoint]
     for load in loaders:
-        with pytest.raises(pickle.UnpicklingError, match="[Ww]eights only load failed"):
+        with pytest.raises(DataError) as exc:
             load(bad)
         assert not marker.exists(), f"{load.__qualname__} ran the payload"
+        # a project error naming file and reason; never torch's hint to load it unsafely
+        assert str(bad) in str(exc.value) and "Python code" in str(exc.value)
+        assert "weights_only" not in str(exc.value)
     # the payload is live: an unsafe load would have run it
     torch.load(bad, map_location="cpu", weights_only=False)
     assert marker.exists()
@@ -150,9 +153,34 @@ def test_pickle_renamed_to_skops_is_refused(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     path = tmp_path / "rf.skops"
     path.write_bytes(pickle.dumps(RunsCode(marker)))
-    with pytest.raises(Exception):
+    with pytest.raises(DataError, match=re.escape(str(path)) + ": refused: not a valid skops"):
         load_rf(path)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01 random bytes", b"", b"PK\x03\x04 half a zip"])
+def test_garbage_checkpoint_is_a_project_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "model_a.pt"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=re.escape(str(path)) + ": refused: not a readable torch"):
+        load_model_a(path)
+
+
+@pytest.mark.parametrize("text", ['{"learner": 3, garbage', '{"version": [3, 0, 0]}', "{"])
+def test_garbage_xgboost_json_is_a_project_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "xgb.json"
+    path.write_text(text)
+    with pytest.raises(DataError) as exc:
+        load_xgb(path, "rank:pairwise")
+    assert str(exc.value).startswith(f"{path}: refused: not a valid XGBoost JSON model (")
+    assert "Stack trace" not in str(exc.value)
+
+
+def test_missing_model_files_name_the_stage(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="train_b"):
+        load_rf(tmp_path / "rf.skops")
+    with pytest.raises(DataError, match="train_a"):
+        load_model_a(tmp_path / "model_a.pt")
 
 
 def test_xgboost_loads_json_only(tmp_path: Path) -> None:
@@ -160,7 +188,7 @@ def test_xgboost_loads_json_only(tmp_path: Path) -> None:
     pickled = tmp_path / "xgb.json"
     pickled.write_bytes(pickle.dumps(RunsCode(marker)))
     # only a JSON model file is handed to XGBoost; anything else is refused before parsing
-    with pytest.raises(DataError, match="not an XGBoost JSON model"):
+    with pytest.raises(DataError, match="refused: not an XGBoost JSON model"):
         load_xgb(pickled, "rank:pairwise")
     assert not marker.exists()
     X = np.arange(40, dtype=float).reshape(20, 2)
@@ -180,3 +208,32 @@ def test_no_unsafe_model_loading_in_src() -> None:
                  for i, line in enumerate(p.read_text().splitlines(), start=1)
                  if UNSAFE.search(line)]
     assert offenders == []
+
+
+# ---- the architecture check runs where checkpoints are loaded for real ----
+def test_forecast_refuses_a_checkpoint_of_another_architecture(saved) -> None:
+    """Issue 12: a consistent checkpoint with other widths used to pass the forecast."""
+    from src.inference.forecast_scores import model_a_scores
+    path, arch, _ = saved
+    params_arch = model_a_configs(load_params(REPO_ROOT / "params.yaml")["model_a"])[0]
+    with pytest.raises(ConfigError, match=re.escape(str(path)) + ".*model_config.num_embeddings"):
+        model_a_scores(path, None, 2026, 1, expected=params_arch)
+
+
+def test_explain_refuses_a_walk_forward_checkpoint_of_another_architecture(saved, tmp_path) -> None:
+    from src.explain.attention import checkpoint_for_season
+    path, arch, _ = saved
+    (tmp_path / "2006.pt").write_bytes(path.read_bytes())
+    wider = dataclasses.replace(arch, encoder_hidden=(16, 4))
+    with pytest.raises(ConfigError, match="2006.pt.*model_config.encoder_hidden"):
+        checkpoint_for_season(tmp_path, 2006, expected=wider)
+
+
+def test_every_real_checkpoint_load_checks_the_architecture() -> None:
+    """In src/ and stages/, load_model_a and checkpoint_for_season are always given the
+    expected architecture (params.yaml model_a)."""
+    calls = [(p, line) for folder in ("src", "stages") for p in sorted((REPO_ROOT / folder).rglob("*.py"))
+             for line in p.read_text().split("\n")
+             if re.search(r"\b(load_model_a|checkpoint_for_season)\(", line) and "def " not in line
+             and not line.lstrip().startswith(("#", "model, spec = load_model_a(\"models"))]
+    assert calls and all("expected=" in line for _, line in calls), calls

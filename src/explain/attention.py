@@ -24,16 +24,18 @@ from src.explain.compare import within_team_rank
 from src.features.roster import FeatureSpec, RosterBatch
 from src.inference.predict_a import (attention_table, build_inputs, load_model_a,
                                      predict_with_attention)
+from src.models.config import ModelAConfig
 from src.models.deep_set_rank import DeepSetRank
 
 log = logging.getLogger(__name__)
 
 
-def checkpoint_for_season(walk_forward_dir: str | Path,
-                          season: int) -> tuple[DeepSetRank, FeatureSpec]:
-    """t's walk-forward Model A; an error if its training seasons reach t."""
+def checkpoint_for_season(walk_forward_dir: str | Path, season: int, *,
+                          expected: ModelAConfig) -> tuple[DeepSetRank, FeatureSpec]:
+    """t's walk-forward Model A; an error if its training seasons reach t or its architecture
+    differs from `expected` (params.yaml model_a)."""
     path = Path(walk_forward_dir) / f"{season}.pt"
-    model, spec = load_model_a(path)
+    model, spec = load_model_a(path, expected=expected)
     if spec.train_seasons and max(spec.train_seasons) >= season:
         raise PipelineError(f"{path}: trained on seasons up to {max(spec.train_seasons)}, "
                             f"so it cannot explain season {season} out of sample")

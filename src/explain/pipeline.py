@@ -21,7 +21,7 @@ from src.explain.attention import checkpoint_for_season, contributors
 from src.explain.compare import ExplainabilityComparator, MethodPair
 from src.explain.config import ExplainConfig
 from src.features.roster import select_rosters
-from src.models.config import RosterConfig
+from src.models.config import ModelAConfig, RosterConfig
 from src.training.splitters import walk_forward_splits
 from src.utils.logging import progress_disabled
 
@@ -56,7 +56,10 @@ def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
 
 def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                          cfg: ExplainConfig, roster_cfg: RosterConfig,
-                         walk_forward_dir: str | Path) -> ExplainResult:
+                         walk_forward_dir: str | Path, *,
+                         expected_arch: ModelAConfig) -> ExplainResult:
+    """`expected_arch`: params.yaml model_a; a walk-forward checkpoint of another
+    architecture is refused."""
     if cfg.rfx_fuse.enabled:
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
@@ -66,7 +69,7 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     for split in tqdm(splits, desc="explain seasons", disable=progress_disabled()):
         season = split.predict_seasons[0]
         start = time.perf_counter()
-        model, spec = checkpoint_for_season(walk_forward_dir, season)
+        model, spec = checkpoint_for_season(walk_forward_dir, season, expected=expected_arch)
         contrib = contributors(model, spec, players[players["season"] == season], [season])
         contrib.insert(2, "max_train_season", max(spec.train_seasons))
         if rosters is not None:

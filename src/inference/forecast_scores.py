@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 
 from src.errors import DataError
+from src.models.config import ModelAConfig
 from src.inference.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
 from src.training.level1 import KEY
 from src.training.train_model_b import load_rf, load_xgb
@@ -23,10 +24,11 @@ FEATURES_FILE = "data/processed/team_features.parquet"
 
 
 def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
-                   num_threads: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(season, team, score_model_a) and the attention table of `season`."""
+                   num_threads: int, *, expected: ModelAConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(season, team, score_model_a) and the attention table of `season`; a checkpoint whose
+    architecture differs from `expected` (params.yaml model_a) is refused."""
     torch.set_num_threads(num_threads)
-    model, spec = load_model_a(model_path)
+    model, spec = load_model_a(model_path, expected=expected)
     batch = build_inputs(spec, players, [season])
     scores, _ = predict_with_attention(model, batch)
     frame = pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
@@ -68,12 +70,13 @@ def model_b_scores(xgb_path: str | Path, rf_path: str | Path, objective: str,
 
 def level1_scores(models: list[str], season: int, players: pd.DataFrame, features: pd.DataFrame,
                   model_a_path: str | Path, xgb_path: str | Path, rf_path: str | Path,
-                  objective: str, num_threads: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  objective: str, num_threads: int, *,
+                  expected: ModelAConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(season, team, score_<model> for each stacked model; Model A attention table).
 
     Model A always runs: its attention names each team's top players, even when the
     stacker does not use its score."""
-    scores, attention = model_a_scores(model_a_path, players, season, num_threads)
+    scores, attention = model_a_scores(model_a_path, players, season, num_threads, expected=expected)
     if {"xgb", "rf"} & set(models):
         scores = scores.merge(model_b_scores(xgb_path, rf_path, objective, features, season),
                               on=KEY, how="outer")

@@ -22,13 +22,11 @@ from src.errors import DataError
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
 from src.models.config import ModelAConfig, check_same_architecture
 from src.models.deep_set_rank import DeepSetRank
+from src.utils.model_files import load_torch_checkpoint
 
 
 def read_checkpoint(path: str | Path) -> dict:
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: Model A checkpoint not found (run the train_a stage)")
-    return torch.load(path, map_location="cpu", weights_only=True)
+    return load_torch_checkpoint(path)
 
 
 def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
@@ -43,13 +41,17 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
     if "feature_spec" not in ckpt:
         raise DataError(f"{path}: checkpoint has no 'feature_spec'; cannot rebuild inputs")
     if "model_config" in ckpt:
-        config = ModelAConfig(**ckpt["model_config"])
+        config = ModelAConfig.from_saved(ckpt["model_config"], source=str(path))
     else:
         config = ModelAConfig.from_checkpoint(path, defaults=defaults)
     if expected is not None:
         check_same_architecture(config, expected, source=str(path))
     model = DeepSetRank.from_config(config)
-    model.load_state_dict(ckpt["model_state"])
+    try:
+        model.load_state_dict(ckpt["model_state"])
+    except (KeyError, RuntimeError) as exc:
+        raise DataError(f"{path}: refused: its weights do not fit its model_config "
+                        f"({str(exc).strip().splitlines()[0][:200]})") from None
     model.eval()
     return model, FeatureSpec.from_dict(ckpt["feature_spec"])
 

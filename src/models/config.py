@@ -13,7 +13,8 @@ import torch
 from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
 from src.config import Probability, load_params, params_section, section
-from src.errors import ConfigError
+from src.errors import ConfigError, DataError
+from src.utils.model_files import load_torch_checkpoint
 
 FALLBACK_STRATEGIES = ("minutes", "uniform")
 COLLAPSE_ACTIONS = ("log", "stop", "stop_and_restart")
@@ -87,6 +88,16 @@ class ModelAConfig:
         out["encoder_hidden"] = list(self.encoder_hidden)
         return out
 
+    @classmethod
+    def from_saved(cls, values: Any, source: str) -> "ModelAConfig":
+        """A checkpoint's `model_config`; a bad one is a DataError naming the file."""
+        if not isinstance(values, dict):
+            raise DataError(f"{source}: refused: model_config is not a mapping")
+        try:
+            return cls(**values)
+        except (ConfigError, TypeError) as exc:
+            raise DataError(f"{source}: refused: its model_config is not valid ({exc})") from None
+
     def with_stat_dim(self, stat_dim: int) -> "ModelAConfig":
         return dataclasses.replace(self, stat_dim=int(stat_dim))
 
@@ -95,9 +106,9 @@ class ModelAConfig:
                         defaults: "ModelAConfig | None" = None) -> "ModelAConfig":
         """The checkpoint's `model_config`; for an old checkpoint without one, the shapes in
         `model_state` plus `defaults` (params.yaml `model_a` when not given) for the rest."""
-        ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
+        ckpt = load_torch_checkpoint(path)
         if "model_config" in ckpt:
-            return cls(**ckpt["model_config"])
+            return cls.from_saved(ckpt["model_config"], source=str(path))
         if "model_state" not in ckpt:
             raise ConfigError(f"{path}: checkpoint has neither 'model_config' nor 'model_state'")
         base = defaults or model_a_configs(load_params().get("model_a"))[0]

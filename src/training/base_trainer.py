@@ -17,6 +17,7 @@ from torch import nn
 
 from src.errors import PipelineError
 from src.utils.io import atomic_path
+from src.utils.model_files import load_torch_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class BaseTrainer:
         return Path(path)
 
     def load_checkpoint(self, path: str | Path) -> dict[str, Any]:
-        ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
+        ckpt = load_torch_checkpoint(path)
         self.check_checkpoint(ckpt, str(path))
         self.model.load_state_dict(ckpt["model_state"])
         self.optimizer.load_state_dict(ckpt["optimizer_state"])

@@ -9,6 +9,8 @@ thread count.
 """
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,7 @@ from sklearn.metrics import ndcg_score
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
 from src.utils.io import atomic_path
+from src.utils.model_files import guarded
 
 RF_LABEL = "strength"
 # Types a saved forest may contain; anything else in the file is refused on load.
@@ -137,20 +140,26 @@ class ModelBTrainer:
 
 def load_xgb(path: str | Path, objective: str) -> xgb.XGBModel:
     """Load XGBoost's own JSON format; any other bytes are refused before XGBoost parses them."""
-    with open(path, "rb") as fh:
-        if fh.read(1) != b"{":
-            raise DataError(f"{path}: not an XGBoost JSON model (refusing to load it)")
-    model = xgb.XGBRanker() if objective.startswith("rank:") else xgb.XGBRegressor()
-    model.load_model(str(path))
-    return model
+    def load() -> xgb.XGBModel:
+        with open(path, "rb") as fh:
+            if fh.read(1) != b"{":
+                raise DataError(f"{path}: refused: not an XGBoost JSON model")
+        model = xgb.XGBRanker() if objective.startswith("rank:") else xgb.XGBRegressor()
+        model.load_model(str(path))
+        return model
+    return guarded(path, "XGBoost JSON model", "train_b", load, (xgb.core.XGBoostError, ValueError))
 
 
 def load_rf(path: str | Path) -> RandomForestRegressor:
     """Load with skops' trusted-types check: a file holding any other type is refused."""
-    untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in RF_TRUSTED_TYPES]
-    if untrusted:
-        raise DataError(f"{path}: refusing to load, untrusted types {untrusted}")
-    model = sio.load(path, trusted=RF_TRUSTED_TYPES)
+    def load() -> RandomForestRegressor:
+        untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in RF_TRUSTED_TYPES]
+        if untrusted:
+            raise DataError(f"{path}: refused: untrusted types {untrusted}")
+        return sio.load(path, trusted=RF_TRUSTED_TYPES)
+    model = guarded(path, "skops forest file", "train_b", load,
+                    (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
+                     json.JSONDecodeError, OSError))
     if not isinstance(model, RandomForestRegressor):
-        raise DataError(f"{path}: holds a {type(model).__name__}, not a RandomForestRegressor")
+        raise DataError(f"{path}: refused: holds a {type(model).__name__}, not a RandomForestRegressor")
     return model

@@ -1,0 +1,68 @@
+"""Model files are data, never code: the one place that opens them, turning every refusal
+into a DataError naming the file and the reason (no library traceback, and never the
+hint to load it unsafely).
+
+* Model A checkpoints: torch.load(weights_only=True): plain tensors, numbers and strings;
+* XGBoost: its own JSON format only (any other first byte is refused before parsing);
+* the random forest: skops with an explicit list of trusted types.
+"""
+from __future__ import annotations
+
+import pickle
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+from src.errors import DataError
+
+_GLOBAL = re.compile(r"unsupported GLOBAL ([\w.]+)", re.IGNORECASE)
+
+
+def missing(path: Path, what: str, stage: str) -> DataError:
+    return DataError(f"{path}: {what} not found (written by stage '{stage}'; run `dvc repro {stage}`)")
+
+
+def load_torch_checkpoint(path: str | Path) -> dict[str, Any]:
+    """A Model A checkpoint as a dict of plain values; anything else is a DataError."""
+    import torch
+    path = Path(path)
+    if not path.is_file():
+        raise missing(path, "Model A checkpoint", "train_a")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)   # pickle-protocol chatter of a refused file
+            ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        found = _GLOBAL.search(str(exc))
+        reason = (f"it holds Python code ({found.group(1)}) that would run when loaded"
+                  if found else "not a readable torch checkpoint (no weights-only pickle inside)")
+        raise DataError(f"{path}: refused: {reason}; retrain with `dvc repro train_a`") from None
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise DataError(f"{path}: refused: not a readable torch checkpoint "
+                        f"({_first_line(exc)}); retrain with `dvc repro train_a`") from None
+    if not isinstance(ckpt, dict):
+        raise DataError(f"{path}: refused: a checkpoint is a dict, found {type(ckpt).__name__}")
+    return ckpt
+
+
+def guarded(path: str | Path, what: str, stage: str, load: Callable[[], Any],
+            errors: tuple[type[BaseException], ...]) -> Any:
+    """Run `load`; a library error from `errors` becomes a DataError naming file and reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise missing(path, what, stage)
+    try:
+        return load()
+    except DataError:
+        raise
+    except errors as exc:
+        raise DataError(f"{path}: refused: not a valid {what} ({_first_line(exc)}); "
+                        f"retrain with `dvc repro {stage}`") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = re.sub(r"^\[[\d:]+\] \S+: ", "", text)          # XGBoost's "[time] file.cc:409: "
+    return text[:200]
