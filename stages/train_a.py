@@ -13,7 +13,7 @@ from src.training.fit_model_a import configure_torch, fit_model_a, fit_summary, 
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
                                    walk_forward_quality)
 from src.utils.cli import stage_main
-from src.utils.io import read_input, write_json, write_parquet
+from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
 PLAYERS = Path("data/interim/player_seasons.parquet")
 TEAMS = Path("data/interim/team_seasons.parquet")
@@ -36,11 +36,14 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
     rosters = select_rosters(read_input(PLAYERS, "ingest"), all_seasons, roster_cfg)
     teams = read_input(TEAMS, "ingest")
-    oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
-                                          roster_cfg, walk_forward_dir=WALK_FORWARD_DIR)
-    final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,
-                        seasons.n_val_seasons)
-    final.trainer.save_checkpoint(MODEL)
+    # walk-forward models go to a temp folder that replaces the old one only at the end:
+    # a killed run never leaves a few new checkpoints beside the old ones
+    with atomic_dir(WALK_FORWARD_DIR) as walk_forward_tmp:
+        oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
+                                              roster_cfg, walk_forward_dir=walk_forward_tmp)
+        final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,
+                            seasons.n_val_seasons)
+        final.trainer.save_checkpoint(MODEL)
     rows = history_rows(final.history)
     log_dvclive(rows, LIVE_DIR)
     quality = walk_forward_quality(oof, teams)

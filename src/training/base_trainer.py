@@ -7,6 +7,7 @@ restored), the callback calls and checkpointing. Subclasses implement `_train_ep
 from __future__ import annotations
 
 import copy
+import io
 import logging
 import math
 from pathlib import Path
@@ -16,7 +17,7 @@ import torch
 from torch import nn
 
 from src.errors import PipelineError
-from src.utils.io import atomic_path
+from src.utils.io import write_bytes
 from src.utils.model_files import load_torch_checkpoint
 
 log = logging.getLogger(__name__)
@@ -126,9 +127,9 @@ class BaseTrainer:
                 "optimizer_state": self.optimizer.state_dict(),
                 "epoch": int(self.best_epoch), "history": self.history,
                 **self.checkpoint_extras()}
-        with atomic_path(path) as tmp:
-            torch.save(ckpt, tmp)
-        return Path(path)
+        buffer = io.BytesIO()          # not a temp file: torch names the zip's folder after it
+        torch.save(ckpt, buffer)
+        return write_bytes(buffer.getvalue(), path)
 
     def load_checkpoint(self, path: str | Path) -> dict[str, Any]:
         ckpt = load_torch_checkpoint(path)

@@ -22,8 +22,8 @@ from sklearn.metrics import ndcg_score
 
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
-from src.utils.io import atomic_path
-from src.utils.model_files import guarded
+from src.utils.io import write_bytes
+from src.utils.model_files import guarded, skops_bytes
 
 RF_LABEL = "strength"
 # Types a saved forest may contain; anything else in the file is refused on load.
@@ -94,11 +94,8 @@ class ModelBTrainer:
 
     def save(self, xgb_path: str | Path, rf_path: str | Path) -> list[Path]:
         """XGBoost in its own JSON format, the forest with skops (no pickle); atomic writes."""
-        with atomic_path(xgb_path) as tmp:
-            tmp.write_bytes(bytes(self.xgb_model.get_booster().save_raw(raw_format="json")))
-        with atomic_path(rf_path) as tmp:
-            sio.dump(self.rf_model, tmp)
-        return [Path(xgb_path), Path(rf_path)]
+        return [write_bytes(bytes(self.xgb_model.get_booster().save_raw(raw_format="json")), xgb_path),
+                write_bytes(skops_bytes(self.rf_model), rf_path)]
 
     def _early_stopped_rounds(self, X_tr, y_tr, g_tr, X_val, y_val, g_val) -> int:
         """Rounds with the best validation NDCG of the relevance grades, averaged over seasons.

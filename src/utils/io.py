@@ -1,12 +1,17 @@
-"""Atomic writers: an output is either the previous complete file or the new complete file."""
+"""Atomic writers: an output is either the previous complete file (or folder) or the new
+complete one. Model files are written as bytes built in memory, so no temp file name and
+no clock time ends up inside them: same params + data = same bytes."""
 from __future__ import annotations
 
+import io
 import json
 import os
+import shutil
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pandas as pd
 
@@ -28,6 +33,52 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """Yield an empty temp folder beside `path`; when the block succeeds it replaces `path`
+    (the old folder is removed only after the new one is in place). A failed or killed run
+    leaves `path` as it was; a temp folder a killed run left behind is removed next time."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{path.name}.tmp-"
+    for stale in path.parent.glob(prefix + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=path.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        old = path.parent / f".{path.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_bytes(data: bytes, path: str | Path) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def canonical_zip(data: bytes, renames: dict[str, str] | None = None,
+                  rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The same zip archive with every member's timestamp set to 1980-01-01 (zip's epoch),
+    members renamed by `renames` and their bytes passed through `rewrite(name, data)`."""
+    renames = renames or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            name = renames.get(info.filename, info.filename)
+            fixed = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
+            content = src.read(info.filename)
+            dst.writestr(fixed, rewrite(info.filename, content) if rewrite else content)
+    return out.getvalue()
 
 
 def _umask() -> int:

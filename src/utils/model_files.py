@@ -8,6 +8,7 @@ hint to load it unsafely).
 """
 from __future__ import annotations
 
+import io
 import pickle
 import re
 import warnings
@@ -16,8 +17,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from src.errors import DataError
+from src.utils.io import canonical_zip
 
 _GLOBAL = re.compile(r"unsupported GLOBAL ([\w.]+)", re.IGNORECASE)
+_QUOTED_NPY = re.compile(r'"([^"]+\.npy)"')
+_OBJECT_ID = re.compile(r'"__id__": (\d+)')
 
 
 def missing(path: Path, what: str, stage: str) -> DataError:
@@ -66,3 +70,25 @@ def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     text = re.sub(r"^\[[\d:]+\] \S+: ", "", text)          # XGBoost's "[time] file.cc:409: "
     return text[:200]
+
+
+def skops_bytes(obj: Any) -> bytes:
+    """skops' file of `obj` with the same bytes on every run: skops names each array file and
+    each object's `__id__` after a memory address and stamps the clock time; here arrays and
+    ids are numbered in the order skops wrote them (the same object keeps one number, which
+    is all the loader needs) and every timestamp is zip's epoch."""
+    import skops.io as sio
+    data = sio.dumps(obj)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        arrays = [n for n in archive.namelist() if n.endswith(".npy")]
+    renames = {name: f"array_{i:05d}.npy" for i, name in enumerate(arrays)}
+
+    def rewrite(name: str, content: bytes) -> bytes:
+        if name != "schema.json":
+            return content
+        text = _QUOTED_NPY.sub(lambda m: f'"{renames.get(m.group(1), m.group(1))}"',
+                               content.decode("utf-8"))
+        ids: dict[str, int] = {}      # "__id__": memory address -> order of first appearance
+        return _OBJECT_ID.sub(lambda m: f'"__id__": {ids.setdefault(m.group(1), len(ids) + 1)}',
+                              text).encode("utf-8")
+    return canonical_zip(data, renames, rewrite)

@@ -1,0 +1,130 @@
+"""Same params + data = same model-file bytes (no temp names or clock times inside), so DVC
+skips explain/forecast after a no-change train_a; and a killed train_a never leaves a
+half-written walk-forward folder beside the old models."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xgboost as xgb
+from sklearn.ensemble import RandomForestRegressor
+
+from src.config import load_params
+from src.features.roster import FeatureSpec
+from src.models.config import model_a_configs
+from src.training.model_b_config import model_b_config
+from src.training.train_model_a import ModelATrainer
+from src.training.train_model_b import ModelBTrainer, load_rf
+from src.utils.io import atomic_dir
+
+REPO = Path(__file__).resolve().parents[1]
+PARAMS = load_params(REPO / "params.yaml")
+
+
+def _later(monkeypatch) -> None:
+    """Move the clock an hour on: a timestamp written into a file would now differ."""
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3600)
+
+
+def _model_a_trainer() -> ModelATrainer:
+    import torch
+    torch.manual_seed(0)
+    arch, train = model_a_configs(PARAMS["model_a"])
+    arch = dataclasses.replace(arch, num_embeddings=16, encoder_hidden=(8, 4), attention_heads=2,
+                               stat_dim=3)
+    spec = FeatureSpec(feature_names=["a", "b", "c"], means=[0.0] * 3, stds=[1.0] * 3,
+                       max_players=5, min_minutes=0.0, num_embeddings=16, train_seasons=[2001])
+    return ModelATrainer(arch, train, feature_spec=spec)
+
+
+def test_model_a_checkpoint_bytes_do_not_depend_on_name_or_time(tmp_path, monkeypatch):
+    trainer = _model_a_trainer()
+    first = trainer.save_checkpoint(tmp_path / "a" / "model_a.pt").read_bytes()
+    _later(monkeypatch)
+    second = trainer.save_checkpoint(tmp_path / "b" / "other_name.pt").read_bytes()
+    assert first == second
+    names = zipfile.ZipFile(tmp_path / "a" / "model_a.pt").namelist()
+    assert all(not n.startswith(".") and ".tmp" not in n for n in names), names
+
+
+def _model_b_trainer() -> ModelBTrainer:
+    X = np.arange(60, dtype=float).reshape(30, 2)
+    trainer = ModelBTrainer(model_b_config(PARAMS))
+    trainer.xgb_model = xgb.XGBRegressor(n_estimators=3, n_jobs=1, random_state=0).fit(X, X[:, 0])
+    trainer.rf_model = RandomForestRegressor(n_estimators=3, max_depth=2, random_state=0).fit(X, X[:, 0])
+    return trainer
+
+
+def test_model_b_file_bytes_do_not_depend_on_time(tmp_path, monkeypatch):
+    trainer = _model_b_trainer()
+    first = [p.read_bytes() for p in trainer.save(tmp_path / "x1.json", tmp_path / "r1.skops")]
+    _later(monkeypatch)
+    second = [p.read_bytes() for p in trainer.save(tmp_path / "x2.json", tmp_path / "r2.skops")]
+    assert first == second
+    X = np.arange(60, dtype=float).reshape(30, 2)
+    loaded = load_rf(tmp_path / "r2.skops")            # still a valid file, the same forest
+    assert np.array_equal(loaded.predict(X), trainer.rf_model.predict(X))
+
+
+# ---- the walk-forward folder is replaced whole ----
+def _old_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "models" / "model_a_walk_forward"
+    folder.mkdir(parents=True)
+    for season in (2006, 2007, 2008):
+        (folder / f"{season}.pt").write_text(f"old {season}")
+    return folder
+
+
+def test_atomic_dir_replaces_the_folder_only_on_success(tmp_path):
+    folder = _old_folder(tmp_path)
+    with pytest.raises(RuntimeError):
+        with atomic_dir(folder) as tmp:
+            (tmp / "2006.pt").write_text("new 2006")
+            raise RuntimeError("training diverged")
+    assert sorted(p.read_text() for p in folder.iterdir()) == ["old 2006", "old 2007", "old 2008"]
+    with atomic_dir(folder) as tmp:
+        (tmp / "2006.pt").write_text("new 2006")
+    assert [p.read_text() for p in folder.iterdir()] == ["new 2006"]   # stale seasons gone too
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["model_a_walk_forward"]
+
+
+_DYING_TRAIN_A = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    import stages.train_a as stage
+
+    def two_checkpoints_then_die(*args, walk_forward_dir, **kwargs):
+        for season in (2006, 2007):
+            Path(walk_forward_dir, f"{season}.pt").write_text(f"new {season}")
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    stage.read_input = lambda path, made_by: None
+    stage.select_rosters = lambda *args, **kwargs: None
+    stage.configure_torch = lambda cfg: None
+    stage.run_all_splits = two_checkpoints_then_die
+    sys.argv = ["stages.train_a", "--params", sys.argv[1]]
+    stage.stage_main("train_a", stage.run)
+""")
+
+
+def test_killed_train_a_leaves_the_old_walk_forward_folder_whole(tmp_path):
+    """Issue 12: the folder used to be cleared first, so a kill left 2 of 19 checkpoints."""
+    folder = _old_folder(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", _DYING_TRAIN_A, str(REPO / "params.yaml")],
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert sorted(p.read_text() for p in folder.iterdir()) == ["old 2006", "old 2007", "old 2008"]
+    with atomic_dir(folder):                       # the next run removes the killed run's temp
+        pass
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["model_a_walk_forward"]
