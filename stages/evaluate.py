@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src import artifacts
 from src.config import load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
@@ -19,12 +20,12 @@ from src.utils.io import atomic_path, read_input, write_json, write_parquet
 
 log = logging.getLogger("stages.evaluate")
 
-TEAMS = Path("data/interim/team_seasons.parquet")
-SERIES = Path("data/interim/playoff_series.parquet")
-SCORES = Path("data/processed/scores.parquet")
+TEAMS = artifacts.TEAM_SEASONS.path
+SERIES = artifacts.PLAYOFF_SERIES.path
+SCORES = artifacts.SCORES.path
 METRICS = Path("metrics/eval.json")
 REPORT = Path("reports/eval_report.json")
-PREDICTIONS = Path("data/processed/predictions.parquet")
+PREDICTIONS = artifacts.PREDICTIONS.path
 DVCLIVE_DIR = Path("dvclive/evaluate")
 
 

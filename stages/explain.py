@@ -9,6 +9,7 @@ from typing import Iterable
 
 import torch
 
+from src import artifacts
 from src.config import load_params, seasons_config
 from src.explain.config import explain_config
 from src.explain.pipeline import explain_walk_forward
@@ -18,9 +19,9 @@ from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet, write_text
 
-PLAYERS = Path("data/interim/player_seasons.parquet")
-TEAMS = Path("data/interim/team_seasons.parquet")
-WALK_FORWARD_DIR = Path("models/model_a_walk_forward")
+PLAYERS = artifacts.PLAYER_SEASONS.path
+TEAMS = artifacts.TEAM_SEASONS.path
+WALK_FORWARD_DIR = artifacts.MODEL_A_WALK_FORWARD.path
 OUT_DIR = Path("reports/explain")
 METRICS = Path("metrics/explain.json")
 

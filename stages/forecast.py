@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src import artifacts
 from src.config import load_params, seasons_config
 from src.inference.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
@@ -21,14 +22,14 @@ from src.training.model_b_config import model_b_config
 from src.training.train_stacking import stacking_config
 from src.utils.cli import stage_main
 
-TEAMS = Path("data/interim/team_seasons.parquet")
-PLAYERS = Path("data/interim/player_seasons.parquet")
-SERIES = Path("data/interim/playoff_series.parquet")
-FEATURES = Path("data/processed/team_features.parquet")
-SCORES = Path("data/processed/scores.parquet")
-MODEL_A = Path("models/model_a.pt")
-XGB_MODEL = Path("models/model_b_xgb.json")
-RF_MODEL = Path("models/model_b_rf.skops")
+TEAMS = artifacts.TEAM_SEASONS.path
+PLAYERS = artifacts.PLAYER_SEASONS.path
+SERIES = artifacts.PLAYOFF_SERIES.path
+FEATURES = artifacts.TEAM_FEATURES.path
+SCORES = artifacts.SCORES.path
+MODEL_A = artifacts.MODEL_A.path
+XGB_MODEL = artifacts.XGB_MODEL.path
+RF_MODEL = artifacts.RF_MODEL.path
 REPORTS = Path("reports")
 
 

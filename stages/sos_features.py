@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from src import artifacts
 from src.config import load_params
 from src.features.config import team_feature_config
 from src.features.team_features import build_team_features
@@ -11,9 +12,9 @@ from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_parquet
 
-TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
-PLAYER_SEASONS = Path("data/interim/player_seasons.parquet")
-TEAM_FEATURES = Path("data/processed/team_features.parquet")
+TEAM_SEASONS = artifacts.TEAM_SEASONS.path
+PLAYER_SEASONS = artifacts.PLAYER_SEASONS.path
+TEAM_FEATURES = artifacts.TEAM_FEATURES.path
 
 
 def run(args: argparse.Namespace) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from src import artifacts
 from src.config import load_params, seasons_config
 from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
@@ -12,8 +13,8 @@ from src.training.train_stacking import run_stacking, stack_metrics, stacking_co
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 
-TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
-SCORES = Path("data/processed/scores.parquet")
+TEAM_SEASONS = artifacts.TEAM_SEASONS.path
+SCORES = artifacts.SCORES.path
 METRICS = Path("metrics/stack.json")
 
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from src import artifacts
 from src.config import load_params, seasons_config
 from src.features.roster import select_rosters
 from src.models.config import model_a_configs, roster_config
@@ -15,11 +16,11 @@ from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
-PLAYERS = Path("data/interim/player_seasons.parquet")
-TEAMS = Path("data/interim/team_seasons.parquet")
-OOF = Path("data/processed/oof_model_a.parquet")
-MODEL = Path("models/model_a.pt")
-WALK_FORWARD_DIR = Path("models/model_a_walk_forward")
+PLAYERS = artifacts.PLAYER_SEASONS.path
+TEAMS = artifacts.TEAM_SEASONS.path
+OOF = artifacts.OOF_MODEL_A.path
+MODEL = artifacts.MODEL_A.path
+WALK_FORWARD_DIR = artifacts.MODEL_A_WALK_FORWARD.path
 METRICS = Path("metrics/train_a.json")
 SPLITS = Path("metrics/train_a_splits.json")
 HISTORY = Path("metrics/train_history.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from src import artifacts
 from src.config import load_params, seasons_config
 from src.training.fit_model_b import fit_model_b, model_b_metrics
 from src.utils.io import read_input
@@ -12,11 +13,11 @@ from src.training.targets import season_targets
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 
-TEAM_FEATURES = Path("data/processed/team_features.parquet")
-TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
-OOF_MODEL_B = Path("data/processed/oof_model_b.parquet")
-XGB_MODEL = Path("models/model_b_xgb.json")
-RF_MODEL = Path("models/model_b_rf.skops")
+TEAM_FEATURES = artifacts.TEAM_FEATURES.path
+TEAM_SEASONS = artifacts.TEAM_SEASONS.path
+OOF_MODEL_B = artifacts.OOF_MODEL_B.path
+XGB_MODEL = artifacts.XGB_MODEL.path
+RF_MODEL = artifacts.RF_MODEL.path
 IMPORTANCE = Path("reports/model_b_importance.json")
 METRICS = Path("metrics/train_b.json")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from src import artifacts
 from src.params import read_params
 from src.utils.cli import stage_main
 from src.utils.io import write_text
 
-VALIDATED = Path("data/interim/params_validated.txt")
+VALIDATED = artifacts.PARAMS_VALIDATED.path
 
 
 def run(args: argparse.Namespace) -> list[Path]:

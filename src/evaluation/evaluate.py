@@ -24,11 +24,12 @@ from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import N_TEAMS
 from src.inference.season_inputs import season_inputs
+from src.training.level1 import LEVEL1_MODELS
 from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
 
-MODEL_COLUMNS = {"model_a": "score_model_a", "xgb": "score_xgb", "rf": "score_rf",
+MODEL_COLUMNS = {**{m.name: m.score_column for m in LEVEL1_MODELS.values()},
                  "ensemble": "score_ensemble"}
 RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
 ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")

@@ -7,19 +7,39 @@ models. A row scored by a model that saw its own season is refused (leakage guar
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from src import artifacts
+from src.artifacts import Artifact
 from src.errors import ConfigError, DataError
 from src.training.splitters import OOF, TEST
 
 KEY = ["season", "team"]
 ROW_COLUMNS = [*KEY, "split", "fold", "max_train_season"]
+
+
+@dataclass(frozen=True)
+class Level1Model:
+    """A model the stacker can blend: its out-of-sample scores and its final model file."""
+    name: str
+    scores: Artifact        # out-of-fold + walk-forward scores (column score_<name>)
+    final_model: Artifact   # trained on every season with outcomes (forecast)
+
+    @property
+    def score_column(self) -> str:
+        return score_column(self.name)
+
+
+# The one list of level-1 models (stack, evaluate, forecast and explain read it).
+LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
+    Level1Model("model_a", artifacts.OOF_MODEL_A, artifacts.MODEL_A),
+    Level1Model("xgb", artifacts.OOF_MODEL_B, artifacts.XGB_MODEL),
+    Level1Model("rf", artifacts.OOF_MODEL_B, artifacts.RF_MODEL))}
 # level-1 model -> (file with its scores, stage that writes it)
-LEVEL1_SOURCES = {"model_a": (Path("data/processed/oof_model_a.parquet"), "train_a"),
-                  "xgb": (Path("data/processed/oof_model_b.parquet"), "train_b"),
-                  "rf": (Path("data/processed/oof_model_b.parquet"), "train_b")}
+LEVEL1_SOURCES = {m.name: (m.scores.path, m.scores.stage) for m in LEVEL1_MODELS.values()}
 
 
 def score_column(model: str) -> str:

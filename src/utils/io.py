@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
+from src.artifacts import by_path
 from src.errors import DataError
 
 
@@ -105,11 +106,17 @@ def write_text(text: str, path: str | Path) -> Path:
     return Path(path)
 
 
-def read_input(path: str | Path, made_by: str) -> pd.DataFrame:
-    """A stage's parquet input; if missing, say which stage writes it."""
+def read_input(path: str | Path, made_by: str | None = None) -> pd.DataFrame:
+    """A stage's parquet input; if missing, say which stage writes it (src/artifacts.py)."""
     path = Path(path)
+    registered = by_path(path)
+    if registered is not None and made_by not in (None, registered.stage):
+        raise ValueError(f"{path} is written by stage '{registered.stage}' (src/artifacts.py), "
+                         f"not '{made_by}'")
+    stage = registered.stage if registered is not None else made_by
     if not path.exists():
-        raise DataError(f"{path}: not found (written by stage '{made_by}'; run `dvc repro {made_by}`)")
+        hint = f"written by stage '{stage}'; run `dvc repro {stage}`" if stage else "not a stage output"
+        raise DataError(f"{path}: not found ({hint})")
     return pd.read_parquet(path)
 
 

@@ -1,0 +1,39 @@
+"""Every file one stage writes and another reads: name -> path and the dvc.yaml stage that
+writes it. Stages take their paths from here, `read_input` names the stage to run when a
+file is missing, and tests/test_artifacts.py checks this table against dvc.yaml's outs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Artifact:
+    name: str
+    path: Path
+    stage: str          # the dvc.yaml stage that writes it
+
+
+PARAMS_VALIDATED = Artifact("params_validated", Path("data/interim/params_validated.txt"), "validate_params")
+TEAM_SEASONS = Artifact("team_seasons", Path("data/interim/team_seasons.parquet"), "ingest")
+PLAYER_SEASONS = Artifact("player_seasons", Path("data/interim/player_seasons.parquet"), "ingest")
+PLAYOFF_SERIES = Artifact("playoff_series", Path("data/interim/playoff_series.parquet"), "ingest")
+TEAM_FEATURES = Artifact("team_features", Path("data/processed/team_features.parquet"), "sos_features")
+OOF_MODEL_A = Artifact("oof_model_a", Path("data/processed/oof_model_a.parquet"), "train_a")
+MODEL_A = Artifact("model_a", Path("models/model_a.pt"), "train_a")
+MODEL_A_WALK_FORWARD = Artifact("model_a_walk_forward", Path("models/model_a_walk_forward"), "train_a")
+OOF_MODEL_B = Artifact("oof_model_b", Path("data/processed/oof_model_b.parquet"), "train_b")
+XGB_MODEL = Artifact("xgb_model", Path("models/model_b_xgb.json"), "train_b")
+RF_MODEL = Artifact("rf_model", Path("models/model_b_rf.skops"), "train_b")
+SCORES = Artifact("scores", Path("data/processed/scores.parquet"), "stack")
+PREDICTIONS = Artifact("predictions", Path("data/processed/predictions.parquet"), "evaluate")
+
+ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
+    PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, TEAM_FEATURES, OOF_MODEL_A,
+    MODEL_A, MODEL_A_WALK_FORWARD, OOF_MODEL_B, XGB_MODEL, RF_MODEL, SCORES, PREDICTIONS)}
+
+
+def by_path(path: str | Path) -> Artifact | None:
+    """The registered artifact at `path` (None for a file no stage hands to another)."""
+    path = Path(path)
+    return next((a for a in ARTIFACTS.values() if a.path == path), None)
