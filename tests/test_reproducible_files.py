@@ -128,3 +128,13 @@ def test_killed_train_a_leaves_the_old_walk_forward_folder_whole(tmp_path):
     with atomic_dir(folder):                       # the next run removes the killed run's temp
         pass
     assert sorted(p.name for p in folder.parent.iterdir()) == ["model_a_walk_forward"]
+
+
+def test_stages_pin_torch_cpu_kernels_before_torch_loads():
+    """Model A's float rounding depends on the CPU code path: every stage runs on AVX2's."""
+    code = ("import stages, torch; x = torch.ones(2) + 1; "
+            "print(torch.backends.cpu.get_cpu_capability())")
+    env = {k: v for k, v in os.environ.items() if k not in ("ATEN_CPU_CAPABILITY", "MKL_CBWR")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
+                         text=True, timeout=120).stdout.strip()
+    assert out in ("AVX2", "DEFAULT"), out      # DEFAULT: a CPU without AVX2 (or not x86)
