@@ -40,8 +40,12 @@ def load_torch_checkpoint(path: str | Path) -> dict[str, Any]:
             ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         found = _GLOBAL.search(str(exc))
-        reason = (f"it holds Python code ({found.group(1)}) that would run when loaded"
-                  if found else "not a readable torch checkpoint (no weights-only pickle inside)")
+        if found:
+            reason = f"it holds Python code ({found.group(1)}) that would run when loaded"
+        elif path.read_bytes()[:1] == b"\x80":        # pickle protocol 2+ opcode
+            reason = "a bare Python pickle (it could run code when loaded), not a torch checkpoint"
+        else:
+            reason = "not a readable torch checkpoint (no weights-only pickle inside)"
         raise DataError(f"{path}: refused: {reason}; retrain with `dvc repro train_a`") from None
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile) as exc:
         raise DataError(f"{path}: refused: not a readable torch checkpoint "
