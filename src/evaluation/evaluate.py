@@ -136,6 +136,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
     report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
               "calibrate_to": sim.calibrate_to, "series_seasons": sorted(inputs.series),
+              "series_per_season": {str(k): len(v) for k, v in sorted(inputs.series.items())},
               "per_season": {n: {str(s): v for s, v in d.items()} for n, d in per_season.items()},
               "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test},
               "series": series_eval.report}

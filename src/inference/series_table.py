@@ -8,7 +8,10 @@ truth, and the training data of everything fitted on playoff series (points map,
   walked with each team's `series_won` (Team_Records rounds): in round r the two teams of a
   sub-bracket still alive meet and the one with series_won >= r advances. A pair where both or
   neither advanced cannot be pinned down: it and every later series of its sub-bracket are
-  dropped and logged, never guessed. Home court goes to the better regular-season record, the
+  dropped and logged, never guessed. Nor can a pair that depends on how teams tied in record
+  were seeded when several seedings agree with series_won (2008 West: HOU and PHO, both 55-27,
+  both out in round 1, so SAS met one of them and the data cannot say which): only the
+  pairings common to every consistent seeding are kept. Home court goes to the better regular-season record, the
   NBA's rule; where the two records are equal the real tie-breaker is not in the data, so
   `home_known` is False (the series is kept for training with the bracket's SRS tie-break, and
   left out of the yardstick).
@@ -16,6 +19,7 @@ Number of games is known only from the game file (NA before).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -27,7 +31,8 @@ from src.data.playoffs import clean_games
 from src.data.readers import read_csv
 from src.data.team_seasons import season_teams
 from src.errors import DataError
-from src.inference.bracket import Bracket, build_bracket
+from src.inference.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket,
+                                   consistent_with_series_won, slot_order)
 from src.inference.monte_carlo import N_ROUNDS, N_TEAMS
 
 log = logging.getLogger(__name__)
@@ -71,6 +76,7 @@ def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
                         f"playoff team(s) {', '.join(missing)}")
     won = teams.loc[list(bracket.teams), "series_won"].to_numpy(int)
     win_pct = teams.loc[list(bracket.teams), "win_pct"].to_numpy(float)
+    pinned = _pinned_pairs(bracket, season_teams)
     alive: list[int | None] = list(range(N_TEAMS))
     rows = []
     for r in range(1, N_ROUNDS + 1):
@@ -83,10 +89,46 @@ def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
                                 bracket.season, r, bracket.teams[a], bracket.teams[b], _TEAMS_FILE)
                 nxt.append(None)
                 continue
-            rows.append(_bracket_row(bracket, r, a, b, won, win_pct))
+            if r < N_ROUNDS and frozenset((bracket.teams[a], bracket.teams[b])) not in pinned:
+                log.warning("season %d, round %d: %s v %s depends on how teams tied in record were "
+                            "seeded, which the data cannot tell; series left out", bracket.season, r,
+                            bracket.teams[a], bracket.teams[b])
+            else:
+                rows.append(_bracket_row(bracket, r, a, b, won, win_pct))
             nxt.append(a if won[a] >= r else b)
         alive = nxt
     return pd.DataFrame(rows, columns=COLUMNS).astype({"games": "Int64"})
+
+
+def _walk_pairs(slots: list[str], won: pd.Series) -> set[frozenset]:
+    """Pairs that meet when `slots` (one conference, slot order) is walked with series_won."""
+    pairs, alive, r = set(), list(slots), 1
+    while len(alive) > 1:
+        pairs |= {frozenset(p) for p in zip(alive[0::2], alive[1::2])}
+        alive, r = [a if won[a] >= r else b for a, b in zip(alive[0::2], alive[1::2])], r + 1
+    return pairs
+
+
+def _pinned_pairs(bracket: Bracket, season_teams: pd.DataFrame) -> set[frozenset]:
+    """Conference pairings present under every seeding of tied teams consistent with series_won."""
+    won = season_teams.set_index("team")["series_won"]
+    pinned: set[frozenset] = set()
+    for conf in CONFERENCES:
+        slots = [t for t, c in zip(bracket.teams, bracket.conference) if c == conf]
+        seeds = [t for _, t in sorted((s, t) for t, s, c in zip(bracket.teams, bracket.seed,
+                                                                bracket.conference) if c == conf)]
+        conf_teams = season_teams[season_teams["team"].isin(seeds)]
+        groups = _tie_groups(seeds, conf_teams, bracket.season)
+        common = _walk_pairs(slots, won)
+        for choice in itertools.product(*(itertools.permutations([seeds[i] for i in g]) for g in groups)):
+            order = list(seeds)
+            for positions, teams in zip(groups, choice):
+                for i, team in zip(positions, teams):
+                    order[i] = team
+            if consistent_with_series_won(slot_order(order), won):
+                common &= _walk_pairs(slot_order(order), won)
+        pinned |= common
+    return pinned
 
 
 def _bracket_row(bracket: Bracket, r: int, a: int, b: int, won: np.ndarray, win_pct: np.ndarray) -> dict:
