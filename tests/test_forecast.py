@@ -51,6 +51,7 @@ def fake_scores(teams: pd.DataFrame, seasons: list[int], seed: int) -> pd.DataFr
     out["score_model_a"] = rows["srs"] + rng.normal(scale=2.0, size=len(rows))
     out["score_xgb"] = rows["win_pct"] * 10 + rng.normal(scale=1.0, size=len(rows))
     out["score_rf"] = rows["srs"] / 20 + rng.normal(scale=0.1, size=len(rows))
+    out["score_xgb_playoff"] = rows["srs"] + rng.normal(scale=3.0, size=len(rows))
     return out
 
 

@@ -16,7 +16,8 @@ MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2011, n_oof_folds=3, n_val_seasons=2)
 N_TEAMS, N_SERIES, SPREAD = 16, 15, 5.0
 CFG = StackingConfig(models=["xgb", "rf"], alphas=[1.0], target="order", objective="series",
-                     penalties=[0.0, 10.0], selection_seasons=3, min_fit_seasons=2, select_models=True)
+                     penalties=[0.0, 10.0], selection_seasons=3, min_fit_seasons=2, select_models=True,
+                     scalings=["season", "centred"])
 
 
 def _league(seasons, seed=0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -94,7 +95,7 @@ def test_selection_picks_by_validation_log_loss_with_ties_to_fewer_models():
         diff = rng.normal(0, 1.4, (200, 2))
         p = series_home_win_prob(5 * diff[:, 0], np.zeros(200), np.full(200, 7), MODEL)
         designs[season] = SeasonSeries(diff, np.full(200, 7), rng.random(200) < p)
-    chosen = stacker.select(designs)
+    chosen = stacker.select({"season": designs})
     assert chosen.validation_seasons == [3, 4] and chosen.fit_seasons == [0, 1, 2, 3, 4]
     best = min(chosen.validation, key=lambda row: row["log_loss"])
     assert chosen.models == best["models"] and "a" in chosen.models

@@ -30,8 +30,8 @@ from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_od
 
 log = logging.getLogger(__name__)
 
-MODEL_COLUMNS = {"model_a": "score_model_a", "xgb": "score_xgb", "rf": "score_rf",
-                 "ensemble": "score_ensemble"}
+MODEL_COLUMNS = {"model_a": "score_model_a", "xgb": "score_xgb", "xgb_playoff": "score_xgb_playoff",
+                 "rf": "score_rf", "ensemble": "score_ensemble"}
 RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
 ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")
 CANDIDATE = "ensemble"

@@ -1,9 +1,9 @@
 """The series yardstick: P(home-court team wins) for every playoff series of the test seasons.
 
-For each model and baseline, season t's strengths in points come from its score through the
-points map fitted on seasons < t only (src/inference/title_odds.fit_score_map, the same policy
-for models and baselines), or are used as they are for a score already in points (the
-series-fitted ensemble). P(home wins the series) is the simulator's own game model (link,
+For each model and the win% baseline, season t's strengths in points come from its score
+through the points map fitted on seasons < t only (src/inference/title_odds.fit_score_map), or
+are used as they are for a score already in points (the series-fitted ensemble; SRS, as in the
+SRS Monte Carlo title baseline). P(home wins the series) is the simulator's own game model (link,
 scale, home court; best-of-5 first round before 2003) via src/training/playoff_likelihood.py.
 Series whose home court the data cannot pin down (series_table.home_known False) are left
 out (logged). Metrics per season and pooled over series: log-loss, Brier, accuracy; the same
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 PREDICTION_KEY = ["season", "round", "conference", "home_team", "away_team", "winner", "games"]
 SERIES_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
+# SRS is already a margin in points: used as it is, the same strengths as the SRS Monte Carlo
+# title baseline (and the stronger SRS baseline: a fitted slope on its season z-score loses the
+# season-to-season spread). win% goes through the models' points map ("win% with a fitted scale").
+BASELINES_IN_POINTS = frozenset({"baseline_srs"})
 METRICS = ("log_loss", "brier", "accuracy")
 
 
@@ -181,7 +185,8 @@ def evaluate_series(frame: pd.DataFrame, table: pd.DataFrame, games: pd.DataFram
     names = {**models, **SERIES_BASELINES}
     points, fits = {}, {}
     for name, col in names.items():
-        points[name], fits[name] = walk_forward_points(frame, col, test, inputs, sim, name in points_models)
+        in_points = name in points_models or name in BASELINES_IN_POINTS
+        points[name], fits[name] = walk_forward_points(frame, col, test, inputs, sim, in_points)
     usable = usable_series(table, test)
     predictions = series_probabilities(usable, points, sim)
     stick = yardstick(predictions, usable["home_won"].to_numpy(), list(names))

@@ -88,6 +88,7 @@ def mean_nll(w: np.ndarray, data: SeasonSeries, model: GameModel) -> float:
 
 @dataclass
 class Selection:
+    scaling: str
     models: list[str]
     penalty: float
     weights: dict[str, float]
@@ -96,7 +97,7 @@ class Selection:
     validation: list[dict] = field(default_factory=list)   # every candidate's validation log-loss
 
     def report(self) -> dict:
-        return {"models": self.models, "penalty": self.penalty, "weights": self.weights,
+        return {"scaling": self.scaling, "models": self.models, "penalty": self.penalty, "weights": self.weights,
                 "fit_seasons": [min(self.fit_seasons), max(self.fit_seasons)],
                 "validation_seasons": self.validation_seasons, "validation": self.validation}
 
@@ -112,45 +113,73 @@ class SeriesStacker:
         self.subsets = [list(c) for k in sizes for c in itertools.combinations(range(len(models)), k)]
         self._cache: dict[tuple, np.ndarray] = {}
 
-    def _weights(self, designs: dict[int, SeasonSeries], seasons: list[int], cols: list[int],
-                 penalty: float) -> np.ndarray:
-        key = (tuple(seasons), tuple(cols), penalty)
+    def _weights(self, designs: dict[str, dict[int, SeasonSeries]], scaling: str, seasons: list[int],
+                 cols: list[int], penalty: float) -> np.ndarray:
+        key = (scaling, tuple(seasons), tuple(cols), penalty)
         if key not in self._cache:
-            self._cache[key] = fit_weights(_stack([designs[s] for s in seasons], cols), penalty, self.model)
+            self._cache[key] = fit_weights(_stack([designs[scaling][s] for s in seasons], cols), penalty,
+                                           self.model)
         return self._cache[key]
 
-    def select(self, designs: dict[int, SeasonSeries]) -> Selection:
-        """Choose models and penalty on the given (training) seasons' series and refit on all."""
-        seasons = sorted(designs)
+    def select(self, designs: dict[str, dict[int, SeasonSeries]]) -> Selection:
+        """Choose scaling, models and penalty on the given (training) seasons' series (designs:
+        scaling -> season -> series) and refit the choice on all of them."""
+        scalings = list(designs)
+        seasons = sorted(designs[scalings[0]])
         if len(seasons) < self.min_fit_seasons:
             raise DataError(f"stacking: {len(seasons)} training season(s) with playoff series, "
                             f"need at least min_fit_seasons={self.min_fit_seasons}")
         val = [v for v in seasons[-self.selection_seasons:]
                if sum(s < v for s in seasons) >= self.min_fit_seasons]
-        best, table = (self.subsets[-1], self.penalties[0]), []
+        best, table = (scalings[0], self.subsets[-1], self.penalties[0]), []
         if val:
             scored = []
-            for cols, penalty in itertools.product(self.subsets, self.penalties):
-                losses = [mean_nll(self._weights(designs, [s for s in seasons if s < v], cols, penalty),
-                                   _stack([designs[v]], cols), self.model) * len(designs[v].best_of)
-                          for v in val]
-                loss = sum(losses) / sum(len(designs[v].best_of) for v in val)
-                scored.append((loss, cols, penalty))
-                table.append({"models": [self.models[c] for c in cols], "penalty": penalty, "log_loss": loss})
+            n_val = sum(len(designs[scalings[0]][v].best_of) for v in val)
+            for scaling, cols, penalty in itertools.product(scalings, self.subsets, self.penalties):
+                loss = sum(mean_nll(self._weights(designs, scaling, [s for s in seasons if s < v], cols, penalty),
+                                    _stack([designs[scaling][v]], cols), self.model)
+                           * len(designs[scaling][v].best_of) for v in val) / n_val
+                scored.append((loss, scaling, cols, penalty))
+                table.append({"scaling": scaling, "models": [self.models[c] for c in cols],
+                              "penalty": penalty, "log_loss": loss})
             _, *best = min(scored, key=lambda x: x[0])
         else:
-            log.warning("stacking: no validation season inside %d..%d; all models, penalty %g",
-                        seasons[0], seasons[-1], best[1])
-        cols, penalty = best
-        w = self._weights(designs, seasons, cols, penalty)
-        return Selection(models=[self.models[c] for c in cols], penalty=float(penalty),
+            log.warning("stacking: no validation season inside %d..%d; %s, all models, penalty %g",
+                        seasons[0], seasons[-1], *best[::2])
+        scaling, cols, penalty = best
+        w = self._weights(designs, scaling, seasons, cols, penalty)
+        return Selection(scaling=scaling, models=[self.models[c] for c in cols], penalty=float(penalty),
                          weights={self.models[c]: float(x) for c, x in zip(cols, w)},
                          fit_seasons=seasons, validation_seasons=val, validation=table)
 
 
-def ensemble_points(z: pd.DataFrame, selection: Selection, column_of) -> np.ndarray:
-    """points = sum over the chosen models of weight * z (z standardised per season)."""
-    out = np.zeros(len(z))
+def ensemble_points(features: dict[str, pd.DataFrame], selection: Selection, column_of) -> np.ndarray:
+    """points = sum over the chosen models of weight * feature (of the chosen scaling)."""
+    x = features[selection.scaling]
+    out = np.zeros(len(x))
     for model, w in selection.weights.items():
-        out += w * z[column_of(model)].to_numpy(float)
+        out += w * x[column_of(model)].to_numpy(float)
+    return out
+
+
+SCALINGS = ("season", "centred")
+
+
+def scaled_features(level1: pd.DataFrame, columns: list[str], scalings: list[str], first_test: int,
+                    standardise) -> dict[str, pd.DataFrame]:
+    """Stacker inputs per scaling, rows aligned with level1:
+    * season: z-score within each season (only the order and relative gaps of a season count);
+    * centred: minus the season mean, divided by one constant per column (the SD of the centred
+      scores of the seasons before `first_test`, which no test season touches), so a season in
+      which the top team stands further out keeps that spread (as SRS does in points)."""
+    out = {}
+    for scaling in scalings:
+        if scaling == "season":
+            out[scaling] = standardise(level1, columns)
+        elif scaling == "centred":
+            centred = level1[columns] - level1.groupby("season")[columns].transform("mean")
+            sd = centred[level1["season"] < first_test].std(ddof=0).replace(0.0, 1.0)
+            out[scaling] = centred / sd
+        else:
+            raise ValueError(f"unknown scaling {scaling!r} (known: {SCALINGS})")
     return out

@@ -39,7 +39,8 @@ from src.errors import ConfigError, DataError
 from src.inference.monte_carlo import GameModel
 from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.training.series_stacker import Selection, SeriesStacker, ensemble_points, season_designs
+from src.training.series_stacker import (SCALINGS, Selection, SeriesStacker, ensemble_points,
+                                         scaled_features, season_designs)
 from src.training.splitters import OOF, TEST
 from src.training.targets import STACK_TARGETS, stacking_target
 
@@ -60,6 +61,7 @@ class StackingConfig:
     selection_seasons: int           # objective series: rolling-origin validation seasons (< t)
     min_fit_seasons: int             # objective series: fewest seasons a validation fit may use
     select_models: bool              # objective series: choose which level-1 models enter
+    scalings: list[str]              # objective series: stacker inputs to choose from (season | centred)
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.models if m not in LEVEL1_SOURCES]
@@ -73,6 +75,9 @@ class StackingConfig:
                               f"got {self.objective!r}")
         if not self.penalties or min(self.penalties) < 0:
             raise ConfigError(f"params.yaml: stacking.penalties must be >= 0, got {self.penalties}")
+        if not self.scalings or set(self.scalings) - set(SCALINGS):
+            raise ConfigError(f"params.yaml: stacking.scalings must be a non-empty subset of {SCALINGS}, "
+                              f"got {self.scalings}")
         if self.selection_seasons < 1 or self.min_fit_seasons < 1:
             raise ConfigError("params.yaml: stacking.selection_seasons and min_fit_seasons must be >= 1")
         if self.target not in STACK_TARGETS:
@@ -165,8 +170,9 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
     stacker chosen and fitted on the other folds' seasons, test season t by one chosen and
     fitted on seasons < t; the score is in points."""
     columns = [score_column(m) for m in cfg.models]
-    z = level1[KEY].join(standardise_per_season(level1, columns))
-    designs = season_designs(z, series[series["season"].isin(level1["season"].unique())], columns)
+    features = scaled_features(level1, columns, cfg.scalings, seasons.first_test, standardise_per_season)
+    played = series[series["season"].isin(level1["season"].unique())]
+    designs = {k: season_designs(level1[KEY].join(x), played, columns) for k, x in features.items()}
     stacker = SeriesStacker(cfg.models, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
                             cfg.select_models, model)
     run, parts = StackRun(scores=pd.DataFrame()), []
@@ -174,17 +180,18 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
     for fold in sorted(level1.loc[oof, "fold"].unique()):
         train = set(level1.loc[oof & (level1["fold"] != fold), "season"].tolist())
         name = f"oof fold {fold}"
-        run.selections[name] = stacker.select({s: d for s, d in designs.items() if s in train})
-        parts.append(_points(level1, z, oof & (level1["fold"] == fold), run.selections[name]))
+        run.selections[name] = stacker.select(_seasons_where(designs, lambda s: s in train))
+        parts.append(_points(level1, features, oof & (level1["fold"] == fold), run.selections[name]))
         run.fits[name] = tuple(sorted(train))
     for season in seasons.test_seasons:
         name = f"test {season}"
         # only the seasons before `season` reach the choice and the fit
-        run.selections[name] = stacker.select({s: d for s, d in designs.items() if s < season})
-        parts.append(_points(level1, z, (level1["split"] == TEST) & (level1["season"] == season),
+        run.selections[name] = stacker.select(_seasons_where(designs, lambda s, t=season: s < t))
+        parts.append(_points(level1, features, (level1["split"] == TEST) & (level1["season"] == season),
                              run.selections[name]))
         run.fits[name] = tuple(run.selections[name].fit_seasons)
         run.test_summaries[season] = {"penalty": run.selections[name].penalty,
+                                      "centred": float(run.selections[name].scaling == "centred"),
                                       **{f"coef_{m}": run.selections[name].weights.get(m, 0.0)
                                          for m in cfg.models}}
     keep = KEY + ["split", "fold", "max_train_season", *columns, ENSEMBLE]
@@ -192,9 +199,32 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
     return run
 
 
-def _points(level1: pd.DataFrame, z: pd.DataFrame, rows: pd.Series, selection: Selection) -> pd.DataFrame:
+def series_stack_predict(train: pd.DataFrame, now: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame,
+                         model: GameModel, first_test: int) -> tuple[np.ndarray, Selection]:
+    """The series stacker chosen and fitted on `train` (whole seasons of level-1 rows) and their
+    series, scoring the rows of `now` (a season it never saw) in points."""
+    columns = [score_column(m) for m in cfg.models]
+    both = pd.concat([train[KEY + columns], now[KEY + columns]], ignore_index=True)
+    features = scaled_features(both, columns, cfg.scalings, first_test, standardise_per_season)
+    n = len(train)
+    played = series[series["season"].isin(train["season"].unique())]
+    designs = {k: season_designs(both[KEY].iloc[:n].join(x.iloc[:n]), played, columns)
+               for k, x in features.items()}
+    stacker = SeriesStacker(cfg.models, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
+                            cfg.select_models, model)
+    selection = stacker.select(designs)
+    points = ensemble_points({k: x.iloc[n:] for k, x in features.items()}, selection, score_column)
+    return points, selection
+
+
+def _seasons_where(designs: dict, keep) -> dict:
+    return {k: {s: d for s, d in by_season.items() if keep(s)} for k, by_season in designs.items()}
+
+
+def _points(level1: pd.DataFrame, features: dict[str, pd.DataFrame], rows: pd.Series,
+            selection: Selection) -> pd.DataFrame:
     out = level1.loc[rows].copy()
-    out[ENSEMBLE] = ensemble_points(z.loc[rows], selection, score_column)
+    out[ENSEMBLE] = ensemble_points({k: x.loc[rows] for k, x in features.items()}, selection, score_column)
     out["max_train_season"] = np.maximum(out["max_train_season"], max(selection.fit_seasons))
     return out
 
