@@ -207,6 +207,8 @@ def evaluate_series(frame: pd.DataFrame, table: pd.DataFrame, games: pd.DataFram
                                list(names))
         metrics.update(yardstick_metrics(game_stick, "games", sorted(played["season"].unique().tolist()),
                                          list(models), **boot))
+        report["games_per_season"] = {n: {str(s): v for s, v in game_stick.per_season(n).items()}
+                                      for n in names}
     metrics.update({"window.series.first_season": test[0], "window.series.last_season": test[-1]})
     predictions.insert(PREDICTION_KEY.index("games") + 1, "best_of", usable["best_of"].to_numpy())
     return SeriesEvaluation(predictions, metrics, report)
