@@ -24,13 +24,16 @@ MODEL_A = Artifact("model_a", Path("models/model_a.pt"), "train_a")
 MODEL_A_WALK_FORWARD = Artifact("model_a_walk_forward", Path("models/model_a_walk_forward"), "train_a")
 OOF_MODEL_B = Artifact("oof_model_b", Path("data/processed/oof_model_b.parquet"), "train_b")
 XGB_MODEL = Artifact("xgb_model", Path("models/model_b_xgb.json"), "train_b")
+XGB_PLAYOFF_MODEL = Artifact("xgb_playoff_model", Path("models/model_b_xgb_playoff.json"), "train_b")
 RF_MODEL = Artifact("rf_model", Path("models/model_b_rf.skops"), "train_b")
 SCORES = Artifact("scores", Path("data/processed/scores.parquet"), "stack")
+STACK_SELECTION = Artifact("stack_selection", Path("reports/stack_selection.json"), "stack")
 PREDICTIONS = Artifact("predictions", Path("data/processed/predictions.parquet"), "evaluate")
 
 ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
     PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, TEAM_FEATURES, OOF_MODEL_A,
-    MODEL_A, MODEL_A_WALK_FORWARD, OOF_MODEL_B, XGB_MODEL, RF_MODEL, SCORES, PREDICTIONS)}
+    MODEL_A, MODEL_A_WALK_FORWARD, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
+    STACK_SELECTION, PREDICTIONS)}
 
 
 def by_path(path: str | Path) -> Artifact | None:

@@ -30,6 +30,7 @@ SCORES = artifacts.SCORES.path
 MODEL_A = artifacts.MODEL_A.path
 XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
+XGB_PLAYOFF_MODEL = artifacts.XGB_PLAYOFF_MODEL.path
 REPORTS = Path("reports")
 
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     level1, attention = level1_scores(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
         MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads,
-        expected=model_cfg)
+        XGB_PLAYOFF_MODEL, expected=model_cfg)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     written = write_forecast(fc, REPORTS, cfg.top_players)

@@ -5,20 +5,22 @@ from __future__ import annotations
 import pandas as pd
 
 from src.inference.bracket import build_bracket
-from src.inference.series_results import season_series_results
+from src.inference.series_table import as_winner_loser, series_table
 from src.inference.title_odds import SeasonInputs
 
 
 def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int],
                   with_series: bool = True) -> SeasonInputs:
-    """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom."""
+    """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom
+    (src.inference.series_table.py: the real home team where the game file has it)."""
     known = teams[teams["outcome_known"].astype(bool)]
     champions = known[known["champion"].fillna(False).astype(bool)]
     inputs = SeasonInputs(brackets={}, champions=dict(zip(champions["season"], champions["team"])))
     for s in seasons:
         if s in inputs.champions:
             inputs.brackets[s] = build_bracket(teams, series, s)
-            results = season_series_results(inputs.brackets[s], teams, series) if with_series else None
-            if results is not None:
-                inputs.series[s] = results
+    if with_series:
+        inputs.table = series_table(inputs.brackets, teams, series)
+        for s, rows in as_winner_loser(inputs.table).groupby("season"):
+            inputs.series[int(s)] = rows.reset_index(drop=True)
     return inputs

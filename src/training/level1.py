@@ -37,6 +37,7 @@ class Level1Model:
 LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
     Level1Model("model_a", artifacts.OOF_MODEL_A, artifacts.MODEL_A),
     Level1Model("xgb", artifacts.OOF_MODEL_B, artifacts.XGB_MODEL),
+    Level1Model("xgb_playoff", artifacts.OOF_MODEL_B, artifacts.XGB_PLAYOFF_MODEL),
     Level1Model("rf", artifacts.OOF_MODEL_B, artifacts.RF_MODEL))}
 # level-1 model -> (file with its scores, stage that writes it)
 LEVEL1_SOURCES = {m.name: (m.scores.path, m.scores.stage) for m in LEVEL1_MODELS.values()}
