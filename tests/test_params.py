@@ -186,3 +186,18 @@ def test_bad_param_in_dvc_exp_run_removes_no_output(tmp_path, guarded):
     assert "model_a.dropout" in proc.stdout + proc.stderr
     kept = [(tmp_path / p).exists() for p in ("models/model_a.pt", "metrics/train_a.json")]
     assert kept == [guarded, guarded]
+
+
+def test_a_key_written_twice_is_refused(tmp_path):
+    """PyYAML would keep the second value silently."""
+    text = (REPO / "params.yaml").read_text().replace("  dropout: 0.3", "  dropout: 0.3\n  dropout: 0.5")
+    assert text.count("dropout:") >= 2
+    (tmp_path / "params.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=r"params.yaml: line \d+: key 'dropout' appears twice"):
+        load_params(tmp_path / "params.yaml")
+
+
+def test_broken_yaml_names_the_line(tmp_path):
+    (tmp_path / "params.yaml").write_text("data:\n  raw_dir: [data/raw\nseasons: {}\n")
+    with pytest.raises(ConfigError, match=r"params.yaml: line \d+: not valid YAML"):
+        load_params(tmp_path / "params.yaml")
