@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.inference.series_table import playoff_games
 from src.inference.config import simulation_config
 from src.utils.cli import stage_main
-from src.utils.io import atomic_path, read_input, write_json, write_parquet
+from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
 log = logging.getLogger("stages.evaluate")
 
@@ -48,12 +47,14 @@ def run(args: argparse.Namespace) -> list[Path]:
     written = [write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
                write_parquet(result.series.predictions, SERIES_PREDICTIONS)]
-    if PLOTS_DIR.exists():
-        shutil.rmtree(PLOTS_DIR)                  # stale files of a model no longer enabled
-    for path, table in plot_tables(result, teams, cfg.ece_bins, cfg.plot_top_teams).items():
-        with atomic_path(path) as tmp:
-            table.to_csv(tmp, index=False)
-        written.append(path)
+    # a fresh folder replaces the old one whole: no stale file of a model no longer enabled,
+    # and a killed run leaves the previous plot data, never half of the new one
+    with atomic_dir(PLOTS_DIR) as plots_tmp:
+        for path, table in plot_tables(result, teams, cfg.ece_bins, cfg.plot_top_teams).items():
+            out = plots_tmp / path.relative_to(PLOTS_DIR)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(out, index=False)
+            written.append(path)
     written.append(_log_dvclive(result.metrics))
     log.info("evaluate took %.1f s", time.perf_counter() - started)
     return written
