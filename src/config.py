@@ -23,7 +23,6 @@ from src.errors import ConfigError
 PARAMS_FILE = Path("params.yaml")
 T = TypeVar("T")
 STRICT = ConfigDict(strict=True, extra="forbid")
-UnitInterval = Annotated[float, Field(ge=0.0, le=1.0)]       # a share, both ends allowed
 Fraction = Annotated[float, Field(gt=0.0, le=1.0)]           # a subsample share: > 0
 Probability = Annotated[float, Field(ge=0.0, lt=1.0)]        # dropout-like: 1 would drop all
 Season = Annotated[int, Field(ge=1947, le=2100)]             # named by the year it ends
