@@ -113,3 +113,15 @@ def test_real_player_file_cut_inside_its_last_season(real_raw_dir: Path, tmp_pat
     path.write_bytes(b"".join(lines[:-4]))
     msg = _error(raw, first_season=1997)
     assert PBP in msg and "season 1997" in msg and "truncated" in msg
+
+
+@pytest.mark.parametrize("column, value", [("W", "-40"), ("L", "99"), ("Finish", "0")])
+def test_team_records_out_of_range(raw: Path, column: str, value: str) -> None:
+    path = raw / "Team_Records.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    row = int((frame["Season"] == f"{LAST - 1}-{str(LAST)[2:]}").idxmax())
+    frame.loc[row, column] = value
+    frame.to_csv(path, index=False)
+    msg = _error(raw)
+    assert "Team_Records.csv" in msg and f"'{column}'" in msg and f"row {row + 2}" in msg
+    assert f"season {LAST}" in msg and "out of range" in msg
