@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from src.config import load_params, seasons_config
+from src.config import data_config, load_params, seasons_config
 from src.inference.config import simulation_config
-from src.inference.series_table import observed_series
+from src.inference.series_table import observed_series, playoff_games
 from src.inference.title_odds import game_model
 from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
@@ -34,8 +34,11 @@ def run(args: argparse.Namespace) -> list[Path]:
         level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(cfg.signals), sim.scale)
     targets = season_targets(team_seasons, sorted(level1["season"].unique().tolist()))
     series = observed_series(team_seasons, read_input(SERIES, "ingest"), sorted(level1["season"].unique()))
-    result = run_stacking(with_target(level1, targets), seasons, cfg, series,
-                          game_model(sim))
+    games = None
+    if cfg.fit_on == "games":   # the playoff game file's games (2011..): the stacker fits on them
+        data = data_config(params)
+        games = playoff_games(data.resolved_raw_dir(), team_seasons, data.first_season)
+    result = run_stacking(with_target(level1, targets), seasons, cfg, series, game_model(sim), games)
     selection = {"objective": cfg.objective,
                  "fits": {name: sel.report() for name, sel in result.selections.items()}}
     return [write_parquet(result.scores, SCORES),

@@ -107,3 +107,30 @@ def test_a_linear_signal_extrapolates_for_a_dominant_team():
     last = run.scores[run.scores["season"] == 2011].set_index("team")["score_ensemble"]
     assert "srs" in run.selections["test 2011"].models
     assert last["T00"] - last.drop("T00").max() > 5
+
+
+def _games(series: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """Five games per series, each a coin weighted towards the series' winner (enough to test
+    which seasons' games a fit reads)."""
+    rng = np.random.default_rng(seed)
+    rows = series.loc[series.index.repeat(5), ["season", "home_team", "away_team", "home_won"]].copy()
+    rows["home_won"] = np.where(rng.random(len(rows)) < 0.7, rows["home_won"], ~rows["home_won"])
+    return rows.reset_index(drop=True)
+
+
+def test_fit_on_games_reads_no_game_of_season_t_and_keeps_the_scale():
+    level1, series = _league(range(2000, 2012))
+    games = _games(series[series["season"] >= 2004])
+    cfg = dataclasses.replace(CFG, fit_on="games", select_models=False, penalties=[0.0], rule="best")
+    clean = run_stacking(level1, SEASONS, cfg, series, MODEL, games)
+    t = 2009
+    bad = games.copy()
+    bad.loc[bad["season"] >= t, "home_won"] = ~bad.loc[bad["season"] >= t, "home_won"]
+    dirty = run_stacking(level1, SEASONS, cfg, series, MODEL, bad)
+    for season in range(SEASONS.first_test, t + 1):
+        assert clean.selections[f"test {season}"].report() == dirty.selections[f"test {season}"].report()
+    assert clean.selections[f"test {t + 1}"].report() != dirty.selections[f"test {t + 1}"].report()
+    # fitted on games instead of series, the weights differ (the fit did read the games)
+    on_series = run_stacking(level1, SEASONS, dataclasses.replace(cfg, fit_on="series"), series, MODEL)
+    assert on_series.selections["test 2011"].weights != clean.selections["test 2011"].weights
+    assert clean.selections["test 2011"].weights["xgb"] > 1.0

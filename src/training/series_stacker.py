@@ -185,6 +185,15 @@ class SeriesStacker:
         sizes = range(1, len(models) + 1) if select_models else [len(models)]
         self.subsets = subsets or [list(c) for k in sizes for c in itertools.combinations(range(len(models)), k)]
         self._cache: dict[tuple, np.ndarray] = {}
+        self._games: dict[str, dict[int, SeasonSeries]] = {}
+
+    def fit_on_games(self, games: dict[str, dict[int, SeasonSeries]]) -> "SeriesStacker":
+        """Fit weights on the playoff games (best-of-1 rows, home team of each game) of the
+        seasons that have them instead of on their series: a series' winner is a function of
+        its games, so the games carry all its information and more (how close it was). The
+        choice is still judged on series."""
+        self._games, self._cache = games, {}
+        return self
 
     def candidates(self, scalings: list[str]) -> list[Candidate]:
         every = [Candidate(s, tuple(c), float(p), float(h)) for s, c, p, h in
@@ -192,10 +201,12 @@ class SeriesStacker:
         return sorted(every, key=Candidate.simplicity)      # stable: params order within a tie
 
     def _weights(self, designs: dict[str, dict[int, SeasonSeries]], cand: Candidate, seasons: list[int]) -> np.ndarray:
+        """Fitted on `seasons`: each season's games where the stacker was given them (fit on
+        games), else its series."""
         key = (cand, tuple(seasons))
         if key not in self._cache:
-            data = _stack([designs[cand.scaling][s] for s in seasons], list(cand.cols),
-                          season_weights(seasons, cand.half_life))
+            source = {s: self._games.get(cand.scaling, {}).get(s, designs[cand.scaling][s]) for s in seasons}
+            data = _stack([source[s] for s in seasons], list(cand.cols), season_weights(seasons, cand.half_life))
             self._cache[key] = fit_weights(data, cand.penalty, self.model)
         return self._cache[key]
 

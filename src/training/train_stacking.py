@@ -39,7 +39,7 @@ from src.errors import ConfigError, DataError
 from src.inference.monte_carlo import GameModel
 from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.training.series_stacker import (RULES, SCALINGS, Selection, SeriesStacker, ensemble_points,
+from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker, ensemble_points,
                                          scaled_features, season_designs)
 from src.training.signals import SIGNAL_SOURCES
 from src.training.splitters import OOF, TEST
@@ -50,6 +50,7 @@ TARGET = "strength"
 TARGET_SOURCES = ["post_playoff_rank", "relevance", TARGET]   # what stacking_target reads
 ENSEMBLE = "score_ensemble"
 OBJECTIVES = ("series", "order")
+FIT_ON = ("series", "games")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class StackingConfig:
     scalings: list[str]              # objective series: stacker inputs to choose from (season | centred)
     half_lives: list[float] = (0.0,)  # objective series: season weighting of a fit to choose from (0 = equal)
     rule: str = "best"               # objective series: best | one_se | average (series_stacker.RULES)
+    fit_on: str = "series"           # objective series: series | games (each game a best-of-1 where the game
+                                     # file has them; validation stays on series)
     signals: list[str] = ()          # objective series: linear regular-season signals (src/training/signals.py)
                                      # the nested rule may add to the models
 
@@ -91,6 +94,8 @@ class StackingConfig:
         if set(self.signals) - set(SIGNAL_SOURCES) or len(set(self.signals)) != len(self.signals):
             raise ConfigError(f"params.yaml: stacking.signals must be distinct names from "
                               f"{', '.join(SIGNAL_SOURCES)}, got {list(self.signals)}")
+        if self.fit_on not in FIT_ON:
+            raise ConfigError(f"params.yaml: stacking.fit_on must be one of {FIT_ON}, got {self.fit_on!r}")
         if not self.half_lives or min(self.half_lives) < 0:
             raise ConfigError(f"params.yaml: stacking.half_lives must be >= 0, got {list(self.half_lives)}")
         if self.rule not in RULES:
@@ -157,13 +162,14 @@ class StackRun:
 
 
 def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
-                 series: pd.DataFrame | None = None, model: GameModel | None = None) -> StackRun:
+                 series: pd.DataFrame | None = None, model: GameModel | None = None,
+                 games: pd.DataFrame | None = None) -> StackRun:
     """level1: src/training/level1.combine_level1 rows joined with the `strength` target;
     objective series also needs the playoff series (series_table COLUMNS) and the game model."""
     if cfg.objective == "series":
         if series is None or model is None:
             raise ValueError("stacking.objective series needs the playoff series and the game model")
-        return run_series_stacking(level1, seasons, cfg, series, model)
+        return run_series_stacking(level1, seasons, cfg, series, model, games)
     run = StackRun(scores=pd.DataFrame())
     parts = []
     oof = level1.loc[level1["split"] == OOF]
@@ -182,7 +188,7 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
 
 
 def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
-                        series: pd.DataFrame, model: GameModel) -> StackRun:
+                        series: pd.DataFrame, model: GameModel, games: pd.DataFrame | None = None) -> StackRun:
     """Series-likelihood stacker (src/training/series_stacker.py): OOF fold f is scored by a
     stacker chosen and fitted on the other folds' seasons, test season t by one chosen and
     fitted on seasons < t; the score is in points."""
@@ -191,6 +197,8 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
     played = series[series["season"].isin(level1["season"].unique())]
     designs = {k: season_designs(level1[KEY].join(x), played, columns) for k, x in features.items()}
     stacker = series_stacker(cfg, model)
+    if cfg.fit_on == "games":
+        stacker.fit_on_games(game_designs(level1, features, games, columns))
     run, parts = StackRun(scores=pd.DataFrame()), []
     oof = level1["split"] == OOF
     for fold in sorted(level1.loc[oof, "fold"].unique()):
@@ -230,6 +238,16 @@ def series_stack_predict(train: pd.DataFrame, now: pd.DataFrame, cfg: StackingCo
     selection = stacker.select(designs)
     points = ensemble_points({k: x.iloc[n:] for k, x in features.items()}, selection, score_column)
     return points, selection
+
+
+def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games: pd.DataFrame | None,
+                 columns: list[str]) -> dict[str, dict[int, SeasonSeries]]:
+    """Every playoff game (season, home_team, away_team, home_won) as a best-of-1 series."""
+    if games is None or games.empty:
+        log.warning("stacking.fit_on games: no playoff game file rows; fitting on series")
+        return {}
+    rows = games[games["season"].isin(level1["season"].unique())].assign(best_of=1)
+    return {k: season_designs(level1[KEY].join(x), rows, columns) for k, x in features.items()}
 
 
 def series_stacker(cfg: StackingConfig, model: GameModel) -> SeriesStacker:
