@@ -215,7 +215,7 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
                              run.selections[name]))
         run.fits[name] = tuple(run.selections[name].fit_seasons)
         run.test_summaries[season] = {"penalty": run.selections[name].penalty,
-                                      "centred": float(run.selections[name].scaling == "centred"),
+                                      "centred": float(np.mean([m.scaling == "centred" for m in run.selections[name].members])),
                                       **{f"coef_{m}": run.selections[name].weights.get(m, 0.0)
                                          for m in cfg.stacked}}
     keep = KEY + ["split", "fold", "max_train_season", *columns, ENSEMBLE]
