@@ -1,17 +1,19 @@
 """The stacker fitted on the playoff likelihood (`stacking.objective: series`).
 
-The ensemble strength of a team, in points, is a weighted sum of its level-1 scores
-standardised within the season: points = sum_k w_k z_k. The weights maximise the likelihood of
-the training seasons' playoff series under the simulator's game model
-(src/training/playoff_likelihood.py) minus an L2 penalty `penalty * |w|^2`, so the ensemble
-needs no further points map: the title Monte Carlo uses it as it is.
+The ensemble strength of a team, in points, is a weighted sum of its level-1 columns (model
+scores, and linear regular-season signals such as SRS, src/training/signals.py), each scaled
+per season (z-score, or centred over one pre-test SD): points = sum_k w_k x_k. The weights
+maximise the likelihood of the training seasons' playoff series under the simulator's game
+model (src/training/playoff_likelihood.py) minus an L2 penalty `penalty * |w|^2`, optionally
+with recent seasons weighted more (`half_life`) or fitted on each playoff game as a best-of-1
+(`fit_on_games`), so the ensemble needs no further points map.
 
-Nested choice (never on the season being scored): which level-1 models enter and the penalty
-are chosen by rolling-origin validation inside the training seasons: for each of the last
-`selection_seasons` training seasons v, the stacker is fitted on the training seasons before v
-and scored on v's series; the pair with the lowest pooled series log-loss wins (ties: fewer
-models, then the smaller penalty, i.e. the first candidate in a fixed order), and is refitted
-on all training seasons. The caller passes only rows of the training seasons.
+Nested choice (never on the season being scored): every candidate (columns, scaling, penalty,
+half-life) is scored by rolling-origin validation inside the training seasons: for each of the
+last `selection_seasons` training seasons v, fitted on the training seasons before v and scored
+on v's series. The rule (`best`, `one_se`, `average`, see SeriesStacker) turns the candidates
+into the ensemble, refitted on all training seasons. The caller passes only rows of the
+training seasons.
 """
 from __future__ import annotations
 
@@ -94,11 +96,6 @@ def fit_weights(data: SeasonSeries, penalty: float, model: GameModel) -> np.ndar
     result = minimize(penalised_nll, np.zeros(data.diff.shape[1]), args=(data, penalty, model),
                       jac=True, method="L-BFGS-B")
     return result.x
-
-
-def mean_nll(w: np.ndarray, data: SeasonSeries, model: GameModel) -> float:
-    d = data.diff @ w
-    return float(series_nll(d, np.zeros_like(d), data.best_of, data.home_won, model).mean())
 
 
 RULES = ("best", "one_se", "average")

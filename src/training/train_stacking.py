@@ -214,10 +214,10 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
         parts.append(_points(level1, features, (level1["split"] == TEST) & (level1["season"] == season),
                              run.selections[name]))
         run.fits[name] = tuple(run.selections[name].fit_seasons)
-        run.test_summaries[season] = {"penalty": run.selections[name].penalty,
-                                      "centred": float(np.mean([m.scaling == "centred" for m in run.selections[name].members])),
-                                      **{f"coef_{m}": run.selections[name].weights.get(m, 0.0)
-                                         for m in cfg.stacked}}
+        chosen = run.selections[name]
+        run.test_summaries[season] = {"penalty": chosen.penalty,
+                                      "centred": float(np.mean([m.scaling == "centred" for m in chosen.members])),
+                                      **{f"coef_{m}": chosen.weights.get(m, 0.0) for m in cfg.stacked}}
     keep = KEY + ["split", "fold", "max_train_season", *columns, ENSEMBLE]
     run.scores = pd.concat(parts, ignore_index=True)[keep].sort_values(KEY, kind="stable").reset_index(drop=True)
     return run
