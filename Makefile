@@ -46,9 +46,10 @@ demo: setup
 bench: setup
 	$(PY) scripts/bench.py
 
-# Title and round odds for a season without outcomes (default: the season in progress).
+# A season without outcomes (default: the season in progress, simulated to its end):
+# reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
 forecast: setup
-	$(DVC) repro stack
+	$(DVC) repro evaluate
 	$(PY) -m stages.forecast --season $(SEASON)
 
 # reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).

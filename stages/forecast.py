@@ -1,4 +1,5 @@
-"""Stage forecast: title odds, round odds and strength ranking of a season without outcomes.
+"""Stage forecast: projected records, playoff/play-in, round and title odds and the strength
+ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,html}.
 
     python -m stages.forecast                 # season = params forecast.season
     python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs
@@ -13,6 +14,7 @@ import pandas as pd
 from src.config import load_params, seasons_config
 from src.inference.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
+from src.inference.forecast_page import load_calibration
 from src.inference.forecast_report import print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
@@ -30,6 +32,10 @@ MODEL_A = Path("models/model_a.pt")
 XGB_MODEL = Path("models/model_b_xgb.json")
 RF_MODEL = Path("models/model_b_rf.skops")
 REPORTS = Path("reports")
+# the evaluate stage's outputs: past seasons' calibration, shown on the forecast page
+RELIABILITY = Path("plots/evaluate/reliability.csv")
+EVAL_METRICS = Path("metrics/eval.json")
+EVAL_REPORT = Path("reports/eval_report.json")
 
 
 def add_args(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +56,8 @@ def run(args: argparse.Namespace) -> list[Path]:
         MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
-    written = write_forecast(fc, REPORTS, cfg.top_players)
+    calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT)
+    written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
     if not args.quiet:
         print_forecast(fc)
     return written
