@@ -1,4 +1,4 @@
-"""Stage `evaluate`: walk-forward metrics, predictions, plot data and dvclive summary."""
+"""Stage `evaluate`: walk-forward metrics, predictions, plot data and the headline metrics."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,7 @@ import pandas as pd
 from src.config import load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
+from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.inference.config import simulation_config
 from src.utils.cli import stage_main
@@ -25,7 +26,6 @@ SCORES = Path("data/processed/scores.parquet")
 METRICS = Path("metrics/eval.json")
 REPORT = Path("reports/eval_report.json")
 PREDICTIONS = Path("data/processed/predictions.parquet")
-DVCLIVE_DIR = Path("dvclive/evaluate")
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -45,17 +45,9 @@ def run(args: argparse.Namespace) -> list[Path]:
         with atomic_path(path) as tmp:
             table.to_csv(tmp, index=False)
         written.append(path)
-    written.append(_log_dvclive(result.metrics))
+    written.append(write_json(headline_metrics(result.metrics), HEADLINE_FILE))
     log.info("evaluate took %.1f s", time.perf_counter() - started)
     return written
-
-
-def _log_dvclive(metrics: dict[str, float]) -> Path:
-    from dvclive import Live
-    with Live(str(DVCLIVE_DIR), dvcyaml=False, save_dvc_exp=False, report=None) as live:
-        for name, value in metrics.items():
-            live.log_metric(name.replace(".", "/"), value, plot=False)
-    return DVCLIVE_DIR
 
 
 if __name__ == "__main__":
