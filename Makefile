@@ -42,9 +42,11 @@ demo: setup
 	cd $(DEMO_DIR) && git init -q && git add -A && git -c user.name=demo -c user.email=demo@localhost commit -qm demo
 	cd $(DEMO_DIR) && $(abspath $(DVC)) repro evaluate
 	@echo "demo outputs in $(DEMO_DIR) (metrics/, plots/, data/processed/)"
+	@cd $(DEMO_DIR) && $(abspath $(PY)) scripts/run_summary.py --headline
 
+# writes metrics/bench.local.json (git-ignored); `make bench UPDATE=1` updates the committed metrics/bench.json
 bench: setup
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(if $(UPDATE),--update)
 
 # A season without outcomes (default: the season in progress, simulated to its end):
 # reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
