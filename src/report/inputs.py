@@ -22,10 +22,5 @@ PLOT_SECTIONS = {
     "calibration": ("plots/evaluate/reliability",),
     "ranks": ("plots/evaluate/rank_vs_actual", "plots/evaluate/season_spearman"),
     "title_odds": ("plots/evaluate/title_odds",),
-    "model_a": ("dvclive/train_a",),
+    "model_a": ("plots/train_a",),
 }
-
-# Model A's history markers and the params behind its collapse thresholds.
-REFIT_PHASE = "refit"
-THRESHOLDS = {"attention_entropy_mean": "attention_entropy_min",
-              "attention_variance_mean": "attention_variance_min"}
