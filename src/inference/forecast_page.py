@@ -27,7 +27,8 @@ CALIBRATION_MODELS = {"ensemble": "ensemble (this forecast's model)", "baseline_
                       "baseline_uniform": "uniform 1/16"}
 CALIBRATION_METRICS = {"log_loss": "title log-loss (lower is better)", "brier": "Brier (lower is better)",
                        "ece": "calibration error, ECE (lower is better)"}
-_SVG_SIZE, _SVG_PAD = 300, 40
+LEGEND = {"ensemble": "ensemble (this forecast)", "baseline_srs_mc": "SRS Monte Carlo"}
+_SVG_SIZE, _SVG_PAD, _SVG_LEGEND = 360, 44, 190
 # The page may not fetch anything: inline styles and scripts only, even if a later edit adds a URL.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -93,7 +94,7 @@ def reliability_svg(bins: pd.DataFrame) -> str:
     size, pad = _SVG_SIZE, _SVG_PAD
     span = size - 2 * pad
     xy = lambda x, y: (pad + span * x, size - pad - span * y)   # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size + 170}" height="{size}" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size + _SVG_LEGEND}" height="{size}" '
              'role="img" aria-label="reliability diagram">',
              f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#999"/>',
              '<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999" stroke-dasharray="4 3"/>'
@@ -117,7 +118,7 @@ def reliability_svg(bins: pd.DataFrame) -> str:
             parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points]
         parts.append(f'<rect x="{size + 5}" y="{pad + 18 * i}" width="12" height="12" fill="{colour}"/>'
                      f'<text x="{size + 22}" y="{pad + 10 + 18 * i}" font-size="11">'
-                     f'{html.escape(CALIBRATION_MODELS[model])}</text>')
+                     f'{html.escape(LEGEND[model])}</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -151,9 +152,9 @@ table{border-collapse:collapse;font-size:.82rem}
 th,td{padding:.25rem .45rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
 th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none}
 th:hover{background:#e8eef5} th.asc::after{content:" \\25B2"} th.desc::after{content:" \\25BC"}
-td:nth-child(2),td:nth-child(3),td.players,th:nth-child(2),th:nth-child(3),th:last-child{text-align:left} td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
+#teams td:nth-child(2),#teams td:nth-child(3),#teams th:nth-child(2),#teams th:nth-child(3),td.players,#teams th:last-child{text-align:left} td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
 tbody tr:hover{background:#fafad2} .cal{display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap}
-.metrics td:first-child{text-align:left}
+.metrics td:first-child,.metrics th:first-child{text-align:left} .metrics th{white-space:normal;max-width:9rem}
 """
 
 _SCRIPT = """

@@ -60,6 +60,12 @@ def status_lines(fc: Forecast) -> list[str]:
     return lines
 
 
+ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-in and the playoffs simulated",
+                "seeding_rules": "the known playoff field's bracket, seeded by the era's rules, simulated",
+                "record_order": "the known playoff field's bracket, seeded by record, simulated",
+                "playoff_series": "the real bracket (from the season's playoff series), simulated"}
+
+
 def method_lines(fc: Forecast) -> list[str]:
     s, stack, odds = fc.status.season, fc.fit["stacker"], fc.fit["odds"]
     coefs = ", ".join(f"{k[5:]} {v:+.3f}" for k, v in stack.items() if k.startswith("coef_"))
@@ -74,7 +80,7 @@ def method_lines(fc: Forecast) -> list[str]:
             f"- Rating: the ensemble score in points per game against an average team "
             f"({odds['slope']:.2f} points per standard deviation of score, fitted on "
             f"{odds['n_fit_seasons']} earlier seasons' playoffs).",
-            f"- Odds: {fc.fit['bracket_source'].replace('_', ' ')}. {title}"]
+            f"- Odds: {ODDS_SOURCES.get(fc.fit['bracket_source'], fc.fit['bracket_source'])}. {title}"]
 
 
 def pct(x: float) -> str:
