@@ -1,0 +1,96 @@
+"""The likelihood of playoff series outcomes given team strengths in points.
+
+One game model for everything that learns from or is judged on playoff series: the simulator's
+(src/inference/monte_carlo.py). A game's expected margin is the strength difference plus home
+court; P(win) goes through the `link` (normal or logistic) with spread `scale` points; a
+best-of-n series is won by whoever would win the majority of all n games, so with the home-court
+team at home in (n+1)//2 of them (2-2-1-1-1 and 2-2-1), P(home team wins the series) is a sum
+of products of two binomials. `simulation` params set link, scale and home court.
+
+Two implementations of the same formula:
+* numpy (`series_home_win_prob`, `series_nll`): for the points map, the stacker, the yardstick;
+* torch (`torch_series_home_win_prob`, `torch_series_nll`): differentiable, for Model A's loss.
+Both take the home team's strength, the away team's strength, best-of and whether the home
+team won, one entry per series.
+"""
+from __future__ import annotations
+
+from math import comb, sqrt
+
+import numpy as np
+import torch
+
+from src.inference.monte_carlo import GameModel, game_win_prob, series_win_prob
+
+# Floor on a series probability inside a log: a model that is certain and wrong gets a large
+# finite loss rather than inf (which would stop an optimiser dead).
+PROB_FLOOR = 1e-9
+# A logistic with scale s has standard deviation s * pi / sqrt(3): dividing by this factor makes
+# `scale` the same margin spread for both links (as in monte_carlo.py).
+_LOGISTIC_SD_FACTOR = sqrt(3.0) / np.pi
+
+
+def series_home_win_prob(home_strength: np.ndarray, away_strength: np.ndarray,
+                         best_of: np.ndarray, model: GameModel) -> np.ndarray:
+    """P(home-court team wins its series), one entry per series (strengths in points)."""
+    margin = np.asarray(home_strength, float) - np.asarray(away_strength, float)
+    best_of = np.broadcast_to(np.asarray(best_of, int), margin.shape)
+    out = np.empty(margin.shape)
+    for n in np.unique(best_of):
+        rows = best_of == n
+        out[rows] = series_win_prob(game_win_prob(margin[rows] + model.home_court, model),
+                                    game_win_prob(margin[rows] - model.home_court, model), int(n))
+    return out
+
+
+def series_nll(home_strength: np.ndarray, away_strength: np.ndarray, best_of: np.ndarray,
+               home_won: np.ndarray, model: GameModel) -> np.ndarray:
+    """-log P(observed winner), one entry per series."""
+    p_home = series_home_win_prob(home_strength, away_strength, best_of, model)
+    p_observed = np.where(np.asarray(home_won, bool), p_home, 1.0 - p_home)
+    return -np.log(np.clip(p_observed, PROB_FLOOR, None))
+
+
+def torch_game_win_prob(margin: torch.Tensor, model: GameModel) -> torch.Tensor:
+    z = margin / model.scale
+    if model.link == "normal":
+        return torch.special.ndtr(z)
+    return torch.sigmoid(z / _LOGISTIC_SD_FACTOR)
+
+
+def _binom_pmf(k: int, n: int, p: torch.Tensor) -> torch.Tensor:
+    return comb(n, k) * p ** k * (1.0 - p) ** (n - k)
+
+
+def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: int) -> torch.Tensor:
+    """Same sum of binomials as monte_carlo.series_win_prob, differentiable."""
+    n_home = (best_of + 1) // 2
+    n_away = best_of - n_home
+    need = (best_of + 1) // 2
+    total = torch.zeros_like(p_home)
+    for k_home in range(n_home + 1):
+        enough_away = sum((_binom_pmf(j, n_away, p_away) for j in range(max(need - k_home, 0), n_away + 1)),
+                          torch.zeros_like(p_away))
+        total = total + _binom_pmf(k_home, n_home, p_home) * enough_away
+    return total
+
+
+def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch.Tensor,
+                               best_of: torch.Tensor, model: GameModel) -> torch.Tensor:
+    """Differentiable P(home-court team wins its series)."""
+    margin = home_strength - away_strength
+    p_home_game = torch_game_win_prob(margin + model.home_court, model)
+    p_away_game = torch_game_win_prob(margin - model.home_court, model)
+    out = torch.zeros_like(margin)
+    for n in torch.unique(best_of).tolist():
+        rows = best_of == n
+        out = torch.where(rows, _torch_series_win_prob(p_home_game, p_away_game, int(n)), out)
+    return out
+
+
+def torch_series_nll(home_strength: torch.Tensor, away_strength: torch.Tensor, best_of: torch.Tensor,
+                     home_won: torch.Tensor, model: GameModel) -> torch.Tensor:
+    """-log P(observed winner), one entry per series (reduce as the caller needs)."""
+    p_home = torch_series_home_win_prob(home_strength, away_strength, best_of, model)
+    p_observed = torch.where(home_won.bool(), p_home, 1.0 - p_home)
+    return -torch.log(p_observed.clamp_min(PROB_FLOOR))
