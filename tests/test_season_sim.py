@@ -141,3 +141,10 @@ def test_league_needs_ten_teams_a_conference_with_a_play_in():
     assert len(league_from(rows, points, 2019).teams) == 18      # seeds 1-8 only before 2021
     with pytest.raises(DataError, match="no strength in points for team"):
         league_from(rows, points.iloc[1:], 2019)
+
+
+def test_same_seed_same_forecast():
+    first = simulate_season(league(), MODEL, 1000, 11, 5, 7)
+    again = simulate_season(league(), MODEL, 1000, 11, 5, 7)
+    pd.testing.assert_frame_equal(first, again)
+    assert not simulate_season(league(), MODEL, 1000, 12, 5, 7).equals(first)
