@@ -2,16 +2,30 @@
 
 dvc.yaml's commands call `python`: outside the project's virtual environment that is a
 Python without the project's packages. Say so in one line instead of a traceback ending in
-`ModuleNotFoundError: No module named 'pandas'`.
+`ModuleNotFoundError: No module named 'pandas'`. (find_spec looks packages up without
+importing them, so the check costs nothing.)
 """
+import importlib.util
 import sys
 
-try:
-    import pandas  # noqa: F401  (every stage reads or writes tables with it)
-    import yaml  # noqa: F401  (every stage reads params.yaml)
-except ModuleNotFoundError as _missing:
+_NEEDED = ("numpy", "pandas", "pyarrow", "yaml", "scipy", "sklearn", "xgboost", "torch", "rich", "tqdm")
+
+
+def _missing_packages() -> list[str]:
+    missing = []
+    for name in _NEEDED:
+        try:
+            if importlib.util.find_spec(name) is None:
+                missing.append(name)
+        except (ImportError, ValueError):      # a package set to None in sys.modules, or broken
+            missing.append(name)
+    return missing
+
+
+if _missing_packages():
     sys.stderr.write(
-        f"error: {_missing} ({sys.executable}): the stage commands need the project's virtual "
-        "environment. Run `make repro` (sets it up and runs the pipeline), or `make setup` once "
-        "and then `source .venv/bin/activate` before `dvc repro` / `python -m stages.<name>`.\n")
-    raise SystemExit(2) from None
+        f"error: {sys.executable} lacks the package(s) {', '.join(_missing_packages())}: the stage "
+        "commands need the project's virtual environment. Run `make repro` (sets it up and runs "
+        "the pipeline), or `make setup` once and then `source .venv/bin/activate` before "
+        "`dvc repro` / `python -m stages.<name>`.\n")
+    raise SystemExit(2)

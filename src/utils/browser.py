@@ -1,6 +1,6 @@
-"""Open an HTML file in headless Chromium: its DOM after scripts ran, a screenshot, and every
-request the page itself made (read from Chromium's net log), so a test or a person can check
-that a report renders and stays offline.
+"""Open an HTML file in headless Chromium: its DOM after scripts ran, a screenshot, every
+request the page itself made (read from Chromium's net log) and its script errors, so a test
+or a person can check that a report renders and stays offline.
 
     python -m src.utils.browser reports/forecast_2026.html --screenshot /tmp/forecast.png
 
@@ -31,6 +31,13 @@ class PageVisit:
     dom: str                        # document after scripts ran
     external_requests: list[str]    # URLs the page asked a network for (should be empty)
     screenshot: Path | None
+    script_errors: list[str]        # uncaught errors and console.error lines of the page's scripts
+
+
+def script_errors(stderr: str) -> list[str]:
+    """Console lines Chromium logged (--enable-logging=stderr) that are errors, not warnings."""
+    lines = [line for line in stderr.splitlines() if ":CONSOLE" in line]
+    return [line for line in lines if "Uncaught" in line or ":ERROR:CONSOLE" in line]
 
 
 def find_browser() -> str | None:
@@ -63,13 +70,13 @@ def visit(page: Path, screenshot: Path | None = None, size: tuple[int, int] = (1
         net_log = Path(tmp) / "net.json"
         common = [browser, *FLAGS, f"--user-data-dir={tmp}/profile", f"--window-size={size[0]},{size[1]}",
                   f"--virtual-time-budget={SCRIPT_BUDGET_MS}"]
-        dom = subprocess.run([*common, f"--log-net-log={net_log}", "--dump-dom", url], capture_output=True,
-                             text=True, timeout=timeout_s, check=True).stdout
+        done = subprocess.run([*common, f"--log-net-log={net_log}", "--enable-logging=stderr", "--v=0",
+                               "--dump-dom", url], capture_output=True, text=True, timeout=timeout_s, check=True)
         requests = page_requests(net_log)
         if screenshot is not None:
             subprocess.run([*common, f"--screenshot={Path(screenshot).resolve()}", url], capture_output=True,
                            timeout=timeout_s, check=True)
-    return PageVisit(dom, requests, screenshot)
+    return PageVisit(done.stdout, requests, screenshot, script_errors(done.stderr))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,10 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     width, height = (int(v) for v in args.size.split(","))
     result = visit(args.page, args.screenshot, (width, height))
     print(f"{args.page}: rendered ({len(result.dom):,} characters of DOM); "
-          f"external requests: {result.external_requests or 'none'}")
+          f"external requests: {result.external_requests or 'none'}; "
+          f"script errors: {result.script_errors or 'none'}")
     if args.screenshot:
         print(f"screenshot: {args.screenshot}")
-    return 1 if result.external_requests else 0
+    return 1 if result.external_requests or result.script_errors else 0
 
 
 if __name__ == "__main__":
