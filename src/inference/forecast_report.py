@@ -105,7 +105,9 @@ def team_columns(fc: Forecast) -> list[Column]:
             Column("rating", "pts", t["strength_points"], t["strength_points"].map(lambda v: f"{v:+.1f}"),
                    "ensemble strength in points per game against an average team"),
             Column("W-L", "W-L", t["win_pct"], t["wins"].astype(str) + "-" + t["losses"].astype(str),
-                   "record to date"),
+                   "record to date" if fc.status.in_progress else "final regular-season record")]
+    if fc.status.in_progress:
+        cols += [
             Column("proj. W-L", "proj W-L", t["wins_mean"],
                    t["wins_mean"].round().astype(int).astype(str) + "-"
                    + (total - t["wins_mean"]).round().astype(int).astype(str),
@@ -113,7 +115,7 @@ def team_columns(fc: Forecast) -> list[Column]:
             Column("80% wins", "80% W", t["wins_lo"],
                    t["wins_lo"].astype(int).astype(str) + "-" + t["wins_hi"].astype(int).astype(str),
                    "projected wins: 80% of the simulated seasons end inside this range")]
-    if not fc.status.in_progress:
+    else:
         cols.append(Column("seed", "seed", t["seed"].astype(float), t["seed"].astype("string").fillna("-"),
                            "playoff seed (field known)"))
     cols.append(Column("P(top-6)", "top-6", t["p_top6"], p("p_top6"), "P(finish 1st-6th in the conference)"))
