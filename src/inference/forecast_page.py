@@ -152,7 +152,9 @@ table{border-collapse:collapse;font-size:.82rem}
 th,td{padding:.25rem .45rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
 th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none}
 th:hover{background:#e8eef5} th.asc::after{content:" \\25B2"} th.desc::after{content:" \\25BC"}
-#teams td:nth-child(2),#teams td:nth-child(3),#teams th:nth-child(2),#teams th:nth-child(3),td.players,#teams th:last-child{text-align:left} td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
+#teams td:nth-child(2),#teams td:nth-child(3),#teams th:nth-child(2),#teams th:nth-child(3),
+#teams th:last-child,td.players{text-align:left}
+td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
 tbody tr:hover{background:#fafad2} .cal{display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap}
 .metrics td:first-child,.metrics th:first-child{text-align:left} .metrics th{white-space:normal;max-width:9rem}
 """
