@@ -11,6 +11,7 @@ import pandas as pd
 
 from src.evaluation.calibration import reliability_diagram_data
 from src.evaluation.evaluate import CANDIDATE, MODEL_COLUMNS, RANK_BASELINES, EvaluationResult
+from src.evaluation.series import prob_column, series_reliability
 
 PLOTS_DIR = Path("plots/evaluate")
 RELIABILITY_FILE = PLOTS_DIR / "reliability.csv"
@@ -18,6 +19,8 @@ RELIABILITY_MODELS = (CANDIDATE, "baseline_srs_mc")
 RELIABILITY_COLUMNS = ["model", "bin_low", "bin_high", "pred_mean", "actual_rate", "count"]
 PERFECT = "perfect calibration"     # the diagonal, drawn as a reference series
 SRS_MC = "baseline_srs_mc"
+SERIES_RELIABILITY_FILE = PLOTS_DIR / "series_reliability.csv"
+SERIES_RELIABILITY_MODELS = (CANDIDATE, "baseline_srs", "baseline_win_pct")
 
 
 def reliability_table(result: EvaluationResult, teams: pd.DataFrame, n_bins: int) -> pd.DataFrame:
@@ -31,6 +34,15 @@ def reliability_table(result: EvaluationResult, teams: pd.DataFrame, n_bins: int
         bins = pd.DataFrame(reliability_diagram_data(onehot, cal["p_champion"], n_bins),
                             columns=RELIABILITY_COLUMNS[1:])
         parts.append(bins.assign(model=name))
+    parts.append(pd.DataFrame({"model": PERFECT, "pred_mean": [0.0, 1.0], "actual_rate": [0.0, 1.0]}))
+    return pd.concat(parts, ignore_index=True).reindex(columns=RELIABILITY_COLUMNS)
+
+
+def series_reliability_table(predictions: pd.DataFrame, n_bins: int) -> pd.DataFrame:
+    """P(home-court team wins the series) against the observed rate, pooled test seasons, per
+    model that has series predictions, then the diagonal."""
+    parts = [series_reliability(predictions, name, n_bins).assign(model=name)
+             for name in SERIES_RELIABILITY_MODELS if prob_column(name) in predictions]
     parts.append(pd.DataFrame({"model": PERFECT, "pred_mean": [0.0, 1.0], "actual_rate": [0.0, 1.0]}))
     return pd.concat(parts, ignore_index=True).reindex(columns=RELIABILITY_COLUMNS)
 
@@ -65,7 +77,10 @@ def top_title_odds(result: EvaluationResult, n_teams: int) -> pd.DataFrame:
 
 def plot_tables(result: EvaluationResult, teams: pd.DataFrame, n_bins: int,
                 n_top: int) -> dict[Path, pd.DataFrame]:
-    return {RELIABILITY_FILE: reliability_table(result, teams, n_bins),
-            PLOTS_DIR / "season_spearman.csv": season_spearman(result),
-            PLOTS_DIR / "rank_vs_actual.csv": rank_vs_actual(result),
-            PLOTS_DIR / "title_odds.csv": top_title_odds(result, n_top)}
+    tables = {RELIABILITY_FILE: reliability_table(result, teams, n_bins)}
+    if result.series is not None:
+        tables[SERIES_RELIABILITY_FILE] = series_reliability_table(result.series.predictions, n_bins)
+    tables[PLOTS_DIR / "season_spearman.csv"] = season_spearman(result)
+    tables[PLOTS_DIR / "rank_vs_actual.csv"] = rank_vs_actual(result)
+    tables[PLOTS_DIR / "title_odds.csv"] = top_title_odds(result, n_top)
+    return tables

@@ -5,8 +5,10 @@ Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
   first_train..last_test): Model A (models/model_a.pt), XGBoost and the forest of Model B;
 * the stacker is fitted on every out-of-sample row of scores.parquet (OOF and walk-forward
   test rows), whose scores were z-scored per season, so the final models' scale does not matter;
-* the score -> points map (and the title-odds temperature, when on) are fitted on the earlier
-  seasons by the same code the evaluate stage uses (src/inference/title_odds.py);
+  with stacking.objective series it is the series-likelihood stacker, chosen (models, penalty,
+  scaling) and fitted on the playoff series of those seasons, and its score is in points;
+* otherwise the score -> points map is fitted on the earlier seasons by the same code the
+  evaluate stage uses (src/inference/title_odds.py), as is the title-odds temperature when on;
 * the odds (src/inference/forecast_odds.py): a season in progress is simulated to its end
   (rest of the regular season, standings, play-in, playoffs: src/inference/season_sim.py);
   a finished regular season plays the real field's bracket.
@@ -25,9 +27,12 @@ from src.errors import ConfigError, DataError
 from src.inference.bracket import Bracket
 from src.inference.config import SimulationConfig
 from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
+from src.inference.series_table import observed_series
+from src.inference.title_odds import game_model
 from src.training.level1 import KEY, score_column
 from src.training.targets import season_targets
-from src.training.train_stacking import ENSEMBLE, StackingConfig, StackingTrainer, with_target
+from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, series_stack_predict,
+                                         with_target)
 
 log = logging.getLogger(__name__)
 TEAMS_FILE = "data/interim/team_seasons.parquet"
@@ -131,6 +136,16 @@ def check_level1(level1: pd.DataFrame, teams: pd.DataFrame, season: int, models:
     return rows.sort_values("team").reset_index(drop=True)
 
 
+def series_stack_season(history: pd.DataFrame, level1: pd.DataFrame, teams: pd.DataFrame,
+                        series: pd.DataFrame | None, cfg: StackingConfig, sim: SimulationConfig,
+                        first_test: int) -> tuple[np.ndarray, dict]:
+    """stacking.objective series: the forecast season's ensemble strength in points."""
+    played = observed_series(teams, series, sorted(history["season"].unique().tolist()))
+    points, selection = series_stack_predict(history, level1, cfg, played, game_model(sim), first_test)
+    report = {k: v for k, v in selection.report().items() if k != "validation"}
+    return points, {**report, "seasons": report["fit_seasons"], "rows": len(history)}
+
+
 def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
     """team, player_1..k, attention_1..k, minutes_share_1..k: the k highest attention weights."""
     rows = attention[attention["season"] == season].sort_values(
@@ -152,15 +167,20 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     season = status.season
     past = history_rows(history, teams, season, stacking.models, seasons.last_test)
     now = check_level1(level1, teams, season, stacking.models)
-    now[ENSEMBLE], stack_fit = stack_season(past, now, stacking)
+    in_points = stacking.objective == "series"
+    if in_points:
+        now[ENSEMBLE], stack_fit = series_stack_season(past, now, teams, series, stacking, sim,
+                                                       seasons.first_test)
+    else:
+        now[ENSEMBLE], stack_fit = stack_season(past, now, stacking)
     srs = teams[[*KEY, "srs"]]
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
     if status.in_progress:
-        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules)
+        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points)
     else:
-        odds = known_field_odds(teams, series, frame, season, sim)
-    points = strength_points(frame, season, odds.fit["slope"])
+        odds = known_field_odds(teams, series, frame, season, sim, in_points)
+    points = strength_points(frame, season, odds.fit["slope"], in_points)
     table = _ranked(teams[teams["season"] == season], now, points).merge(
         odds.table, on="team", how="left", validate="one_to_one")
     table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")

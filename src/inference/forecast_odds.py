@@ -4,8 +4,9 @@
 * regular season complete (field known): the real field's bracket (src/inference/bracket.py)
   and the bracket Monte Carlo the evaluate stage uses (src/inference/title_odds.py); the
   record is final, so projected wins are the wins and the seed odds are 0 or 1.
-Both use the same strengths in points: the ensemble score through the score -> points map
-fitted on the seasons before the forecast season.
+Both use the same strengths in points: the ensemble score itself when the stacker fits it in
+points (stacking.objective series, `in_points`), else the ensemble score through the score ->
+points map fitted on the seasons before the forecast season.
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from src.inference.monte_carlo import first_round_best_of
 from src.inference.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
 from src.inference.season_sim import SEASON_COLUMNS, league_from, simulate_season
 from src.inference.strength_calibration import standardise_by_season
-from src.inference.title_odds import ODDS_COLUMNS, fit_score_map, game_model, walk_forward_odds
+from src.inference.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds, game_model,
+                                      walk_forward_odds)
 from src.training.train_stacking import ENSEMBLE
 
 BRACKET_SOURCE_SIMULATED = "season_simulation"
@@ -35,42 +37,51 @@ class SeasonOdds:
     source: str                  # bracket source, or "season_simulation"
 
 
-def strength_points(frame: pd.DataFrame, season: int, slope: float) -> pd.Series:
-    """Each team's ensemble score on the simulator's points scale, by team: the same map
-    (slope fitted on earlier seasons, `simulation.calibrate_to`) that produced the odds."""
-    z = standardise_by_season(frame[ENSEMBLE], frame["season"], ENSEMBLE)
+def strength_points(frame: pd.DataFrame, season: int, slope: float, in_points: bool = False) -> pd.Series:
+    """Each team's ensemble score on the simulator's points scale, by team: as it is when already
+    in points, else through the same map (slope fitted on earlier seasons,
+    `simulation.calibrate_to`) that produced the odds."""
     now = frame["season"] == season
+    if in_points:
+        return pd.Series(frame.loc[now, ENSEMBLE].to_numpy(float), index=frame.loc[now, "team"].to_numpy())
+    z = standardise_by_season(frame[ENSEMBLE], frame["season"], ENSEMBLE)
     return pd.Series(slope * z[now].to_numpy(), index=frame.loc[now, "team"].to_numpy())
 
 
 def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                          season: int, sim: SimulationConfig, n_schedules: int) -> SeasonOdds:
+                          season: int, sim: SimulationConfig, n_schedules: int,
+                          in_points: bool = False) -> SeasonOdds:
     """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons."""
-    earlier = sorted(s for s in frame["season"].unique() if s < season)
-    inputs = season_inputs(teams, series, earlier, sim.calibrate_to == "series")
-    rows = frame.dropna(subset=[ENSEMBLE]).copy()
-    rows["z"] = standardise_by_season(rows[ENSEMBLE], rows["season"], ENSEMBLE)
-    pmap = fit_score_map(rows[rows["season"] < season], ENSEMBLE, inputs, sim)
-    league = league_from(teams[teams["season"] == season], strength_points(frame, season, pmap.slope), season)
+    fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
+    if not in_points:
+        earlier = sorted(s for s in frame["season"].unique() if s < season)
+        inputs = season_inputs(teams, series, earlier, sim.calibrate_to == "series")
+        rows = frame.dropna(subset=[ENSEMBLE]).copy()
+        rows["z"] = standardise_by_season(rows[ENSEMBLE], rows["season"], ENSEMBLE)
+        pmap = fit_score_map(rows[rows["season"] < season], ENSEMBLE, inputs, sim)
+        fit.update(slope=pmap.slope, n_map_rows=pmap.n_rows, n_fit_seasons=len(inputs.brackets))
+    points = strength_points(frame, season, fit["slope"], in_points)
+    league = league_from(teams[teams["season"] == season], points, season)
     table = simulate_season(league, game_model(sim), sim.n_sims, sim.seed, n_schedules,
                             first_round_best_of(season))
     table.insert(1, "seed", pd.array([pd.NA] * len(table), dtype="Int64"))
-    fit = {"season": season, "slope": pmap.slope, "n_map_rows": pmap.n_rows,
-           "n_fit_seasons": len(inputs.brackets), "n_sims": sim.n_sims, "schedules": n_schedules}
     return SeasonOdds(table, fit, None, BRACKET_SOURCE_SIMULATED)
 
 
 def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                     season: int, sim: SimulationConfig) -> SeasonOdds:
+                     season: int, sim: SimulationConfig, in_points: bool = False) -> SeasonOdds:
     """Title and round odds of the real field; the points map (and temperature) are fitted on
-    the seasons before it."""
+    the seasons before it, unless the ensemble is already in points (simulated as it is)."""
     earlier = sorted(s for s in frame["season"].unique() if s < season)
     inputs = season_inputs(teams, series, earlier)
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
     # from that season's series (which a backtest with --allow-known would otherwise read).
     before = None if series is None else series[series["season"] != season]
     bracket = inputs.brackets[season] = build_bracket(teams, before, season)
-    odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
+    if in_points:
+        odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]
+    else:
+        odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
     season_teams = teams[teams["season"] == season]
     table = final_record_columns(season_teams).merge(
         bracket.frame()[["team", "seed"]], on="team", how="left").merge(

@@ -68,19 +68,30 @@ ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-i
 
 def method_lines(fc: Forecast) -> list[str]:
     s, stack, odds = fc.status.season, fc.fit["stacker"], fc.fit["odds"]
-    coefs = ", ".join(f"{k[5:]} {v:+.3f}" for k, v in stack.items() if k.startswith("coef_"))
     tempered = "temperature" in odds
     title = (f"P(title) is the simulated title probability tempered by T = {odds['temperature']:.2f} "
              "(fitted on earlier seasons); the round columns are the raw simulation."
              if tempered else "Every probability is a share of the simulated seasons.")
     return [f"- Level-1 scores of {s}: the final Model A, XGBoost and random forest "
-            "(trained on seasons with known outcomes).",
-            f"- Stacker (RidgeCV on per-season z-scores) fitted on {stack['rows']} out-of-sample rows of "
-            f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}: alpha {stack['alpha']:g}; {coefs}.",
+            "(trained on seasons with known outcomes).", *_stacker_lines(stack, odds),
+            f"- Odds: {ODDS_SOURCES.get(fc.fit['bracket_source'], fc.fit['bracket_source'])}. {title}"]
+
+
+def _stacker_lines(stack: dict, odds: dict) -> list[str]:
+    seasons = f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}"
+    if "weights" in stack:          # stacking.objective series: the ensemble is in points
+        weights = ", ".join(f"{m} {w:+.2f}" for m, w in stack["weights"].items())
+        return [f"- Stacker fitted on the playoff series of {seasons} (likelihood under the simulator's "
+                f"game model; models, L2 penalty {stack['penalty']:g} and scaling '{stack['scaling']}' "
+                f"chosen on validation seasons): points per unit of each model's scaled score: {weights}.",
+                "- Rating: the ensemble score itself, a strength in points per game against an average "
+                "team; no further map."]
+    coefs = ", ".join(f"{k[5:]} {v:+.3f}" for k, v in stack.items() if k.startswith("coef_"))
+    return [f"- Stacker (RidgeCV on per-season z-scores) fitted on {stack['rows']} out-of-sample rows of "
+            f"{seasons}: alpha {stack['alpha']:g}; {coefs}.",
             f"- Rating: the ensemble score in points per game against an average team "
             f"({odds['slope']:.2f} points per standard deviation of score, fitted on "
-            f"{odds['n_fit_seasons']} earlier seasons' playoffs).",
-            f"- Odds: {ODDS_SOURCES.get(fc.fit['bracket_source'], fc.fit['bracket_source'])}. {title}"]
+            f"{odds.get('n_fit_seasons', 0)} earlier seasons, simulation.calibrate_to)."]
 
 
 def pct(x: float) -> str:

@@ -19,7 +19,7 @@ METRICS_FILES = (EVAL_METRICS, TRAIN_A_METRICS, TRAIN_B_METRICS, STACK_METRICS, 
 # Sections of the report and the dvc.yaml plots (by data-file prefix) each one shows;
 # a declared plot no section claims goes to "Other plots", so none is dropped.
 PLOT_SECTIONS = {
-    "calibration": ("plots/evaluate/reliability",),
+    "calibration": ("plots/evaluate/reliability", "plots/evaluate/series_reliability"),
     "ranks": ("plots/evaluate/rank_vs_actual", "plots/evaluate/season_spearman"),
     "title_odds": ("plots/evaluate/title_odds",),
     "model_a": ("plots/train_a",),
