@@ -150,7 +150,7 @@ def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
             sized = COUNT_COLUMN in rows.columns and not _is_reference(s)
             if sized:                # bins hold very different numbers of teams: show it
                 style["marker"] = None
-                label += " (larger marker = more teams)"
+                label += " (larger marker = more in the bin)"
             line, = ax.plot(rows[spec.x], rows[s.column], label=label, **style)
             if sized:
                 ax.scatter(rows[spec.x], rows[s.column], s=COUNT_AREA * np.sqrt(rows[COUNT_COLUMN]),
