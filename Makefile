@@ -44,13 +44,16 @@ demo: setup
 	cd $(DEMO_DIR) && git init -q && git add -A && git -c user.name=demo -c user.email=demo@localhost commit -qm demo
 	cd $(DEMO_DIR) && $(abspath $(DVC)) repro evaluate
 	@echo "demo outputs in $(DEMO_DIR) (metrics/, plots/, data/processed/)"
+	@cd $(DEMO_DIR) && $(abspath $(PY)) scripts/run_summary.py --headline
 
+# writes metrics/bench.local.json (git-ignored); `make bench UPDATE=1` updates the committed metrics/bench.json
 bench: setup
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(if $(UPDATE),--update)
 
-# Title and round odds for a season without outcomes (default: the season in progress).
+# A season without outcomes (default: the season in progress, simulated to its end):
+# reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
 forecast: setup
-	$(DVC) repro stack
+	$(DVC) repro evaluate
 	$(PY) -m stages.forecast --season $(SEASON)
 
 # reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).

@@ -1,7 +1,9 @@
 """One screen after `make repro`: every output dvc.yaml declares, where it is, its size and
-when it was written, plus the headline metrics. Reads dvc.yaml/params.yaml; writes nothing."""
+when it was written, plus the headline metrics. Reads dvc.yaml/params.yaml; writes nothing.
+Fits 100 columns. `--headline` prints the headline metrics only (the end of `make demo`)."""
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from datetime import datetime
@@ -12,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 REPO = Path(__file__).resolve().parents[1]
-HEADLINE = ["ensemble.spearman", "ensemble.ndcg_at_4", "ensemble.log_loss", "ensemble.brier",
-            "baseline_srs.spearman", "baseline_srs_mc.log_loss"]
+HEADLINE_FILE = "metrics/headline.json"     # src/evaluation/headline.py (stage evaluate)
+WIDTH = 100
 
 
 def declared_outputs(dvc_yaml: dict, params: dict) -> list[tuple[str, str]]:
@@ -41,27 +43,44 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
 
 
-def main() -> None:
-    dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    table = Table(title="What the pipeline wrote")
-    for col in ("stage", "output", "size", "written"):
-        table.add_column(col, overflow="fold")
+def outputs_table(dvc_yaml: dict, params: dict) -> Table:
+    table = Table(title="What the pipeline wrote", width=WIDTH)
+    table.add_column("stage", no_wrap=True)
+    table.add_column("output", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("size", justify="right", no_wrap=True)
+    table.add_column("written", no_wrap=True)
     for stage, rel in declared_outputs(dvc_yaml, params):
         path = REPO / rel if not Path(rel).is_absolute() else Path(rel)
         if path.exists():
-            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%m-%d %H:%M")
             table.add_row(stage, rel, f"{_size(path) / 1024:,.0f} KiB", when)
         else:
             table.add_row(stage, rel, "missing", "")
-    console = Console()
-    console.print(table)
-    eval_json = REPO / "metrics/eval.json"
-    if eval_json.exists():
-        flat = json.loads(eval_json.read_text())
-        console.print("headline (metrics/eval.json): " + ", ".join(
-            f"{k} {flat[k]:.3f}" for k in HEADLINE if k in flat))
-    console.print("next: `make report` (reports/report.md), `dvc plots show`, `make forecast SEASON=2026`")
+    return table
+
+
+def headline_lines() -> list[str]:
+    path = REPO / HEADLINE_FILE
+    if not path.exists():
+        return [f"headline: {HEADLINE_FILE} not written yet (stage evaluate)"]
+    flat = json.loads(path.read_text())
+    return [f"headline ({HEADLINE_FILE}):"] + [f"  {k:<28} {v:.3f}" for k, v in flat.items()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="summary of a pipeline run")
+    parser.add_argument("--headline", action="store_true", help="print the headline metrics only")
+    args = parser.parse_args(argv)
+    console = Console(width=WIDTH)
+    if not args.headline:
+        dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
+        params = yaml.safe_load((REPO / "params.yaml").read_text())
+        console.print(outputs_table(dvc_yaml, params))
+    for line in headline_lines():
+        console.print(line, highlight=False)
+    if not args.headline:
+        console.print("next: `make report` (reports/report.md), `dvc plots show`,\n"
+                      "      `make forecast SEASON=2026` (reports/forecast_2026.html)", highlight=False)
 
 
 if __name__ == "__main__":

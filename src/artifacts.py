@@ -21,6 +21,7 @@ PLAYOFF_SERIES = Artifact("playoff_series", Path("data/interim/playoff_series.pa
 TEAM_FEATURES = Artifact("team_features", Path("data/processed/team_features.parquet"), "sos_features")
 OOF_MODEL_A = Artifact("oof_model_a", Path("data/processed/oof_model_a.parquet"), "train_a")
 MODEL_A = Artifact("model_a", Path("models/model_a.pt"), "train_a")
+TRAIN_HISTORY = Artifact("train_history", Path("metrics/train_history.json"), "train_a")
 MODEL_A_WALK_FORWARD = Artifact("model_a_walk_forward", Path("models/model_a_walk_forward"), "train_a")
 OOF_MODEL_B = Artifact("oof_model_b", Path("data/processed/oof_model_b.parquet"), "train_b")
 XGB_MODEL = Artifact("xgb_model", Path("models/model_b_xgb.json"), "train_b")
@@ -29,11 +30,13 @@ RF_MODEL = Artifact("rf_model", Path("models/model_b_rf.skops"), "train_b")
 SCORES = Artifact("scores", Path("data/processed/scores.parquet"), "stack")
 STACK_SELECTION = Artifact("stack_selection", Path("reports/stack_selection.json"), "stack")
 PREDICTIONS = Artifact("predictions", Path("data/processed/predictions.parquet"), "evaluate")
+EVAL_METRICS = Artifact("eval_metrics", Path("metrics/eval.json"), "evaluate")
+EVAL_REPORT = Artifact("eval_report", Path("reports/eval_report.json"), "evaluate")
 
 ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
     PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, TEAM_FEATURES, OOF_MODEL_A,
-    MODEL_A, MODEL_A_WALK_FORWARD, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
-    STACK_SELECTION, PREDICTIONS)}
+    MODEL_A, MODEL_A_WALK_FORWARD, TRAIN_HISTORY, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
+    STACK_SELECTION, PREDICTIONS, EVAL_METRICS, EVAL_REPORT)}
 
 
 def by_path(path: str | Path) -> Artifact | None:

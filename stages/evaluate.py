@@ -1,4 +1,4 @@
-"""Stage `evaluate`: walk-forward metrics, predictions, plot data and dvclive summary."""
+"""Stage `evaluate`: walk-forward metrics, predictions, plot data and the headline metrics."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,7 @@ from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
+from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.inference.series_table import playoff_games
 from src.inference.config import simulation_config
@@ -24,11 +25,10 @@ log = logging.getLogger("stages.evaluate")
 TEAMS = artifacts.TEAM_SEASONS.path
 SERIES = artifacts.PLAYOFF_SERIES.path
 SCORES = artifacts.SCORES.path
-METRICS = Path("metrics/eval.json")
-REPORT = Path("reports/eval_report.json")
+METRICS = artifacts.EVAL_METRICS.path
+REPORT = artifacts.EVAL_REPORT.path
 PREDICTIONS = artifacts.PREDICTIONS.path
 SERIES_PREDICTIONS = Path("data/processed/series_predictions.parquet")
-DVCLIVE_DIR = Path("dvclive/evaluate")
 SELECTION = artifacts.STACK_SELECTION.path
 
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> list[Path]:
             out.parent.mkdir(parents=True, exist_ok=True)
             table.to_csv(out, index=False)
             written.append(path)
-    written.append(_log_dvclive(result.metrics))
+    written.append(write_json(headline_metrics(result.metrics), HEADLINE_FILE))
     log.info("evaluate took %.1f s", time.perf_counter() - started)
     return written
 
@@ -73,14 +73,6 @@ def ensemble_in_points(params: dict) -> frozenset[str]:
     """The series-fitted stacker writes the ensemble score in points (stacking.objective)."""
     from src.training.train_stacking import stacking_config
     return frozenset({"ensemble"}) if stacking_config(params).objective == "series" else frozenset()
-
-
-def _log_dvclive(metrics: dict[str, float]) -> Path:
-    from dvclive import Live
-    with Live(str(DVCLIVE_DIR), dvcyaml=False, save_dvc_exp=False, report=None) as live:
-        for name, value in metrics.items():
-            live.log_metric(name.replace(".", "/"), value, plot=False)
-    return DVCLIVE_DIR
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Stage forecast: title odds, round odds and strength ranking of a season without outcomes.
+"""Stage forecast: projected records, playoff/play-in, round and title odds and the strength
+ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,html}.
 
     python -m stages.forecast                 # season = params forecast.season
     python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs
@@ -14,6 +15,7 @@ from src import artifacts
 from src.config import load_params, seasons_config
 from src.inference.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
+from src.inference.forecast_page import load_calibration
 from src.inference.forecast_report import print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
@@ -33,6 +35,10 @@ XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
 XGB_PLAYOFF_MODEL = artifacts.XGB_PLAYOFF_MODEL.path
 REPORTS = Path("reports")
+# the evaluate stage's outputs: past seasons' calibration, shown on the forecast page
+RELIABILITY = Path("plots/evaluate/reliability.csv")
+EVAL_METRICS = artifacts.EVAL_METRICS.path
+EVAL_REPORT = artifacts.EVAL_REPORT.path
 
 
 def add_args(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +63,8 @@ def run(args: argparse.Namespace) -> list[Path]:
                           simulation_config(params).scale)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
-    written = write_forecast(fc, REPORTS, cfg.top_players)
+    calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT)
+    written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
     if not args.quiet:
         print_forecast(fc)
     return written

@@ -23,7 +23,7 @@ MODEL = artifacts.MODEL_A.path
 WALK_FORWARD_DIR = artifacts.MODEL_A_WALK_FORWARD.path
 METRICS = Path("metrics/train_a.json")
 SPLITS = Path("metrics/train_a_splits.json")
-HISTORY = Path("metrics/train_history.json")
+HISTORY = artifacts.TRAIN_HISTORY.path
 LIVE_DIR = Path("dvclive/train_a")
 
 

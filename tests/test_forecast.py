@@ -17,7 +17,7 @@ from src.config import SeasonsConfig
 from src.errors import DataError
 from src.inference.config import SimulationConfig
 from src.inference.forecast import ForecastConfig, build_forecast, season_status, top_players
-from src.inference.forecast_report import _pct, print_forecast, render_markdown, write_forecast
+from src.inference.forecast_report import pct, print_forecast, render_markdown, write_forecast
 from src.training.train_stacking import StackingConfig
 from league_b import ORDER_STACKER
 
@@ -27,7 +27,7 @@ STACKING = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.
 SIM = SimulationConfig(championship_odds_method="monte_carlo", n_sims=4000, seed=1, home_court=2.5,
                        link="normal", scale=11.5, calibrate_to="srs", temperature=True,
                        temperature_bounds=[0.05, 20.0])
-CFG = ForecastConfig(season=SEASON, top_players=3)
+CFG = ForecastConfig(season=SEASON, top_players=3, schedules=20)
 OUTCOME_COLUMNS = ["series_won", "champion", "post_playoff_rank", "relevance"]
 
 
@@ -40,7 +40,10 @@ def strip_outcomes(teams: pd.DataFrame, season: int, in_progress: bool) -> pd.Da
         out.loc[rows, col] = pd.NA
     if in_progress:
         out.loc[rows, "made_playoffs"] = pd.NA
-        out.loc[rows, "g"] = 58 + np.arange(rows.sum()) % 4
+        games = 58 + np.arange(rows.sum()) % 4
+        wins = np.round(out.loc[rows, "win_pct"].to_numpy() * games).astype(int)
+        out.loc[rows, "g"], out.loc[rows, "wins"], out.loc[rows, "losses"] = games, wins, games - wins
+        out.loc[rows, "win_pct"] = wins / games
     return out
 
 
@@ -86,45 +89,55 @@ def in_progress(synthetic_tables):
     return teams, run_forecast(teams, synthetic_tables.playoff_series)
 
 
-def test_in_progress_probabilities_and_field(in_progress):
+def test_in_progress_season_is_simulated_to_its_end(in_progress):
     teams, fc = in_progress
     table = fc.table
     season_teams = teams[teams["season"] == SEASON]
     assert len(table) == len(season_teams) == 30
-    field = table[table["seed"].notna()]
-    assert len(field) == 16
-    assert field.groupby("conference").size().to_dict() == {"E": 8, "W": 8}
+    assert table["seed"].isna().all()               # the field is simulated, not fixed
+    # 16 playoff teams, 12 top-6 seeds and 8 play-in teams per simulated season (2016 < 2021: no
+    # play-in, so 16 teams are seeded 1-8 straight away)
+    assert table["p_playoffs"].sum() == pytest.approx(16)
+    assert table["p_top6"].sum() == pytest.approx(12)
+    assert (table["p_playin"] == 0).all()
     assert np.isclose(table["p_champion"].sum(), 1.0)
-    # P(win >= r series) summed over the field: 8 round-1 winners, 4, 2, 1 champion
     for r, total in zip(range(1, 5), (8, 4, 2, 1)):
         assert table[f"p_round{r}"].sum() == pytest.approx(total)
-    assert (table.loc[table["seed"].isna(), ["p_round1", "p_champion"]] == 0).all().all()
-    # the projected field is the top 8 by win% in each conference
-    for conf, group in season_teams.groupby("conference"):
-        top8 = set(group.sort_values(["win_pct", "srs"], ascending=False)["team"].head(8))
-        assert set(field.loc[field["conference"] == conf, "team"]) == top8
+    # every team ends with 82 games; projected wins stay between wins to date and wins + games left
+    assert (table["games_left"] == 82 - table["g"]).all()
+    assert (table["wins_lo"] >= table["wins"]).all() and (table["wins_hi"] <= table["wins"] + table["games_left"]).all()
+    assert (table["wins_lo"] <= table["wins_mean"]).all() and (table["wins_mean"] <= table["wins_hi"]).all()
+    # every remaining game has one winner and one loser (this synthetic league's odd total leaves
+    # one game unpaired, counted for one side only: at most one extra win)
+    left = table["games_left"].sum()
+    assert left % 2 == 1
+    assert 0 <= (table["wins_mean"] - table["wins"]).sum() - (left - 1) / 2 <= 1
     assert sorted(table["rank"]) == list(range(1, 31))
     for _, group in table.groupby("conference"):
         assert sorted(group["conf_rank"]) == list(range(1, len(group) + 1))
     assert fc.fit["stacker"]["seasons"] == [SEASONS.first_train, SEASONS.last_test]
     assert fc.fit["odds"]["n_fit_seasons"] == SEASONS.last_test - SEASONS.first_train + 1
-    assert fc.fit["bracket_source"] == "seeding_rules"     # never the season's own series
+    assert fc.fit["bracket_source"] == "season_simulation" and fc.bracket is None
 
 
 def test_in_progress_report_wording(in_progress, tmp_path):
     _, fc = in_progress
     md = render_markdown(fc, CFG.top_players)
-    assert "in progress" in md and "snapshot of regular-season data to date" in md
-    assert "58-61 games" in md
-    assert "play-in" in md and "not modelled" in md
+    assert "in progress" in md and "58-61 games" in md and "21-24 left" in md
+    assert "simulated 4,000 times on 20 drawn schedules" in md
+    assert "tempered" not in md and "raw MC" not in md         # temperature: none in-season
+    assert "P(title)" in md and "proj. W-L" in md and "P(playoffs)" in md
     console = Console(record=True, width=140)
     print_forecast(fc, console)
     printed = console.export_text()
-    assert "snapshot, 58-61 games played" in printed and fc.table["team"].iloc[0] in printed
+    assert "58-61 games played; rest of the season simulated" in printed
+    assert fc.table["team"].iloc[0] in printed
     paths = write_forecast(fc, tmp_path, CFG.top_players)
-    assert [p.name for p in paths] == ["forecast_2016.md", "forecast_2016.csv", "forecast_2016.parquet"]
+    assert [p.name for p in paths] == ["forecast_2016.md", "forecast_2016.csv", "forecast_2016.parquet",
+                                       "forecast_2016.html"]
     csv = pd.read_csv(tmp_path / "forecast_2016.csv")
-    assert len(csv) == 30 and {"p_champion", "rank", "conf_rank", "player_1", "attention_1"} <= set(csv.columns)
+    assert len(csv) == 30 and {"p_champion", "p_playoffs", "wins_mean", "rank", "conf_rank", "player_1",
+                                "attention_1"} <= set(csv.columns)
     assert csv.loc[csv["team"] == csv["team"].iloc[0], "player_1"].iloc[0].endswith("P0")
 
 
@@ -133,13 +146,17 @@ def test_known_field_is_used_and_not_called_a_snapshot(synthetic_tables):
     fc = run_forecast(teams, synthetic_tables.playoff_series)
     made = teams[(teams["season"] == SEASON) & teams["made_playoffs"].astype(bool)]["team"]
     assert set(fc.table.loc[fc.table["seed"].notna(), "team"]) == set(made)
+    assert set(fc.table.loc[fc.table["p_playoffs"] == 1, "team"]) == set(made)
     assert np.isclose(fc.table["p_champion"].sum(), 1.0)
+    assert (fc.table["wins_mean"] == fc.table["wins"]).all() and (fc.table["games_left"] == 0).all()
     md = render_markdown(fc, CFG.top_players)
     assert "snapshot" not in md and "regular season complete (82 games)" in md
+    # temperature on (SIM): the text says so, and names it
+    assert "tempered by T = " in md
 
 
 def test_percentages_keep_long_shots_visible():
-    assert [_pct(0.0), _pct(0.0004), _pct(0.123)] == ["0.0%", "<0.1%", "12.3%"]
+    assert [pct(0.0), pct(0.0004), pct(0.123)] == ["0.0%", "<0.1%", "12.3%"]
 
 
 def test_refuses_a_season_not_in_the_data(synthetic_tables):

@@ -82,9 +82,10 @@ def _args(season=None, allow_known=False) -> argparse.Namespace:
 def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):
     monkeypatch.chdir(workdir)
     written = stage.run(_args())
-    assert [p.name for p in written] == ["forecast_2016.md", "forecast_2016.csv", "forecast_2016.parquet"]
+    assert [p.name for p in written] == ["forecast_2016.md", "forecast_2016.csv", "forecast_2016.parquet",
+                                         "forecast_2016.html"]
     table = pd.read_parquet(workdir / "reports" / "forecast_2016.parquet")
-    assert len(table) == 30 and table["seed"].notna().sum() == 16
+    assert len(table) == 30 and table["p_playoffs"].sum() == pytest.approx(16)   # simulated field
     assert table["p_champion"].sum() == pytest.approx(1.0)
     assert table[["score_model_a", "score_xgb", "score_xgb_playoff", "score_rf",
                   "score_ensemble"]].notna().all().all()
@@ -96,7 +97,7 @@ def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):
     assert all(row.player_1 in roster[row.team] for row in table.itertuples())
     assert table["attention_1"].between(0, 1).all() and (table["attention_1"] >= table["attention_2"]).all()
     md = (workdir / "reports" / "forecast_2016.md").read_text()
-    assert "snapshot of regular-season data to date" in md
+    assert "is in progress" in md and "rest of the regular season is simulated" in md
 
 
 def test_stage_refuses_known_and_missing_seasons(workdir, monkeypatch):

@@ -7,6 +7,7 @@ import json
 import struct
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -32,6 +33,7 @@ DVC_YAML = {
     "stages": {
         "train_a": {"cmd": "x", "outs": ["dvclive/train_a", {"metrics/train_history.json": {"cache": False}}],
                     "metrics": [{"metrics/train_a.json": {"cache": False}}]},
+        "train_a_plots": {"cmd": "x", "outs": [{"plots/train_a": {"cache": False}}]},
         "train_b": {"cmd": "x", "metrics": [{"metrics/train_b.json": {"cache": False}}]},
         "stack": {"cmd": "x", "metrics": [{"metrics/stack.json": {"cache": False}}]},
         "evaluate": {"cmd": "x", "outs": [{"reports/eval_report.json": {"cache": False}},
@@ -41,21 +43,19 @@ DVC_YAML = {
                     "metrics": [{"metrics/explain.json": {"cache": False}}]},
     },
     "plots": [
-        {"Title odds reliability": {"template": "linear", "x": "pred_mean", "y": {
-            "plots/evaluate/reliability/ensemble.csv": "actual_rate",
-            "plots/evaluate/reliability/diagonal.csv": "actual_rate"},
+        {"Title odds reliability": {"template": "reliability", "x": "pred_mean", "y": {
+            "plots/evaluate/reliability.csv": "actual_rate"},
             "x_label": "predicted", "y_label": "observed"}},
-        {"Predicted vs actual rank": {"template": "scatter", "x": "pred_rank",
+        {"Predicted vs actual rank": {"template": "rank_scatter", "x": "pred_rank",
                                       "y": {"plots/evaluate/rank_vs_actual.csv": "actual_rank"}}},
-        {"Spearman per test season": {"template": "linear", "x": "season", "y": {
-            "plots/evaluate/season_spearman.csv": ["ensemble", "model_a", "baseline_srs"]}}},
-        {"Title odds of the favourites": {"template": "bar_horizontal", "x": "p_champion",
+        {"Spearman per test season": {"template": "lines_by_model", "x": "season", "y": {
+            "plots/evaluate/season_spearman.csv": "spearman"}}},
+        {"Title odds of the favourites": {"template": "title_odds_bars", "x": "p_champion",
                                           "y": {"plots/evaluate/title_odds.csv": "team"}}},
-        {"Model A ListMLE loss": {"x": "step", "y": {
-            "dvclive/train_a/plots/metrics/train_loss.tsv": "train_loss"}}},
-        {"Model A attention": {"x": "step", "y": {
-            "dvclive/train_a/plots/metrics/attention_entropy_mean.tsv": "attention_entropy_mean",
-            "dvclive/train_a/plots/metrics/attention_variance_mean.tsv": "attention_variance_mean"}}},
+        {"Model A ListMLE loss": {"template": "curves", "x": "epoch", "y": {
+            "plots/train_a/loss.csv": "loss"}}},
+        {"Model A attention entropy": {"template": "curves", "x": "epoch", "y": {
+            "plots/train_a/attention_entropy.csv": "value"}}},
     ],
 }
 
@@ -93,11 +93,6 @@ def _write(root: Path, rel: str, content: str) -> None:
     path.write_text(content)
 
 
-def _tsv(name: str, values: list[float]) -> str:
-    rows = [f"{1700000000 + i}\t{i}\t{v}" for i, v in enumerate(values)]
-    return "\n".join([f"timestamp\tstep\t{name}", *rows]) + "\n"
-
-
 @pytest.fixture
 def pipeline_outputs(tmp_path: Path) -> Path:
     """A repo root holding every file the report reads, with hand-picked values."""
@@ -112,22 +107,22 @@ def pipeline_outputs(tmp_path: Path) -> Path:
         "metrics/explain.json": json.dumps(EXPLAIN),
         "reports/explain/summary.md": "# Who drives each playoff team's score: season 2002\n\n"
                                       "## BOS Boston\n\n- **Star Player**: attention 0.412\n",
-        "plots/evaluate/reliability/ensemble.csv":
-            "bin_low,bin_high,pred_mean,actual_rate,count\n0.0,0.1,0.03,0.02,50\n"
-            "0.1,0.2,0.15,0.2,10\n0.5,0.6,0.55,0.5,2\n",
-        "plots/evaluate/reliability/diagonal.csv": "pred_mean,actual_rate\n0.0,0.0\n1.0,1.0\n",
-        "plots/evaluate/rank_vs_actual.csv": "season,team,pred_rank,actual_rank\n"
-            + "".join(f"2002,T{i},{i},{(i % 5) + 1}\n" for i in range(1, 6)),
-        "plots/evaluate/season_spearman.csv": "season,ensemble,model_a,baseline_srs\n"
-                                              "2001,0.91,,0.88\n2002,0.97,,0.93\n",
-        "plots/evaluate/title_odds.csv": "season,team,p_champion,p_champion_srs_mc\n"
-                                         "2002,T1,0.41234,0.35\n2002,T2,0.2,0.25\n",
-        "dvclive/train_a/plots/metrics/train_loss.tsv": _tsv("train_loss", [3.0, 2.5, 2.2, 2.9, 2.4,
-                                                                            2.1, 2.0, 1.9, 1.85]),
-        "dvclive/train_a/plots/metrics/attention_entropy_mean.tsv":
-            _tsv("attention_entropy_mean", [2.0, 1.5, 0.2, 2.0, 1.9, 1.8, 1.8, 1.7, 1.7]),
-        "dvclive/train_a/plots/metrics/attention_variance_mean.tsv":
-            _tsv("attention_variance_mean", [1e-3, 2e-3, 1e-2, 1e-3, 1e-3, 2e-3, 2e-3, 2e-3, 2e-3]),
+        "plots/evaluate/reliability.csv":
+            "model,bin_low,bin_high,pred_mean,actual_rate,count\nensemble,0.0,0.1,0.03,0.02,50\n"
+            "ensemble,0.1,0.2,0.15,0.2,10\nensemble,0.5,0.6,0.55,0.5,2\n"
+            "perfect calibration,,,0.0,0.0,\nperfect calibration,,,1.0,1.0,\n",
+        "plots/evaluate/rank_vs_actual.csv": "season,team,pred_rank,actual_rank,model\n"
+            + "".join(f"2002,T{i},{i},{(i % 5) + 1},ensemble\n" for i in range(1, 6)),
+        "plots/evaluate/season_spearman.csv": "season,model,spearman\n2001,ensemble,0.91\n2002,ensemble,0.97\n"
+                                              "2001,baseline_srs,0.88\n2002,baseline_srs,0.93\n",
+        "plots/evaluate/title_odds.csv": "season,team,favourite,model,p_champion\n"
+                                         "2002,T1,1,ensemble,0.41234\n2002,T2,2,ensemble,0.2\n"
+                                         "2002,T1,1,baseline_srs_mc,0.35\n2002,T2,2,baseline_srs_mc,0.25\n",
+        "plots/train_a/loss.csv": 'epoch,loss,curve\n0,3.0,"train, model selection"\n'
+                                  '1,2.5,"train, model selection"\n2,2.2,"train, model selection"\n'
+                                  '0,2.9,"train, refit on all seasons"\n1,2.4,"train, refit on all seasons"\n',
+        "plots/train_a/attention_entropy.csv": "epoch,value,curve\n0,2.0,entropy\n1,1.5,entropy\n"
+            "2,0.2,entropy\n0,0.25,collapse threshold (0.25)\n2,0.25,collapse threshold (0.25)\n",
     }
     for rel, content in files.items():
         _write(tmp_path, rel, content)
@@ -180,7 +175,8 @@ def test_numbers_in_the_report_equal_the_metrics_files(pipeline_outputs):
     seasons = _table_rows(markdown, "season")                   # first per-season table: spearman
     assert seasons["2002"] == {"season": "2002", "ensemble": "0.970", "baseline_srs": "0.930"}
     odds = _table_rows(markdown, "team")
-    assert odds["T1"]["p_champion"] == "0.412" and odds["T1"]["actual_rank"] == "2"
+    assert odds["T1"]["ensemble"] == "0.412" and odds["T1"]["baseline_srs_mc"] == "0.350"
+    assert odds["T1"]["actual_rank"] == "2" and list(odds) == ["T1", "T2"]      # favourites first
     explain = _table_rows(markdown, "pair")
     assert explain["attention_vs_loo"]["agreement@3"] == "0.710"
 
@@ -216,25 +212,39 @@ def test_explain_pairs_at_chance_are_called_so(pipeline_outputs):
 
 
 def test_missing_inputs_are_named_with_their_stage(pipeline_outputs):
-    for rel in ("dvclive/train_a/plots/metrics/train_loss.tsv", "metrics/explain.json",
-                "reports/explain/summary.md"):
+    for rel in ("plots/train_a/loss.csv", "metrics/explain.json", "reports/explain/summary.md"):
         (pipeline_outputs / rel).unlink()
     report = build_report(pipeline_outputs, CFG, PARAMS)
     markdown = report.path.read_text()
-    assert ("`dvclive/train_a/plots/metrics/train_loss.tsv` is missing: made by stage `train_a` "
-            "(run `dvc repro train_a`).") in markdown
+    assert ("`plots/train_a/loss.csv` is missing: made by stage `train_a_plots` "
+            "(run `dvc repro train_a_plots`).") in markdown
     assert "`metrics/explain.json` is missing: made by stage `explain`" in markdown
     assert "`reports/explain/summary.md` is missing: made by stage `explain`" in markdown
     assert "No figure for 'Model A ListMLE loss'" in markdown
     assert len(report.figures) == len(DVC_YAML["plots"]) - 1
-    assert sorted(report.missing) == ["dvclive/train_a/plots/metrics/train_loss.tsv",
-                                      "metrics/explain.json", "reports/explain/summary.md"]
+    assert sorted(report.missing) == ["metrics/explain.json", "plots/train_a/loss.csv",
+                                      "reports/explain/summary.md"]
     assert _table_rows(markdown, "model")["ensemble"]["log_loss"] == "1.605"
 
 
 def test_empty_model_columns_are_noted_not_dropped_silently(pipeline_outputs):
+    """Wide plot data (one column per model) still works; an empty column is named."""
+    dvc = {**DVC_YAML, "plots": [*DVC_YAML["plots"], {"Wide": {"x": "season", "y": {
+        "plots/other/wide.csv": ["ensemble", "model_a"]}}}]}
+    _write(pipeline_outputs, "dvc.yaml", yaml.safe_dump(dvc, sort_keys=False))
+    _write(pipeline_outputs, "plots/other/wide.csv", "season,ensemble,model_a\n2001,0.91,\n2002,0.97,\n")
     markdown = build_report(pipeline_outputs, CFG, PARAMS).path.read_text()
-    assert ("`plots/evaluate/season_spearman.csv` has no values in column(s) `model_a`") in markdown
+    assert "`plots/other/wide.csv` has no values in column(s) `model_a`" in markdown
+
+
+def test_long_form_plot_data_draws_one_series_per_model(pipeline_outputs):
+    from src.report.figures import _series_data
+    from src.report.sources import plot_specs
+    spec = next(s for s in plot_specs(DVC_YAML) if s.title == "Spearman per test season")
+    frames = {f: pd.read_csv(pipeline_outputs / f) for f in spec.files}
+    data, notes = _series_data(spec, frames)
+    assert [s.group for s in data] == ["ensemble", "baseline_srs"] and notes == []
+    assert data[next(iter(data))]["spearman"].tolist() == [0.91, 0.97]
 
 
 def test_no_metrics_at_all_fails_clearly(pipeline_outputs):
@@ -292,6 +302,12 @@ def test_report_of_the_real_pipeline_outputs(tmp_path):
     eval_json = REPO / "metrics/eval.json"
     if not eval_json.exists():
         pytest.skip("metrics/eval.json not found: run `dvc repro evaluate` first")
+    for spec in plot_specs(yaml.safe_load((REPO / "dvc.yaml").read_text())):
+        for series in spec.series:
+            path = REPO / series.file
+            if path.exists() and series.column not in pd.read_csv(path, nrows=0).columns:
+                pytest.skip(f"{series.file} is in an older layout than dvc.yaml declares: "
+                            "re-run the pipeline (`dvc repro`) first")
     params = load_params(REPO / "params.yaml")
     cfg = dataclasses.replace(report_config(params), output=str(tmp_path / "report.md"),
                               figures_dir=str(tmp_path / "figures"))

@@ -7,9 +7,11 @@ Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
   test rows), whose scores were z-scored per season, so the final models' scale does not matter;
   with stacking.objective series it is the series-likelihood stacker, chosen (models, penalty,
   scaling) and fitted on the playoff series of those seasons, and its score is in points;
-* the score -> points map (objective order only) and the title-odds temperature are fitted on
-  the earlier seasons by the same code the evaluate stage uses (src/inference/title_odds.py);
-* the bracket: made_playoffs where known, else the top 8 by win% per conference (no play-in).
+* otherwise the score -> points map is fitted on the earlier seasons by the same code the
+  evaluate stage uses (src/inference/title_odds.py), as is the title-odds temperature when on;
+* the odds (src/inference/forecast_odds.py): a season in progress is simulated to its end
+  (rest of the regular season, standings, play-in, playoffs: src/inference/season_sim.py);
+  a finished regular season plays the real field's bracket.
 """
 from __future__ import annotations
 
@@ -22,13 +24,11 @@ import pandas as pd
 
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
-from src.inference.bracket import Bracket, build_bracket
+from src.inference.bracket import Bracket
 from src.inference.config import SimulationConfig
-from src.inference.season_inputs import season_inputs
-from src.inference.strength_calibration import standardise_by_season
+from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
 from src.inference.series_table import observed_series
-from src.inference.title_odds import (ODDS_COLUMNS, ROUND_COLUMNS, fixed_points_odds, game_model,
-                                      walk_forward_odds)
+from src.inference.title_odds import game_model
 from src.training.level1 import KEY, score_column
 from src.training.targets import season_targets
 from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, series_stack_predict,
@@ -44,10 +44,13 @@ TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "sr
 class ForecastConfig:
     season: int              # the season to forecast (params forecast.season; --season overrides)
     top_players: int         # players per team named in the report (by Model A attention)
+    schedules: int           # remaining-season schedules drawn by the season simulation
 
     def __post_init__(self) -> None:
         if self.top_players < 1:
             raise ConfigError(f"params.yaml: forecast.top_players must be >= 1, got {self.top_players}")
+        if self.schedules < 1:
+            raise ConfigError(f"params.yaml: forecast.schedules must be >= 1, got {self.schedules}")
 
 
 def forecast_config(params: dict[str, Any]) -> ForecastConfig:
@@ -67,8 +70,8 @@ class SeasonStatus:
 @dataclass
 class Forecast:
     status: SeasonStatus
-    table: pd.DataFrame      # one row per team: scores, ranks, seed, odds, top players
-    bracket: Bracket
+    table: pd.DataFrame      # one row per team: scores, ranks, seed, season odds, top players
+    bracket: Bracket | None  # the real field's bracket; None when the season is simulated
     fit: dict[str, Any] = field(default_factory=dict)   # stacker, points map, temperature
 
 
@@ -143,31 +146,6 @@ def series_stack_season(history: pd.DataFrame, level1: pd.DataFrame, teams: pd.D
     return points, {**report, "seasons": report["fit_seasons"], "rows": len(history)}
 
 
-def season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame, season: int,
-                sim: SimulationConfig, in_points: bool = False) -> tuple[pd.DataFrame, dict, Bracket]:
-    """Title and round odds of the forecast season; the points map and temperature are fitted on
-    the seasons before it (frame: season, team, srs, score_ensemble); in_points: the ensemble is
-    already a strength in points (series stacker), simulated as it is."""
-    earlier = sorted(s for s in frame["season"].unique() if s < season)
-    inputs = season_inputs(teams, series, earlier)
-    # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
-    # from that season's series (which a backtest with --allow-known would otherwise read).
-    before = None if series is None else series[series["season"] != season]
-    inputs.brackets[season] = build_bracket(teams, before, season)
-    if in_points:
-        return fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), {"slope": 1.0}, inputs.brackets[season]
-    odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
-    return odds, fits[0], inputs.brackets[season]
-
-
-def strength_points(frame: pd.DataFrame, season: int, slope: float) -> pd.Series:
-    """Each team's ensemble score on the simulator's points scale, by team: the same map
-    (slope fitted on earlier seasons, `simulation.calibrate_to`) that produced the odds."""
-    z = standardise_by_season(frame[ENSEMBLE], frame["season"], ENSEMBLE)
-    now = frame["season"] == season
-    return pd.Series(slope * z[now].to_numpy(), index=frame.loc[now, "team"].to_numpy())
-
-
 def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
     """team, player_1..k, attention_1..k, minutes_share_1..k: the k highest attention weights."""
     rows = attention[attention["season"] == season].sort_values(
@@ -198,19 +176,20 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     srs = teams[[*KEY, "srs"]]
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
-    odds, odds_fit, bracket = season_odds(teams, series, frame, season, sim, in_points)
-    points = (pd.Series(now[ENSEMBLE].to_numpy(float), index=now["team"].to_numpy()) if in_points
-              else strength_points(frame, season, odds_fit["slope"]))
-    table = _ranked(teams[teams["season"] == season], now, points)
-    table = table.merge(bracket.frame()[["team", "seed"]], on="team", how="left")
-    table["seed"] = table["seed"].astype("Int64")
-    table = table.merge(odds[["team", *ODDS_COLUMNS]], on="team", how="left")
-    table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
+    if status.in_progress:
+        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points)
+    else:
+        odds = known_field_odds(teams, series, frame, season, sim, in_points)
+    points = strength_points(frame, season, odds.fit["slope"], in_points)
+    table = _ranked(teams[teams["season"] == season], now, points).merge(
+        odds.table, on="team", how="left", validate="one_to_one")
     table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")
-    log.info("forecast %d: stacker on %d rows, points slope %.2f, temperature %.2f", season,
-             stack_fit["rows"], odds_fit["slope"], odds_fit.get("temperature", float("nan")))
+    temperature = (f", title-odds temperature {odds.fit['temperature']:.2f}"
+                   if "temperature" in odds.fit else "")
+    log.info("forecast %d: stacker on %d rows, points slope %.2f%s, odds from %s", season,
+             stack_fit["rows"], odds.fit["slope"], temperature, odds.source)
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
-                    bracket, {"stacker": stack_fit, "odds": odds_fit, "bracket_source": bracket.source})
+                    odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source})
 
 
 def _ranked(season_teams: pd.DataFrame, now: pd.DataFrame, points: pd.Series) -> pd.DataFrame:

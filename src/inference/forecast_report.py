@@ -1,35 +1,49 @@
 """What a forecast looks like to a reader: reports/forecast_<season>.md, a CSV/parquet beside it,
-and a rich table on the terminal. Numbers come from the Forecast table only."""
+the HTML page (src/inference/forecast_page.py) and a rich table on the terminal. Numbers come
+from the Forecast table only; `team_columns` and `top_players_text` are the one place each
+report reads them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from src.inference.forecast import Forecast, SeasonStatus
-from src.inference.title_odds import ROUND_COLUMNS
+from src.inference.playin import has_playin
 from src.utils.io import atomic_path, write_parquet, write_text
 
-MIN_CONSOLE_WIDTH = 110
+MIN_CONSOLE_WIDTH = 120
 SMALLEST_SHOWN = 0.0005          # non-zero probabilities below 0.05% print as <0.1%, not 0.0%
-ROUND_HEADERS = ["P(win round 1)", "P(reach conf. finals)", "P(reach Finals)", "P(win Finals, raw MC)"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str                  # markdown / HTML header
+    short: str                   # terminal header
+    value: pd.Series             # raw value (the HTML page sorts by it)
+    text: pd.Series              # what is shown
+    note: str                    # what it means (HTML tooltip, markdown legend)
 
 
 def report_paths(out_dir: str | Path, season: int) -> dict[str, Path]:
     base = Path(out_dir) / f"forecast_{season}"
     return {"md": base.with_suffix(".md"), "csv": base.with_suffix(".csv"),
-            "parquet": base.with_suffix(".parquet")}
+            "parquet": base.with_suffix(".parquet"), "html": base.with_suffix(".html")}
 
 
-def status_lines(status: SeasonStatus) -> list[str]:
-    s = status.season
+def status_lines(fc: Forecast) -> list[str]:
+    status, s, odds = fc.status, fc.status.season, fc.fit["odds"]
     if status.in_progress:
+        left = fc.table["games_left"]
         lines = [f"**Season {s} is in progress**: teams have played {status.games_min}-{status.games_max} "
-                 "games (team_seasons.g). This forecast is a **snapshot of regular-season data to date**; "
-                 "it will change as the season goes on.",
-                 "The playoff field is **projected** as the top 8 by win% in each conference, seeded by "
-                 "record. The play-in tournament (seeds 7-10) is **not modelled**: seeds 7 and 8 are "
-                 "taken as they stand."]
+                 f"games (team_seasons.g), {int(left.min())}-{int(left.max())} left. The rest of the regular "
+                 f"season is simulated {odds['n_sims']:,} times on {odds['schedules']} drawn schedules (the NBA "
+                 "format: 52 conference and 30 other-conference games a season, home and away balanced; "
+                 "the real schedule is not in the data), then the standings (ties by a random draw: "
+                 "head-to-head and division records are not in the data), "
+                 + ("the play-in (seeds 7-10) " if has_playin(s) else "")
+                 + "and the playoffs. It will change as the season goes on."]
     else:
         games = (f"{status.games_max}" if status.games_min == status.games_max
                  else f"{status.games_min}-{status.games_max}")
@@ -46,10 +60,100 @@ def status_lines(status: SeasonStatus) -> list[str]:
     return lines
 
 
-def _pct(x: float) -> str:
+ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-in and the playoffs simulated",
+                "seeding_rules": "the known playoff field's bracket, seeded by the era's rules, simulated",
+                "record_order": "the known playoff field's bracket, seeded by record, simulated",
+                "playoff_series": "the real bracket (from the season's playoff series), simulated"}
+
+
+def method_lines(fc: Forecast) -> list[str]:
+    s, stack, odds = fc.status.season, fc.fit["stacker"], fc.fit["odds"]
+    tempered = "temperature" in odds
+    title = (f"P(title) is the simulated title probability tempered by T = {odds['temperature']:.2f} "
+             "(fitted on earlier seasons); the round columns are the raw simulation."
+             if tempered else "Every probability is a share of the simulated seasons.")
+    return [f"- Level-1 scores of {s}: the final Model A, XGBoost and random forest "
+            "(trained on seasons with known outcomes).", *_stacker_lines(stack, odds),
+            f"- Odds: {ODDS_SOURCES.get(fc.fit['bracket_source'], fc.fit['bracket_source'])}. {title}"]
+
+
+def _stacker_lines(stack: dict, odds: dict) -> list[str]:
+    seasons = f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}"
+    if "weights" in stack:          # stacking.objective series: the ensemble is in points
+        weights = ", ".join(f"{m} {w:+.2f}" for m, w in stack["weights"].items())
+        return [f"- Stacker fitted on the playoff series of {seasons} (likelihood under the simulator's "
+                f"game model; models, L2 penalty {stack['penalty']:g} and scaling '{stack['scaling']}' "
+                f"chosen on validation seasons): points per unit of each model's scaled score: {weights}.",
+                "- Rating: the ensemble score itself, a strength in points per game against an average "
+                "team; no further map."]
+    coefs = ", ".join(f"{k[5:]} {v:+.3f}" for k, v in stack.items() if k.startswith("coef_"))
+    return [f"- Stacker (RidgeCV on per-season z-scores) fitted on {stack['rows']} out-of-sample rows of "
+            f"{seasons}: alpha {stack['alpha']:g}; {coefs}.",
+            f"- Rating: the ensemble score in points per game against an average team "
+            f"({odds['slope']:.2f} points per standard deviation of score, fitted on "
+            f"{odds.get('n_fit_seasons', 0)} earlier seasons, simulation.calibrate_to)."]
+
+
+def pct(x: float) -> str:
+    if pd.isna(x):
+        return "-"
     if 0 < x < SMALLEST_SHOWN:      # a long shot is not the same as no chance
         return f"<{100 * SMALLEST_SHOWN:.1f}%"
     return f"{100 * x:.1f}%"
+
+
+_pct = pct      # the name earlier callers import
+
+
+def team_columns(fc: Forecast) -> list[Column]:
+    """Every column of the all-teams table, in order."""
+    t = fc.table
+    total = t["wins"] + t["losses"] + t["games_left"]
+    p = lambda col: t[col].map(pct)      # noqa: E731
+    cols = [Column("#", "#", t["rank"], t["rank"].astype(str), "league rank by rating"),
+            Column("team", "team", t["team"], t["team"], "team code (name in the tooltip)"),
+            Column("conf", "conf", t["conference"], t["conference"], "conference"),
+            Column("rating", "pts", t["strength_points"], t["strength_points"].map(lambda v: f"{v:+.1f}"),
+                   "ensemble strength in points per game against an average team"),
+            Column("W-L", "W-L", t["win_pct"], t["wins"].astype(str) + "-" + t["losses"].astype(str),
+                   "record to date" if fc.status.in_progress else "final regular-season record")]
+    if fc.status.in_progress:
+        cols += [
+            Column("proj. W-L", "proj W-L", t["wins_mean"],
+                   t["wins_mean"].round().astype(int).astype(str) + "-"
+                   + (total - t["wins_mean"]).round().astype(int).astype(str),
+                   "projected final record (mean of the simulated seasons)"),
+            Column("80% wins", "80% W", t["wins_lo"],
+                   t["wins_lo"].astype(int).astype(str) + "-" + t["wins_hi"].astype(int).astype(str),
+                   "projected wins: 80% of the simulated seasons end inside this range")]
+    else:
+        cols.append(Column("seed", "seed", t["seed"].astype(float), t["seed"].astype("string").fillna("-"),
+                           "playoff seed (field known)"))
+    cols.append(Column("P(top-6)", "top-6", t["p_top6"], p("p_top6"), "P(finish 1st-6th in the conference)"))
+    if has_playin(fc.status.season):
+        cols.append(Column("P(play-in)", "play-in", t["p_playin"], p("p_playin"),
+                           "P(finish 7th-10th: the play-in tournament)"))
+    return cols + [
+        Column("P(playoffs)", "playoffs", t["p_playoffs"], p("p_playoffs"), "P(one of the 16 playoff teams)"),
+        Column("P(2nd round)", "R2", t["p_round1"], p("p_round1"), "P(win the first-round series)"),
+        Column("P(conf. finals)", "conf F", t["p_round2"], p("p_round2"), "P(reach the conference finals)"),
+        Column("P(Finals)", "Finals", t["p_round3"], p("p_round3"), "P(reach the NBA Finals)"),
+        Column("P(title)", "title", t["p_champion"], p("p_champion"), "P(win the championship)")]
+
+
+def top_players_text(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """team, player 1..k as "name (value)": the one function every report reads players through
+    (forecast table columns player_<r>, attention_<r>, minutes_share_<r>)."""
+    out = {"team": table["team"]}
+    for r in range(1, k + 1):
+        out[f"player {r}"] = ["-" if pd.isna(name) else f"{name} ({a:.2f} attention, {pct(m)} of minutes)"
+                              for name, a, m in zip(table[f"player_{r}"], table[f"attention_{r}"],
+                                                    table[f"minutes_share_{r}"])]
+    return pd.DataFrame(out)
+
+
+PLAYERS_NOTE = ("Top players by Model A attention: the player's weight in the team's attention "
+                "pooling (sums to 1 over the roster), and his share of the team's minutes.")
 
 
 def _md_table(frame: pd.DataFrame) -> str:
@@ -59,98 +163,46 @@ def _md_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def odds_table(table: pd.DataFrame) -> pd.DataFrame:
-    field = table[table["seed"].notna()].sort_values(["p_champion", "rank"], ascending=[False, True])
-    out = pd.DataFrame({"team": field["team"], "conf": field["conference"], "seed": field["seed"],
-                        "W-L": field["wins"].astype(str) + "-" + field["losses"].astype(str),
-                        "P(title)": field["p_champion"].map(_pct)})
-    for col, header in zip(ROUND_COLUMNS, ROUND_HEADERS):
-        out[header] = field[col].map(_pct)
-    return out
-
-
-def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
-    seed = table["seed"].astype("string").fillna("-")
-    return pd.DataFrame({"rank": table["rank"], "team": table["team"], "name": table["team_name"],
-                         "conf": table["conference"], "conf rank": table["conf_rank"],
-                         "W-L": table["wins"].astype(str) + "-" + table["losses"].astype(str),
-                         "SRS": table["srs"].map(lambda v: f"{v:+.2f}"),
-                         "strength (pts)": table["strength_points"].map(lambda v: f"{v:+.2f}"),
-                         "seed": seed, "P(title)": table["p_champion"].map(_pct)})
-
-
-def players_table(table: pd.DataFrame, k: int) -> pd.DataFrame:
-    out = {"rank": table["rank"], "team": table["team"]}
-    for r in range(1, k + 1):
-        out[f"player {r} (attention, minutes share)"] = [
-            "-" if pd.isna(p) else f"{p} ({a:.2f}, {_pct(m)})"
-            for p, a, m in zip(table[f"player_{r}"], table[f"attention_{r}"], table[f"minutes_share_{r}"])]
-    return pd.DataFrame(out)
-
-
-def _stacker_lines(stack: dict, odds: dict, temperature: str) -> list[str]:
-    seasons = f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}"
-    if "weights" in stack:          # stacking.objective series: the ensemble is in points
-        weights = ", ".join(f"{m} {w:+.2f}" for m, w in stack["weights"].items())
-        return [f"- Stacker fitted on the playoff series of {seasons} (likelihood under the simulator's "
-                f"game model; models, L2 penalty {stack['penalty']:g} and scaling '{stack['scaling']}' "
-                f"chosen on validation seasons): points per unit of each model's scaled score: {weights}. "
-                f"The ensemble score is a strength in points; no further map.",
-                f"- Title-odds temperature {temperature}."]
-    coefs = ", ".join(f"{k_[5:]} {v:+.3f}" for k_, v in stack.items() if k_.startswith("coef_"))
-    return [f"- Stacker (RidgeCV on per-season z-scores) fitted on {stack['rows']} out-of-sample rows of "
-            f"{seasons}: alpha {stack['alpha']:g}; {coefs}.",
-            f"- Score -> points map: {odds['slope']:.2f} SRS points per standard deviation; title-odds "
-            f"temperature {temperature}; both fitted on {odds['n_fit_seasons']} earlier seasons."]
-
-
 def render_markdown(fc: Forecast, k: int) -> str:
-    s, fit = fc.status.season, fc.fit
-    stack, odds = fit["stacker"], fit["odds"]
-    temperature = f"{odds['temperature']:.2f}" if "temperature" in odds else "none"
-    parts = [f"# Forecast {s}", "", "\n\n".join(status_lines(fc.status)), "",
-             "## How it was made", "",
-             f"- Level-1 scores of {s}: the final Model A, XGBoost and random forest "
-             f"(trained on seasons with known outcomes).", *_stacker_lines(stack, odds, temperature),
-             f"- Bracket: {fit['bracket_source']} (ties in record broken by SRS). P(title) is the tempered Monte Carlo title probability; "
-             "the round columns are the raw simulation (P(win Finals, raw MC) before tempering).", "",
-             "## Title and round-by-round odds (playoff field)", "", _md_table(odds_table(fc.table)), "",
-             "## Strength ranking (all teams)", "",
-             "rank = league rank by the ensemble score; strength (pts) = that score on the SRS scale.", "",
-             _md_table(ranking_table(fc.table)), "",
-             f"## Top {k} players by Model A attention", "",
-             "attention = the player's weight in the team's attention pooling (sums to 1 over the roster); "
-             "minutes share = his share of the team's minutes.", "",
-             _md_table(players_table(fc.table, k)), ""]
-    return "\n".join(parts)
+    cols = team_columns(fc)
+    teams = pd.DataFrame({c.header: c.text.to_numpy() for c in cols})
+    legend = "; ".join(f"{c.header} = {c.note}" for c in cols[3:])
+    players = top_players_text(fc.table, k)
+    players.insert(0, "#", fc.table["rank"])
+    s = fc.status.season
+    return "\n".join([f"# Forecast {s}", "", "\n\n".join(status_lines(fc)), "",
+                      "## How it was made", "", *method_lines(fc), "",
+                      "## Every team, by rating", "", legend + ".", "", _md_table(teams), "",
+                      f"## Top {k} players", "", PLAYERS_NOTE, "", _md_table(players), "",
+                      f"The same tables, sortable: [forecast_{s}.html](forecast_{s}.html).", ""])
 
 
-def write_forecast(fc: Forecast, out_dir: str | Path, k: int) -> list[Path]:
+def write_forecast(fc: Forecast, out_dir: str | Path, k: int, calibration=None) -> list[Path]:
+    from src.inference.forecast_page import render_page
+
     paths = report_paths(out_dir, fc.status.season)
     with atomic_path(paths["csv"]) as tmp:
         fc.table.to_csv(tmp, index=False)
     return [write_text(render_markdown(fc, k), paths["md"]), paths["csv"],
-            write_parquet(fc.table, paths["parquet"])]
+            write_parquet(fc.table, paths["parquet"]),
+            write_text(render_page(fc, k, calibration), paths["html"])]
 
 
 def print_forecast(fc: Forecast, console=None) -> None:
-    """A rich table of every team (playoff field with its round odds) on the terminal."""
+    """A rich table of every team on the terminal."""
     from rich.console import Console
     from rich.table import Table
 
-    # a pipe reports 80 columns, too narrow for 11 columns: never print narrower than this
+    # a pipe reports 80 columns, too narrow for the table: never print narrower than this
     console = console or Console(width=max(Console().width, MIN_CONSOLE_WIDTH))
     status = fc.status
     title = f"Forecast {status.season}" + (
-        f" (snapshot, {status.games_min}-{status.games_max} games played; projected field, no play-in)"
+        f" ({status.games_min}-{status.games_max} games played; rest of the season simulated)"
         if status.in_progress else " (regular season complete; field known)")
+    cols = [c for c in team_columns(fc) if c.short != "80% W"]
     grid = Table(title=title)
-    for header in ["#", "team", "conf", "conf #", "W-L", "pts", "seed", "win R1", "conf F", "Finals", "title"]:
-        grid.add_column(header, justify="left" if header in ("team", "conf") else "right")
-    for row in fc.table.itertuples(index=False):
-        in_field = not pd.isna(row.seed)
-        odds = [_pct(getattr(row, c)) if in_field else "-"
-                for c in ("p_round1", "p_round2", "p_round3", "p_champion")]
-        grid.add_row(str(row.rank), row.team, row.conference, str(row.conf_rank), f"{row.wins}-{row.losses}",
-                     f"{row.strength_points:+.1f}", str(row.seed) if in_field else "-", *odds)
+    for c in cols:
+        grid.add_column(c.short, justify="left" if c.short in ("team", "conf") else "right")
+    for i in range(len(fc.table)):
+        grid.add_row(*(str(c.text.iloc[i]) for c in cols))
     console.print(grid)

@@ -67,13 +67,18 @@ def _binom_pmf(k: int, n: int, p: np.ndarray) -> np.ndarray:
     return comb(n, k) * p ** k * (1.0 - p) ** (n - k)
 
 
+def series_if_home(strength: np.ndarray, model: GameModel, best_of: int) -> np.ndarray:
+    """H[i, j] = P(team i beats team j in a best-of-`best_of` series with i holding home court)."""
+    s = np.asarray(strength, float)
+    diff = s[:, None] - s[None, :]
+    return series_win_prob(game_win_prob(diff + model.home_court, model),
+                           game_win_prob(diff - model.home_court, model), best_of)
+
+
 def series_matrix(strength: np.ndarray, home_priority: np.ndarray, model: GameModel,
                   best_of: int) -> np.ndarray:
     """P[i, j] = P(team i beats team j in a series); home court to the higher priority."""
-    s = np.asarray(strength, float)
-    diff = s[:, None] - s[None, :]
-    p_if_home = series_win_prob(game_win_prob(diff + model.home_court, model),
-                                game_win_prob(diff - model.home_court, model), best_of)
+    p_if_home = series_if_home(strength, model, best_of)
     # i away: i wins iff the home team j loses the series
     p_if_away = 1.0 - p_if_home.T
     i_home = home_priority[:, None] > home_priority[None, :]
@@ -106,6 +111,24 @@ def simulate_bracket(strength: np.ndarray, home_priority: np.ndarray, model: Gam
         alive = np.where(a_wins, a, b)
         wins[:, r] = np.bincount(alive.ravel(), minlength=N_TEAMS)
     return wins / n_sims
+
+
+def play_brackets(slots: np.ndarray, priority: np.ndarray, if_home: list[np.ndarray],
+                  rng: np.random.Generator) -> list[np.ndarray]:
+    """Brackets whose field differs from one simulation to the next (the in-season forecast).
+
+    slots: (n_sims, 16) team indices in slot order; priority: (n_sims, n_teams) home-court
+    priority (higher = home court); if_home: per round, `series_if_home` matrices over all
+    n_teams. Returns per round the (n_sims, 8 / 4 / 2 / 1) team indices of the series winners."""
+    alive, winners = np.asarray(slots), []
+    rows = np.arange(alive.shape[0])[:, None]
+    for p_home in if_home:
+        a, b = alive[:, 0::2], alive[:, 1::2]
+        a_home = priority[rows, a] > priority[rows, b]
+        p_a = np.where(a_home, p_home[a, b], 1.0 - p_home[b, a])
+        alive = np.where(rng.random(a.shape) < p_a, a, b)
+        winners.append(alive)
+    return winners
 
 
 def exact_bracket_probs(strength: np.ndarray, home_priority: np.ndarray, model: GameModel,

@@ -19,8 +19,13 @@ from src.report.config import ReportConfig  # noqa: E402
 from src.report.sources import PlotSpec, Series  # noqa: E402
 from src.utils.io import atomic_path  # noqa: E402
 
-# A series whose file is named like this is a reference (perfect calibration), not a model.
+# Long-form plot data (src/evaluation/plot_data.py, train_plots.py): one series per value of
+# the first of these columns the file has, named by it.
+GROUP_COLUMNS = ("model", "curve")
+# Series that are references, not models: drawn grey and dashed.
 REFERENCE_STEMS = {"diagonal"}
+REFERENCE_PREFIXES = ("perfect calibration", "collapse threshold", "uniform over")
+REFERENCE_STYLES = ("--", ":", "-.")
 # Series whose magnitudes differ more than this get one panel each (else the small one is flat).
 SCALE_SPLIT_RATIO = 50.0
 # Scatter of two rank columns: the y = x line is "predicted exactly".
@@ -55,7 +60,7 @@ def render(spec: PlotSpec, frames: dict[str, pd.DataFrame], path: Path, cfg: Rep
     data, notes = _series_data(spec, frames)
     if not any(not _is_reference(s) for s in data):
         return Drawn(None, notes + [f"No figure for '{spec.title}': none of its data is present."])
-    draw = {"scatter": _scatter, "bar_horizontal": _bar_horizontal}.get(spec.template, _linear)
+    draw = _bar_horizontal if _is_bar(spec) else _scatter if "scatter" in spec.template else _linear
     fig = draw(spec, data, cfg, extras)
     fig.axes[0].set_title(spec.title + title_suffix)
     fig.tight_layout()
@@ -79,20 +84,31 @@ def _series_data(spec: PlotSpec, frames: dict[str, pd.DataFrame]):
         if rows.empty:
             empty.setdefault(s.file, []).append(s.column)
             continue
-        data[s] = rows
+        group = next((c for c in GROUP_COLUMNS if c in rows.columns), None)
+        if group is None:
+            data[s] = rows
+            continue
+        for value, part in rows.groupby(group, sort=False):
+            data[Series(s.file, s.column, str(value))] = part
     notes = [f"`{file}` has no values in column(s) {', '.join(f'`{c}`' for c in cols)}: left "
              f"out of '{spec.title}' (a model not run or not enabled)." for file, cols in empty.items()]
-    if spec.template == "bar_horizontal" and len(data) > 1:
-        notes.append(f"'{spec.title}': a bar chart shows one series; drawn "
+    if _is_bar(spec) and len({(s.file, s.column) for s in data}) > 1:
+        notes.append(f"'{spec.title}': a bar chart shows one column; drawn "
                      f"`{next(iter(data)).column}`, left out the others.")
     return data, notes
 
 
+def _is_bar(spec: PlotSpec) -> bool:
+    return spec.template.startswith("bar") or "bars" in spec.template
+
+
 def _is_reference(s: Series) -> bool:
-    return Path(s.file).stem in REFERENCE_STEMS
+    return Path(s.file).stem in REFERENCE_STEMS or (s.group or "").startswith(REFERENCE_PREFIXES)
 
 
 def _label(s: Series, all_series: list[Series]) -> str:
+    if s.group is not None:
+        return s.group
     files = {x.file for x in all_series}
     columns = {x.column for x in all_series}
     if len(files) == 1:
@@ -125,15 +141,16 @@ def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
     panels = _panels(data)
     fig, axes = _figure(cfg, len(panels))
     for ax, group in zip(axes, panels):
+        references = [s for s in group if _is_reference(s)]
         for s in group:
             rows = data[s].sort_values(spec.x)
-            style = dict(color="grey", linestyle="--", linewidth=1) if _is_reference(s) \
-                else dict(marker="o", markersize=3)
-            label = "perfect calibration" if _is_reference(s) else _label(s, list(data))
+            style = dict(color="grey", linestyle=REFERENCE_STYLES[references.index(s) % len(REFERENCE_STYLES)],
+                         linewidth=1) if _is_reference(s) else dict(marker="o", markersize=3)
+            label = _label(s, list(data)) if s.group or not _is_reference(s) else "perfect calibration"
             sized = COUNT_COLUMN in rows.columns and not _is_reference(s)
             if sized:                # bins hold very different numbers of teams: show it
                 style["marker"] = None
-                label += " (larger marker = more teams)"
+                label += " (larger marker = more in the bin)"
             line, = ax.plot(rows[spec.x], rows[s.column], label=label, **style)
             if sized:
                 ax.scatter(rows[spec.x], rows[s.column], s=COUNT_AREA * np.sqrt(rows[COUNT_COLUMN]),
@@ -174,16 +191,28 @@ def _scatter(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
 
 
 def _bar_horizontal(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
-    """dvc's bar_horizontal: `x` is the value, each y column names the bars (e.g. teams)."""
+    """Horizontal bars: `x` is the value, the y column names the bars (e.g. teams); long-form
+    data gets one bar per group side by side, in the file's `favourite` order when it has one."""
     fig, (ax,) = _figure(cfg)
-    s, rows = next(iter(data.items()))
-    rows = rows.sort_values(spec.x)
-    ax.barh(rows[s.column].astype(str), rows[spec.x], color="tab:blue")
-    for y, value in enumerate(rows[spec.x]):
-        ax.annotate(f"{value:.{cfg.digits}f}", (value, y), textcoords="offset points",
-                    xytext=(3, -3), fontsize=8)
-    ax.set_xlim(0, float(rows[spec.x].max()) * BAR_HEADROOM)
+    groups = [s for s in data if (s.file, s.column) == (next(iter(data)).file, next(iter(data)).column)]
+    first = data[groups[0]]
+    order = first.sort_values("favourite" if "favourite" in first.columns else spec.x,
+                              ascending="favourite" in first.columns)[groups[0].column].astype(str).tolist()
+    height = 0.8 / len(groups)
+    for k, s in enumerate(groups):
+        rows = data[s].set_index(data[s][s.column].astype(str)).reindex(order)
+        ys = np.arange(len(order))[::-1] + (len(groups) - 1 - 2 * k) * height / 2
+        ax.barh(ys, rows[spec.x].fillna(0.0), height=height, label=_label(s, groups) if s.group else None)
+        for y, value in zip(ys, rows[spec.x]):
+            if not pd.isna(value):
+                ax.annotate(f"{value:.{cfg.digits}f}", (value, y), textcoords="offset points",
+                            xytext=(3, -3), fontsize=7)
+    ax.set_yticks(np.arange(len(order))[::-1], order)
+    peak = max(float(data[s][spec.x].max()) for s in groups)
+    ax.set_xlim(0, peak * BAR_HEADROOM)
     ax.set_xlabel(spec.x_label)
     ax.set_ylabel(spec.y_label)
     ax.grid(alpha=0.3, axis="x")
+    if len(groups) > 1:
+        ax.legend(fontsize=8)
     return fig

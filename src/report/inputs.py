@@ -19,13 +19,8 @@ METRICS_FILES = (EVAL_METRICS, TRAIN_A_METRICS, TRAIN_B_METRICS, STACK_METRICS, 
 # Sections of the report and the dvc.yaml plots (by data-file prefix) each one shows;
 # a declared plot no section claims goes to "Other plots", so none is dropped.
 PLOT_SECTIONS = {
-    "calibration": ("plots/evaluate/reliability",),
+    "calibration": ("plots/evaluate/reliability", "plots/evaluate/series_reliability"),
     "ranks": ("plots/evaluate/rank_vs_actual", "plots/evaluate/season_spearman"),
     "title_odds": ("plots/evaluate/title_odds",),
-    "model_a": ("dvclive/train_a",),
+    "model_a": ("plots/train_a",),
 }
-
-# Model A's history markers and the params behind its collapse thresholds.
-REFIT_PHASE = "refit"
-THRESHOLDS = {"attention_entropy_mean": "attention_entropy_min",
-              "attention_variance_mean": "attention_variance_min"}

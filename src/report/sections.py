@@ -6,10 +6,9 @@ import re
 
 from src.report import tables
 from src.report.context import Context
-from src.report.figures import Extras
 from src.report.inputs import (EVAL_METRICS, EVAL_REPORT, EXPLAIN_METRICS, EXPLAIN_SUMMARY,
-                               RANK_VS_ACTUAL, REFIT_PHASE, STACK_METRICS, THRESHOLDS,
-                               TITLE_ODDS, TRAIN_A_METRICS, TRAIN_B_METRICS, TRAIN_HISTORY)
+                               RANK_VS_ACTUAL, STACK_METRICS, TITLE_ODDS, TRAIN_A_METRICS,
+                               TRAIN_B_METRICS)
 
 
 def _missing(ctx: Context, rel: str) -> list[str]:
@@ -76,9 +75,11 @@ def title_odds(ctx: Context) -> list[str]:
     if odds is None:
         lines += _missing(ctx, TITLE_ODDS)
     else:
-        lines += [f"From `{TITLE_ODDS}` (`p_champion`: primary model, `p_champion_srs_mc`: SRS "
-                  f"Monte Carlo baseline) and `{RANK_VS_ACTUAL}` (actual final rank).", ""]
-        lines += tables.title_odds_table(odds, ctx.table(RANK_VS_ACTUAL), ctx.cfg.digits) + [""]
+        lines += [f"From `{TITLE_ODDS}` (P(title) by model: the primary model's favourites and "
+                  f"the SRS Monte Carlo baseline's odds for them) and `{RANK_VS_ACTUAL}` (actual "
+                  "final rank).", ""]
+        lines += tables.title_odds_table(tables.by_model(odds), ctx.table(RANK_VS_ACTUAL),
+                                         ctx.cfg.digits) + [""]
     suffix = f" - {int(odds['season'].max())}" if odds is not None and len(odds) else ""
     for spec in ctx.specs_of("title_odds"):
         lines += ctx.figure(spec, title_suffix=suffix)
@@ -87,37 +88,17 @@ def title_odds(ctx: Context) -> list[str]:
 
 def model_a(ctx: Context) -> list[str]:
     lines = ["## Model A training: loss and attention stability", "",
-             "The last Model A training (the final model on all training seasons), per epoch "
-             "across restarts (`step`); vertical lines mark restarts after an attention "
-             "collapse and the start of the refit on all training seasons; dotted horizontal "
-             "lines are the collapse thresholds of params.yaml.", ""]
-    extras = _model_a_extras(ctx)
+             "The last Model A training (the final model on all training seasons), per epoch: "
+             "the model-selection run (with its validation loss) and the refit on all training "
+             "seasons are separate curves; grey references are the collapse threshold of "
+             "params.yaml and uniform attention over a full roster.", ""]
     for spec in ctx.specs_of("model_a"):
-        lines += ctx.figure(spec, extras)
+        lines += ctx.figure(spec)
     summary = ctx.sources.json(TRAIN_A_METRICS)
     lines += ["### Summary", ""]
     lines += (tables.key_value_table(summary, ctx.cfg.digits) if summary is not None
               else _missing(ctx, TRAIN_A_METRICS)[:1]) + [""]
     return lines
-
-
-RESTART_COLOUR, REFIT_COLOUR = "tab:red", "black"
-
-
-def _model_a_extras(ctx: Context) -> Extras:
-    extras = Extras()
-    history = ctx.sources.json(TRAIN_HISTORY) or []
-    for prev, row in zip([None, *history], history):
-        if prev is not None and (row.get("restarts") or 0) > (prev.get("restarts") or 0):
-            extras.vlines.append((row["step"], f"restart {row['restarts']}", RESTART_COLOUR))
-    refit = [row["step"] for row in history if row.get("phase") == REFIT_PHASE]
-    if refit:
-        extras.vlines.append((refit[0], "refit on all training seasons", REFIT_COLOUR))
-    model_params = ctx.params.get("model_a") or {}
-    for column, key in THRESHOLDS.items():
-        if key in model_params:
-            extras.hlines[column] = (float(model_params[key]), f"collapse threshold (model_a.{key})")
-    return extras
 
 
 def other_models(ctx: Context) -> list[str]:

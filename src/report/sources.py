@@ -24,6 +24,7 @@ DEFAULT_TEMPLATE = "linear"          # DVC's default when a plot names no templa
 class Series:
     file: str                        # relative to the repo root, as dvc.yaml writes it
     column: str
+    group: str | None = None         # long-form data: the value of its `model` / `curve` column
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,19 @@ def explain_table(metrics: dict[str, Any], chance_p: float, digits: int) -> list
                      "Spearman", "Spearman chance", "Spearman p", "verdict"], rows)
 
 
+def by_model(odds: pd.DataFrame) -> pd.DataFrame:
+    """Long-form title odds (season, team, [favourite,] model, p_champion) one column per model,
+    favourites first; a table already wide is returned as it is."""
+    if "model" not in odds.columns:
+        return odds
+    keys = [c for c in ("season", "team", "favourite") if c in odds.columns]
+    wide = odds.pivot_table(index=keys, columns="model", values="p_champion", sort=False).reset_index()
+    wide.columns.name = None
+    models = list(dict.fromkeys(odds["model"]))
+    wide = wide.sort_values("favourite") if "favourite" in wide.columns else wide
+    return wide[[c for c in keys if c != "favourite"] + models]
+
+
 def title_odds_table(odds: pd.DataFrame, ranks: pd.DataFrame | None, digits: int) -> list[str]:
     """Favourites of plots/evaluate/title_odds.csv, with the actual final rank when known."""
     table = odds.copy()

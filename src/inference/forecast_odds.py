@@ -1,0 +1,110 @@
+"""The odds of a forecast season, one row per team with the same columns on either path:
+* season in progress (made_playoffs unknown): the season simulation (src/inference/season_sim.py):
+  rest of the regular season, standings, play-in, playoffs;
+* regular season complete (field known): the real field's bracket (src/inference/bracket.py)
+  and the bracket Monte Carlo the evaluate stage uses (src/inference/title_odds.py); the
+  record is final, so projected wins are the wins and the seed odds are 0 or 1.
+Both use the same strengths in points: the ensemble score itself when the stacker fits it in
+points (stacking.objective series, `in_points`), else the ensemble score through the score ->
+points map fitted on the seasons before the forecast season.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from src.inference.bracket import Bracket, build_bracket, record_order
+from src.inference.config import SimulationConfig
+from src.inference.monte_carlo import first_round_best_of
+from src.inference.season_inputs import season_inputs
+from src.inference.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
+from src.inference.season_sim import SEASON_COLUMNS, league_from, simulate_season
+from src.inference.strength_calibration import standardise_by_season
+from src.inference.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds, game_model,
+                                      walk_forward_odds)
+from src.training.train_stacking import ENSEMBLE
+
+BRACKET_SOURCE_SIMULATED = "season_simulation"
+
+
+@dataclass
+class SeasonOdds:
+    table: pd.DataFrame          # team, seed (known field only), SEASON_COLUMNS
+    fit: dict                    # slope, n_map_rows, n_fit_seasons (+ temperature where fitted)
+    bracket: Bracket | None      # the real field's bracket; None when the field is simulated
+    source: str                  # bracket source, or "season_simulation"
+
+
+def strength_points(frame: pd.DataFrame, season: int, slope: float, in_points: bool = False) -> pd.Series:
+    """Each team's ensemble score on the simulator's points scale, by team: as it is when already
+    in points, else through the same map (slope fitted on earlier seasons,
+    `simulation.calibrate_to`) that produced the odds."""
+    now = frame["season"] == season
+    if in_points:
+        return pd.Series(frame.loc[now, ENSEMBLE].to_numpy(float), index=frame.loc[now, "team"].to_numpy())
+    z = standardise_by_season(frame[ENSEMBLE], frame["season"], ENSEMBLE)
+    return pd.Series(slope * z[now].to_numpy(), index=frame.loc[now, "team"].to_numpy())
+
+
+def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
+                          season: int, sim: SimulationConfig, n_schedules: int,
+                          in_points: bool = False) -> SeasonOdds:
+    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons."""
+    fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
+    if not in_points:
+        earlier = sorted(s for s in frame["season"].unique() if s < season)
+        inputs = season_inputs(teams, series, earlier, sim.calibrate_to == "series")
+        rows = frame.dropna(subset=[ENSEMBLE]).copy()
+        rows["z"] = standardise_by_season(rows[ENSEMBLE], rows["season"], ENSEMBLE)
+        pmap = fit_score_map(rows[rows["season"] < season], ENSEMBLE, inputs, sim)
+        fit.update(slope=pmap.slope, n_map_rows=pmap.n_rows, n_fit_seasons=len(inputs.brackets))
+    points = strength_points(frame, season, fit["slope"], in_points)
+    league = league_from(teams[teams["season"] == season], points, season)
+    table = simulate_season(league, game_model(sim), sim.n_sims, sim.seed, n_schedules,
+                            first_round_best_of(season))
+    table.insert(1, "seed", pd.array([pd.NA] * len(table), dtype="Int64"))
+    return SeasonOdds(table, fit, None, BRACKET_SOURCE_SIMULATED)
+
+
+def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
+                     season: int, sim: SimulationConfig, in_points: bool = False) -> SeasonOdds:
+    """Title and round odds of the real field; the points map (and temperature) are fitted on
+    the seasons before it, unless the ensemble is already in points (simulated as it is)."""
+    earlier = sorted(s for s in frame["season"].unique() if s < season)
+    inputs = season_inputs(teams, series, earlier)
+    # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
+    # from that season's series (which a backtest with --allow-known would otherwise read).
+    before = None if series is None else series[series["season"] != season]
+    bracket = inputs.brackets[season] = build_bracket(teams, before, season)
+    if in_points:
+        odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]
+    else:
+        odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
+    season_teams = teams[teams["season"] == season]
+    table = final_record_columns(season_teams).merge(
+        bracket.frame()[["team", "seed"]], on="team", how="left").merge(
+        odds[["team", *ODDS_COLUMNS]], on="team", how="left")
+    table["seed"] = table["seed"].astype("Int64")
+    table["p_playoffs"] = table["seed"].notna().astype(float)
+    table["p_top6"] = (table["seed"] <= DIRECT_SEEDS).fillna(False).astype(float)
+    table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
+    return SeasonOdds(table[["team", "seed", *SEASON_COLUMNS]], fits[0], bracket, bracket.source)
+
+
+def final_record_columns(season_teams: pd.DataFrame) -> pd.DataFrame:
+    """The season-simulation columns of a finished regular season: the record is final;
+    seed_mean is the conference standing by record (src/inference/bracket.record_order), which
+    also names the play-in teams (7-10); p_top6 comes from the bracket's seeds."""
+    season = int(season_teams["season"].iloc[0])
+    standing = pd.concat([pd.Series(np.arange(1, len(g) + 1), index=record_order(g))
+                          for _, g in season_teams.groupby("conference")])
+    out = pd.DataFrame({"team": season_teams["team"].to_numpy()})
+    wins = season_teams["wins"].to_numpy(float)
+    out["games_left"] = 0
+    out["wins_mean"], out["wins_lo"], out["wins_hi"] = wins, wins, wins
+    out["seed_mean"] = out["team"].map(standing).astype(float)
+    in_playin = out["seed_mean"].between(PLAYIN_SEEDS[0], PLAYIN_SEEDS[-1])
+    out["p_playin"] = in_playin.astype(float) if has_playin(season) else 0.0
+    return out

@@ -1,0 +1,34 @@
+"""Stage train_a_plots: Model A's training curves as long-form plot data (plots/train_a/)."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from src.config import load_params
+from src.errors import DataError
+from src.evaluation.train_plots import HISTORY_FILE, TRAIN_PLOTS_DIR, train_a_plot_tables
+from src.models.config import model_a_configs, roster_config
+from src.utils.cli import stage_main
+from src.utils.io import atomic_path
+
+
+def run(args: argparse.Namespace) -> list[Path]:
+    params = load_params(args.params)
+    _, train_cfg = model_a_configs(params.get("model_a"))
+    path = Path(HISTORY_FILE)
+    if not path.exists():
+        raise DataError(f"{path}: not found (written by stage 'train_a'; run `dvc repro train_a`)")
+    tables = train_a_plot_tables(json.loads(path.read_text()), train_cfg.attention_entropy_min,
+                                 roster_config(params).max_players)
+    if TRAIN_PLOTS_DIR.exists():
+        shutil.rmtree(TRAIN_PLOTS_DIR)            # stale files of an earlier layout
+    for out, table in tables.items():
+        with atomic_path(out) as tmp:
+            table.to_csv(tmp, index=False)
+    return list(tables)
+
+
+if __name__ == "__main__":
+    stage_main("train_a_plots", run)
