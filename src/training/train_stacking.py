@@ -64,11 +64,11 @@ class StackingConfig:
     min_fit_seasons: int             # objective series: fewest seasons a validation fit may use
     select_models: bool              # objective series: choose which level-1 models enter
     scalings: list[str]              # objective series: stacker inputs to choose from (season | centred)
-    half_lives: list[float] = (0.0,)  # objective series: season weighting of a fit to choose from (0 = equal)
+    half_lives: list[float] = field(default_factory=lambda: [0.0])  # objective series: season weighting of a fit to choose from (0 = equal)
     rule: str = "best"               # objective series: best | one_se | average (series_stacker.RULES)
     fit_on: str = "series"           # objective series: series | games (each game a best-of-1 where the game
                                      # file has them; validation stays on series)
-    signals: list[str] = ()          # objective series: linear regular-season signals (src/training/signals.py)
+    signals: list[str] = field(default_factory=list)  # objective series: linear regular-season signals (src/training/signals.py)
                                      # the nested rule may add to the models
 
     @property
