@@ -17,7 +17,7 @@ from src.inference.predict_a import predict_with_attention
 from src.models.config import RosterConfig, model_a_configs
 from src.models.deep_set_rank import DeepSetRank
 
-ROSTER = RosterConfig(max_players=8, min_minutes=0)
+ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
 
 
 @pytest.fixture

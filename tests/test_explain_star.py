@@ -38,7 +38,7 @@ from src.training.fit_model_a import configure_torch, fit_model_a
 # the playoff game file starts in 2011: the league must reach it for the ingest
 FIRST, TEST_SEASON = 2008, 2012
 TRAIN = range(FIRST, TEST_SEASON)
-ROSTER = RosterConfig(max_players=10, min_minutes=50)
+ROSTER = RosterConfig(max_players=10, min_minutes=50, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
 RFX = RfxFuseConfig(enabled=True, n_trees=50, k_similar=2, n_explanations=2, node_size=3,
                     min_train_minutes=0, max_train_rows=3000, n_threads=2, seed=3)
 

@@ -12,7 +12,7 @@ from src.training.report_a import walk_forward_quality
 
 SEASONS = SeasonsConfig(first_train=1998, first_test=2013, last_test=2016, n_oof_folds=2,
                         n_val_seasons=2)
-ROSTER = RosterConfig(max_players=12, min_minutes=50)
+ROSTER = RosterConfig(max_players=12, min_minutes=50, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
 
 
 def test_model_a_learns_the_synthetic_league(synthetic_tables, model_a_configs_small):

@@ -82,6 +82,12 @@ def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
 def players_table(table: pd.DataFrame, k: int) -> pd.DataFrame:
     out = {"rank": table["rank"], "team": table["team"]}
     for r in range(1, k + 1):
+        if f"contribution_{r}" in table.columns:
+            out[f"player {r} (contribution, attention, minutes share)"] = [
+                "-" if pd.isna(p) else f"{p} ({c:+.1f} pts, {a:.2f}, {_pct(m)})"
+                for p, c, a, m in zip(table[f"player_{r}"], table[f"contribution_{r}"],
+                                      table[f"attention_{r}"], table[f"minutes_share_{r}"])]
+            continue
         out[f"player {r} (attention, minutes share)"] = [
             "-" if pd.isna(p) else f"{p} ({a:.2f}, {_pct(m)})"
             for p, a, m in zip(table[f"player_{r}"], table[f"attention_{r}"], table[f"minutes_share_{r}"])]
@@ -107,9 +113,10 @@ def render_markdown(fc: Forecast, k: int) -> str:
              "## Strength ranking (all teams)", "",
              "rank = league rank by the ensemble score; strength (pts) = that score on the SRS scale.", "",
              _md_table(ranking_table(fc.table)), "",
-             f"## Top {k} players by Model A attention", "",
-             "attention = the player's weight in the team's attention pooling (sums to 1 over the roster); "
-             "minutes share = his share of the team's minutes.", "",
+             f"## Top {k} players by Model A contribution", "",
+             "contribution = points the player adds to Model A's team strength (5 x attention x value; "
+             "a team's contributions sum to its strength minus one bias); attention = his expected share "
+             "of playoff minutes (sums to 1 over the roster); minutes share = the minutes prior it starts from.", "",
              _md_table(players_table(fc.table, k)), ""]
     return "\n".join(parts)
 

@@ -55,14 +55,14 @@ def summary_metrics(split_summaries: list[dict], final: dict, quality: dict,
         return float(np.mean(values)) if values else None
 
     return {
-        "oof_val_listmle_mean": mean_of("oof", "val_listmle"),
+        "oof_val_series_logloss_mean": mean_of("oof", "val_series_logloss"),
         "oof_val_spearman_mean": mean_of("oof", "val_spearman"),
-        "walk_forward_val_listmle_mean": mean_of("test", "val_listmle"),
+        "walk_forward_val_series_logloss_mean": mean_of("test", "val_series_logloss"),
         "walk_forward_val_spearman_mean": mean_of("test", "val_spearman"),
         **quality,
         "final_best_epoch": final["best_epoch"],
         "final_epochs_run": final["epochs_run"],
-        "final_val_listmle": final["val_listmle"],
+        "final_val_series_logloss": final["val_series_logloss"],
         "final_val_spearman": final["val_spearman"],
         "restarts_total": int(sum(s["restarts"] for s in split_summaries) + final["restarts"]),
         "final_fit_seconds": final["fit_seconds"],
