@@ -17,7 +17,10 @@ from src.features.config import team_feature_config
 from src.features.roster import select_rosters
 from src.features.team_features import build_team_features
 from src.models.config import model_a_configs, roster_config
-from src.training.fit_model_a import fit_model_a
+from src.inference.config import simulation_config
+from src.inference.title_odds import game_model
+from src.training.fit_model_a import SeriesData, fit_model_a
+from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.training.train_model_b import ModelBTrainer
@@ -61,7 +64,9 @@ def _train_models(root, params, teams, players) -> None:
     model_cfg, train_cfg = model_a_configs(params["model_a"])
     roster_cfg = roster_config(params)
     rosters = select_rosters(players, MODEL_SEASONS, roster_cfg)
-    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1)
+    series = SeriesData(series_by_season(teams, None, MODEL_SEASONS),
+                        game_model(simulation_config(params)))
+    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1, series)
     fit.trainer.save_checkpoint(root / stage.MODEL_A)
     features = pd.read_parquet(root / stage.FEATURES)
     rows = features[features["season"].isin(MODEL_SEASONS)].merge(

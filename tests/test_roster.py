@@ -60,7 +60,9 @@ def test_per_36_and_share_features_by_hand(tiny_league):
     players, _ = tiny_league(seasons=(2001,), n_teams=1, n_players=2)
     players["mp"] = [1800.0, 600.0]
     players["bad_pass_turnover"], players["lost_ball_turnover"] = [30.0, 5.0], [20.0, 5.0]
-    rosters = select_rosters(players, [2001], RosterConfig(max_players=2, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5))
+    cfg = RosterConfig(max_players=2, min_minutes=0, shrink_minutes=0, prior_seasons=2,
+                       availability_power=0.5)            # no shrinkage: the raw season rates
+    rosters = select_rosters(players, [2001], cfg)
     assert rosters["minutes_share"].tolist() == pytest.approx([0.75, 0.25])
     assert rosters["turnovers_per_36"].tolist() == pytest.approx([1.0, 0.6])
 

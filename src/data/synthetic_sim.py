@@ -124,7 +124,10 @@ class League:
                              index=slot.index)
         mpg = np.array(MPG_PROFILE + (MPG_PROFILE[-1],) * max(0, self.roster_size - len(MPG_PROFILE)))[slot]
         g = np.clip(np.round(GAMES * rng.uniform(0.6, 1.0, len(p))), 1, GAMES).astype(int)
-        g = np.where(p["star"], GAMES - rng.integers(0, 4, len(p)), g)
+        # the star plays (nearly) every game; so do those above him in minutes when he is not
+        # the minutes leader, so that he is not the season-minutes leader either
+        full = p["star"].astype(bool).to_numpy() | (self.star_mode & (np.asarray(slot) < self.star_minutes_rank))
+        g = np.where(full, GAMES - rng.integers(0, 4, len(p)), g)
         stints = p.assign(season=season, slot=slot, g=g, mp=np.round(g * mpg * rng.uniform(0.9, 1.1, len(p))),
                           gs=np.where(slot < 5, g, 0), traded=False, team_order=0)
         stints["gs"] = np.minimum(stints["gs"], stints["g"]).astype(int)

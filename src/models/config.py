@@ -148,6 +148,8 @@ class ModelATrainingConfig:
     listmle_temperature: float        # start of the learned T (points) that term divides by
     restore_best_weights: bool        # early stopping puts the best epoch's weights back
     value_prior_feature: str          # roster feature the value head starts from ("" = zeros)
+    prior_l2: float                   # penalty on the squared distance of the weights from
+                                      # their starting values (L2-SP; 0 = off)
     select_grid: dict                 # model_a key -> candidate values, chosen per split by the
                                       # series log-loss of its validation seasons ({} = none)
     refit_on_all: bool
@@ -167,6 +169,7 @@ class ModelATrainingConfig:
         _check(self.patience > 0, "patience", self.patience, "must be > 0")
         _check(self.min_delta >= 0, "min_delta", self.min_delta, "must be >= 0")
         _check(self.listmle_weight >= 0, "listmle_weight", self.listmle_weight, "must be >= 0")
+        _check(self.prior_l2 >= 0, "prior_l2", self.prior_l2, "must be >= 0")
         _check(self.listmle_temperature > 0, "listmle_temperature", self.listmle_temperature,
                "must be > 0")
         _check(isinstance(self.select_grid, dict) and all(

@@ -100,6 +100,8 @@ class ModelATrainer(BaseTrainer):
         # ranking term cannot stretch the points scale the series likelihood sets
         self.log_temperature = torch.nn.Parameter(
             torch.tensor(float(np.log(self.train_config.listmle_temperature))))
+        # the starting weights (value prior, minutes-biased attention): L2-SP pulls toward them
+        self.start_weights = [p.detach().clone() for p in model.parameters()]
         optimizer = torch.optim.AdamW(
             [{"params": list(model.parameters())},
              {"params": [self.log_temperature], "weight_decay": 0.0}],
@@ -150,6 +152,9 @@ class ModelATrainer(BaseTrainer):
         if cfg.listmle_weight > 0:
             loss = loss + cfg.listmle_weight * grouped_list_mle(
                 strength / self.log_temperature.exp(), item.ranks, item.groups)
+        if cfg.prior_l2 > 0 and self.model.training:
+            loss = loss + cfg.prior_l2 * sum(((p - p0) ** 2).sum() for p, p0 in
+                                             zip(self.model.parameters(), self.start_weights))
         return loss
 
     def usable(self, batches: Sequence[TrainList]) -> list[TrainList]:
