@@ -15,7 +15,7 @@ from src.training.fit_model_a import (SeriesData, configure_torch, fit_model_a, 
                                       run_all_splits)
 from src.training.series_targets import series_by_season
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
-                                   walk_forward_quality)
+                                   walk_forward_quality, walk_forward_series_quality)
 from src.utils.cli import stage_main
 from src.utils.io import read_input, write_json, write_parquet
 
@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
     rosters = select_rosters(read_input(PLAYERS, "ingest"), all_seasons, roster_cfg)
     teams = read_input(TEAMS, "ingest")
-    series = SeriesData(series_by_season(teams, read_input(SERIES, "ingest"), all_seasons),
+    playoff_series = read_input(SERIES, "ingest")
+    series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
                         game_model(simulation_config(params)))
     oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
                                           roster_cfg, series, walk_forward_dir=WALK_FORWARD_DIR)
@@ -50,7 +51,9 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     final.trainer.save_checkpoint(MODEL)
     rows = history_rows(final.history)
     log_dvclive(rows, LIVE_DIR)
-    quality = walk_forward_quality(oof, teams)
+    quality = {**walk_forward_quality(oof, teams), **walk_forward_series_quality(
+        oof, teams, series.by_season, set(playoff_series["season"].astype(int)),
+        series.game_model)}
     summary = summary_metrics(split_summaries, fit_summary(None, final), quality,
                               time.perf_counter() - start)
     return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),
