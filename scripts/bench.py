@@ -94,10 +94,16 @@ def bench_model_b_fold(workdir: Path, params: dict) -> float:
     fit_s, val_s = early_stopping_split(split.train_seasons, seasons.n_val_seasons)
     fit, val = rows[rows.season.isin(fit_s)], rows[rows.season.isin(val_s)]
 
+    from src.inference.series_table import observed_series
+    from src.training.train_model_b import PlayoffRows
+    series = observed_series(teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"),
+                             list(split.train_seasons))
+    playoff = PlayoffRows(teams=fit["team"].to_numpy(), series=series, val_teams=val["team"].to_numpy())
+
     def one_fold():
         trainer = ModelBTrainer(model_b_config(params)).fit(
             fit[cols], fit[TARGET_COLUMNS], fit["season"].to_numpy(),
-            val[cols], val[TARGET_COLUMNS], val["season"].to_numpy())
+            val[cols], val[TARGET_COLUMNS], val["season"].to_numpy(), playoff)
         return trainer.predict(features.loc[features.season == split.predict_seasons[0], cols])
     seconds, _ = timed(one_fold)
     return seconds

@@ -1,4 +1,5 @@
-"""Copy the pooled results table and the bootstrap verdicts from metrics/eval.json, and the
+"""Copy the pooled results table and the bootstrap verdicts from metrics/eval.json (title block and
+series block), and the
 explain agreement table from metrics/explain.json, into README.md between their markers,
 with the date and the command that produced them.
 
@@ -36,6 +37,42 @@ def results_markdown(flat: dict, params: dict) -> str:
     return "\n".join(lines)
 
 
+SERIES_METRICS = ["log_loss", "brier", "accuracy", "n"]
+SERIES_BLOCKS = [("series", "every series of the test seasons"),
+                 ("series_recent", "the seasons of the playoff game file (real home team of every series)"),
+                 ("games", "every playoff game of the game file (home team of each game)")]
+
+
+def series_block(flat: dict, prefix: str, interval: float) -> list[str]:
+    """One window of the series yardstick: pooled metrics per model, then its bootstrap."""
+    names = list(dict.fromkeys(k.split(".")[1] for k in flat if k.startswith(prefix + ".")))
+    rows = [[n, *(tables.fmt(flat.get(f"{prefix}.{n}.{m}"), 3) for m in SERIES_METRICS)] for n in names]
+    boot = {k[len("bootstrap.") + len(prefix) + 1:]: v for k, v in flat.items()
+            if k.startswith(f"bootstrap.{prefix}.")}
+    comps = [c for c in tables.comparisons({f"bootstrap.{k}": v for k, v in boot.items()})
+             if c.metric == "log_loss"]
+    return [*tables.md_table(["model", *SERIES_METRICS], rows), "",
+            *tables.bootstrap_table(comps, interval, 3)]
+
+
+def series_markdown(flat: dict, params: dict) -> str:
+    interval = params["evaluation"]["interval"]
+    lines = [f"Measured {date.today().isoformat()} with `dvc repro`, copied from `metrics/eval.json` by "
+             "`python scripts/readme_results.py`. P(home-court team wins) from the simulator's game "
+             "model with each model's strength in points for season t fitted on seasons < t only; "
+             "log-loss, Brier and accuracy pooled over series (games). Bootstrap: seasons resampled "
+             f"whole ({params['evaluation']['n_bootstrap']:,} resamples), model minus baseline, "
+             "negative = the model is better."]
+    for prefix, what in SERIES_BLOCKS:
+        first, last = flat.get(f"window.{prefix}.first_season"), flat.get(f"window.{prefix}.last_season")
+        if first is None and prefix == "games":
+            first, last = flat.get("window.series_recent.first_season"), flat.get("window.series_recent.last_season")
+        if not any(k.startswith(prefix + ".") for k in flat):
+            continue
+        lines += ["", f"**{prefix}**: {what}, seasons {first}..{last}.", "", *series_block(flat, prefix, interval)]
+    return "\n".join(lines)
+
+
 def explain_markdown(flat: dict, params: dict) -> str:
     return "\n".join([
         f"Measured {date.today().isoformat()} with `dvc repro explain` over the test seasons, copied from "
@@ -63,6 +100,8 @@ def main() -> None:
     params = load_params(REPO / "params.yaml")
     readme = (REPO / "README.md").read_text()
     readme = replace_block(readme, "RESULTS", results_markdown(
+        json.loads((REPO / "metrics/eval.json").read_text()), params))
+    readme = replace_block(readme, "SERIES", series_markdown(
         json.loads((REPO / "metrics/eval.json").read_text()), params))
     readme = replace_block(readme, "EXPLAIN", explain_markdown(
         json.loads((REPO / "metrics/explain.json").read_text()), params))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import time
@@ -9,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from src.config import load_params, seasons_config
+from src.config import data_config, load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
+from src.inference.series_table import playoff_games
 from src.inference.config import simulation_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_path, read_input, write_json, write_parquet
@@ -25,7 +27,9 @@ SCORES = Path("data/processed/scores.parquet")
 METRICS = Path("metrics/eval.json")
 REPORT = Path("reports/eval_report.json")
 PREDICTIONS = Path("data/processed/predictions.parquet")
+SERIES_PREDICTIONS = Path("data/processed/series_predictions.parquet")
 DVCLIVE_DIR = Path("dvclive/evaluate")
+SELECTION = Path("reports/stack_selection.json")
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -35,10 +39,14 @@ def run(args: argparse.Namespace) -> list[Path]:
     if scores is None:
         log.warning("%s not found: baselines only", SCORES)
     teams, cfg = read_input(TEAMS, "ingest"), evaluation_config(params)
+    data = data_config(params)
+    games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
     result = evaluate(teams, read_input(SERIES, "ingest"), scores, seasons_config(params),
-                      simulation_config(params), cfg)
+                      simulation_config(params), cfg, games, ensemble_in_points(params))
+    result.report["selection"] = test_selections(SELECTION, result.report["test_seasons"])
     written = [write_json(result.metrics, METRICS), write_json(result.report, REPORT),
-               write_parquet(result.predictions, PREDICTIONS)]
+               write_parquet(result.predictions, PREDICTIONS),
+               write_parquet(result.series.predictions, SERIES_PREDICTIONS)]
     if PLOTS_DIR.exists():
         shutil.rmtree(PLOTS_DIR)                  # stale files of a model no longer enabled
     for path, table in plot_tables(result, teams, cfg.ece_bins, cfg.plot_top_teams).items():
@@ -48,6 +56,21 @@ def run(args: argparse.Namespace) -> list[Path]:
     written.append(_log_dvclive(result.metrics))
     log.info("evaluate took %.1f s", time.perf_counter() - started)
     return written
+
+
+def test_selections(path: Path, seasons: list[int]) -> dict:
+    """Per test season: what the stacker chose on earlier seasons and the validation numbers."""
+    if not path.exists():
+        log.warning("%s not found: eval report has no per-season selection", path)
+        return {}
+    fits = json.loads(path.read_text()).get("fits", {})
+    return {str(s): fits[f"test {s}"] for s in seasons if f"test {s}" in fits}
+
+
+def ensemble_in_points(params: dict) -> frozenset[str]:
+    """The series-fitted stacker writes the ensemble score in points (stacking.objective)."""
+    from src.training.train_stacking import stacking_config
+    return frozenset({"ensemble"}) if stacking_config(params).objective == "series" else frozenset()
 
 
 def _log_dvclive(metrics: dict[str, float]) -> Path:

@@ -29,6 +29,7 @@ SCORES = Path("data/processed/scores.parquet")
 MODEL_A = Path("models/model_a.pt")
 XGB_MODEL = Path("models/model_b_xgb.json")
 RF_MODEL = Path("models/model_b_rf.skops")
+XGB_PLAYOFF_MODEL = Path("models/model_b_xgb_playoff.json")
 REPORTS = Path("reports")
 
 
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     _, train_cfg = model_a_configs(params.get("model_a"))
     level1, attention = level1_scores(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
-        MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads)
+        MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads,
+        XGB_PLAYOFF_MODEL)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     written = write_forecast(fc, REPORTS, cfg.top_players)

@@ -5,6 +5,9 @@ import argparse
 from pathlib import Path
 
 from src.config import load_params, seasons_config
+from src.inference.config import simulation_config
+from src.inference.series_table import observed_series
+from src.inference.title_odds import game_model
 from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
 from src.training.targets import season_targets
@@ -13,6 +16,8 @@ from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 
 TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
+SERIES = Path("data/interim/playoff_series.parquet")
+SELECTION = Path("reports/stack_selection.json")
 SCORES = Path("data/processed/scores.parquet")
 METRICS = Path("metrics/stack.json")
 
@@ -23,9 +28,14 @@ def run(args: argparse.Namespace) -> list[Path]:
     level1 = combine_level1(read_level1_files(cfg.models), cfg.models, seasons.first_test)
     team_seasons = read_input(TEAM_SEASONS, "ingest")
     targets = season_targets(team_seasons, sorted(level1["season"].unique().tolist()))
-    result = run_stacking(with_target(level1, targets), seasons, cfg)
+    series = observed_series(team_seasons, read_input(SERIES, "ingest"), sorted(level1["season"].unique()))
+    result = run_stacking(with_target(level1, targets), seasons, cfg, series,
+                          game_model(simulation_config(params)))
+    selection = {"objective": cfg.objective,
+                 "fits": {name: sel.report() for name, sel in result.selections.items()}}
     return [write_parquet(result.scores, SCORES),
-            write_json(stack_metrics(result, cfg, team_seasons, seasons), METRICS)]
+            write_json(stack_metrics(result, cfg, team_seasons, seasons), METRICS),
+            write_json(selection, SELECTION)]
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from src.config import load_params, seasons_config
+from src.inference.series_table import observed_series
 from src.training.fit_model_b import fit_model_b, model_b_metrics
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
@@ -14,6 +15,8 @@ from src.utils.io import write_json, write_parquet
 
 TEAM_FEATURES = Path("data/processed/team_features.parquet")
 TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
+SERIES = Path("data/interim/playoff_series.parquet")
+XGB_PLAYOFF_MODEL = Path("models/model_b_xgb_playoff.json")
 OOF_MODEL_B = Path("data/processed/oof_model_b.parquet")
 XGB_MODEL = Path("models/model_b_xgb.json")
 RF_MODEL = Path("models/model_b_rf.skops")
@@ -25,9 +28,12 @@ def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
     seasons, cfg = seasons_config(params), model_b_config(params)
     team_seasons = read_input(TEAM_SEASONS, "ingest")
-    targets = season_targets(team_seasons, list(range(seasons.first_train, seasons.last_test + 1)))
-    result = fit_model_b(read_input(TEAM_FEATURES, "sos_features"), targets, seasons, cfg)
-    return [write_parquet(result.scores, OOF_MODEL_B), *result.final.save(XGB_MODEL, RF_MODEL),
+    train_seasons = list(range(seasons.first_train, seasons.last_test + 1))
+    targets = season_targets(team_seasons, train_seasons)
+    series = observed_series(team_seasons, read_input(SERIES, "ingest"), train_seasons)
+    result = fit_model_b(read_input(TEAM_FEATURES, "sos_features"), targets, seasons, cfg, series)
+    return [write_parquet(result.scores, OOF_MODEL_B),
+            *result.final.save(XGB_MODEL, RF_MODEL, XGB_PLAYOFF_MODEL),
             write_json(result.final.importances(), IMPORTANCE),
             write_json(model_b_metrics(result, team_seasons, seasons), METRICS)]
 

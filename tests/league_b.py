@@ -13,6 +13,11 @@ import pandas as pd
 RELEVANCE_BY_RANK = [5, 4, 3, 3, 2, 2, 2, 2]   # ranks 1..8; ranks 9..16 -> 1, rest -> 0
 
 
+# The ridge stacker's config keys beyond models/alphas/target (stacking.objective: order).
+ORDER_STACKER = dict(objective="order", penalties=[0.0], selection_seasons=4, min_fit_seasons=3,
+                     select_models=True, scalings=["season"])
+
+
 def make_team_seasons(seasons=range(2000, 2012), n_teams: int = 12, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []

@@ -20,6 +20,7 @@ from src.evaluation.config import EvaluationConfig
 from src.evaluation.evaluate import evaluate
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
+from src.inference.series_table import playoff_games
 
 FIRST, LAST = 1997, 2024
 # The generator's game model: normal margins, 2.5 points home court, SD 11.5 points.
@@ -36,7 +37,7 @@ SEASONS = SeasonsConfig(first_train=1998, first_test=2006, last_test=LAST, n_oof
 def league(tmp_path_factory):
     raw = generate_league(tmp_path_factory.mktemp("league"), seed=0, first_season=FIRST, last_season=LAST)
     tables = build_tables(raw, FIRST)
-    return pd.read_csv(raw / "truth_teams.csv"), tables.team_seasons, tables.playoff_series
+    return pd.read_csv(raw / "truth_teams.csv"), tables.team_seasons, tables.playoff_series, raw
 
 
 def _true_odds(truth: pd.DataFrame, strength_factor: float) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -80,7 +81,7 @@ def _ece_under_model(odds, n_draws=300, seed=0) -> np.ndarray:
 
 
 def test_true_strengths_are_calibrated_and_mis_scaling_is_detected(league):
-    truth, _, _ = league
+    truth, _, _, _ = league
     true_odds, over = _true_odds(truth, 1.0), _true_odds(truth, 3.0)
     z_ll, z_b = _z_scores(true_odds)
     assert abs(z_ll) < 3 and abs(z_b) < 3
@@ -110,7 +111,7 @@ def _scores(teams: pd.DataFrame, truth: pd.DataFrame, noise: float) -> pd.DataFr
 
 
 def test_evaluate_end_to_end_and_both_odds_methods(league):
-    truth, teams, series = league
+    truth, teams, series, _ = league
     scores = _scores(teams, truth, noise=1.0)
     mc = evaluate(teams, series, scores, SEASONS, SIM, EVAL)
     soft = evaluate(teams, series, scores, SEASONS, replace(SIM, championship_odds_method="softmax"), EVAL)
@@ -140,7 +141,7 @@ def test_evaluate_end_to_end_and_both_odds_methods(league):
 
 
 def test_leaky_scores_are_rejected(league):
-    truth, teams, series = league
+    truth, teams, series, _ = league
     scores = _scores(teams, truth, noise=1.0)
     scores.loc[scores["season"] == 2010, "max_train_season"] = 2010
     with pytest.raises(Exception, match="season 2010, team .*max_train_season=2010 is not before the season"):
@@ -148,16 +149,42 @@ def test_leaky_scores_are_rejected(league):
 
 
 def test_evaluate_with_the_series_likelihood_map(league):
-    truth, teams, series = league
+    truth, teams, series, _ = league
     result = evaluate(teams, series, _scores(teams, truth, noise=1.0), SEASONS,
                       replace(SIM, calibrate_to="series", temperature=False), EVAL)
     assert result.report["calibrate_to"] == "series"
     assert min(result.report["series_seasons"]) < SEASONS.first_test
     fits = result.report["fits"]["ensemble"]
-    # each fit sees the 15 series of every earlier season with scores and results, and no more
-    used = result.report["series_seasons"]
+    # each fit sees the series of every earlier season with scores and results, and no more
+    counts = {int(s): n for s, n in result.report["series_per_season"].items()}
     assert [f["n_map_rows"] for f in fits] == [
-        15 * sum(SEASONS.first_train <= s < f["season"] for s in used) for f in fits]
+        sum(n for s, n in counts.items() if SEASONS.first_train <= s < f["season"]) for f in fits]
     assert all(0.05 < f["slope"] < 20.0 for f in fits)
     playoff = result.predictions[result.predictions["seed"].notna()]
     assert playoff.groupby("season")["p_champion"].sum().to_numpy() == pytest.approx(1.0)
+
+
+def test_series_yardstick_ranks_the_true_strengths_first(league):
+    truth, teams, series, raw = league
+    scores = _scores(teams, truth, noise=1.0)
+    # the "ensemble" is the true strength in points: used as it is, no map
+    true_points = scores[["season", "team"]].merge(truth[["season", "team", "true_strength"]])
+    scores["score_ensemble"] = true_points["true_strength"].to_numpy()
+    games = playoff_games(raw, teams, FIRST)
+    result = evaluate(teams, series, scores, SEASONS, replace(SIM, calibrate_to="series", temperature=False),
+                      EVAL, games, frozenset({"ensemble"}))
+    m, preds = result.metrics, result.series.predictions
+    assert list(preds.columns[:8]) == ["season", "round", "conference", "home_team", "away_team", "winner",
+                                       "games", "best_of"]
+    assert {"p_home_ensemble", "p_home_xgb", "p_home_baseline_srs", "p_home_baseline_win_pct"} <= set(preds)
+    assert preds["season"].between(SEASONS.first_test, LAST).all() and preds["p_home_ensemble"].between(0, 1).all()
+    # the truth beats a noisier score on series and on games, and the pooled keys are all there
+    assert m["series.ensemble.log_loss"] < m["series.xgb.log_loss"]
+    assert m["games.ensemble.log_loss"] < m["games.xgb.log_loss"]
+    assert m["series.ensemble.n"] == len(preds)
+    boot = "bootstrap.series.ensemble_vs_baseline_win_pct.log_loss"
+    assert m[f"{boot}.low"] <= m[f"{boot}.diff"] <= m[f"{boot}.high"]
+    # the truth's series probabilities are calibrated within sampling error
+    home_won = (preds["winner"] == preds["home_team"]).to_numpy(float)
+    gap = home_won.mean() - preds["p_home_ensemble"].mean()
+    assert abs(gap) < 3 * np.sqrt(0.25 / len(preds))

@@ -18,10 +18,11 @@ from src.inference.config import SimulationConfig
 from src.inference.forecast import ForecastConfig, build_forecast, season_status, top_players
 from src.inference.forecast_report import _pct, print_forecast, render_markdown, write_forecast
 from src.training.train_stacking import StackingConfig
+from league_b import ORDER_STACKER
 
 SEASON = 2016
 SEASONS = SeasonsConfig(first_train=1998, first_test=2006, last_test=2015, n_oof_folds=2, n_val_seasons=1)
-STACKING = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order")
+STACKING = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order", **ORDER_STACKER)
 SIM = SimulationConfig(championship_odds_method="monte_carlo", n_sims=4000, seed=1, home_court=2.5,
                        link="normal", scale=11.5, calibrate_to="srs", temperature=True,
                        temperature_bounds=[0.05, 20.0])
@@ -50,6 +51,7 @@ def fake_scores(teams: pd.DataFrame, seasons: list[int], seed: int) -> pd.DataFr
     out["score_model_a"] = rows["srs"] + rng.normal(scale=2.0, size=len(rows))
     out["score_xgb"] = rows["win_pct"] * 10 + rng.normal(scale=1.0, size=len(rows))
     out["score_rf"] = rows["srs"] / 20 + rng.normal(scale=0.1, size=len(rows))
+    out["score_xgb_playoff"] = rows["srs"] + rng.normal(scale=3.0, size=len(rows))
     return out
 
 

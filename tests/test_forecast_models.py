@@ -23,7 +23,8 @@ from src.training.fit_model_a import SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
-from src.training.train_model_b import ModelBTrainer
+from src.inference.series_table import observed_series
+from src.training.train_model_b import ModelBTrainer, PlayoffRows
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
 
@@ -72,8 +73,11 @@ def _train_models(root, params, teams, players) -> None:
     rows = features[features["season"].isin(MODEL_SEASONS)].merge(
         season_targets(teams, MODEL_SEASONS), on=["season", "team"])
     X = rows[[c for c in features.columns if c not in ("season", "team")]]
-    trainer = ModelBTrainer(model_b_config(params)).fit(X, rows[TARGET_COLUMNS], rows["season"].to_numpy())
-    trainer.save(root / stage.XGB_MODEL, root / stage.RF_MODEL)
+    series = observed_series(teams, pd.read_parquet(root / stage.SERIES), MODEL_SEASONS)
+    trainer = ModelBTrainer(model_b_config(params)).fit(
+        X, rows[TARGET_COLUMNS], rows["season"].to_numpy(),
+        playoff=PlayoffRows(teams=rows["team"].to_numpy(), series=series))
+    trainer.save(root / stage.XGB_MODEL, root / stage.RF_MODEL, root / stage.XGB_PLAYOFF_MODEL)
 
 
 def _args(season=None, allow_known=False) -> argparse.Namespace:
@@ -87,7 +91,10 @@ def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):
     table = pd.read_parquet(workdir / "reports" / "forecast_2016.parquet")
     assert len(table) == 30 and table["seed"].notna().sum() == 16
     assert table["p_champion"].sum() == pytest.approx(1.0)
-    assert table[["score_model_a", "score_xgb", "score_rf", "score_ensemble"]].notna().all().all()
+    assert table[["score_model_a", "score_xgb", "score_xgb_playoff", "score_rf",
+                  "score_ensemble"]].notna().all().all()
+    # stacking.objective series: the ensemble is the strength in points the simulator used
+    assert table["strength_points"].to_numpy() == pytest.approx(table["score_ensemble"].to_numpy())
     # Model A attention names three real players of each team, weights within (0, 1]
     players = pd.read_parquet(workdir / stage.PLAYERS)
     roster = players[players["season"] == SEASON].groupby("team")["player"].apply(set)

@@ -43,7 +43,7 @@ def _xy(features, targets, seasons):
 
 def test_config_rejects_unknown_objective_and_keys():
     raw = {"objective": "rank:map", "seed": 1, "n_jobs": 1, "xgb": dataclasses.asdict(CFG.xgb),
-           "rf": dataclasses.asdict(CFG.rf)}
+           "rf": dataclasses.asdict(CFG.rf), "playoff": {"enabled": False, "order_weight": 0.1}}
     with pytest.raises(ConfigError, match="model_b.objective"):
         model_b_config({"model_b": raw})
     with pytest.raises(ConfigError, match="model_b.rf"):

@@ -12,6 +12,7 @@ from src.training.level1 import LEVEL1_SOURCES, combine_level1
 from src.training.model_b_config import ModelBConfig, RfConfig, XgbConfig
 from src.training.targets import season_targets
 from src.training.train_stacking import StackingConfig, run_stacking, stack_metrics, with_target
+from league_b import ORDER_STACKER
 
 SEASONS = SeasonsConfig(first_train=1998, first_test=2010, last_test=2016, n_oof_folds=3, n_val_seasons=2)
 MODEL_B = ModelBConfig(objective="rank:pairwise", seed=7, n_jobs=1,
@@ -19,7 +20,7 @@ MODEL_B = ModelBConfig(objective="rank:pairwise", seed=7, n_jobs=1,
                                      colsample_bytree=0.8, min_child_weight=1.0, reg_lambda=1.0,
                                      early_stopping_rounds=10),
                        rf=RfConfig(n_estimators=40, max_depth=5, min_samples_leaf=5))
-STACK = StackingConfig(models=["xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order")
+STACK = StackingConfig(models=["xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order", **ORDER_STACKER)
 
 
 @pytest.fixture(scope="module")

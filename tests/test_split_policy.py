@@ -15,7 +15,7 @@ from src.training.model_b_config import ModelBConfig, RfConfig, XgbConfig
 from src.training.splitters import all_splits
 from src.training.targets import season_targets
 from src.training.train_stacking import StackingConfig, run_stacking, with_target
-from league_b import fake_model_a_scores, make_player_seasons, make_team_seasons
+from league_b import ORDER_STACKER, fake_model_a_scores, make_player_seasons, make_team_seasons
 
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2010, n_oof_folds=3, n_val_seasons=2)
 MODEL_B = ModelBConfig(objective="rank:pairwise", seed=1, n_jobs=1,
@@ -23,7 +23,7 @@ MODEL_B = ModelBConfig(objective="rank:pairwise", seed=1, n_jobs=1,
                                      colsample_bytree=1.0, min_child_weight=1.0, reg_lambda=1.0,
                                      early_stopping_rounds=5),
                        rf=RfConfig(n_estimators=10, max_depth=3, min_samples_leaf=3))
-STACK = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order")
+STACK = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.0], target="order", **ORDER_STACKER)
 A_FILE, B_FILE = LEVEL1_SOURCES["model_a"][0], LEVEL1_SOURCES["xgb"][0]
 
 

@@ -12,14 +12,14 @@ from src.training.stack_holdout import loso_scores, paired_wins, ranking_by_seas
 from src.training.targets import STACK_TARGETS, season_targets, stacking_target
 from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, run_stacking,
                                          stacking_config, with_target)
-from league_b import fake_model_a_scores, make_team_seasons
+from league_b import ORDER_STACKER, fake_model_a_scores, make_team_seasons
 
 ALPHAS = [0.01, 0.1, 1.0]
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2009, n_oof_folds=3, n_val_seasons=2)
 
 
 def _cfg(target: str, models=("xgb", "rf")) -> StackingConfig:
-    return StackingConfig(models=list(models), alphas=ALPHAS, target=target)
+    return StackingConfig(models=list(models), alphas=ALPHAS, target=target, **ORDER_STACKER)
 
 
 def test_targets_by_hand():
@@ -41,8 +41,8 @@ def test_config_requires_a_known_target():
     with pytest.raises(ConfigError, match="stacking.target"):
         _cfg("wins")
     with pytest.raises(ConfigError, match="'stacking': target"):
-        stacking_config({"stacking": {"models": ["xgb"], "alphas": ALPHAS}})
-    assert stacking_config({"stacking": {"models": ["xgb"], "alphas": ALPHAS, "target": "relevance"}}).target == "relevance"
+        stacking_config({"stacking": {"models": ["xgb"], "alphas": ALPHAS, **ORDER_STACKER}})
+    assert stacking_config({"stacking": {"models": ["xgb"], "alphas": ALPHAS, "target": "relevance", **ORDER_STACKER}}).target == "relevance"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from src.training.level1 import LEVEL1_SOURCES, combine_level1
 from src.training.targets import season_targets
 from src.training.train_stacking import (StackingConfig, run_stacking, stack_metrics,
                                          standardise_per_season, with_target)
-from league_b import fake_model_a_scores, make_team_seasons
+from league_b import ORDER_STACKER, fake_model_a_scores, make_team_seasons
 
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2011, n_oof_folds=3, n_val_seasons=2)
 A_FILE, B_FILE = LEVEL1_SOURCES["model_a"][0], LEVEL1_SOURCES["xgb"][0]
@@ -30,7 +30,7 @@ def league():
 
 
 def _run(teams, frames, models):
-    cfg = StackingConfig(models=models, alphas=ALPHAS, target="order")
+    cfg = StackingConfig(models=models, alphas=ALPHAS, target="order", **ORDER_STACKER)
     level1 = combine_level1(frames, models, SEASONS.first_test)
     targets = season_targets(teams, list(range(2000, 2012)))
     return run_stacking(with_target(level1, targets), SEASONS, cfg), cfg
@@ -67,7 +67,7 @@ def test_missing_level1_file_names_model_and_stage(league):
     with pytest.raises(DataError, match="oof_model_a.parquet.*'model_a'.*train_a"):
         combine_level1({B_FILE: frames[B_FILE], A_FILE: None}, ["model_a", "xgb"], SEASONS.first_test)
     with pytest.raises(ConfigError, match="stacking.models"):
-        StackingConfig(models=["xgb", "lasso"], alphas=ALPHAS, target="order")
+        StackingConfig(models=["xgb", "lasso"], alphas=ALPHAS, target="order", **ORDER_STACKER)
 
 
 def test_level1_rows_must_agree(league):

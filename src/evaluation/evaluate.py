@@ -21,16 +21,17 @@ from src.evaluation.calibration import (championship_brier, championship_brier_s
                                         championship_ece, championship_log_loss)
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
+from src.evaluation.series import SeriesEvaluation, evaluate_series
+from src.inference.series_table import as_winner_loser, series_table
 from src.inference.bracket import build_bracket
 from src.inference.config import SimulationConfig
 from src.inference.monte_carlo import N_TEAMS
-from src.inference.series_results import season_series_results
 from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
 
-MODEL_COLUMNS = {"model_a": "score_model_a", "xgb": "score_xgb", "rf": "score_rf",
-                 "ensemble": "score_ensemble"}
+MODEL_COLUMNS = {"model_a": "score_model_a", "xgb": "score_xgb", "xgb_playoff": "score_xgb_playoff",
+                 "rf": "score_rf", "ensemble": "score_ensemble"}
 RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
 ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")
 CANDIDATE = "ensemble"
@@ -51,6 +52,7 @@ class EvaluationResult:
     odds: dict[str, pd.DataFrame]             # title odds per model/baseline (test seasons)
     per_season: dict[str, dict[int, dict[str, float]]]
     primary: str                              # model behind pred_rank and p_* in predictions
+    series: SeriesEvaluation | None = None    # the series yardstick (src/evaluation/series.py)
 
 
 def model_columns(scores: pd.DataFrame | None) -> dict[str, str]:
@@ -81,21 +83,28 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
 
 def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int],
                   with_series: bool = True) -> SeasonInputs:
-    """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom."""
+    """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom
+    (src.inference.series_table.py: the real home team where the game file has it)."""
     known = teams[teams["outcome_known"].astype(bool)]
     champions = known[known["champion"].fillna(False).astype(bool)]
     inputs = SeasonInputs(brackets={}, champions=dict(zip(champions["season"], champions["team"])))
     for s in seasons:
         if s in inputs.champions:
             inputs.brackets[s] = build_bracket(teams, series, s)
-            results = season_series_results(inputs.brackets[s], teams, series) if with_series else None
-            if results is not None:
-                inputs.series[s] = results
+    if with_series:
+        inputs.table = series_table(inputs.brackets, teams, series)
+        for s, rows in as_winner_loser(inputs.table).groupby("season"):
+            inputs.series[int(s)] = rows.reset_index(drop=True)
     return inputs
 
 
 def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFrame | None,
-             seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig) -> EvaluationResult:
+             seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig,
+             games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset()
+             ) -> EvaluationResult:
+    """`games`: per playoff game (series_table.playoff_games) for the per-game yardstick;
+    `points_models`: models whose score is already in points (the series-fitted ensemble): their
+    title odds and series probabilities use the score as it is, with no points map."""
     test = seasons.test_seasons
     _check_truth(teams, test)
     models = model_columns(scores)
@@ -105,24 +114,33 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     else:
         check_scores(scores, test)
         frame = teams.merge(scores[["season", "team", *models.values()]], on=["season", "team"], how="left")
-    inputs = season_inputs(teams, series, sorted(frame["season"].unique()), sim.calibrate_to == "series")
+    inputs = season_inputs(teams, series, sorted(frame["season"].unique()))
     odds, fits = {}, {}
     for name, col in models.items():
         log.info("title odds for %s (%s)", name, sim.championship_odds_method)
-        odds[name], fits[name] = walk_forward_odds(frame, col, test, inputs, sim)
+        if name in points_models:
+            odds[name], fits[name] = fixed_points_odds(frame, col, test, inputs, sim), []
+        else:
+            odds[name], fits[name] = walk_forward_odds(frame, col, test, inputs, sim)
     odds["baseline_srs_mc"] = fixed_points_odds(frame, "srs", test, inputs, sim)
     odds["baseline_uniform"] = _uniform_odds(inputs, test)
     ranked = {**models, **RANK_BASELINES}
     per_season = _per_season_metrics(frame, ranked, odds, test, cfg)
     metrics = _pooled_metrics(per_season, odds, teams, cfg)
     metrics.update(_bootstrap(per_season, cfg))
+    log.info("series yardstick over %d test seasons", len(test))
+    series_eval = evaluate_series(frame, inputs.table, games, models, set(points_models), test, inputs,
+                                  sim, cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
+    metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
     report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
               "calibrate_to": sim.calibrate_to, "series_seasons": sorted(inputs.series),
+              "series_per_season": {str(k): len(v) for k, v in sorted(inputs.series.items())},
               "per_season": {n: {str(s): v for s, v in d.items()} for n, d in per_season.items()},
-              "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test}}
-    return EvaluationResult(metrics, report, predictions, odds, per_season, primary)
+              "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test},
+              "series": series_eval.report}
+    return EvaluationResult(metrics, report, predictions, odds, per_season, primary, series_eval)
 
 
 def _check_truth(teams: pd.DataFrame, test: list[int]) -> None:

@@ -11,10 +11,12 @@ import pandas as pd
 
 from src.evaluation.calibration import reliability_diagram_data
 from src.evaluation.evaluate import CANDIDATE, MODEL_COLUMNS, RANK_BASELINES, EvaluationResult
+from src.evaluation.series import series_reliability
 
 PLOTS_DIR = Path("plots/evaluate")
 RELIABILITY_MODELS = (CANDIDATE, "baseline_srs_mc")
 RELIABILITY_COLUMNS = ["bin_low", "bin_high", "pred_mean", "actual_rate", "count"]
+SERIES_RELIABILITY_MODELS = (CANDIDATE, "baseline_srs", "baseline_win_pct")
 
 
 def reliability_tables(result: EvaluationResult, teams: pd.DataFrame, n_bins: int) -> dict[str, pd.DataFrame]:
@@ -59,6 +61,14 @@ def plot_tables(result: EvaluationResult, teams: pd.DataFrame, n_bins: int,
                 n_top: int) -> dict[Path, pd.DataFrame]:
     tables = {PLOTS_DIR / "reliability" / f"{name}.csv": df
               for name, df in reliability_tables(result, teams, n_bins).items()}
+    if result.series is not None:
+        preds = result.series.predictions
+        for name in SERIES_RELIABILITY_MODELS:
+            table = (series_reliability(preds, name, n_bins) if f"p_home_{name}" in preds
+                     else pd.DataFrame(columns=RELIABILITY_COLUMNS))
+            tables[PLOTS_DIR / "series_reliability" / f"{name}.csv"] = table
+        tables[PLOTS_DIR / "series_reliability" / "diagonal.csv"] = pd.DataFrame(
+            {"pred_mean": [0.0, 1.0], "actual_rate": [0.0, 1.0]})
     tables[PLOTS_DIR / "season_spearman.csv"] = season_spearman(result)
     tables[PLOTS_DIR / "rank_vs_actual.csv"] = rank_vs_actual(result)
     tables[PLOTS_DIR / "title_odds.csv"] = top_title_odds(result, n_top)

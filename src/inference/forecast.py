@@ -5,8 +5,10 @@ Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
   first_train..last_test): Model A (models/model_a.pt), XGBoost and the forest of Model B;
 * the stacker is fitted on every out-of-sample row of scores.parquet (OOF and walk-forward
   test rows), whose scores were z-scored per season, so the final models' scale does not matter;
-* the score -> points map and the title-odds temperature are fitted on the earlier seasons by
-  the same code the evaluate stage uses (src/inference/title_odds.py);
+  with stacking.objective series it is the series-likelihood stacker, chosen (models, penalty,
+  scaling) and fitted on the playoff series of those seasons, and its score is in points;
+* the score -> points map (objective order only) and the title-odds temperature are fitted on
+  the earlier seasons by the same code the evaluate stage uses (src/inference/title_odds.py);
 * the bracket: made_playoffs where known, else the top 8 by win% per conference (no play-in).
 """
 from __future__ import annotations
@@ -24,10 +26,13 @@ from src.evaluation.evaluate import season_inputs
 from src.inference.bracket import Bracket, build_bracket
 from src.inference.config import SimulationConfig
 from src.inference.strength_calibration import standardise_by_season
-from src.inference.title_odds import ODDS_COLUMNS, ROUND_COLUMNS, walk_forward_odds
+from src.inference.series_table import observed_series
+from src.inference.title_odds import (ODDS_COLUMNS, ROUND_COLUMNS, fixed_points_odds, game_model,
+                                      walk_forward_odds)
 from src.training.level1 import KEY, score_column
 from src.training.targets import season_targets
-from src.training.train_stacking import ENSEMBLE, StackingConfig, StackingTrainer, with_target
+from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, series_stack_predict,
+                                         with_target)
 
 log = logging.getLogger(__name__)
 TEAMS_FILE = "data/interim/team_seasons.parquet"
@@ -128,16 +133,29 @@ def check_level1(level1: pd.DataFrame, teams: pd.DataFrame, season: int, models:
     return rows.sort_values("team").reset_index(drop=True)
 
 
+def series_stack_season(history: pd.DataFrame, level1: pd.DataFrame, teams: pd.DataFrame,
+                        series: pd.DataFrame | None, cfg: StackingConfig, sim: SimulationConfig,
+                        first_test: int) -> tuple[np.ndarray, dict]:
+    """stacking.objective series: the forecast season's ensemble strength in points."""
+    played = observed_series(teams, series, sorted(history["season"].unique().tolist()))
+    points, selection = series_stack_predict(history, level1, cfg, played, game_model(sim), first_test)
+    report = {k: v for k, v in selection.report().items() if k != "validation"}
+    return points, {**report, "seasons": report["fit_seasons"], "rows": len(history)}
+
+
 def season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame, season: int,
-                sim: SimulationConfig) -> tuple[pd.DataFrame, dict, Bracket]:
+                sim: SimulationConfig, in_points: bool = False) -> tuple[pd.DataFrame, dict, Bracket]:
     """Title and round odds of the forecast season; the points map and temperature are fitted on
-    the seasons before it (frame: season, team, srs, score_ensemble)."""
+    the seasons before it (frame: season, team, srs, score_ensemble); in_points: the ensemble is
+    already a strength in points (series stacker), simulated as it is."""
     earlier = sorted(s for s in frame["season"].unique() if s < season)
     inputs = season_inputs(teams, series, earlier)
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
     # from that season's series (which a backtest with --allow-known would otherwise read).
     before = None if series is None else series[series["season"] != season]
     inputs.brackets[season] = build_bracket(teams, before, season)
+    if in_points:
+        return fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), {"slope": 1.0}, inputs.brackets[season]
     odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
     return odds, fits[0], inputs.brackets[season]
 
@@ -175,12 +193,19 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     season = status.season
     past = history_rows(history, teams, season, stacking.models, seasons.last_test)
     now = check_level1(level1, teams, season, stacking.models)
-    now[ENSEMBLE], stack_fit = stack_season(past, now, stacking)
+    in_points = stacking.objective == "series"
+    if in_points:
+        now[ENSEMBLE], stack_fit = series_stack_season(past, now, teams, series, stacking, sim,
+                                                       seasons.first_test)
+    else:
+        now[ENSEMBLE], stack_fit = stack_season(past, now, stacking)
     srs = teams[[*KEY, "srs"]]
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
-    odds, odds_fit, bracket = season_odds(teams, series, frame, season, sim)
-    table = _ranked(teams[teams["season"] == season], now, strength_points(frame, season, odds_fit["slope"]))
+    odds, odds_fit, bracket = season_odds(teams, series, frame, season, sim, in_points)
+    points = (pd.Series(now[ENSEMBLE].to_numpy(float), index=now["team"].to_numpy()) if in_points
+              else strength_points(frame, season, odds_fit["slope"]))
+    table = _ranked(teams[teams["season"] == season], now, points)
     table = table.merge(bracket.frame()[["team", "seed"]], on="team", how="left")
     table["seed"] = table["seed"].astype("Int64")
     table = table.merge(odds[["team", *ODDS_COLUMNS]], on="team", how="left")

@@ -94,19 +94,30 @@ def players_table(table: pd.DataFrame, k: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _stacker_lines(stack: dict, odds: dict, temperature: str) -> list[str]:
+    seasons = f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}"
+    if "weights" in stack:          # stacking.objective series: the ensemble is in points
+        weights = ", ".join(f"{m} {w:+.2f}" for m, w in stack["weights"].items())
+        return [f"- Stacker fitted on the playoff series of {seasons} (likelihood under the simulator's "
+                f"game model; models, L2 penalty {stack['penalty']:g} and scaling '{stack['scaling']}' "
+                f"chosen on validation seasons): points per unit of each model's scaled score: {weights}. "
+                f"The ensemble score is a strength in points; no further map.",
+                f"- Title-odds temperature {temperature}."]
+    coefs = ", ".join(f"{k_[5:]} {v:+.3f}" for k_, v in stack.items() if k_.startswith("coef_"))
+    return [f"- Stacker (RidgeCV on per-season z-scores) fitted on {stack['rows']} out-of-sample rows of "
+            f"{seasons}: alpha {stack['alpha']:g}; {coefs}.",
+            f"- Score -> points map: {odds['slope']:.2f} SRS points per standard deviation; title-odds "
+            f"temperature {temperature}; both fitted on {odds['n_fit_seasons']} earlier seasons."]
+
+
 def render_markdown(fc: Forecast, k: int) -> str:
     s, fit = fc.status.season, fc.fit
     stack, odds = fit["stacker"], fit["odds"]
-    coefs = ", ".join(f"{k_[5:]} {v:+.3f}" for k_, v in stack.items() if k_.startswith("coef_"))
     temperature = f"{odds['temperature']:.2f}" if "temperature" in odds else "none"
     parts = [f"# Forecast {s}", "", "\n\n".join(status_lines(fc.status)), "",
              "## How it was made", "",
              f"- Level-1 scores of {s}: the final Model A, XGBoost and random forest "
-             f"(trained on seasons with known outcomes).",
-             f"- Stacker (RidgeCV on per-season z-scores) fitted on {stack['rows']} out-of-sample rows of "
-             f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}: alpha {stack['alpha']:g}; {coefs}.",
-             f"- Score -> points map: {odds['slope']:.2f} SRS points per standard deviation; title-odds "
-             f"temperature {temperature}; both fitted on {odds['n_fit_seasons']} earlier seasons.",
+             f"(trained on seasons with known outcomes).", *_stacker_lines(stack, odds, temperature),
              f"- Bracket: {fit['bracket_source']} (ties in record broken by SRS). P(title) is the tempered Monte Carlo title probability; "
              "the round columns are the raw simulation (P(win Finals, raw MC) before tempering).", "",
              "## Title and round-by-round odds (playoff field)", "", _md_table(odds_table(fc.table)), "",

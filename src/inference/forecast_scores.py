@@ -35,8 +35,8 @@ def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
 
 
 def model_b_scores(xgb_path: str | Path, rf_path: str | Path, objective: str,
-                   features: pd.DataFrame, season: int) -> pd.DataFrame:
-    """season, team, score_xgb, score_rf of `season`."""
+                   features: pd.DataFrame, season: int, playoff_path: str | Path | None = None) -> pd.DataFrame:
+    """season, team, score_xgb, score_rf (and score_xgb_playoff from playoff_path) of `season`."""
     for path in (xgb_path, rf_path):
         if not Path(path).exists():
             raise DataError(f"{path}: Model B file not found (run `dvc repro train_b`)")
@@ -63,19 +63,26 @@ def model_b_scores(xgb_path: str | Path, rf_path: str | Path, objective: str,
     out = rows[KEY].copy()
     out["score_xgb"] = xgb_model.predict(X)
     out["score_rf"] = rf_model.predict(rows[list(rf_model.feature_names_in_)])
+    if playoff_path is not None:
+        if not Path(playoff_path).exists():
+            raise DataError(f"{playoff_path}: playoff-outcome XGBoost not found (run `dvc repro train_b` "
+                            "with model_b.playoff.enabled)")
+        out["score_xgb_playoff"] = load_xgb(playoff_path, "rank:pairwise").predict(X)
     return out
 
 
 def level1_scores(models: list[str], season: int, players: pd.DataFrame, features: pd.DataFrame,
                   model_a_path: str | Path, xgb_path: str | Path, rf_path: str | Path,
-                  objective: str, num_threads: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  objective: str, num_threads: int,
+                  playoff_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(season, team, score_<model> for each stacked model; Model A attention table).
 
     Model A always runs: its attention names each team's top players, even when the
     stacker does not use its score."""
     scores, attention = model_a_scores(model_a_path, players, season, num_threads)
-    if {"xgb", "rf"} & set(models):
-        scores = scores.merge(model_b_scores(xgb_path, rf_path, objective, features, season),
+    if {"xgb", "xgb_playoff", "rf"} & set(models):
+        playoff = playoff_path if "xgb_playoff" in models else None
+        scores = scores.merge(model_b_scores(xgb_path, rf_path, objective, features, season, playoff),
                               on=KEY, how="outer")
     keep = [*KEY, *(f"score_{m}" for m in models)]
     return scores[keep], attention

@@ -25,7 +25,8 @@ from scipy.optimize import minimize_scalar
 from scipy.special import softmax
 
 from src.errors import DataError
-from src.inference.monte_carlo import GameModel, game_win_prob, series_win_prob
+from src.inference.monte_carlo import GameModel
+from src.training.playoff_likelihood import series_nll
 
 # Floor on a probability inside a log-likelihood: a zero-probability champion would make
 # the fit undefined rather than merely bad.
@@ -67,17 +68,12 @@ def fit_points_map(train: pd.DataFrame, score_col: str) -> PointsMap:
 
 def series_log_likelihood(slope: float, z_diff: np.ndarray, best_of: np.ndarray,
                           winner_home: np.ndarray, model: GameModel) -> float:
-    """Sum of log P(winner wins its series) with points = slope * z (z_diff = z_winner - z_loser)."""
+    """Sum of log P(winner wins its series) with points = slope * z (z_diff = z_winner - z_loser),
+    by the one series likelihood (src/training/playoff_likelihood.py)."""
     margin = slope * np.asarray(z_diff, float)
     # the home-court team's margin: the winner's if it had home court, else the loser's
     home_margin = np.where(winner_home, margin, -margin)
-    p_home_wins = np.empty(len(margin))
-    for n in np.unique(best_of):
-        games = best_of == n
-        p_home_wins[games] = series_win_prob(game_win_prob(home_margin[games] + model.home_court, model),
-                                             game_win_prob(home_margin[games] - model.home_court, model), n)
-    p_winner = np.where(winner_home, p_home_wins, 1.0 - p_home_wins)
-    return float(np.sum(np.log(np.clip(p_winner, _PROB_FLOOR, None))))
+    return -float(np.sum(series_nll(home_margin, np.zeros_like(home_margin), best_of, winner_home, model)))
 
 
 def fit_series_map(series: pd.DataFrame, model: GameModel, bounds: Sequence[float]) -> PointsMap:

@@ -39,6 +39,7 @@ class SeasonInputs:
     brackets: dict[int, Bracket]
     champions: dict[int, str] = field(default_factory=dict)
     series: dict[int, pd.DataFrame] = field(default_factory=dict)
+    table: pd.DataFrame | None = None     # src/evaluation/series_table.py COLUMNS, all seasons
 
 
 def game_model(cfg: SimulationConfig) -> GameModel:

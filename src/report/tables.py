@@ -8,6 +8,8 @@ from typing import Any, Iterable
 import pandas as pd
 
 BOOTSTRAP_PREFIX = "bootstrap."
+# metrics/eval.json key prefixes that are not models: the series yardstick's blocks and windows
+YARDSTICK_PREFIXES = ("series", "series_recent", "games", "window")
 BOOTSTRAP_STATS = ("diff", "low", "high", "win_share")
 MISSING_CELL = "–"
 
@@ -31,7 +33,7 @@ def md_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def model_names(flat: dict[str, Any]) -> list[str]:
     """Models and baselines of metrics/eval.json (`name.metric` keys), in file order."""
     names = [k.split(".", 1)[0] for k in flat if not k.startswith(BOOTSTRAP_PREFIX) and "." in k]
-    return list(dict.fromkeys(names))
+    return [n for n in dict.fromkeys(names) if n not in YARDSTICK_PREFIXES]
 
 
 def pooled_table(flat: dict[str, Any], metrics: list[str], digits: int) -> list[str]:

@@ -18,7 +18,7 @@ from src.training.model_b_config import ModelBConfig
 from src.training.quality import mean_test_spearman, srs_baseline
 from src.training.splitters import Split, all_splits, early_stopping_split
 from src.training.targets import KEY, TARGET_COLUMNS
-from src.training.train_model_b import ModelBTrainer
+from src.training.train_model_b import PLAYOFF_SCORE, ModelBTrainer, PlayoffRows
 from src.utils.logging import progress_disabled
 
 log = logging.getLogger(__name__)
@@ -33,17 +33,19 @@ class ModelBRun:
 
 
 def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsConfig,
-                cfg: ModelBConfig) -> ModelBRun:
-    """features: season, team, feature columns; targets: src/training/targets.season_targets."""
+                cfg: ModelBConfig, series: pd.DataFrame | None = None) -> ModelBRun:
+    """features: season, team, feature columns; targets: src/training/targets.season_targets;
+    series: playoff series (src/inference/series_table.py) for model_b.playoff; each fit reads
+    only its training seasons' series."""
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
     rows, rounds = [], {}
     for split in tqdm(all_splits(seasons), desc="model B splits", disable=progress_disabled()):
-        trainer = _fit_on(labelled, feature_cols, split.train_seasons, seasons.n_val_seasons, cfg)
+        trainer = _fit_on(labelled, feature_cols, split.train_seasons, seasons.n_val_seasons, cfg, series)
         rounds[split.name] = trainer.n_rounds
         rows.append(_score_split(trainer, features, feature_cols, split))
     all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
-    final = _fit_on(labelled, feature_cols, all_seasons, seasons.n_val_seasons, cfg)
+    final = _fit_on(labelled, feature_cols, all_seasons, seasons.n_val_seasons, cfg, series)
     rounds["final"] = final.n_rounds
     log.info("model B: XGBoost rounds chosen on validation seasons: %s", rounds)
     scores = pd.concat(rows, ignore_index=True).sort_values(KEY, kind="stable").reset_index(drop=True)
@@ -51,15 +53,20 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
 
 
 def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],
-            n_val: int, cfg: ModelBConfig) -> ModelBTrainer:
+            n_val: int, cfg: ModelBConfig, series: pd.DataFrame | None = None) -> ModelBTrainer:
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val)
     fit_rows = _rows_of(labelled, fit_seasons)
     val_rows = _rows_of(labelled, val_seasons) if val_seasons else None
+    playoff = None
+    if series is not None:
+        playoff = PlayoffRows(teams=fit_rows["team"].to_numpy(),
+                              series=series[series["season"].isin(list(train_seasons))],
+                              val_teams=None if val_rows is None else val_rows["team"].to_numpy())
     return ModelBTrainer(cfg).fit(
         fit_rows[feature_cols], fit_rows[TARGET_COLUMNS], fit_rows["season"].to_numpy(),
         None if val_rows is None else val_rows[feature_cols],
         None if val_rows is None else val_rows[TARGET_COLUMNS],
-        None if val_rows is None else val_rows["season"].to_numpy())
+        None if val_rows is None else val_rows["season"].to_numpy(), playoff)
 
 
 def _score_split(trainer: ModelBTrainer, features: pd.DataFrame, feature_cols: list[str],
@@ -82,5 +89,6 @@ def _rows_of(frame: pd.DataFrame, seasons) -> pd.DataFrame:
 def model_b_metrics(run: ModelBRun, team_seasons: pd.DataFrame, seasons: SeasonsConfig) -> dict:
     """metrics/train_b.json: mean test-season Spearman of each model and of rank-by-SRS."""
     scored = run.scores.merge(team_seasons[KEY + ["post_playoff_rank"]], on=KEY, how="left")
-    return {**mean_test_spearman(scored, SCORE_COLUMNS), **srs_baseline(team_seasons, seasons.test_seasons),
+    columns = [c for c in [*SCORE_COLUMNS, PLAYOFF_SCORE] if c in run.scores.columns]
+    return {**mean_test_spearman(scored, columns), **srs_baseline(team_seasons, seasons.test_seasons),
             "xgb_rounds_final": run.rounds["final"], "xgb_val_ndcg_final": run.final.val_ndcg}

@@ -19,6 +19,7 @@ ROW_COLUMNS = [*KEY, "split", "fold", "max_train_season"]
 # level-1 model -> (file with its scores, stage that writes it)
 LEVEL1_SOURCES = {"model_a": (Path("data/processed/oof_model_a.parquet"), "train_a"),
                   "xgb": (Path("data/processed/oof_model_b.parquet"), "train_b"),
+                  "xgb_playoff": (Path("data/processed/oof_model_b.parquet"), "train_b"),
                   "rf": (Path("data/processed/oof_model_b.parquet"), "train_b")}
 
 

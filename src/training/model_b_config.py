@@ -31,12 +31,26 @@ class RfConfig:
 
 
 @dataclass(frozen=True)
+class PlayoffObjectiveConfig:
+    """A second XGBoost (score_xgb_playoff) that learns playoff outcomes: every training series is
+    a query group of its two teams (winner ranked first), each training season's full final order
+    a weaker group with weight `order_weight` (0 = series only)."""
+    enabled: bool
+    order_weight: float
+
+    def __post_init__(self) -> None:
+        if self.order_weight < 0:
+            raise ConfigError(f"params.yaml: model_b.playoff.order_weight must be >= 0, got {self.order_weight}")
+
+
+@dataclass(frozen=True)
 class ModelBConfig:
     objective: str
     seed: int
     n_jobs: int
     xgb: XgbConfig
     rf: RfConfig
+    playoff: PlayoffObjectiveConfig | None = None     # None: no playoff-outcome XGBoost
 
     def __post_init__(self) -> None:
         if self.objective not in RANK_OBJECTIVES + REGRESSION_OBJECTIVES:
@@ -58,4 +72,5 @@ def model_b_config(params: dict[str, Any]) -> ModelBConfig:
     values = dict(raw)
     values["xgb"] = section(XgbConfig, raw.get("xgb"), "model_b.xgb")
     values["rf"] = section(RfConfig, raw.get("rf"), "model_b.rf")
+    values["playoff"] = section(PlayoffObjectiveConfig, raw.get("playoff"), "model_b.playoff")
     return section(ModelBConfig, values, "model_b")

@@ -9,6 +9,8 @@ thread count.
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,10 @@ from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
 from src.utils.io import atomic_path
 
+log = logging.getLogger(__name__)
+
 RF_LABEL = "strength"
+PLAYOFF_SCORE = "score_xgb_playoff"
 # Types a saved forest may contain; anything else in the file is refused on load.
 RF_TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
 
@@ -46,6 +51,43 @@ class _ValidationNdcg(xgb.callback.TrainingCallback):
         return epoch - self.best_round >= self.patience       # True stops training
 
 
+@dataclass
+class PlayoffRows:
+    """What the playoff-outcome XGBoost needs beyond X/y: each row's team, and the training
+    seasons' series (src/inference/series_table.py columns season, home_team, away_team, winner)."""
+    teams: np.ndarray
+    series: pd.DataFrame
+    val_teams: np.ndarray | None = None
+
+
+def playoff_groups(seasons: np.ndarray, teams: np.ndarray, order_label: np.ndarray, series: pd.DataFrame,
+                   order_weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(row index, label, qid, weight per group): per season its full order (weight order_weight,
+    left out at 0), then each of its series as a group of two rows, winner labelled 1."""
+    seasons, teams = np.asarray(seasons), np.asarray(teams)
+    where = {(int(s), t): i for i, (s, t) in enumerate(zip(seasons, teams))}
+    rows, labels, qids, weights = [], [], [], []
+    for season in sorted(set(seasons.tolist())):
+        if order_weight > 0:
+            idx = np.flatnonzero(seasons == season)
+            rows.append(idx)
+            labels.append(np.asarray(order_label)[idx])
+            qids.append(np.full(len(idx), len(weights)))
+            weights.append(order_weight)
+        for _, r in series[series["season"] == season].iterrows():
+            loser = r["away_team"] if r["winner"] == r["home_team"] else r["home_team"]
+            pair = [where.get((season, r["winner"])), where.get((season, loser))]
+            if None in pair:
+                log.warning("season %d: series %s-%s has a team without features; left out of the "
+                            "playoff objective", season, r["winner"], loser)
+                continue
+            rows.append(np.array(pair))
+            labels.append(np.array([1, 0]))
+            qids.append(np.full(2, len(weights)))
+            weights.append(1.0)
+    return (np.concatenate(rows), np.concatenate(labels), np.concatenate(qids), np.asarray(weights, float))
+
+
 def xgb_label_column(objective: str) -> str:
     return "order_label" if objective == "rank:pairwise" else "relevance"
 
@@ -58,19 +100,36 @@ class ModelBTrainer:
         self.val_ndcg: float | None = None          # validation NDCG at n_rounds, when early-stopped
         self.xgb_model: xgb.XGBModel | None = None
         self.rf_model: RandomForestRegressor | None = None
+        self.playoff_model: xgb.XGBRanker | None = None
+        self.playoff_rounds: int = cfg.xgb.n_estimators
+
+    @property
+    def learns_playoffs(self) -> bool:
+        return self.cfg.playoff is not None and self.cfg.playoff.enabled
 
     def fit(self, X_train: pd.DataFrame, y_train: pd.DataFrame, groups: np.ndarray,
             X_val: pd.DataFrame | None = None, y_val: pd.DataFrame | None = None,
-            groups_val: np.ndarray | None = None) -> "ModelBTrainer":
-        """y_*: frames with the target columns; groups: season of each row (XGBoost's qid)."""
+            groups_val: np.ndarray | None = None, playoff: PlayoffRows | None = None) -> "ModelBTrainer":
+        """y_*: frames with the target columns; groups: season of each row (XGBoost's qid);
+        playoff: teams and series for the playoff-outcome XGBoost (model_b.playoff.enabled)."""
+        if self.learns_playoffs and playoff is None:
+            raise ValueError("model_b.playoff is enabled: fit needs the training seasons' series")
         self.feature_names = list(X_train.columns)
-        if X_val is not None and len(X_val):
+        has_val = X_val is not None and len(X_val)
+        if has_val:
             self.n_rounds = self._early_stopped_rounds(X_train, y_train, groups, X_val, y_val, groups_val)
+            if self.learns_playoffs:
+                self.playoff_rounds = self._early_stopped_playoff(X_train, y_train, groups, X_val, y_val,
+                                                                  groups_val, playoff)
             X_train = pd.concat([X_train, X_val], ignore_index=True)
             y_train = pd.concat([y_train, y_val], ignore_index=True)
             groups = np.concatenate([np.asarray(groups), np.asarray(groups_val)])
         self.xgb_model = self._fit_xgb(X_train, y_train, groups, self.n_rounds)
         self.rf_model = self._build_rf().fit(X_train, y_train[RF_LABEL].to_numpy(float))
+        if self.learns_playoffs:
+            teams = np.concatenate([playoff.teams, playoff.val_teams]) if has_val else playoff.teams
+            self.playoff_model = self._fit_playoff(X_train, y_train, groups, teams, playoff.series,
+                                                   self.playoff_rounds)
         return self
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -79,8 +138,11 @@ class ModelBTrainer:
             raise RuntimeError("ModelBTrainer.predict called before fit")
         if list(X.columns) != self.feature_names:
             raise DataError(f"feature columns differ from training: {sorted(set(X.columns) ^ set(self.feature_names))}")
-        return pd.DataFrame({"score_xgb": self.xgb_model.predict(X),
-                             "score_rf": self.rf_model.predict(X)}, index=X.index)
+        out = pd.DataFrame({"score_xgb": self.xgb_model.predict(X),
+                            "score_rf": self.rf_model.predict(X)}, index=X.index)
+        if self.playoff_model is not None:
+            out[PLAYOFF_SCORE] = self.playoff_model.predict(X)
+        return out
 
     def importances(self) -> dict[str, dict[str, float]]:
         """XGBoost total gain (normalised to sum 1) and the forest's impurity importances."""
@@ -89,13 +151,20 @@ class ModelBTrainer:
         return {"xgb_gain": {f: float(gain.get(f, 0.0) / total) for f in self.feature_names},
                 "rf_impurity": dict(zip(self.feature_names, map(float, self.rf_model.feature_importances_)))}
 
-    def save(self, xgb_path: str | Path, rf_path: str | Path) -> list[Path]:
-        """XGBoost in its own JSON format, the forest with skops (no pickle); atomic writes."""
+    def save(self, xgb_path: str | Path, rf_path: str | Path,
+             playoff_path: str | Path | None = None) -> list[Path]:
+        """XGBoost in its own JSON format, the forest with skops (no pickle); atomic writes.
+        The playoff-outcome XGBoost goes to playoff_path (when trained and a path is given)."""
         with atomic_path(xgb_path) as tmp:
             tmp.write_bytes(bytes(self.xgb_model.get_booster().save_raw(raw_format="json")))
         with atomic_path(rf_path) as tmp:
             sio.dump(self.rf_model, tmp)
-        return [Path(xgb_path), Path(rf_path)]
+        written = [Path(xgb_path), Path(rf_path)]
+        if playoff_path is not None and self.playoff_model is not None:
+            with atomic_path(playoff_path) as tmp:
+                tmp.write_bytes(bytes(self.playoff_model.get_booster().save_raw(raw_format="json")))
+            written.append(Path(playoff_path))
+        return written
 
     def _early_stopped_rounds(self, X_tr, y_tr, g_tr, X_val, y_val, g_val) -> int:
         """Rounds with the best validation NDCG of the relevance grades, averaged over seasons.
@@ -110,6 +179,25 @@ class ModelBTrainer:
         self._fit_xgb(X_tr, y_tr, g_tr, self.cfg.xgb.n_estimators, callbacks=[monitor])
         self.val_ndcg = monitor.best_ndcg
         return monitor.best_round + 1
+
+    def _early_stopped_playoff(self, X_tr, y_tr, g_tr, X_val, y_val, g_val, playoff: PlayoffRows) -> int:
+        """Rounds of the playoff-outcome XGBoost, by the same validation NDCG as _early_stopped_rounds."""
+        monitor = _ValidationNdcg(xgb.DMatrix(X_val, nthread=self.cfg.n_jobs), y_val["relevance"].to_numpy(),
+                                  np.asarray(g_val), self.cfg.xgb.early_stopping_rounds)
+        self._fit_playoff(X_tr, y_tr, g_tr, playoff.teams, playoff.series, self.cfg.xgb.n_estimators,
+                          callbacks=[monitor])
+        return monitor.best_round + 1
+
+    def _fit_playoff(self, X, y, seasons, teams, series, n_rounds: int, callbacks=None) -> xgb.XGBRanker:
+        rows, labels, qid, weights = playoff_groups(seasons, teams, y["order_label"].to_numpy(), series,
+                                                    self.cfg.playoff.order_weight)
+        c = self.cfg.xgb
+        model = xgb.XGBRanker(objective="rank:pairwise", n_estimators=n_rounds, learning_rate=c.learning_rate,
+                              max_depth=c.max_depth, subsample=c.subsample, colsample_bytree=c.colsample_bytree,
+                              min_child_weight=c.min_child_weight, reg_lambda=c.reg_lambda, tree_method="hist",
+                              callbacks=callbacks, random_state=self.cfg.seed, n_jobs=self.cfg.n_jobs)
+        model.fit(X.iloc[rows], labels, qid=qid, sample_weight=weights, verbose=False)
+        return model
 
     def _fit_xgb(self, X, y, groups, n_rounds: int, callbacks=None) -> xgb.XGBModel:
         label = xgb_label_column(self.cfg.objective)

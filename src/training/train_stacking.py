@@ -36,8 +36,11 @@ from sklearn.linear_model import RidgeCV
 
 from src.config import SeasonsConfig, section
 from src.errors import ConfigError, DataError
+from src.inference.monte_carlo import GameModel
 from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
+from src.training.series_stacker import (SCALINGS, Selection, SeriesStacker, ensemble_points,
+                                         scaled_features, season_designs)
 from src.training.splitters import OOF, TEST
 from src.training.targets import STACK_TARGETS, stacking_target
 
@@ -45,13 +48,20 @@ log = logging.getLogger(__name__)
 TARGET = "strength"
 TARGET_SOURCES = ["post_playoff_rank", "relevance", TARGET]   # what stacking_target reads
 ENSEMBLE = "score_ensemble"
+OBJECTIVES = ("series", "order")
 
 
 @dataclass(frozen=True)
 class StackingConfig:
     models: list[str]
-    alphas: list[float]
-    target: str
+    alphas: list[float]              # objective order: RidgeCV's alphas
+    target: str                      # objective order: what the ridge regresses
+    objective: str                   # series (playoff likelihood, score in points) | order (ridge)
+    penalties: list[float]           # objective series: L2 penalties to choose from
+    selection_seasons: int           # objective series: rolling-origin validation seasons (< t)
+    min_fit_seasons: int             # objective series: fewest seasons a validation fit may use
+    select_models: bool              # objective series: choose which level-1 models enter
+    scalings: list[str]              # objective series: stacker inputs to choose from (season | centred)
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.models if m not in LEVEL1_SOURCES]
@@ -60,6 +70,16 @@ class StackingConfig:
                               f"{', '.join(LEVEL1_SOURCES)}, got {self.models}")
         if not self.alphas or min(self.alphas) <= 0:
             raise ConfigError(f"params.yaml: stacking.alphas must be positive, got {self.alphas}")
+        if self.objective not in OBJECTIVES:
+            raise ConfigError(f"params.yaml: stacking.objective must be one of {OBJECTIVES}, "
+                              f"got {self.objective!r}")
+        if not self.penalties or min(self.penalties) < 0:
+            raise ConfigError(f"params.yaml: stacking.penalties must be >= 0, got {self.penalties}")
+        if not self.scalings or set(self.scalings) - set(SCALINGS):
+            raise ConfigError(f"params.yaml: stacking.scalings must be a non-empty subset of {SCALINGS}, "
+                              f"got {self.scalings}")
+        if self.selection_seasons < 1 or self.min_fit_seasons < 1:
+            raise ConfigError("params.yaml: stacking.selection_seasons and min_fit_seasons must be >= 1")
         if self.target not in STACK_TARGETS:
             raise ConfigError(f"params.yaml: stacking.target must be one of {STACK_TARGETS}, "
                               f"got {self.target!r}")
@@ -116,10 +136,17 @@ class StackRun:
     scores: pd.DataFrame                                   # scores.parquet rows
     fits: dict[str, tuple[int, ...]] = field(default_factory=dict)   # fit name -> stacker's seasons
     test_summaries: dict[int, dict[str, float]] = field(default_factory=dict)
+    selections: dict[str, Selection] = field(default_factory=dict)   # objective series: fit name -> choice
 
 
-def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig) -> StackRun:
-    """level1: src/training/level1.combine_level1 rows joined with the `strength` target."""
+def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
+                 series: pd.DataFrame | None = None, model: GameModel | None = None) -> StackRun:
+    """level1: src/training/level1.combine_level1 rows joined with the `strength` target;
+    objective series also needs the playoff series (series_table COLUMNS) and the game model."""
+    if cfg.objective == "series":
+        if series is None or model is None:
+            raise ValueError("stacking.objective series needs the playoff series and the game model")
+        return run_series_stacking(level1, seasons, cfg, series, model)
     run = StackRun(scores=pd.DataFrame())
     parts = []
     oof = level1.loc[level1["split"] == OOF]
@@ -135,6 +162,71 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
     columns = KEY + ["split", "fold", "max_train_season", *trainer.columns, ENSEMBLE]
     run.scores = pd.concat(parts, ignore_index=True)[columns].sort_values(KEY, kind="stable").reset_index(drop=True)
     return run
+
+
+def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
+                        series: pd.DataFrame, model: GameModel) -> StackRun:
+    """Series-likelihood stacker (src/training/series_stacker.py): OOF fold f is scored by a
+    stacker chosen and fitted on the other folds' seasons, test season t by one chosen and
+    fitted on seasons < t; the score is in points."""
+    columns = [score_column(m) for m in cfg.models]
+    features = scaled_features(level1, columns, cfg.scalings, seasons.first_test, standardise_per_season)
+    played = series[series["season"].isin(level1["season"].unique())]
+    designs = {k: season_designs(level1[KEY].join(x), played, columns) for k, x in features.items()}
+    stacker = SeriesStacker(cfg.models, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
+                            cfg.select_models, model)
+    run, parts = StackRun(scores=pd.DataFrame()), []
+    oof = level1["split"] == OOF
+    for fold in sorted(level1.loc[oof, "fold"].unique()):
+        train = set(level1.loc[oof & (level1["fold"] != fold), "season"].tolist())
+        name = f"oof fold {fold}"
+        run.selections[name] = stacker.select(_seasons_where(designs, lambda s: s in train))
+        parts.append(_points(level1, features, oof & (level1["fold"] == fold), run.selections[name]))
+        run.fits[name] = tuple(sorted(train))
+    for season in seasons.test_seasons:
+        name = f"test {season}"
+        # only the seasons before `season` reach the choice and the fit
+        run.selections[name] = stacker.select(_seasons_where(designs, lambda s, t=season: s < t))
+        parts.append(_points(level1, features, (level1["split"] == TEST) & (level1["season"] == season),
+                             run.selections[name]))
+        run.fits[name] = tuple(run.selections[name].fit_seasons)
+        run.test_summaries[season] = {"penalty": run.selections[name].penalty,
+                                      "centred": float(run.selections[name].scaling == "centred"),
+                                      **{f"coef_{m}": run.selections[name].weights.get(m, 0.0)
+                                         for m in cfg.models}}
+    keep = KEY + ["split", "fold", "max_train_season", *columns, ENSEMBLE]
+    run.scores = pd.concat(parts, ignore_index=True)[keep].sort_values(KEY, kind="stable").reset_index(drop=True)
+    return run
+
+
+def series_stack_predict(train: pd.DataFrame, now: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame,
+                         model: GameModel, first_test: int) -> tuple[np.ndarray, Selection]:
+    """The series stacker chosen and fitted on `train` (whole seasons of level-1 rows) and their
+    series, scoring the rows of `now` (a season it never saw) in points."""
+    columns = [score_column(m) for m in cfg.models]
+    both = pd.concat([train[KEY + columns], now[KEY + columns]], ignore_index=True)
+    features = scaled_features(both, columns, cfg.scalings, first_test, standardise_per_season)
+    n = len(train)
+    played = series[series["season"].isin(train["season"].unique())]
+    designs = {k: season_designs(both[KEY].iloc[:n].join(x.iloc[:n]), played, columns)
+               for k, x in features.items()}
+    stacker = SeriesStacker(cfg.models, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
+                            cfg.select_models, model)
+    selection = stacker.select(designs)
+    points = ensemble_points({k: x.iloc[n:] for k, x in features.items()}, selection, score_column)
+    return points, selection
+
+
+def _seasons_where(designs: dict, keep) -> dict:
+    return {k: {s: d for s, d in by_season.items() if keep(s)} for k, by_season in designs.items()}
+
+
+def _points(level1: pd.DataFrame, features: dict[str, pd.DataFrame], rows: pd.Series,
+            selection: Selection) -> pd.DataFrame:
+    out = level1.loc[rows].copy()
+    out[ENSEMBLE] = ensemble_points({k: x.loc[rows] for k, x in features.items()}, selection, score_column)
+    out["max_train_season"] = np.maximum(out["max_train_season"], max(selection.fit_seasons))
+    return out
 
 
 def _scored(rows: pd.DataFrame, trainer: StackingTrainer) -> pd.DataFrame:

@@ -1,0 +1,197 @@
+"""Every playoff series of a season with its real pairing and home court: the series yardstick's
+truth, and the training data of everything fitted on playoff series (points map, stacker).
+
+* Seasons in data/interim/playoff_series.parquet (the game file, 2011..2024): pairing, winner,
+  games and the real home-court team (home team of game 1) straight from the file. A series
+  whose home team the file lacks is dropped and logged.
+* Earlier seasons: the fixed bracket (src/inference/bracket.py, seeding rules plus who met whom)
+  walked with each team's `series_won` (Team_Records rounds): in round r the two teams of a
+  sub-bracket still alive meet and the one with series_won >= r advances. A pair where both or
+  neither advanced cannot be pinned down: it and every later series of its sub-bracket are
+  dropped and logged, never guessed. Nor can a pair that depends on how teams tied in record
+  were seeded when several seedings agree with series_won (2008 West: HOU and PHO, both 55-27,
+  both out in round 1, so SAS met one of them and the data cannot say which): only the
+  pairings common to every consistent seeding are kept. Home court goes to the better regular-season record, the
+  NBA's rule; where the two records are equal the real tie-breaker is not in the data, so
+  `home_known` is False (the series is kept for training with the bracket's SRS tie-break, and
+  left out of the yardstick).
+Number of games is known only from the game file (NA before).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from src.data import schema
+from src.data.playoffs import clean_games
+from src.data.readers import read_csv
+from src.data.team_seasons import season_teams
+from src.errors import DataError
+from src.inference.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket,
+                                   consistent_with_series_won, slot_order)
+from src.inference.monte_carlo import N_ROUNDS, N_TEAMS
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ["season", "round", "conference", "home_team", "away_team", "winner", "games",
+           "best_of", "home_won", "home_known"]
+FINALS_ROUND = N_ROUNDS
+_SERIES_FILE = "data/interim/playoff_series.parquet"
+_TEAMS_FILE = "data/interim/team_seasons.parquet"
+
+
+def from_game_file(bracket: Bracket, rows: pd.DataFrame) -> pd.DataFrame:
+    """The season's playoff_series rows with their real home team (best-of from the era)."""
+    missing_home = rows["home_team"].isna()
+    if missing_home.any():
+        for _, r in rows[missing_home].iterrows():
+            log.warning("%s: season %d, round %d, %s-%s: no home team; series left out",
+                        _SERIES_FILE, r["season"], r["round"], r["winner"], r["loser"])
+        rows = rows[~missing_home]
+    bad = rows[(rows["home_team"] != rows["winner"]) & (rows["home_team"] != rows["loser"])]
+    if not bad.empty:
+        r = bad.iloc[0]
+        raise DataError(f"{_SERIES_FILE}: season {r['season']}, round {r['round']}: home_team "
+                        f"{r['home_team']} is neither {r['winner']} nor {r['loser']}")
+    out = pd.DataFrame({
+        "season": rows["season"].astype(int), "round": rows["round"].astype(int),
+        "conference": rows["conference"], "home_team": rows["home_team"],
+        "away_team": np.where(rows["home_team"] == rows["winner"], rows["loser"], rows["winner"]),
+        "winner": rows["winner"], "games": (rows["wins"] + rows["losses"]).astype("Int64"),
+        "best_of": np.where(rows["round"] == 1, bracket.first_round_best_of, 7),
+        "home_won": (rows["home_team"] == rows["winner"]).to_numpy(), "home_known": True})
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
+    """Series walked through the fixed bracket with series_won (see module doc)."""
+    teams = season_teams.set_index("team")
+    missing = [t for t in bracket.teams if t not in teams.index or pd.isna(teams.at[t, "series_won"])]
+    if missing:
+        raise DataError(f"{_TEAMS_FILE}: season {bracket.season}: column series_won is missing for "
+                        f"playoff team(s) {', '.join(missing)}")
+    won = teams.loc[list(bracket.teams), "series_won"].to_numpy(int)
+    win_pct = teams.loc[list(bracket.teams), "win_pct"].to_numpy(float)
+    pinned = _pinned_pairs(bracket, season_teams)
+    alive: list[int | None] = list(range(N_TEAMS))
+    rows = []
+    for r in range(1, N_ROUNDS + 1):
+        nxt: list[int | None] = []
+        for a, b in zip(alive[0::2], alive[1::2]):
+            if a is None or b is None or (won[a] >= r) == (won[b] >= r):
+                if a is not None and b is not None:
+                    log.warning("season %d, round %d: %s and %s both or neither advanced by %s; the "
+                                "series and the later ones of its sub-bracket are left out",
+                                bracket.season, r, bracket.teams[a], bracket.teams[b], _TEAMS_FILE)
+                nxt.append(None)
+                continue
+            if r < N_ROUNDS and frozenset((bracket.teams[a], bracket.teams[b])) not in pinned:
+                log.warning("season %d, round %d: %s v %s depends on how teams tied in record were "
+                            "seeded, which the data cannot tell; series left out", bracket.season, r,
+                            bracket.teams[a], bracket.teams[b])
+            else:
+                rows.append(_bracket_row(bracket, r, a, b, won, win_pct))
+            nxt.append(a if won[a] >= r else b)
+        alive = nxt
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"games": "Int64"})
+
+
+def _walk_pairs(slots: list[str], won: pd.Series) -> set[frozenset]:
+    """Pairs that meet when `slots` (one conference, slot order) is walked with series_won."""
+    pairs, alive, r = set(), list(slots), 1
+    while len(alive) > 1:
+        pairs |= {frozenset(p) for p in zip(alive[0::2], alive[1::2])}
+        alive, r = [a if won[a] >= r else b for a, b in zip(alive[0::2], alive[1::2])], r + 1
+    return pairs
+
+
+def _pinned_pairs(bracket: Bracket, season_teams: pd.DataFrame) -> set[frozenset]:
+    """Conference pairings present under every seeding of tied teams consistent with series_won."""
+    won = season_teams.set_index("team")["series_won"]
+    pinned: set[frozenset] = set()
+    for conf in CONFERENCES:
+        slots = [t for t, c in zip(bracket.teams, bracket.conference) if c == conf]
+        seeds = [t for _, t in sorted((s, t) for t, s, c in zip(bracket.teams, bracket.seed,
+                                                                bracket.conference) if c == conf)]
+        conf_teams = season_teams[season_teams["team"].isin(seeds)]
+        groups = _tie_groups(seeds, conf_teams, bracket.season)
+        common = _walk_pairs(slots, won)
+        for choice in itertools.product(*(itertools.permutations([seeds[i] for i in g]) for g in groups)):
+            order = list(seeds)
+            for positions, teams in zip(groups, choice):
+                for i, team in zip(positions, teams):
+                    order[i] = team
+            if consistent_with_series_won(slot_order(order), won):
+                common &= _walk_pairs(slot_order(order), won)
+        pinned |= common
+    return pinned
+
+
+def _bracket_row(bracket: Bracket, r: int, a: int, b: int, won: np.ndarray, win_pct: np.ndarray) -> dict:
+    home, away = (a, b) if bracket.home_priority[a] > bracket.home_priority[b] else (b, a)
+    winner = a if won[a] >= r else b
+    return {"season": bracket.season, "round": r,
+            "conference": None if r == FINALS_ROUND else bracket.conference[a],
+            "home_team": bracket.teams[home], "away_team": bracket.teams[away],
+            "winner": bracket.teams[winner], "games": pd.NA,
+            "best_of": bracket.first_round_best_of if r == 1 else 7,
+            "home_won": winner == home, "home_known": bool(win_pct[a] != win_pct[b])}
+
+
+def season_series(bracket: Bracket, teams: pd.DataFrame, series: pd.DataFrame | None) -> pd.DataFrame:
+    """COLUMNS for bracket.season: the game file where it has the season, else the bracket walk."""
+    rows = None if series is None else series[series["season"] == bracket.season]
+    if rows is not None and not rows.empty:
+        return from_game_file(bracket, rows)
+    return from_bracket(bracket, teams[teams["season"] == bracket.season])
+
+
+def series_table(brackets: dict[int, Bracket], teams: pd.DataFrame,
+                 series: pd.DataFrame | None) -> pd.DataFrame:
+    """COLUMNS for every season of `brackets`, sorted by season, round, home team."""
+    parts = [season_series(brackets[s], teams, series) for s in sorted(brackets)]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["season", "round", "home_team"], kind="stable").reset_index(drop=True)
+
+
+def observed_series(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int]) -> pd.DataFrame:
+    """COLUMNS for those of `seasons` whose champion is known (brackets built here)."""
+    known = teams[teams["outcome_known"].astype(bool) & teams["champion"].fillna(False).astype(bool)]
+    done = sorted(int(s) for s in set(known["season"]) & set(seasons))
+    return series_table({s: build_bracket(teams, series, s) for s in done}, teams, series)
+
+
+def as_winner_loser(table: pd.DataFrame) -> pd.DataFrame:
+    """The same series as src/inference/series_results.py columns (winner, loser, winner_home)."""
+    loser = np.where(table["home_won"], table["away_team"], table["home_team"])
+    return pd.DataFrame({"season": table["season"].astype(int), "round": table["round"].astype(int),
+                         "winner": table["winner"], "loser": loser, "best_of": table["best_of"].astype(int),
+                         "winner_home": table["home_won"].astype(bool)})
+
+
+GAME_COLUMNS = ["season", "game_id", "round", "home_team", "away_team", "home_won"]
+
+
+def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
+    """One row per playoff game of the game file: its real home team and whether it won."""
+    path = Path(raw_dir) / schema.PLAYOFF_GAMES.name
+    games = clean_games(read_csv(Path(raw_dir), schema.PLAYOFF_GAMES), season_teams(teams), path,
+                        first_season)
+    home = games[games["home"]].set_index("game_id")
+    away = games[~games["home"]].set_index("game_id")
+    both = home.index.intersection(away.index)
+    if len(both) != len(home) or len(both) != len(away):
+        log.warning("%s: %d game(s) without exactly one home and one away row are left out of the "
+                    "per-game yardstick", path, len(home.index.symmetric_difference(away.index)))
+    home, away = home.loc[both], away.loc[both]
+    out = pd.DataFrame({"season": home["season"].astype(int).to_numpy(), "game_id": np.asarray(both),
+                        "round": home["round"].to_numpy(), "home_team": home["team"].to_numpy(),
+                        "away_team": away["team"].to_numpy(), "home_won": home["won"].astype(bool).to_numpy()})
+    return out[GAME_COLUMNS].sort_values(["season", "game_id"], kind="stable").reset_index(drop=True)
