@@ -95,11 +95,13 @@ def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):
                   "score_ensemble"]].notna().all().all()
     # stacking.objective series: the ensemble is the strength in points the simulator used
     assert table["strength_points"].to_numpy() == pytest.approx(table["score_ensemble"].to_numpy())
-    # Model A attention names three real players of each team, weights within (0, 1]
+    # Model A names three real players of each team by contribution (points), attention beside
     players = pd.read_parquet(workdir / stage.PLAYERS)
     roster = players[players["season"] == SEASON].groupby("team")["player"].apply(set)
     assert all(row.player_1 in roster[row.team] for row in table.itertuples())
-    assert table["attention_1"].between(0, 1).all() and (table["attention_1"] >= table["attention_2"]).all()
+    assert table["attention_1"].between(0, 1).all()
+    assert (table["contribution_1"] >= table["contribution_2"]).all()
+    assert (table["contribution_2"] >= table["contribution_3"]).all()
     md = (workdir / "reports" / "forecast_2016.md").read_text()
     assert "snapshot of regular-season data to date" in md
 

@@ -148,8 +148,9 @@ class ModelATrainingConfig:
     listmle_temperature: float        # start of the learned T (points) that term divides by
     restore_best_weights: bool        # early stopping puts the best epoch's weights back
     value_prior_feature: str          # roster feature the value head starts from ("" = zeros)
-    prior_l2: float                   # penalty on the squared distance of the weights from
-                                      # their starting values (L2-SP; 0 = off)
+    prior_l2: float                   # penalty on the squared distance of the value head's
+                                      # weights from their starting values (L2-SP; 0 = off)
+    attention_prior_l2: float         # the same for the encoder and attention weights
     select_grid: dict                 # model_a key -> candidate values, chosen per split by the
                                       # series log-loss of its validation seasons ({} = none)
     refit_on_all: bool
@@ -170,6 +171,8 @@ class ModelATrainingConfig:
         _check(self.min_delta >= 0, "min_delta", self.min_delta, "must be >= 0")
         _check(self.listmle_weight >= 0, "listmle_weight", self.listmle_weight, "must be >= 0")
         _check(self.prior_l2 >= 0, "prior_l2", self.prior_l2, "must be >= 0")
+        _check(self.attention_prior_l2 >= 0, "attention_prior_l2", self.attention_prior_l2,
+               "must be >= 0")
         _check(self.listmle_temperature > 0, "listmle_temperature", self.listmle_temperature,
                "must be > 0")
         _check(isinstance(self.select_grid, dict) and all(

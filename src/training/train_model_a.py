@@ -100,10 +100,12 @@ class ModelATrainer(BaseTrainer):
         # ranking term cannot stretch the points scale the series likelihood sets
         self.log_temperature = torch.nn.Parameter(
             torch.tensor(float(np.log(self.train_config.listmle_temperature))))
-        # the starting weights (value prior, minutes-biased attention): L2-SP pulls toward them.
-        # Anchoring the value head alone (attention free) overfit: 2011-24 series log-loss .558
-        self.anchored = list(model.parameters())
-        self.start_weights = [p.detach().clone() for p in self.anchored]
+        # the starting weights (value prior, minutes-biased attention): L2-SP pulls toward them,
+        # value head and bias by prior_l2, encoder and attention by attention_prior_l2
+        cfg = self.train_config
+        self.anchored = [(p, cfg.prior_l2 if name.startswith(("value_", "bias")) else
+                          cfg.attention_prior_l2) for name, p in model.named_parameters()]
+        self.start_weights = [p.detach().clone() for p, _ in self.anchored]
         optimizer = torch.optim.AdamW(
             [{"params": list(model.parameters())},
              {"params": [self.log_temperature], "weight_decay": 0.0}],
@@ -154,9 +156,9 @@ class ModelATrainer(BaseTrainer):
         if cfg.listmle_weight > 0:
             loss = loss + cfg.listmle_weight * grouped_list_mle(
                 strength / self.log_temperature.exp(), item.ranks, item.groups)
-        if cfg.prior_l2 > 0 and self.model.training:
-            loss = loss + cfg.prior_l2 * sum(((p - p0) ** 2).sum() for p, p0 in
-                                             zip(self.anchored, self.start_weights))
+        if self.model.training:
+            loss = loss + sum(weight * ((p - p0) ** 2).sum() for (p, weight), p0 in
+                              zip(self.anchored, self.start_weights) if weight > 0)
         return loss
 
     def usable(self, batches: Sequence[TrainList]) -> list[TrainList]:
