@@ -87,6 +87,10 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
     lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season)
     fit_lists = [x for x in lists if int(x.roster.season[0]) in fit_seasons]
     val_lists = [x for x in lists if int(x.roster.season[0]) in val_seasons]
+    if val_lists and not train_cfg.listmle_weight and all(x.series is None for x in val_lists):
+        log.warning("validation seasons %s have no playoff series to score: no early stopping "
+                    "and no select_grid choice in this fit", val_seasons)
+        fit_lists, val_lists = lists, []
     choices = grid_choices(train_cfg.select_grid) if val_lists else [{}]
     best = None
     for choice in choices:

@@ -74,8 +74,8 @@ class ModelATrainer(BaseTrainer):
                  feature_spec: FeatureSpec | None = None, game_model: GameModel | None = None,
                  callbacks: Sequence[Callback] = (), early_stopping: bool = True) -> None:
         if game_model is None:
-            raise DataError("Model A trains on the playoff-series likelihood: pass the "
-                            "simulator's GameModel (params.yaml simulation)")
+            raise ConfigError("Model A trains on the playoff-series likelihood: pass the "
+                              "simulator's GameModel (params.yaml simulation)")
         self.model_config, self.train_config = model_config, train_config
         self.feature_spec, self.game_model = feature_spec, game_model
         self.seed, self.restarts = train_config.seed, 0
