@@ -2,6 +2,8 @@
 nested choice of select_grid candidates on validation seasons."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,10 +76,9 @@ def test_nested_choice_is_made_on_validation_seasons(tiny_league, model_a_config
     assert fit.val_seasons == [2003] and fit.choice in grid_choices(train.select_grid)
     losses = {}
     for choice in grid_choices(train.select_grid):
-        one = fit_model_a(rosters, teams, (2001, 2002, 2003), arch,
-                          with_choice(arch, train, choice)[1].__class__(
-                              **{**train.__dict__, **choice, "select_grid": {}}),
-                          ROSTER, n_val_seasons=1, series=series_data(teams))
+        alone = dataclasses.replace(train, **choice, select_grid={})    # that candidate only
+        one = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, alone, ROSTER,
+                          n_val_seasons=1, series=series_data(teams))
         losses[choice["learning_rate"]] = one.val_loss
     assert fit.val_loss == pytest.approx(min(losses.values()))
     assert np.isfinite(fit.val_loss)
