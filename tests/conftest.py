@@ -147,7 +147,7 @@ def model_a_configs_small():
                                  weight_decay=0.0, grad_clip=1.0, patience=3, min_delta=0.0,
                                  listmle_per_conference=False, listmle_weight=0.5,
                                  listmle_temperature=4.0, restore_best_weights=True,
-                                 value_prior_feature="", prior_l2=0.0,
+                                 value_prior={}, prior_l2=0.0,
                                  attention_prior_l2=0.0, select_grid={},
                                  refit_on_all=False,
                                  attention_debug=True, attention_entropy_min=0.01,

@@ -117,7 +117,7 @@ def test_contributions_find_a_star_who_is_not_the_minutes_leader(hidden_star_lea
     stays on the minutes prior under the L2-SP penalty; with prior_l2 0 it moves him up in 6/16
     and contributions find him in 14/16); minutes 0/16 by design; leave-one-out 12/16."""
     players, teams, rosters, stars, series = hidden_star_league
-    fit = _fit(rosters, teams, series, value_prior_feature="", learning_rate=0.003)
+    fit = _fit(rosters, teams, series, value_prior={}, learning_rate=0.003)
     contrib = contributors(fit.trainer.model, fit.spec, players, [TEST_SEASON])
     contrib["size_rank"] = _magnitude_ranks(contrib)
     minutes_rank = contrib.groupby(["season", "team"])["minutes_share"].rank(

@@ -49,7 +49,7 @@ def _configs() -> tuple[ModelAConfig, object]:
     arch, train = model_a_configs(load_params(REPO_ROOT / "params.yaml")["model_a"])
     small = dataclasses.replace(arch, num_embeddings=16, encoder_hidden=(8, 4), attention_heads=2)
     # the value prior names a real roster feature; this spec has made-up ones
-    return small.with_stat_dim(STAT_DIM), dataclasses.replace(train, value_prior_feature="")
+    return small.with_stat_dim(STAT_DIM), dataclasses.replace(train, value_prior={})
 
 
 def _spec() -> FeatureSpec:

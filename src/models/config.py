@@ -147,7 +147,8 @@ class ModelATrainingConfig:
     listmle_weight: float             # auxiliary ListMLE term beside the series likelihood (0 = off)
     listmle_temperature: float        # start of the learned T (points) that term divides by
     restore_best_weights: bool        # early stopping puts the best epoch's weights back
-    value_prior_feature: str          # roster feature the value head starts from ("" = zeros)
+    value_prior: dict                 # roster feature -> weight: the value head starts at
+                                      # sum_f weight_f * f / 5 ({} = zeros)
     prior_l2: float                   # penalty on the squared distance of the value head's
                                       # weights from their starting values (L2-SP; 0 = off)
     attention_prior_l2: float         # the same for the encoder and attention weights
@@ -171,6 +172,9 @@ class ModelATrainingConfig:
         _check(self.min_delta >= 0, "min_delta", self.min_delta, "must be >= 0")
         _check(self.listmle_weight >= 0, "listmle_weight", self.listmle_weight, "must be >= 0")
         _check(self.prior_l2 >= 0, "prior_l2", self.prior_l2, "must be >= 0")
+        _check(isinstance(self.value_prior, dict) and all(
+            isinstance(w, (int, float)) for w in self.value_prior.values()), "value_prior",
+            self.value_prior, "must map roster features to numeric weights")
         _check(self.attention_prior_l2 >= 0, "attention_prior_l2", self.attention_prior_l2,
                "must be >= 0")
         _check(self.listmle_temperature > 0, "listmle_temperature", self.listmle_temperature,

@@ -113,19 +113,21 @@ class ModelATrainer(BaseTrainer):
         return model, optimizer
 
     def _init_value_prior(self, model: DeepSetRank) -> None:
-        """value_prior_feature f: the value head starts at f (unstandardised) / ON_COURT, so
-        the untrained strength is the expected-minutes-weighted mean of f over the roster."""
-        name = self.train_config.value_prior_feature
-        if not name:
+        """value_prior {f: w}: the value head starts at sum_f w * f (unstandardised) / ON_COURT,
+        so the untrained strength is the expected-minutes-weighted mean of that mix."""
+        prior = self.train_config.value_prior
+        if not prior:
             return
         spec = self.feature_spec
-        if spec is None or name not in spec.feature_names:
-            raise ConfigError(f"model_a.value_prior_feature: {name!r} is not a roster feature "
+        unknown = [f for f in prior if spec is None or f not in spec.feature_names]
+        if unknown:
+            raise ConfigError(f"model_a.value_prior: {', '.join(unknown)} not a roster feature "
                               f"({', '.join(spec.feature_names) if spec else 'no feature spec'})")
-        i = spec.feature_names.index(name)
         with torch.no_grad():
-            model.value_linear.weight[0, i] = spec.stds[i] / ON_COURT
-            model.value_linear.bias.fill_(spec.means[i] / ON_COURT)
+            for name, weight in prior.items():
+                i = spec.feature_names.index(name)
+                model.value_linear.weight[0, i] = weight * spec.stds[i] / ON_COURT
+                model.value_linear.bias.add_(weight * spec.means[i] / ON_COURT)
 
     def epoch_logs(self) -> dict[str, Any]:
         return {"restarts": self.restarts, "seed": self.seed}
