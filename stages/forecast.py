@@ -18,6 +18,7 @@ from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
+from src.training.signals import with_signals
 from src.training.train_stacking import stacking_config
 from src.utils.cli import stage_main
 
@@ -50,6 +51,9 @@ def run(args: argparse.Namespace) -> list[Path]:
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
         MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads,
         XGB_PLAYOFF_MODEL)
+    # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
+    level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
+                          simulation_config(params).scale)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     written = write_forecast(fc, REPORTS, cfg.top_players)

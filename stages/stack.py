@@ -1,21 +1,23 @@
-"""Stage stack: RidgeCV blend of the level-1 models in stacking.models -> scores.parquet."""
+"""Stage stack: the series-likelihood (or RidgeCV) blend of stacking.models and stacking.signals -> scores.parquet."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from src.config import load_params, seasons_config
+from src.config import data_config, load_params, seasons_config
 from src.inference.config import simulation_config
-from src.inference.series_table import observed_series
+from src.inference.series_table import observed_series, playoff_games
 from src.inference.title_odds import game_model
 from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
+from src.training.signals import with_signals
 from src.training.targets import season_targets
 from src.training.train_stacking import run_stacking, stack_metrics, stacking_config, with_target
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 
 TEAM_SEASONS = Path("data/interim/team_seasons.parquet")
+FEATURES = Path("data/processed/team_features.parquet")
 SERIES = Path("data/interim/playoff_series.parquet")
 SELECTION = Path("reports/stack_selection.json")
 SCORES = Path("data/processed/scores.parquet")
@@ -27,10 +29,16 @@ def run(args: argparse.Namespace) -> list[Path]:
     seasons, cfg = seasons_config(params), stacking_config(params)
     level1 = combine_level1(read_level1_files(cfg.models), cfg.models, seasons.first_test)
     team_seasons = read_input(TEAM_SEASONS, "ingest")
+    sim = simulation_config(params)
+    if cfg.signals:   # regular-season ratings of each season, joined to its level-1 rows
+        level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(cfg.signals), sim.scale)
     targets = season_targets(team_seasons, sorted(level1["season"].unique().tolist()))
     series = observed_series(team_seasons, read_input(SERIES, "ingest"), sorted(level1["season"].unique()))
-    result = run_stacking(with_target(level1, targets), seasons, cfg, series,
-                          game_model(simulation_config(params)))
+    games = None
+    if cfg.fit_on == "games":   # the playoff game file's games (2011..): the stacker fits on them
+        data = data_config(params)
+        games = playoff_games(data.resolved_raw_dir(), team_seasons, data.first_season)
+    result = run_stacking(with_target(level1, targets), seasons, cfg, series, game_model(sim), games)
     selection = {"objective": cfg.objective,
                  "fits": {name: sel.report() for name, sel in result.selections.items()}}
     return [write_parquet(result.scores, SCORES),

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from src.training.signals import with_signals
 from src.config import SeasonsConfig
 from src.errors import DataError
 from src.inference.config import SimulationConfig
@@ -59,7 +60,8 @@ def fake_history(teams: pd.DataFrame) -> pd.DataFrame:
     hist = fake_scores(teams, list(range(SEASONS.first_train, SEASONS.last_test + 1)), seed=1)
     hist["split"] = np.where(hist["season"] < SEASONS.first_test, "oof", "test")
     hist["score_ensemble"] = hist[["score_model_a", "score_xgb", "score_rf"]].rank(pct=True).mean(axis=1)
-    return hist
+    # the stack stage also writes the stacker's linear signals (params stacking.signals)
+    return with_signals(hist, teams, ["srs", "win_pct"], 11.5)
 
 
 def fake_attention(teams: pd.DataFrame, season: int) -> pd.DataFrame:

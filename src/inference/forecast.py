@@ -191,8 +191,8 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     """level1: season, team, score_<model> of the forecast season from the final models;
     attention: src/inference/predict_a.attention_table rows of the forecast season."""
     season = status.season
-    past = history_rows(history, teams, season, stacking.models, seasons.last_test)
-    now = check_level1(level1, teams, season, stacking.models)
+    past = history_rows(history, teams, season, stacking.stacked, seasons.last_test)
+    now = check_level1(level1, teams, season, stacking.stacked)
     in_points = stacking.objective == "series"
     if in_points:
         now[ENSEMBLE], stack_fit = series_stack_season(past, now, teams, series, stacking, sim,

@@ -39,8 +39,9 @@ from src.errors import ConfigError, DataError
 from src.inference.monte_carlo import GameModel
 from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.training.series_stacker import (SCALINGS, Selection, SeriesStacker, ensemble_points,
+from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker, ensemble_points,
                                          scaled_features, season_designs)
+from src.training.signals import SIGNAL_SOURCES
 from src.training.splitters import OOF, TEST
 from src.training.targets import STACK_TARGETS, stacking_target
 
@@ -49,6 +50,7 @@ TARGET = "strength"
 TARGET_SOURCES = ["post_playoff_rank", "relevance", TARGET]   # what stacking_target reads
 ENSEMBLE = "score_ensemble"
 OBJECTIVES = ("series", "order")
+FIT_ON = ("series", "games")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,17 @@ class StackingConfig:
     min_fit_seasons: int             # objective series: fewest seasons a validation fit may use
     select_models: bool              # objective series: choose which level-1 models enter
     scalings: list[str]              # objective series: stacker inputs to choose from (season | centred)
+    half_lives: list[float] = (0.0,)  # objective series: season weighting of a fit to choose from (0 = equal)
+    rule: str = "best"               # objective series: best | one_se | average (series_stacker.RULES)
+    fit_on: str = "series"           # objective series: series | games (each game a best-of-1 where the game
+                                     # file has them; validation stays on series)
+    signals: list[str] = ()          # objective series: linear regular-season signals (src/training/signals.py)
+                                     # the nested rule may add to the models
+
+    @property
+    def stacked(self) -> list[str]:
+        """Every level-1 column name the stacker blends: the models, then (objective series) the signals."""
+        return [*self.models, *self.signals] if self.objective == "series" else list(self.models)
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.models if m not in LEVEL1_SOURCES]
@@ -78,6 +91,15 @@ class StackingConfig:
         if not self.scalings or set(self.scalings) - set(SCALINGS):
             raise ConfigError(f"params.yaml: stacking.scalings must be a non-empty subset of {SCALINGS}, "
                               f"got {self.scalings}")
+        if set(self.signals) - set(SIGNAL_SOURCES) or len(set(self.signals)) != len(self.signals):
+            raise ConfigError(f"params.yaml: stacking.signals must be distinct names from "
+                              f"{', '.join(SIGNAL_SOURCES)}, got {list(self.signals)}")
+        if self.fit_on not in FIT_ON:
+            raise ConfigError(f"params.yaml: stacking.fit_on must be one of {FIT_ON}, got {self.fit_on!r}")
+        if not self.half_lives or min(self.half_lives) < 0:
+            raise ConfigError(f"params.yaml: stacking.half_lives must be >= 0, got {list(self.half_lives)}")
+        if self.rule not in RULES:
+            raise ConfigError(f"params.yaml: stacking.rule must be one of {RULES}, got {self.rule!r}")
         if self.selection_seasons < 1 or self.min_fit_seasons < 1:
             raise ConfigError("params.yaml: stacking.selection_seasons and min_fit_seasons must be >= 1")
         if self.target not in STACK_TARGETS:
@@ -140,13 +162,14 @@ class StackRun:
 
 
 def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
-                 series: pd.DataFrame | None = None, model: GameModel | None = None) -> StackRun:
+                 series: pd.DataFrame | None = None, model: GameModel | None = None,
+                 games: pd.DataFrame | None = None) -> StackRun:
     """level1: src/training/level1.combine_level1 rows joined with the `strength` target;
     objective series also needs the playoff series (series_table COLUMNS) and the game model."""
     if cfg.objective == "series":
         if series is None or model is None:
             raise ValueError("stacking.objective series needs the playoff series and the game model")
-        return run_series_stacking(level1, seasons, cfg, series, model)
+        return run_series_stacking(level1, seasons, cfg, series, model, games)
     run = StackRun(scores=pd.DataFrame())
     parts = []
     oof = level1.loc[level1["split"] == OOF]
@@ -165,16 +188,17 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
 
 
 def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
-                        series: pd.DataFrame, model: GameModel) -> StackRun:
+                        series: pd.DataFrame, model: GameModel, games: pd.DataFrame | None = None) -> StackRun:
     """Series-likelihood stacker (src/training/series_stacker.py): OOF fold f is scored by a
     stacker chosen and fitted on the other folds' seasons, test season t by one chosen and
     fitted on seasons < t; the score is in points."""
-    columns = [score_column(m) for m in cfg.models]
+    columns = [score_column(m) for m in cfg.stacked]
     features = scaled_features(level1, columns, cfg.scalings, seasons.first_test, standardise_per_season)
     played = series[series["season"].isin(level1["season"].unique())]
     designs = {k: season_designs(level1[KEY].join(x), played, columns) for k, x in features.items()}
-    stacker = SeriesStacker(cfg.models, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
-                            cfg.select_models, model)
+    stacker = series_stacker(cfg, model)
+    if cfg.fit_on == "games":
+        stacker.fit_on_games(game_designs(level1, features, games, columns))
     run, parts = StackRun(scores=pd.DataFrame()), []
     oof = level1["split"] == OOF
     for fold in sorted(level1.loc[oof, "fold"].unique()):
@@ -190,10 +214,10 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
         parts.append(_points(level1, features, (level1["split"] == TEST) & (level1["season"] == season),
                              run.selections[name]))
         run.fits[name] = tuple(run.selections[name].fit_seasons)
-        run.test_summaries[season] = {"penalty": run.selections[name].penalty,
-                                      "centred": float(run.selections[name].scaling == "centred"),
-                                      **{f"coef_{m}": run.selections[name].weights.get(m, 0.0)
-                                         for m in cfg.models}}
+        chosen = run.selections[name]
+        run.test_summaries[season] = {"penalty": chosen.penalty,
+                                      "centred": float(np.mean([m.scaling == "centred" for m in chosen.members])),
+                                      **{f"coef_{m}": chosen.weights.get(m, 0.0) for m in cfg.stacked}}
     keep = KEY + ["split", "fold", "max_train_season", *columns, ENSEMBLE]
     run.scores = pd.concat(parts, ignore_index=True)[keep].sort_values(KEY, kind="stable").reset_index(drop=True)
     return run
@@ -203,18 +227,39 @@ def series_stack_predict(train: pd.DataFrame, now: pd.DataFrame, cfg: StackingCo
                          model: GameModel, first_test: int) -> tuple[np.ndarray, Selection]:
     """The series stacker chosen and fitted on `train` (whole seasons of level-1 rows) and their
     series, scoring the rows of `now` (a season it never saw) in points."""
-    columns = [score_column(m) for m in cfg.models]
+    columns = [score_column(m) for m in cfg.stacked]
     both = pd.concat([train[KEY + columns], now[KEY + columns]], ignore_index=True)
     features = scaled_features(both, columns, cfg.scalings, first_test, standardise_per_season)
     n = len(train)
     played = series[series["season"].isin(train["season"].unique())]
     designs = {k: season_designs(both[KEY].iloc[:n].join(x.iloc[:n]), played, columns)
                for k, x in features.items()}
-    stacker = SeriesStacker(cfg.models, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
-                            cfg.select_models, model)
+    stacker = series_stacker(cfg, model)
     selection = stacker.select(designs)
     points = ensemble_points({k: x.iloc[n:] for k, x in features.items()}, selection, score_column)
     return points, selection
+
+
+def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games: pd.DataFrame | None,
+                 columns: list[str]) -> dict[str, dict[int, SeasonSeries]]:
+    """Every playoff game (season, home_team, away_team, home_won) as a best-of-1 series."""
+    if games is None or games.empty:
+        log.warning("stacking.fit_on games: no playoff game file rows; fitting on series")
+        return {}
+    rows = games[games["season"].isin(level1["season"].unique())].assign(best_of=1)
+    return {k: season_designs(level1[KEY].join(x), rows, columns) for k, x in features.items()}
+
+
+def series_stacker(cfg: StackingConfig, model: GameModel) -> SeriesStacker:
+    """The stacker over models + signals. Which columns may enter: every subset with
+    select_models; otherwise the models alone and, with signals, the models plus every signal
+    (the nested rule picks one per season)."""
+    n_models, n_all = len(cfg.models), len(cfg.stacked)
+    subsets = None
+    if not cfg.select_models:
+        subsets = [list(range(n_models))] + ([list(range(n_all))] if cfg.signals else [])
+    return SeriesStacker(cfg.stacked, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
+                         cfg.select_models, model, list(cfg.half_lives), cfg.rule, subsets)
 
 
 def _seasons_where(designs: dict, keep) -> dict:
