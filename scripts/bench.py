@@ -60,7 +60,10 @@ def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
 def bench_model_a(workdir: Path, params: dict) -> float:
     from src.features.roster import select_rosters
     from src.models.config import model_a_configs, roster_config
-    from src.training.fit_model_a import configure_torch, fit_model_a
+    from src.inference.config import simulation_config
+    from src.inference.title_odds import game_model
+    from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
+    from src.training.series_targets import series_by_season
 
     seasons = seasons_config(params)
     model_cfg, train_cfg = model_a_configs(params["model_a"])
@@ -70,8 +73,11 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     players = pd.read_parquet(workdir / "data/interim/player_seasons.parquet")
     teams = pd.read_parquet(workdir / "data/interim/team_seasons.parquet")
     rosters = select_rosters(players, train, roster_cfg)
+    series = SeriesData(series_by_season(
+        teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"), train),
+        game_model(simulation_config(params)))
     seconds, _ = timed(fit_model_a, rosters, teams, train, model_cfg, train_cfg, roster_cfg,
-                       seasons.n_val_seasons)
+                       seasons.n_val_seasons, series)
     return seconds
 
 

@@ -20,6 +20,7 @@ from src.errors import ConfigError
 from src.evaluation.config import EvaluationConfig, evaluation_config
 from src.explain.config import ExplainConfig, explain_config
 from src.features.config import TeamFeatureConfig, team_feature_config
+from src.features.player_features import FEATURE_NAMES
 from src.inference.config import SimulationConfig, simulation_config
 from src.inference.forecast import ForecastConfig, forecast_config
 from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig,
@@ -76,14 +77,19 @@ def parse_params(params: dict[str, Any]) -> Params:
     fields: dict[str, Any] = {}
     for read in SECTIONS.values():
         fields.update(read(params))
-    _check_across_sections(fields["seasons"], fields["data"])
+    _check_across_sections(fields["seasons"], fields["data"], fields["model_a_training"])
     return Params(**fields)
 
 
-def _check_across_sections(seasons: SeasonsConfig, data: DataConfig) -> None:
+def _check_across_sections(seasons: SeasonsConfig, data: DataConfig,
+                           model_a_training: ModelATrainingConfig) -> None:
     if seasons.first_train < data.first_season:
         raise ConfigError(f"params.yaml: seasons.first_train = {seasons.first_train} is before "
                           f"data.first_season = {data.first_season} (no player tables there)")
+    unknown = sorted(set(model_a_training.value_prior) - set(FEATURE_NAMES))
+    if unknown:
+        raise ConfigError(f"params.yaml: model_a.value_prior: {', '.join(unknown)} not a roster "
+                          f"feature (src/features/player_features.py FEATURE_NAMES)")
     if seasons.n_val_seasons >= seasons.first_test - seasons.first_train:
         raise ConfigError(f"params.yaml: seasons.n_val_seasons = {seasons.n_val_seasons} leaves no "
                           f"training season before the first test season {seasons.first_test}")

@@ -9,15 +9,20 @@ from typing import Iterable
 from src import artifacts
 from src.config import load_params, seasons_config
 from src.features.roster import select_rosters
+from src.inference.config import simulation_config
+from src.inference.title_odds import game_model
 from src.models.config import model_a_configs, roster_config
-from src.training.fit_model_a import configure_torch, fit_model_a, fit_summary, run_all_splits
+from src.training.fit_model_a import (SeriesData, configure_torch, fit_model_a, fit_summary,
+                                      run_all_splits)
+from src.training.series_targets import series_by_season
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
-                                   walk_forward_quality)
+                                   walk_forward_quality, walk_forward_series_quality)
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
 PLAYERS = artifacts.PLAYER_SEASONS.path
 TEAMS = artifacts.TEAM_SEASONS.path
+SERIES = artifacts.PLAYOFF_SERIES.path
 OOF = artifacts.OOF_MODEL_A.path
 MODEL = artifacts.MODEL_A.path
 WALK_FORWARD_DIR = artifacts.MODEL_A_WALK_FORWARD.path
@@ -37,17 +42,22 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
     rosters = select_rosters(read_input(PLAYERS, "ingest"), all_seasons, roster_cfg)
     teams = read_input(TEAMS, "ingest")
+    playoff_series = read_input(SERIES, "ingest")
+    series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
+                        game_model(simulation_config(params)))
     # walk-forward models go to a temp folder that replaces the old one only at the end:
     # a killed run never leaves a few new checkpoints beside the old ones
     with atomic_dir(WALK_FORWARD_DIR) as walk_forward_tmp:
         oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
-                                              roster_cfg, walk_forward_dir=walk_forward_tmp)
+                                              roster_cfg, series, walk_forward_dir=walk_forward_tmp)
         final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,
-                            seasons.n_val_seasons)
+                            seasons.n_val_seasons, series)
         final.trainer.save_checkpoint(MODEL)
     rows = history_rows(final.history)
     log_dvclive(rows, LIVE_DIR)
-    quality = walk_forward_quality(oof, teams)
+    quality = {**walk_forward_quality(oof, teams), **walk_forward_series_quality(
+        oof, teams, series.by_season, set(playoff_series["season"].astype(int)),
+        series.game_model)}
     summary = summary_metrics(split_summaries, fit_summary(None, final), quality,
                               time.perf_counter() - start)
     return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),

@@ -45,7 +45,8 @@ def _tiny_league(seasons=(2001, 2002, 2003, 2004), n_teams: int = 6, n_players: 
             strength.append(float((q * mp).sum() / mp.sum()))
             for k in range(n_players):
                 row = {c: float(rng.normal()) for c in REQUIRED_COLUMNS}
-                row.update(season=season, team=f"T{t}", player_id=f"p{t}x{k}",
+                row.update(season=season, team=f"T{t}", player_id=f"p{t}x{k}", final_team=True,
+                           stint=1,
                            player=f"Player {t}-{k}", g=70.0, gs=float(70 if k < 5 else 5),
                            mp=float(mp[k]), all_star=bool(q[k] > 1.5), age=25.0 + k,
                            experience=1.0 + k, net_plus_minus_per_100_poss=3.0 * q[k],
@@ -57,6 +58,53 @@ def _tiny_league(seasons=(2001, 2002, 2003, 2004), n_teams: int = 6, n_players: 
                               outcome_known=True, post_playoff_rank=rank,
                               srs=strength[t] + rng.normal(scale=0.2)))
     return pd.DataFrame(players), pd.DataFrame(teams)
+
+
+def tiny_series(teams):
+    """season -> series results (src/inference/series_results.SERIES_COLUMNS) of a tiny
+    league: rank 1 beats rank 4 and rank 2 beats rank 3 (home court), then 1 beats 2."""
+    import pandas as pd
+
+    out = {}
+    for season, group in teams.groupby("season"):
+        by_rank = group.sort_values("post_playoff_rank")["team"].tolist()
+        pairs = [(1, by_rank[0], by_rank[3]), (1, by_rank[1], by_rank[2]),
+                 (2, by_rank[0], by_rank[1])]
+        out[int(season)] = pd.DataFrame(
+            [{"season": int(season), "round": r, "winner": w, "loser": lo, "best_of": 7,
+              "winner_home": True} for r, w, lo in pairs])
+    return out
+
+
+GAME_MODEL_ARGS = {"home_court": 2.5, "link": "normal", "scale": 11.5}
+
+
+@pytest.fixture
+def game_model():
+    """The simulator's game model with params.yaml's default numbers."""
+    from src.inference.monte_carlo import GameModel
+
+    return GameModel(**GAME_MODEL_ARGS)
+
+
+@pytest.fixture
+def series_data():
+    """Factory: series_data(team_seasons) -> SeriesData of the tiny league (tiny_series)."""
+    from src.inference.monte_carlo import GameModel
+    from src.training.fit_model_a import SeriesData
+
+    return lambda teams: SeriesData(tiny_series(teams), GameModel(**GAME_MODEL_ARGS))
+
+
+ROSTER_DEFAULTS = {"shrink_minutes": 500.0, "prior_seasons": 2, "availability_power": 0.5}
+
+
+def roster_cfg(max_players: int, min_minutes: float, **overrides):
+    """A RosterConfig with params.yaml's reading defaults (shrinkage, availability)."""
+    from src.models.config import RosterConfig
+
+    return RosterConfig(max_players=max_players, min_minutes=min_minutes,
+                        **{**ROSTER_DEFAULTS, **overrides})
 
 
 @pytest.fixture
@@ -95,10 +143,15 @@ def model_a_configs_small():
                         attention_heads=2, dropout=0.0, minutes_bias_weight=1.0,
                         minutes_sum_min=0.05, fallback_strategy="minutes",
                         attention_temperature=1.0, attention_input_dropout=0.0,
-                        attention_use_pre_norm=True, attention_use_residual=True)
+                        attention_use_pre_norm=True, attention_use_residual=True,
+                        value_hidden=4)
     train = ModelATrainingConfig(seed=3, num_threads=1, epochs=8, learning_rate=0.01,
                                  weight_decay=0.0, grad_clip=1.0, patience=3, min_delta=0.0,
-                                 listmle_per_conference=False, refit_on_all=False,
+                                 listmle_per_conference=False, listmle_weight=0.5,
+                                 listmle_temperature=4.0, restore_best_weights=True,
+                                 value_prior={}, prior_l2=0.0,
+                                 attention_prior_l2=0.0, select_grid={},
+                                 refit_on_all=False,
                                  attention_debug=True, attention_entropy_min=0.01,
                                  attention_variance_min=0.0, attention_collapse_patience=2,
                                  attention_collapse_action="stop_and_restart",

@@ -10,6 +10,11 @@ from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.config import RosterConfig
 from src.training.callbacks import AttentionMonitorCallback, attention_stats
 from src.training.train_model_a import ModelATrainer, make_lists
+from tests.conftest import GAME_MODEL_ARGS, tiny_series
+
+from src.inference.monte_carlo import GameModel
+
+GAME = GameModel(**GAME_MODEL_ARGS)
 
 
 def test_stats_on_a_hand_made_tensor_with_padding():
@@ -25,17 +30,17 @@ def test_stats_on_a_hand_made_tensor_with_padding():
 
 def _lists(tiny_league, seasons=(2001, 2002, 2003)):
     players, teams = tiny_league(seasons=seasons)
-    cfg = RosterConfig(max_players=8, min_minutes=0)
+    cfg = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
     rosters = select_rosters(players, seasons, cfg)
     spec = fit_feature_spec(rosters, seasons, cfg, 64)
     batch = to_batch(spec, rosters)
-    return spec, batch, make_lists(batch, teams, per_conference=False)
+    return spec, batch, make_lists(batch, teams, per_conference=False, series=tiny_series(teams))
 
 
 def test_monitor_does_not_change_outputs_and_hook_is_removed(tiny_league, model_a_configs_small):
     spec, batch, lists = _lists(tiny_league)
     arch, train = model_a_configs_small(epochs=2)
-    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec)
+    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec, GAME)
     model = trainer.model.eval()
     before = model(*batch.model_inputs())[0]
     monitor = trainer.monitor
@@ -55,7 +60,7 @@ def test_forced_collapse_restarts_and_ends_with_a_usable_model(tiny_league,
     README one-liner: dvc exp run -S model_a.attention_entropy_min=5"""
     spec, batch, lists = _lists(tiny_league)
     arch, train = model_a_configs_small(attention_entropy_min=5.0, attention_max_restarts=2)
-    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec)
+    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec, GAME)
     history = trainer.fit(lists)
     assert trainer.restarts == 2
     assert sorted({row["restarts"] for row in history}) == [0, 1, 2]
@@ -70,7 +75,7 @@ def test_stop_action_stops_without_restart(tiny_league, model_a_configs_small):
     spec, _, lists = _lists(tiny_league)
     arch, train = model_a_configs_small(attention_entropy_min=5.0,
                                         attention_collapse_action="stop")
-    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec)
+    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec, GAME)
     trainer.fit(lists)
     assert trainer.restarts == 0 and trainer.stop_reason == "attention_collapse"
     assert len(trainer.history) == 1                       # 2 collapsed batches, epoch 0
@@ -81,7 +86,7 @@ def test_tiny_temperature_collapses_attention(tiny_league, model_a_configs_small
     # one head: with several, each head spikes on its own player and their mean does not
     arch, train = model_a_configs_small(attention_temperature=1e-4, attention_heads=1,
                                         attention_entropy_min=0.05, attention_collapse_action="log")
-    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec)
+    trainer = ModelATrainer(arch.with_stat_dim(len(spec.feature_names)), train, spec, GAME)
     trainer.fit(lists)
     assert trainer.monitor.collapses >= 1
     assert trainer.history[0]["attention_entropy_mean"] < 0.05

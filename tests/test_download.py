@@ -272,10 +272,13 @@ def test_present_files_use_no_network(tmp_path, server, caplog):
 
 def test_sources_cover_shared_checksums_and_build_raw_urls():
     names = [s.name for s in RAW_SOURCES]
-    assert len(names) == len(set(names)) == 17
+    assert len(names) == len(set(names)) == 18
     assert {s.name for s in REQUIRED_SOURCES} == {
         "Team Summaries.csv", "Team Abbrev.csv", "Team_Records.csv", "play_off_totals_2010_2024.csv",
-        "Player Play By Play.csv", "Player Shooting.csv", "Player Season Info.csv", "All-Star Selections.csv"}
+        "Player Play By Play.csv", "Player Shooting.csv", "Player Season Info.csv", "All-Star Selections.csv",
+        "Per 100 Poss.csv"}
+    per_100 = next(s for s in RAW_SOURCES if s.name == "Per 100 Poss.csv")
+    assert per_100.url().endswith("/6918b05/Data/Per%20100%20Poss.csv")   # its own pinned commit
     records = next(s for s in RAW_SOURCES if s.name == "Team_Records.csv")
     assert records.url() == ("https://raw.githubusercontent.com/Tmaku18/NBA-Playoff-Strength-Project/"
                              "4ea72b2/data/raw/Team_Records.csv")

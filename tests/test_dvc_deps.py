@@ -117,7 +117,10 @@ LAYERS = {"errors": 0, "config": 1, "utils": 1, "artifacts": 0, "data": 2, "mode
 
 # Modules whose layer is below their package's: the simulator's game model (numpy only) is
 # what training's series likelihoods and the inference code both build on.
-MODULE_LAYERS = {"src.inference.monte_carlo": 3}
+# The bracket and its series results (which team met which) are data about past seasons that
+# training's series targets read too.
+MODULE_LAYERS = {"src.inference.monte_carlo": 3, "src.inference.bracket": 3,
+                 "src.inference.series_results": 3}
 
 
 def _layer(module: str) -> int:

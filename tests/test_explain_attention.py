@@ -17,7 +17,7 @@ from src.inference.predict_a import predict_with_attention
 from src.models.config import RosterConfig, model_a_configs
 from src.models.deep_set_rank import DeepSetRank
 
-ROSTER = RosterConfig(max_players=8, min_minutes=0)
+ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
 
 
 @pytest.fixture
@@ -28,6 +28,8 @@ def model_and_data(tiny_league):
     spec = fit_feature_spec(rosters, [2001], ROSTER, model_cfg.num_embeddings)
     torch.manual_seed(0)
     model = DeepSetRank.from_config(model_cfg.with_stat_dim(len(spec.feature_names))).eval()
+    with torch.no_grad():                  # the value head starts at zero: give it values
+        model.value_linear.weight.normal_()
     return model, spec, players, rosters
 
 
@@ -53,6 +55,15 @@ def test_contributors_rank_within_each_team(model_and_data):
         assert team.loc[team["loo_rank"] == 1, "loo_importance"].iloc[0] == \
             pytest.approx(team["loo_drop"].abs().max())
     assert table.groupby("team")["attention"].sum().to_numpy() == pytest.approx(np.ones(4), abs=1e-5)
+    # contributions (points) add up to the team's strength minus the model's one bias
+    sums = table.groupby("team")["contribution"].sum() + float(model.bias.detach())
+    assert sums.to_numpy() == pytest.approx(table.groupby("team")["team_score"].first().to_numpy(),
+                                            abs=1e-4)
+    assert np.allclose(table["contribution"], 5 * table["attention"] * table["value"], atol=1e-5)
+    for _, team in table.groupby("team"):
+        assert team.loc[team["contribution_rank"] == 1, "contribution"].iloc[0] == \
+            team["contribution"].max()
+    assert np.isfinite(table["minutes_x_on_court"]).all()
 
 
 def test_stage_fails_with_install_hint_when_rfxfuse_missing(monkeypatch, model_and_data):

@@ -17,7 +17,10 @@ from src.features.config import team_feature_config
 from src.features.roster import select_rosters
 from src.features.team_features import build_team_features
 from src.models.config import model_a_configs, roster_config
-from src.training.fit_model_a import fit_model_a
+from src.inference.config import simulation_config
+from src.inference.title_odds import game_model
+from src.training.fit_model_a import SeriesData, fit_model_a
+from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.inference.series_table import observed_series
@@ -62,7 +65,9 @@ def _train_models(root, params, teams, players) -> None:
     model_cfg, train_cfg = model_a_configs(params["model_a"])
     roster_cfg = roster_config(params)
     rosters = select_rosters(players, MODEL_SEASONS, roster_cfg)
-    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1)
+    series = SeriesData(series_by_season(teams, None, MODEL_SEASONS),
+                        game_model(simulation_config(params)))
+    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1, series)
     fit.trainer.save_checkpoint(root / stage.MODEL_A)
     features = pd.read_parquet(root / stage.FEATURES)
     rows = features[features["season"].isin(MODEL_SEASONS)].merge(
@@ -91,11 +96,13 @@ def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):
                   "score_ensemble"]].notna().all().all()
     # stacking.objective series: the ensemble is the strength in points the simulator used
     assert table["strength_points"].to_numpy() == pytest.approx(table["score_ensemble"].to_numpy())
-    # Model A attention names three real players of each team, weights within (0, 1]
+    # Model A names three real players of each team by contribution (points), attention beside
     players = pd.read_parquet(workdir / stage.PLAYERS)
     roster = players[players["season"] == SEASON].groupby("team")["player"].apply(set)
     assert all(row.player_1 in roster[row.team] for row in table.itertuples())
-    assert table["attention_1"].between(0, 1).all() and (table["attention_1"] >= table["attention_2"]).all()
+    assert table["attention_1"].between(0, 1).all()
+    assert (table["contribution_1"] >= table["contribution_2"]).all()
+    assert (table["contribution_2"] >= table["contribution_3"]).all()
     md = (workdir / "reports" / "forecast_2016.md").read_text()
     assert "is in progress" in md and "rest of the regular season is simulated" in md
 

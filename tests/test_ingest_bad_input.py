@@ -125,6 +125,8 @@ def _write_players(raw: Path) -> None:
     players.assign(**{c: 0.5 for c in schema.SHOOTING_STATS}).to_csv(
         raw / "Player Shooting.csv", index=False)
     players.to_csv(raw / "Player Season Info.csv", index=False)
+    players.assign(**{c: 2.0 for c in schema.PER_100_STATS}).to_csv(
+        raw / "Per 100 Poss.csv", index=False)
     pd.DataFrame({"player": ["A One"], "player_id": ["onea01"], "team": ["East"],
                   "season": [SEASON], "lg": ["NBA"], "replaced": ["FALSE"]}).to_csv(
         raw / "All-Star Selections.csv", index=False)

@@ -49,7 +49,8 @@ def _save(model: DeepSetRank, path, with_config: bool) -> None:
                              "means": [0.0] * model.config.stat_dim,
                              "stds": [1.0] * model.config.stat_dim, "max_players": 4,
                              "min_minutes": 0.0, "num_embeddings": model.config.num_embeddings,
-                             "train_seasons": [2001]}}
+                             "train_seasons": [2001], "shrink_minutes": 500.0,
+                             "prior_seasons": 2, "availability_power": 0.5}}
     if with_config:
         ckpt["model_config"] = model.config.to_dict()
     torch.save(ckpt, path)

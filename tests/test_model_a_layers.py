@@ -78,8 +78,30 @@ def test_deep_set_rank_shapes(model_a_configs_small):
     x, minutes, pad = _inputs()
     stats = torch.randn(3, 5, 4)
     index = torch.randint(1, 64, (3, 5)).masked_fill(pad, 0)
-    score, z, w = model(stats, index, minutes, pad)
-    assert score.shape == (3,) and z.shape == (3, 5, 8) and w.shape == (3, 5)
+    score, value, w = model(stats, index, minutes, pad)
+    assert score.shape == (3,) and value.shape == (3, 5) and w.shape == (3, 5)
+    assert (value[pad] == 0).all()
+
+
+def test_strength_is_the_sum_of_contributions_plus_bias(model_a_configs_small):
+    """c_i = 5 * a_i * v_i is exact by construction: a team's contributions add up to its
+    strength minus the one bias; an untrained model (value head at zero) rates all teams 0."""
+    from src.models.deep_set_rank import ON_COURT, contributions
+
+    arch, _ = model_a_configs_small()
+    model = DeepSetRank.from_config(arch.with_stat_dim(4)).eval()
+    x, minutes, pad = _inputs()
+    stats = torch.randn(3, 5, 4)
+    index = torch.randint(1, 64, (3, 5)).masked_fill(pad, 0)
+    assert torch.equal(model(stats, index, minutes, pad)[0], torch.zeros(3))
+    with torch.no_grad():
+        model.value_linear.weight.normal_()
+        model.value_linear.bias.fill_(0.3)
+        model.bias.fill_(-1.5)
+    score, value, w = model(stats, index, minutes, pad)
+    c = contributions(value, w)
+    assert torch.allclose(c.sum(-1) + model.bias, score, atol=1e-6)
+    assert torch.allclose(c, ON_COURT * w * value) and (c[pad] == 0).all()
 
 
 def test_list_mle_hand_values():

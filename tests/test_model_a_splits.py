@@ -9,22 +9,23 @@ from src.config import SeasonsConfig
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.config import RosterConfig
 from src.training.fit_model_a import fit_model_a, run_all_splits
+from tests.conftest import tiny_series
 from src.training.train_model_a import make_lists
 from src.training.report_a import history_rows, log_dvclive, walk_forward_quality
 
 SEASONS = SeasonsConfig(first_train=2001, first_test=2006, last_test=2008, n_oof_folds=2,
                         n_val_seasons=1)
-ROSTER = RosterConfig(max_players=8, min_minutes=0)
+ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
 
 
-def test_oof_and_walk_forward_rows(tiny_league, model_a_configs_small, tmp_path):
+def test_oof_and_walk_forward_rows(tiny_league, model_a_configs_small, series_data, tmp_path):
     players, teams = tiny_league(seasons=tuple(range(2001, 2009)), n_teams=4, n_players=6)
     rosters = select_rosters(players, range(2001, 2009), ROSTER)
     (tmp_path / "wf").mkdir()
     (tmp_path / "wf" / "2030.pt").write_bytes(b"stale")      # from an earlier, longer run
     arch, train = model_a_configs_small(epochs=3, refit_on_all=True)
     oof, summaries = run_all_splits(rosters, teams, SEASONS, arch, train, ROSTER,
-                                    walk_forward_dir=tmp_path / "wf")
+                                    series_data(teams), walk_forward_dir=tmp_path / "wf")
     assert list(oof.columns) == ["season", "team", "split", "fold", "max_train_season",
                                  "score_model_a"]
     assert len(oof) == 8 * 4 and not oof.duplicated(["season", "team"]).any()
@@ -39,11 +40,12 @@ def test_oof_and_walk_forward_rows(tiny_league, model_a_configs_small, tmp_path)
     assert quality["n_test_seasons"] == 3 and -1 <= quality["test_spearman_mean"] <= 1
 
 
-def test_refit_history_and_dvclive(tiny_league, model_a_configs_small, tmp_path):
+def test_refit_history_and_dvclive(tiny_league, model_a_configs_small, series_data, tmp_path):
     players, teams = tiny_league(seasons=(2001, 2002, 2003))
     rosters = select_rosters(players, (2001, 2002, 2003), ROSTER)
     arch, train = model_a_configs_small(epochs=4, refit_on_all=True)
-    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1)
+    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1,
+                      series=series_data(teams))
     assert fit.val_seasons == [2003] and fit.val_spearman is not None
     phases = [row["phase"] for row in fit.history]
     assert phases.count("refit") == fit.best_epoch + 1 and phases[0] == "select"
@@ -55,15 +57,17 @@ def test_refit_history_and_dvclive(tiny_league, model_a_configs_small, tmp_path)
     assert "attention_entropy_mean" in json.loads((tmp_path / "live" / "metrics.json").read_text())
 
 
-def test_per_conference_lists(tiny_league, model_a_configs_small):
+def test_per_conference_lists(tiny_league, model_a_configs_small, series_data):
     players, teams = tiny_league(seasons=(2001, 2002, 2003))
     rosters = select_rosters(players, (2001, 2002, 2003), ROSTER)
     batch = to_batch(fit_feature_spec(rosters, (2001, 2002), ROSTER, 64), rosters)
-    lists = make_lists(batch, teams, per_conference=True)
+    lists = make_lists(batch, teams, per_conference=True, series=tiny_series(teams))
+    assert all(len(item.series) == 3 for item in lists)
     conferences = teams.set_index(["season", "team"])["conference"]
     first = lists[0]
     expected = [conferences[(2001, t)] for t in first.roster.team]
     assert [int(g) for g in first.groups] == [0 if c == "E" else 1 for c in expected]
     arch, train = model_a_configs_small(epochs=2, listmle_per_conference=True)
-    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1)
+    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1,
+                      series=series_data(teams))
     assert fit.val_loss is not None and fit.val_loss > 0

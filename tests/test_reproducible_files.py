@@ -20,11 +20,14 @@ from sklearn.ensemble import RandomForestRegressor
 
 from src.config import load_params
 from src.features.roster import FeatureSpec
+from src.inference.monte_carlo import GameModel
 from src.models.config import model_a_configs
 from src.training.model_b_config import model_b_config
 from src.training.train_model_a import ModelATrainer
 from src.training.train_model_b import ModelBTrainer, load_rf
 from src.utils.io import atomic_dir
+
+from tests.conftest import GAME_MODEL_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = load_params(REPO / "params.yaml")
@@ -40,11 +43,13 @@ def _model_a_trainer() -> ModelATrainer:
     import torch
     torch.manual_seed(0)
     arch, train = model_a_configs(PARAMS["model_a"])
+    train = dataclasses.replace(train, value_prior={})       # features a, b, c below
     arch = dataclasses.replace(arch, num_embeddings=16, encoder_hidden=(8, 4), attention_heads=2,
                                stat_dim=3)
     spec = FeatureSpec(feature_names=["a", "b", "c"], means=[0.0] * 3, stds=[1.0] * 3,
-                       max_players=5, min_minutes=0.0, num_embeddings=16, train_seasons=[2001])
-    return ModelATrainer(arch, train, feature_spec=spec)
+                       max_players=5, min_minutes=0.0, num_embeddings=16, train_seasons=[2001],
+                       shrink_minutes=500.0, prior_seasons=2, availability_power=0.5)
+    return ModelATrainer(arch, train, feature_spec=spec, game_model=GameModel(**GAME_MODEL_ARGS))
 
 
 def test_model_a_checkpoint_bytes_do_not_depend_on_name_or_time(tmp_path, monkeypatch):
@@ -109,6 +114,8 @@ _DYING_TRAIN_A = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGKILL)
 
     stage.read_input = lambda path, made_by: None
+    stage.series_by_season = lambda *args, **kwargs: None
+    stage.SeriesData = lambda *args, **kwargs: None
     stage.select_rosters = lambda *args, **kwargs: None
     stage.configure_torch = lambda cfg: None
     stage.run_all_splits = two_checkpoints_then_die

@@ -36,7 +36,7 @@ def test_native_output_is_silenced(capfd):
 @pytest.fixture
 def league(tiny_league):
     players, teams = tiny_league(seasons=(2001, 2002, 2003, 2004), n_teams=6, n_players=9)
-    rosters = select_rosters(players, [2001, 2002, 2003, 2004], RosterConfig(9, 0))
+    rosters = select_rosters(players, [2001, 2002, 2003, 2004], RosterConfig(9, 0, 500, 2, 0.5))
     return rosters, teams
 
 

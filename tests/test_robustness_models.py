@@ -26,6 +26,10 @@ from src.inference.predict_a import load_model_a, read_checkpoint
 from src.models.config import ModelAConfig, model_a_configs
 from src.training.train_model_a import ModelATrainer
 from src.training.train_model_b import load_rf, load_xgb
+from src.inference.monte_carlo import GameModel
+from tests.conftest import GAME_MODEL_ARGS
+
+GAME = GameModel(**GAME_MODEL_ARGS)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STAT_DIM = 3
@@ -44,16 +48,18 @@ class RunsCode:
 def _configs() -> tuple[ModelAConfig, object]:
     arch, train = model_a_configs(load_params(REPO_ROOT / "params.yaml")["model_a"])
     small = dataclasses.replace(arch, num_embeddings=16, encoder_hidden=(8, 4), attention_heads=2)
-    return small.with_stat_dim(STAT_DIM), train
+    # the value prior names a real roster feature; this spec has made-up ones
+    return small.with_stat_dim(STAT_DIM), dataclasses.replace(train, value_prior={})
 
 
 def _spec() -> FeatureSpec:
     return FeatureSpec(feature_names=["a", "b", "c"], means=[0.0] * STAT_DIM, stds=[1.0] * STAT_DIM,
-                       max_players=5, min_minutes=0.0, num_embeddings=16, train_seasons=[2001])
+                       max_players=5, min_minutes=0.0, num_embeddings=16, train_seasons=[2001],
+                       shrink_minutes=500.0, prior_seasons=2, availability_power=0.5)
 
 
 def _checkpoint(path: Path, arch: ModelAConfig, train) -> Path:
-    return ModelATrainer(arch, train, feature_spec=_spec()).save_checkpoint(path)
+    return ModelATrainer(arch, train, feature_spec=_spec(), game_model=GAME).save_checkpoint(path)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +94,8 @@ def test_other_config_is_refused_naming_the_field(saved, field: str, value) -> N
 
 def test_resuming_training_from_another_config_is_refused(saved) -> None:
     path, arch, train = saved
-    other = ModelATrainer(dataclasses.replace(arch, dropout=0.45), train, feature_spec=_spec())
+    other = ModelATrainer(dataclasses.replace(arch, dropout=0.45), train, feature_spec=_spec(),
+                          game_model=GAME)
     with pytest.raises(ConfigError, match="dropout"):
         other.load_checkpoint(path)      # same shapes: load_state_dict alone accepts it
 
@@ -106,7 +113,7 @@ def test_tampered_checkpoint_is_not_executed(saved, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     bad = _tampered_checkpoint(tmp_path / "model_a.pt", good, marker)
     loaders = [read_checkpoint, load_model_a, ModelAConfig.from_checkpoint,
-               ModelATrainer(arch, train, feature_spec=_spec()).load_checkpoint]
+               ModelATrainer(arch, train, feature_spec=_spec(), game_model=GAME).load_checkpoint]
     for load in loaders:
         with pytest.raises(DataError) as exc:
             load(bad)

@@ -26,7 +26,7 @@ def test_player_index_is_hashlib_stable_across_processes():
 def test_selection_keeps_top_minutes_and_pads(tiny_league):
     players, _ = tiny_league(seasons=(2001,), n_teams=2, n_players=6)
     players.loc[players["player_id"] == "p0x5", "mp"] = 10.0          # under min_minutes
-    cfg = RosterConfig(max_players=4, min_minutes=50)
+    cfg = RosterConfig(max_players=4, min_minutes=50, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
     rosters = select_rosters(players, [2001], cfg)
     assert rosters.groupby("team").size().tolist() == [4, 4]
     top = players[players["team"] == "T0"].nlargest(4, "mp")["player_id"].tolist()
@@ -43,7 +43,7 @@ def test_selection_keeps_top_minutes_and_pads(tiny_league):
 def test_standardisation_uses_training_seasons_only(tiny_league):
     players, _ = tiny_league(seasons=(2001, 2002), n_teams=2, n_players=5)
     players.loc[players["season"] == 2002, "age"] += 100.0     # the later season is far older
-    cfg = RosterConfig(max_players=5, min_minutes=0)
+    cfg = RosterConfig(max_players=5, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
     rosters = select_rosters(players, [2001, 2002], cfg)
     spec = fit_feature_spec(rosters, [2001], cfg, num_embeddings=32)
     age = spec.feature_names.index("age")
@@ -60,7 +60,9 @@ def test_per_36_and_share_features_by_hand(tiny_league):
     players, _ = tiny_league(seasons=(2001,), n_teams=1, n_players=2)
     players["mp"] = [1800.0, 600.0]
     players["bad_pass_turnover"], players["lost_ball_turnover"] = [30.0, 5.0], [20.0, 5.0]
-    rosters = select_rosters(players, [2001], RosterConfig(max_players=2, min_minutes=0))
+    cfg = RosterConfig(max_players=2, min_minutes=0, shrink_minutes=0, prior_seasons=2,
+                       availability_power=0.5)            # no shrinkage: the raw season rates
+    rosters = select_rosters(players, [2001], cfg)
     assert rosters["minutes_share"].tolist() == pytest.approx([0.75, 0.25])
     assert rosters["turnovers_per_36"].tolist() == pytest.approx([1.0, 0.6])
 
@@ -69,12 +71,12 @@ def test_missing_column_is_a_data_error(tiny_league):
     players, _ = tiny_league(seasons=(2001,), n_teams=1)
     with pytest.raises(DataError, match="player_seasons.parquet.*net_plus_minus"):
         select_rosters(players.drop(columns="net_plus_minus_per_100_poss"), [2001],
-                       RosterConfig(max_players=5, min_minutes=0))
+                       RosterConfig(max_players=5, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5))
 
 
 def test_batch_slot_masking_for_leave_one_out(tiny_league):
     players, _ = tiny_league(seasons=(2001,), n_teams=2, n_players=3)
-    cfg = RosterConfig(max_players=3, min_minutes=0)
+    cfg = RosterConfig(max_players=3, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
     rosters = select_rosters(players, [2001], cfg)
     batch = to_batch(fit_feature_spec(rosters, [2001], cfg, 32), rosters)
     masked = batch.with_slot_masked(1, 0)

@@ -91,6 +91,19 @@ PLAYER_INFO = CsvSpec(
     text=_PLAYER_KEY_TEXT,
     numeric=("season", "experience"),
 )
+# Per 100 Poss.csv: box-score production per 100 possessions and individual ratings. Its
+# fg_percent is left out: Player Shooting.csv already gives it under the same name.
+PER_100_STATS = ("fg_per_100_poss", "fga_per_100_poss", "x3p_per_100_poss", "x3pa_per_100_poss",
+                 "x2p_per_100_poss", "x2pa_per_100_poss", "ft_per_100_poss", "fta_per_100_poss",
+                 "orb_per_100_poss", "drb_per_100_poss", "trb_per_100_poss", "ast_per_100_poss",
+                 "stl_per_100_poss", "blk_per_100_poss", "tov_per_100_poss", "pf_per_100_poss",
+                 "pts_per_100_poss", "e_fg_percent", "ft_percent", "o_rtg", "d_rtg")
+PLAYER_PER_100 = CsvSpec(
+    "Per 100 Poss.csv",
+    text=_PLAYER_KEY_TEXT,
+    numeric=("season", "g", "mp", *PER_100_STATS),
+    required=("g", "mp"),
+)
 ALL_STARS = CsvSpec(
     "All-Star Selections.csv",
     text=("player_id", "lg"),

@@ -34,6 +34,9 @@ class RawSource:
 
 _BREF_REPO = "sumitrodatta/bball-reference-datasets"
 _BREF_COMMIT = "2d86687"
+# Per 100 Poss.csv is pinned to an earlier commit of the same repository (its README row):
+# 2026 = games to 2025-12-31 there.
+_PER_100_COMMIT = "6918b05"
 _RECORDS_REPO = "Tmaku18/NBA-Playoff-Strength-Project"
 _RECORDS_COMMIT = "4ea72b2"
 _PLAYOFFS_REPO = "NocturneBear/NBA-Data-2010-2024"
@@ -60,6 +63,8 @@ _BREF_SHA256 = {
 RAW_SOURCES: tuple[RawSource, ...] = (
     *(RawSource(name, _BREF_REPO, _BREF_COMMIT, f"Data/{name}", sha)
       for name, sha in _BREF_SHA256.items()),
+    RawSource("Per 100 Poss.csv", _BREF_REPO, _PER_100_COMMIT, "Data/Per 100 Poss.csv",
+              "3632290afdec76fbdfaa1c7090e2179fa48c2d9a63fead7b1185ea48fc3758ed"),
     RawSource("Team_Records.csv", _RECORDS_REPO, _RECORDS_COMMIT, "data/raw/Team_Records.csv",
               "c71d662fdbc771700644a6c6a7ecee233c7ce37f0353f1e7d85ea432ae86cd2e"),
     RawSource("play_off_totals_2010_2024.csv", _PLAYOFFS_REPO, _PLAYOFFS_COMMIT,

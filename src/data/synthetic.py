@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from src.data import synthetic_tables as tables
-from src.data.synthetic_players import player_stats, with_total_rows
+from src.data.synthetic_players import per_100_stats, player_stats, with_total_rows
 from src.data.synthetic_sim import League, Season
-from src.data.synthetic_tables import INFO_COLUMNS, PBP_COLUMNS, SHOOTING_COLUMNS
+from src.data.synthetic_tables import INFO_COLUMNS, PBP_COLUMNS, PER_100_COLUMNS, SHOOTING_COLUMNS
 from src.data.synthetic_teams import FIRST_SEASON, era_of, franchise_order
 from src.utils.io import write_text
 from src.utils.logging import setup_logging
@@ -30,20 +30,27 @@ log = logging.getLogger("synthetic")
 TRUTH_TEAMS, TRUTH_PLAYERS = "truth_teams.csv", "truth_players.csv"
 # The Basketball-Reference files write missing values as NA; these two leave them empty.
 EMPTY_NA_FILES = {"Team_Records.csv", "play_off_totals_2010_2024.csv"}
+# Per 100 Poss stats draw from their own stream, so adding them left every other file unchanged.
+PER_100_STREAM = 100
 
 
 def generate_league(out_dir: Path, seed: int = 0, first_season: int = 1997, last_season: int = 2016,
-                    n_teams: int = 30, players_per_team: int = 13, star_mode: bool = False) -> Path:
-    """Simulate seasons first_season..last_season and write the raw files into `out_dir`."""
+                    n_teams: int = 30, players_per_team: int = 13, star_mode: bool = False,
+                    star_minutes_rank: int = 0) -> Path:
+    """Simulate seasons first_season..last_season and write the raw files into `out_dir`.
+
+    star_mode: one player per team decides its strength; `star_minutes_rank` k > 0 gives him
+    the (k+1)-th most minutes of his team instead of the most (so minutes cannot find him)."""
     if not FIRST_SEASON <= first_season <= last_season:
         raise ValueError(f"seasons must satisfy {FIRST_SEASON} <= first_season <= last_season, "
                          f"got {first_season}..{last_season}")
     rng = np.random.default_rng(seed)
-    league = League(rng, franchise_order(n_teams), players_per_team, star_mode)
+    league = League(rng, franchise_order(n_teams), players_per_team, star_mode, star_minutes_rank)
+    stats_rng = np.random.default_rng([seed, PER_100_STREAM])
     seasons = [league.play(s, first=(s == first_season)) for s in range(first_season, last_season + 1)]
     for season in seasons:
         stats = player_stats(rng, season.rows, _net(season))
-        season.rows = season.rows.join(stats)
+        season.rows = season.rows.join(stats).join(per_100_stats(stats_rng, season.rows))
         season.rows["team"] = [era_of(f, season.season).code for f in season.rows["franchise"]]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +92,7 @@ def _player_files(seasons: list[Season]) -> dict[str, pd.DataFrame]:
     for col in ("g", "gs", "mp", *positions):
         rows[col] = rows[col].round().astype(int)
     return {"Player Play By Play.csv": rows[PBP_COLUMNS], "Player Shooting.csv": rows[SHOOTING_COLUMNS],
-            "Player Season Info.csv": rows[INFO_COLUMNS]}
+            "Player Season Info.csv": rows[INFO_COLUMNS], "Per 100 Poss.csv": rows[PER_100_COLUMNS]}
 
 
 def _truth_teams(seasons: list[Season]) -> pd.DataFrame:
@@ -112,10 +119,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-teams", type=int, default=30)
     parser.add_argument("--players-per-team", type=int, default=13)
     parser.add_argument("--star-mode", action="store_true", help="one player per team decides its strength")
+    parser.add_argument("--star-minutes-rank", type=int, default=0,
+                        help="star mode: the star's minutes rank in his team (0 = most minutes)")
     args = parser.parse_args(argv)
     setup_logging()
     generate_league(args.out, args.seed, args.first_season, args.last_season, args.n_teams,
-                    args.players_per_team, args.star_mode)
+                    args.players_per_team, args.star_mode, args.star_minutes_rank)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from src.data.schema import PBP_STATS, SHOOTING_STATS
+from src.data.schema import PBP_STATS, PER_100_STATS, SHOOTING_STATS
 
 LG = "NBA"
 TOTAL_CODE = "{n}TM"
@@ -48,6 +48,45 @@ def player_stats(rng: np.random.Generator, rows: pd.DataFrame, team_net: pd.Seri
         out[col] = rng.poisson(rate * scale * rng.uniform(0.5, 1.5, n))
     out.update(_shooting(rng, rows, scale))
     return pd.DataFrame(out, index=rows.index)
+
+
+# Per 100 possessions: league-average level, change per point of impact, noise SD at 1000 minutes.
+PER_100_MODEL = {"pts_per_100_poss": (20.0, 1.2, 4.0), "ast_per_100_poss": (4.5, 0.25, 1.5),
+                 "trb_per_100_poss": (9.0, 0.2, 2.5), "stl_per_100_poss": (1.4, 0.05, 0.4),
+                 "blk_per_100_poss": (1.0, 0.05, 0.4), "tov_per_100_poss": (2.6, -0.05, 0.6),
+                 "pf_per_100_poss": (4.0, -0.05, 0.8), "fta_per_100_poss": (4.5, 0.3, 1.5),
+                 "x3pa_per_100_poss": (6.0, 0.1, 2.5), "o_rtg": (108.0, 1.0, 5.0),
+                 "d_rtg": (108.0, -0.4, 2.5)}
+FT_PERCENT, ORB_SHARE, FG_PER_PTS, FGA_PER_PTS = 0.76, 0.25, 0.40, 0.85
+
+
+def per_100_stats(rng: np.random.Generator, rows: pd.DataFrame) -> pd.DataFrame:
+    """Box-score production per 100 possessions of each stint, leaning on the latent impact
+    (star: nearly noiseless, like his +/-); shooting splits follow from the totals."""
+    mp = rows["mp"].to_numpy(float)
+    impact = rows["impact"].to_numpy(float)
+    noise = np.where(rows["star"], STAR_PM_NOISE / PM_NOISE_AT_1000_MIN, 1.0) * np.sqrt(
+        1000 / np.maximum(mp, 1))
+    out = {col: np.round(level + slope * impact + rng.normal(0, 1, len(rows)) * sd * noise, 1)
+           for col, (level, slope, sd) in PER_100_MODEL.items()}
+    pts, fta = np.maximum(out["pts_per_100_poss"], 0.5), np.maximum(out["fta_per_100_poss"], 0.0)
+    out["fta_per_100_poss"] = fta
+    out["ft_per_100_poss"] = np.round(fta * FT_PERCENT, 1)
+    out["ft_percent"] = np.where(fta > 0, FT_PERCENT, np.nan)
+    out["fg_per_100_poss"] = np.round(pts * FG_PER_PTS, 1)
+    out["fga_per_100_poss"] = np.round(pts * FGA_PER_PTS, 1)
+    out["x3pa_per_100_poss"] = np.minimum(np.maximum(out["x3pa_per_100_poss"], 0.0),
+                                          out["fga_per_100_poss"])
+    out["x3p_per_100_poss"] = np.round(out["x3pa_per_100_poss"] * RANGE_FG[-1], 1)
+    out["x2pa_per_100_poss"] = np.round(out["fga_per_100_poss"] - out["x3pa_per_100_poss"], 1)
+    out["x2p_per_100_poss"] = np.round(np.maximum(out["fg_per_100_poss"] - out["x3p_per_100_poss"], 0), 1)
+    out["e_fg_percent"] = np.round((out["fg_per_100_poss"] + 0.5 * out["x3p_per_100_poss"])
+                                   / np.maximum(out["fga_per_100_poss"], 0.1), 3)
+    trb = np.maximum(out["trb_per_100_poss"], 0.0)
+    out["trb_per_100_poss"] = trb
+    out["orb_per_100_poss"] = np.round(trb * ORB_SHARE, 1)
+    out["drb_per_100_poss"] = np.round(trb - out["orb_per_100_poss"], 1)
+    return pd.DataFrame({c: out[c] for c in PER_100_STATS}, index=rows.index)
 
 
 def _positions(rng, pos: np.ndarray) -> dict[str, np.ndarray]:
@@ -104,7 +143,8 @@ def with_total_rows(stints: pd.DataFrame) -> pd.DataFrame:
     totals["team_order"] = -1
     counts = ["g", "gs", "mp", *COUNT_STATS]
     totals[counts] = grouped[counts].sum()
-    rates = [c for c in (*PBP_STATS, *SHOOTING_STATS) if c not in COUNT_STATS]
+    rates = [c for c in (*PBP_STATS, *SHOOTING_STATS, *PER_100_STATS)
+             if c not in COUNT_STATS and c in multi.columns]
     values = multi[rates]
     weights = values.notna().mul(multi["mp"], axis=0)
     weighted = values.fillna(0).mul(multi["mp"], axis=0).groupby([multi[k] for k in key], sort=False).sum()

@@ -47,8 +47,10 @@ class Season:
 class League:
     """Carries players from season to season; `play(season)` returns that season."""
 
-    def __init__(self, rng: np.random.Generator, franchises: list[int], roster_size: int, star_mode: bool):
+    def __init__(self, rng: np.random.Generator, franchises: list[int], roster_size: int, star_mode: bool,
+                 star_minutes_rank: int = 0):
         self.rng, self.franchises, self.roster_size, self.star_mode = rng, franchises, roster_size, star_mode
+        self.star_minutes_rank = star_minutes_rank
         self.players = pd.DataFrame(columns=["player_id", "player", "pos", "age", "debut", "impact",
                                              "franchise", "star"])
         self._next_id = 0
@@ -116,9 +118,17 @@ class League:
         rng, p = self.rng, self.players
         noisy = p["impact"] + rng.normal(0, 1, len(p)) + np.where(p["star"], 100.0, 0.0)
         slot = noisy.groupby(p["franchise"]).rank(ascending=False, method="first").astype(int) - 1
+        if self.star_mode and self.star_minutes_rank > 0:   # star (slot 0) moves down; those above him move up
+            star = p["star"].astype(bool).to_numpy()
+            k = min(self.star_minutes_rank, self.roster_size - 1)
+            slot = pd.Series(np.where(star, k, np.where((slot > 0) & (slot <= k), slot - 1, slot)),
+                             index=slot.index)
         mpg = np.array(MPG_PROFILE + (MPG_PROFILE[-1],) * max(0, self.roster_size - len(MPG_PROFILE)))[slot]
         g = np.clip(np.round(GAMES * rng.uniform(0.6, 1.0, len(p))), 1, GAMES).astype(int)
-        g = np.where(p["star"], GAMES - rng.integers(0, 4, len(p)), g)
+        # the star plays (nearly) every game; so do those above him in minutes when he is not
+        # the minutes leader, so that he is not the season-minutes leader either
+        full = p["star"].astype(bool).to_numpy() | (self.star_mode & (np.asarray(slot) < self.star_minutes_rank))
+        g = np.where(full, GAMES - rng.integers(0, 4, len(p)), g)
         stints = p.assign(season=season, slot=slot, g=g, mp=np.round(g * mpg * rng.uniform(0.9, 1.1, len(p))),
                           gs=np.where(slot < 5, g, 0), traded=False, team_order=0)
         stints["gs"] = np.minimum(stints["gs"], stints["g"]).astype(int)

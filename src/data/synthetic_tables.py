@@ -6,7 +6,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from src.data.schema import FOUR_FACTORS, PBP_STATS, SHOOTING_STATS
+from src.data.schema import FOUR_FACTORS, PBP_STATS, PER_100_STATS, SHOOTING_STATS
 from src.data.synthetic_sim import GAMES, Season
 from src.data.synthetic_teams import era_of, nba_stats_team
 
@@ -23,6 +23,7 @@ DAYS_PER_ROUND, DAYS_PER_GAME = 15, 2
 _PLAYER_KEY = ["season", "lg", "player", "player_id", "age", "team", "pos", "g", "gs", "mp"]
 PBP_COLUMNS = [*_PLAYER_KEY, *PBP_STATS]
 SHOOTING_COLUMNS = [*_PLAYER_KEY, *SHOOTING_STATS]
+PER_100_COLUMNS = [*_PLAYER_KEY, "fg_percent", *PER_100_STATS]
 INFO_COLUMNS = ["season", "lg", "player", "player_id", "age", "team", "pos", "experience"]
 SUMMARY_COLUMNS = ["season", "lg", "team", "abbreviation", "playoffs", "age", "w", "l", "pw", "pl",
                    "mov", "sos", "srs", "o_rtg", "d_rtg", "n_rtg", "pace", "f_tr", "x3p_ar",

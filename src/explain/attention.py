@@ -1,7 +1,10 @@
-"""Model A's contributors per team-season: attention weights and leave-one-player-out.
+"""Model A's contributors per team-season: contributions, attention, leave-one-player-out.
 
-Attention says where the pooled roster representation looks; it is not proof that the
-player moves the score. Leave-one-player-out is a second, gradient-free check: the
+A team's strength is the sum of its players' contributions c_i = 5 * a_i * v_i (points) plus
+one bias, so the contribution is the model's own exact account of who drives the score;
+attention (a_i, expected share of playoff minutes) and value (v_i, points per 100
+possessions) stand beside it. Two heuristics are kept to judge it against: minutes share
+and minutes share x on-court net +/- per 100. Leave-one-player-out is a gradient-free check: the
 team's score is recomputed with the player masked (as if absent), and his importance is
 the size of the change. It is ranked by |drop| (influence either way: a star of a weak
 team moves the score as much as a star of a strong one); the signed drop is kept.
@@ -70,8 +73,10 @@ def leave_one_out_drops(model: DeepSetRank, batch: RosterBatch) -> np.ndarray:
 
 def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame,
                  seasons: list[int]) -> pd.DataFrame:
-    """One row per rostered player: attention (with fallback flag), minutes share,
-    team score, leave-one-out drop, and the two within-team ranks (1 = most important)."""
+    """One row per rostered player: attention (with fallback flag), minutes share, value,
+    contribution, minutes_x_on_court (the heuristic), team score, leave-one-out drop, and
+    the within-team ranks (1 = most important). `player_seasons` should hold the seasons
+    before `seasons` too (the shrinkage prior reads them)."""
     table = attention_table(model, spec, player_seasons, seasons)
     batch = build_inputs(spec, player_seasons, seasons)
     scores, _ = predict_with_attention(model, batch)
@@ -83,8 +88,11 @@ def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataF
                         "loo_drop": drops[rows, slots]})
     out = table.merge(loo, on=["season", "team", "slot"], how="left", validate="one_to_one")
     out["loo_importance"] = out["loo_drop"].abs()
+    out["minutes_x_on_court"] = out["minutes_share"] * out.pop(
+        "on_court_plus_minus_per_100_poss").fillna(0.0)
     out["attention_rank"] = within_team_rank(out, "attention")
     out["loo_rank"] = within_team_rank(out, "loo_importance")
+    out["contribution_rank"] = within_team_rank(out, "contribution")
     n_fallback = out.drop_duplicates(["season", "team"])["fallback"].sum()
     if n_fallback:
         log.info("contributors: %d team-season(s) used fallback (collapsed) attention",

@@ -44,11 +44,15 @@ def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
     """Method pairs, plus each method against minutes share alone: attention carries a
     minutes bias and the RFX score is minutes-weighted, so "agrees more than minutes do"
     is the bar that matters, not only "more than chance"."""
-    pairs = [MethodPair("attention_vs_loo", "attention", "loo_importance"),
+    pairs = [MethodPair("contribution_vs_minutes", "contribution", "minutes_share"),
+             MethodPair("contribution_vs_minutes_x_on_court", "contribution", "minutes_x_on_court"),
+             MethodPair("contribution_vs_loo", "contribution", "loo_importance"),
+             MethodPair("attention_vs_loo", "attention", "loo_importance"),
              MethodPair("attention_vs_minutes", "attention", "minutes_share"),
              MethodPair("loo_vs_minutes", "loo_importance", "minutes_share")]
     if rfx_enabled:
-        pairs += [MethodPair("attention_vs_rfx", "attention", "rfx_importance"),
+        pairs += [MethodPair("contribution_vs_rfx", "contribution", "rfx_importance"),
+                  MethodPair("attention_vs_rfx", "attention", "rfx_importance"),
                   MethodPair("loo_vs_rfx", "loo_importance", "rfx_importance"),
                   MethodPair("rfx_vs_minutes", "rfx_importance", "minutes_share")]
     return pairs
@@ -70,7 +74,7 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
         season = split.predict_seasons[0]
         start = time.perf_counter()
         model, spec = checkpoint_for_season(walk_forward_dir, season, expected=expected_arch)
-        contrib = contributors(model, spec, players[players["season"] == season], [season])
+        contrib = contributors(model, spec, players[players["season"] <= season], [season])
         contrib.insert(2, "max_train_season", max(spec.train_seasons))
         if rosters is not None:
             if spec.roster != roster_cfg:

@@ -1,5 +1,6 @@
 """reports/explain/summary.md: the last test season's playoff teams, their top players by
-attention, and each player's historical archetypes; the agreement numbers beside chance."""
+contribution (points), and each player's historical archetypes; the agreement numbers beside
+chance."""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,9 +17,12 @@ def summary_markdown(contributors: pd.DataFrame, archetypes: pd.DataFrame,
         raise DataError(f"{TEAM_SOURCE}: no playoff teams known for season {season}")
     lines = [f"# Who drives each playoff team's score: season {season}", "",
              "Model A's walk-forward model for the season (trained on earlier seasons only). "
-             "Players ranked by attention weight; `LOO` = rank by leave-one-player-out score "
-             "change; `RFX` = rank by RFX-Fuse importance; archetypes = most similar "
-             "player-seasons of earlier seasons by forest proximity.", ""]
+             "Players ranked by contribution: points the player adds to the team's strength "
+             "(5 x attention x value; a team's contributions sum to its strength minus one "
+             "bias). Attention = expected share of playoff minutes; value = points per 100 "
+             "possessions. `LOO` = rank by leave-one-player-out score change; `RFX` = rank by "
+             "RFX-Fuse importance; archetypes = most similar player-seasons of earlier seasons "
+             "by forest proximity.", ""]
     lines += _agreement_table(metrics) + [""]
     order = playoff.sort_values("post_playoff_rank", na_position="last")
     for _, team in order.iterrows():
@@ -43,7 +47,7 @@ def _agreement_table(metrics: dict) -> list[str]:
 def _team_section(contributors: pd.DataFrame, archetypes: pd.DataFrame, season: int,
                   team: pd.Series, n_players: int) -> list[str]:
     rows = contributors[(contributors["season"] == season) & (contributors["team"] == team["team"])]
-    top = rows.sort_values("attention_rank").head(n_players)
+    top = rows.sort_values("contribution_rank").head(n_players)
     outcome = "" if pd.isna(team.get("post_playoff_rank")) else \
         f" (final rank {int(team['post_playoff_rank'])})"
     fallback = " - attention from the minutes fallback" if rows["fallback"].any() else ""
@@ -52,8 +56,9 @@ def _team_section(contributors: pd.DataFrame, archetypes: pd.DataFrame, season: 
         ranks = f"LOO {int(p['loo_rank'])}"
         if "rfx_rank" in p and pd.notna(p.get("rfx_rank")):
             ranks += f", RFX {int(p['rfx_rank'])}"
-        lines.append(f"- **{p['player']}**: attention {p['attention']:.3f}, minutes share "
-                     f"{p['minutes_share']:.3f} ({ranks})")
+        lines.append(f"- **{p['player']}**: contribution {p['contribution']:+.2f} pts (attention "
+                     f"{p['attention']:.3f}, value {p['value']:+.1f}, minutes share "
+                     f"{p['minutes_share']:.3f}; {ranks})")
         comps = archetypes[(archetypes["season"] == season) &
                            (archetypes["player_id"] == p["player_id"]) &
                            (archetypes["team"] == p["team"])].sort_values("archetype_rank")

@@ -1,6 +1,9 @@
 """Roster tensors for Model A: each team-season is a padded set of its players.
 
-`select_rosters` keeps each team's top `max_players` by minutes (at least `min_minutes`),
+`select_rosters` keeps each team's end-of-season roster: players who finished the regular
+season with it (src/features/player_features.py), at least `min_minutes` in the season, the
+top `max_players` by expected playoff minutes; `minutes` = that expectation as a share of the
+roster's (the attention bias). It
 `fit_feature_spec` takes standardisation statistics from training seasons only, and
 `to_batch` turns rosters into a `RosterBatch` with a key-padding mask, minutes shares
 (the attention bias) and hashed player-id indices (unseen players still get a row).
@@ -41,6 +44,9 @@ class FeatureSpec:
     min_minutes: float
     num_embeddings: int
     train_seasons: list[int]
+    shrink_minutes: float
+    prior_seasons: int
+    availability_power: float
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -51,7 +57,9 @@ class FeatureSpec:
 
     @property
     def roster(self) -> RosterConfig:
-        return RosterConfig(max_players=self.max_players, min_minutes=self.min_minutes)
+        return RosterConfig(max_players=self.max_players, min_minutes=self.min_minutes,
+                            shrink_minutes=self.shrink_minutes, prior_seasons=self.prior_seasons,
+                            availability_power=self.availability_power)
 
 
 @dataclass
@@ -94,25 +102,32 @@ class RosterBatch:
 
 def select_rosters(players: pd.DataFrame, seasons: Iterable[int],
                    cfg: RosterConfig) -> pd.DataFrame:
-    """Feature frame of the players kept, with `slot` (0 = most minutes) per team-season."""
+    """Feature frame of the players kept, with `slot` (0 = most expected minutes) per
+    team-season. `players` may hold earlier seasons: the shrinkage reads the `prior_seasons`
+    before each wanted season (never a later one)."""
     wanted = sorted({int(s) for s in seasons})
-    frame = player_feature_frame(players[players["season"].isin(wanted)])
+    history = players["season"].between(wanted[0] - cfg.prior_seasons, wanted[-1]) if wanted \
+        else players["season"].isin(wanted)
+    frame = player_feature_frame(players[history], cfg)
+    frame = frame[frame["season"].isin(wanted)]
     short = frame["mp"] < cfg.min_minutes
     if short.any():
-        log.info("rosters: dropped %d player-team-seasons under %s minutes",
+        log.info("rosters: dropped %d player-seasons under %s minutes",
                  int(short.sum()), cfg.min_minutes)
-    frame = frame[~short].sort_values(["season", "team", "mp", "player_id"],
-                                      ascending=[True, True, False, True], kind="mergesort")
+    frame = frame[~short].sort_values(["season", "team", "minutes_weight", "mp", "player_id"],
+                                      ascending=[True, True, False, False, True], kind="mergesort")
     frame["slot"] = frame.groupby(["season", "team"]).cumcount()
     over = frame["slot"] >= cfg.max_players
     if over.any():
-        log.info("rosters: dropped %d players beyond the top %d by minutes of their team",
+        log.info("rosters: dropped %d players beyond the top %d by expected minutes of their team",
                  int(over.sum()), cfg.max_players)
     frame = frame[~over].reset_index(drop=True)
     missing = sorted(set(wanted) - set(frame["season"].unique()))
     if missing:
         raise DataError(f"{SOURCE}: no players with >= {cfg.min_minutes} minutes in season(s) "
                         f"{', '.join(map(str, missing))}")
+    team_weight = frame.groupby(["season", "team"])["minutes_weight"].transform("sum")
+    frame["minutes_share"] = frame["minutes_weight"] / team_weight.where(team_weight > 0)
     return frame
 
 
@@ -132,7 +147,8 @@ def fit_feature_spec(rosters: pd.DataFrame, train_seasons: Iterable[int], cfg: R
     stds = stds.where(stds > 0, 1.0)   # a constant column standardises to 0, not NaN
     return FeatureSpec(list(FEATURE_NAMES), [float(v) for v in means],
                        [float(v) for v in stds], cfg.max_players, float(cfg.min_minutes),
-                       int(num_embeddings), train_seasons)
+                       int(num_embeddings), train_seasons, float(cfg.shrink_minutes),
+                       int(cfg.prior_seasons), float(cfg.availability_power))
 
 
 def to_batch(spec: FeatureSpec, rosters: pd.DataFrame) -> RosterBatch:

@@ -147,14 +147,18 @@ def series_stack_season(history: pd.DataFrame, level1: pd.DataFrame, teams: pd.D
 
 
 def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
-    """team, player_1..k, attention_1..k, minutes_share_1..k: the k highest attention weights."""
+    """team, player_1..k, contribution_1..k (points), attention_1..k, value_1..k,
+    minutes_share_1..k: the k largest contributions (by attention for a table without them)."""
+    by = "contribution" if "contribution" in attention.columns else "attention"
+    names = [c for c in ("player", "contribution", "attention", "value", "minutes_share")
+             if c in attention.columns]
     rows = attention[attention["season"] == season].sort_values(
-        ["team", "attention", "minutes_share"], ascending=[True, False, False], kind="mergesort")
+        ["team", by, "minutes_share"], ascending=[True, False, False], kind="mergesort")
     rows = rows.assign(rank=rows.groupby("team").cumcount() + 1)
     rows = rows[rows["rank"] <= k]
-    wide = rows.pivot(index="team", columns="rank", values=["player", "attention", "minutes_share"])
+    wide = rows.pivot(index="team", columns="rank", values=names)
     wide.columns = [f"{name}_{rank}" for name, rank in wide.columns]
-    order = [f"{name}_{r}" for r in range(1, k + 1) for name in ("player", "attention", "minutes_share")]
+    order = [f"{name}_{r}" for r in range(1, k + 1) for name in names]
     return wide.reindex(columns=order).reset_index()
 
 

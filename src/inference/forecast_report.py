@@ -142,18 +142,31 @@ def team_columns(fc: Forecast) -> list[Column]:
 
 
 def top_players_text(table: pd.DataFrame, k: int) -> pd.DataFrame:
-    """team, player 1..k as "name (value)": the one function every report reads players through
-    (forecast table columns player_<r>, attention_<r>, minutes_share_<r>)."""
+    """team, player 1..k as "name (contribution, attention, minutes)": the one function every
+    report reads players through (forecast columns player_<r>, contribution_<r>, attention_<r>,
+    minutes_share_<r>; players ordered by Model A contribution)."""
     out = {"team": table["team"]}
     for r in range(1, k + 1):
-        out[f"player {r}"] = ["-" if pd.isna(name) else f"{name} ({a:.2f} attention, {pct(m)} of minutes)"
-                              for name, a, m in zip(table[f"player_{r}"], table[f"attention_{r}"],
-                                                    table[f"minutes_share_{r}"])]
+        # a table from a Model A without a value head has no contributions: attention order
+        points = (table[f"contribution_{r}"] if f"contribution_{r}" in table.columns
+                  else pd.Series(float("nan"), index=table.index))
+        out[f"player {r}"] = [_player_text(name, c, a, m) for name, c, a, m in
+                              zip(table[f"player_{r}"], points, table[f"attention_{r}"],
+                                  table[f"minutes_share_{r}"])]
     return pd.DataFrame(out)
 
 
-PLAYERS_NOTE = ("Top players by Model A attention: the player's weight in the team's attention "
-                "pooling (sums to 1 over the roster), and his share of the team's minutes.")
+def _player_text(name, contribution: float, attention: float, minutes_share: float) -> str:
+    if pd.isna(name):
+        return "-"
+    points = "" if pd.isna(contribution) else f"{contribution:+.1f} pts, "
+    return f"{name} ({points}{attention:.2f} attention, {pct(minutes_share)} of minutes)"
+
+
+PLAYERS_NOTE = ("Top players by Model A contribution: the points a player adds to Model A's team "
+                "strength (5 x attention x value; a team's contributions sum to its strength minus one "
+                "bias), his attention (expected share of playoff minutes, sums to 1 over the roster) "
+                "and his share of the team's regular-season minutes.")
 
 
 def _md_table(frame: pd.DataFrame) -> str:

@@ -7,7 +7,10 @@ A checkpoint holds "model_state", "model_config" (ModelAConfig.to_dict()), "feat
     model, spec = load_model_a("models/model_a.pt")
     batch = build_inputs(spec, player_seasons, [2024])
     scores, attn_w = predict_with_attention(model, batch)
-    table = attention_table(model, spec, player_seasons, [2024])
+    table = attention_table(model, spec, player_seasons, [2024])   # + value, contribution
+
+Scores are team strengths in points: the sum of the players' contributions
+(5 * attention * value, src/models/deep_set_rank.py) plus one bias.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import torch
 from src.errors import DataError
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
 from src.models.config import ModelAConfig, check_same_architecture
-from src.models.deep_set_rank import DeepSetRank
+from src.models.deep_set_rank import DeepSetRank, contributions
 from src.utils.model_files import load_torch_checkpoint
 
 
@@ -58,7 +61,8 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
 
 def build_inputs(spec: FeatureSpec, player_seasons: pd.DataFrame,
                  seasons: Iterable[int]) -> RosterBatch:
-    """Rosters of `seasons`, standardised with the checkpoint's training-season statistics."""
+    """Rosters of `seasons`, standardised with the checkpoint's training-season statistics.
+    `player_seasons` should hold the seasons before them too (the shrinkage prior)."""
     return to_batch(spec, select_rosters(player_seasons, seasons, spec.roster))
 
 
@@ -75,15 +79,31 @@ def predict_with_attention(model: DeepSetRank,
     return scores, attn_w
 
 
+@torch.no_grad()
+def predict_parts(model: DeepSetRank,
+                  batch: RosterBatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(strength [teams], value [teams, slots], attn_w [teams, slots]) in eval mode."""
+    was_training = model.training
+    model.eval()
+    try:
+        return model(*batch.model_inputs())
+    finally:
+        model.train(was_training)
+
+
 def attention_table(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame,
                     seasons: Iterable[int]) -> pd.DataFrame:
     """One row per rostered player: season, team, player_id, player, slot, attention,
-    minutes_share, fallback (the team's weights came from the fallback path)."""
-    batch = build_inputs(spec, player_seasons, seasons)
-    _, attn_w = predict_with_attention(model, batch)
+    minutes_share, fallback (the team's weights came from the fallback path), value (points
+    per 100 possessions), contribution (points; a team's contributions sum to its strength
+    minus the model's bias) and on_court_plus_minus_per_100_poss (the roster's, unscaled)."""
+    rosters = select_rosters(player_seasons, seasons, spec.roster)
+    batch = to_batch(spec, rosters)
+    _, value, attn_w = predict_parts(model, batch)
     fallback = model.attn.needs_fallback(batch.minutes, batch.key_padding_mask).numpy()
+    contrib = contributions(value, attn_w).numpy()
     rows, slots = np.nonzero(~batch.key_padding_mask.numpy())
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "season": batch.season[rows].astype(int),
         "team": batch.team[rows].astype(str),
         "player_id": batch.player_id[rows, slots].astype(str),
@@ -92,4 +112,9 @@ def attention_table(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.Da
         "attention": attn_w.numpy()[rows, slots].astype(float),
         "minutes_share": batch.minutes.numpy()[rows, slots].astype(float),
         "fallback": fallback[rows].astype(bool),
+        "value": value.numpy()[rows, slots].astype(float),
+        "contribution": contrib[rows, slots].astype(float),
     })
+    on_court = rosters[["season", "team", "player_id", "on_court_plus_minus_per_100_poss"]]
+    return table.merge(on_court, on=["season", "team", "player_id"], how="left",
+                       validate="one_to_one")

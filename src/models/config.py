@@ -44,9 +44,11 @@ class ModelAConfig:
     attention_input_dropout: Probability
     attention_use_pre_norm: bool
     attention_use_residual: bool
+    value_hidden: int                 # width of the value head's hidden layer
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoder_hidden", tuple(int(h) for h in self.encoder_hidden))
+        _check(self.value_hidden > 0, "value_hidden", self.value_hidden, "must be > 0")
         _check(self.stat_dim >= 0, "stat_dim", self.stat_dim, "must be >= 0 (0 = from the data)")
         _check(self.num_embeddings >= 2, "num_embeddings", self.num_embeddings,
                "must be >= 2 (index 0 is padding)")
@@ -155,6 +157,16 @@ class ModelATrainingConfig:
     patience: PositiveInt
     min_delta: NonNegativeFloat
     listmle_per_conference: bool
+    listmle_weight: float             # auxiliary ListMLE term beside the series likelihood (0 = off)
+    listmle_temperature: float        # start of the learned T (points) that term divides by
+    restore_best_weights: bool        # early stopping puts the best epoch's weights back
+    value_prior: dict                 # roster feature -> weight: the value head starts at
+                                      # sum_f weight_f * f / 5 ({} = zeros)
+    prior_l2: float                   # penalty on the squared distance of the value head's
+                                      # weights from their starting values (L2-SP; 0 = off)
+    attention_prior_l2: float         # the same for the encoder and attention weights
+    select_grid: dict                 # model_a key -> candidate values, chosen per split by the
+                                      # series log-loss of its validation seasons ({} = none)
     refit_on_all: bool
     attention_debug: bool
     attention_entropy_min: NonNegativeFloat
@@ -171,6 +183,18 @@ class ModelATrainingConfig:
         _check(self.grad_clip > 0, "grad_clip", self.grad_clip, "must be > 0")
         _check(self.patience > 0, "patience", self.patience, "must be > 0")
         _check(self.min_delta >= 0, "min_delta", self.min_delta, "must be >= 0")
+        _check(self.listmle_weight >= 0, "listmle_weight", self.listmle_weight, "must be >= 0")
+        _check(self.prior_l2 >= 0, "prior_l2", self.prior_l2, "must be >= 0")
+        _check(isinstance(self.value_prior, dict) and all(
+            isinstance(w, (int, float)) for w in self.value_prior.values()), "value_prior",
+            self.value_prior, "must map roster features to numeric weights")
+        _check(self.attention_prior_l2 >= 0, "attention_prior_l2", self.attention_prior_l2,
+               "must be >= 0")
+        _check(self.listmle_temperature > 0, "listmle_temperature", self.listmle_temperature,
+               "must be > 0")
+        _check(isinstance(self.select_grid, dict) and all(
+            isinstance(v, list) and v for v in self.select_grid.values()), "select_grid",
+            self.select_grid, "must map model_a keys to non-empty lists of candidate values")
         _check(self.attention_collapse_patience > 0, "attention_collapse_patience",
                self.attention_collapse_patience, "must be > 0")
         _check(self.attention_collapse_action in COLLAPSE_ACTIONS, "attention_collapse_action",
@@ -181,11 +205,19 @@ class ModelATrainingConfig:
 
 @params_section("features.roster")
 class RosterConfig:
-    """`features.roster`: which players make a team's set."""
+    """`features.roster`: which players make a team's set, and how their numbers are read."""
     max_players: PositiveInt
     min_minutes: NonNegativeFloat
+    shrink_minutes: NonNegativeFloat     # minutes of evidence the prior (earlier seasons) is worth
+    prior_seasons: NonNegativeInt        # earlier seasons averaged into the prior
+    availability_power: NonNegativeFloat # expected minutes = mpg * games_share ** this
 
     def __post_init__(self) -> None:
+        if self.shrink_minutes < 0 or self.prior_seasons < 0 or self.availability_power < 0:
+            raise ConfigError("features.roster.shrink_minutes, prior_seasons and "
+                              "availability_power must be >= 0, got "
+                              f"{self.shrink_minutes}, {self.prior_seasons}, "
+                              f"{self.availability_power}")
         if self.max_players < 1:
             raise ConfigError(f"features.roster.max_players: must be >= 1, got {self.max_players}")
         if self.min_minutes < 0:
@@ -201,10 +233,31 @@ def model_a_configs(values: dict[str, Any] | None) -> tuple[ModelAConfig, ModelA
     unknown = sorted(set(values) - arch_keys - train_keys)
     if unknown:
         raise ConfigError(f"params.yaml: unknown key(s) in 'model_a': {', '.join(unknown)}")
+    grid = values.get("select_grid") or {}
+    bad = sorted(k for k in grid if k not in arch_keys | train_keys or k == "select_grid") \
+        if isinstance(grid, dict) else []
+    if bad:
+        raise ConfigError(f"params.yaml: model_a.select_grid names unknown key(s): {', '.join(bad)}")
     arch = ModelAConfig.from_params({k: v for k, v in values.items() if k in arch_keys})
     train = section(ModelATrainingConfig,
                     {k: v for k, v in values.items() if k in train_keys}, "model_a")
     return arch, train
+
+
+def with_choice(arch: ModelAConfig, train: "ModelATrainingConfig",
+                choice: dict[str, Any]) -> tuple[ModelAConfig, "ModelATrainingConfig"]:
+    """The two configs with the `choice` (model_a key -> value) of a select_grid candidate."""
+    arch_keys = set(ModelAConfig.field_names())
+    return (dataclasses.replace(arch, **{k: v for k, v in choice.items() if k in arch_keys}),
+            dataclasses.replace(train, **{k: v for k, v in choice.items() if k not in arch_keys}))
+
+
+def grid_choices(grid: dict[str, list]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, in a fixed order ([{}] for an empty grid)."""
+    choices: list[dict[str, Any]] = [{}]
+    for key in sorted(grid):
+        choices = [{**c, key: v} for c in choices for v in grid[key]]
+    return choices
 
 
 def roster_config(params: dict[str, Any]) -> RosterConfig:

@@ -1,8 +1,10 @@
-"""A small class-based training loop shared by the models that train by epochs.
+"""A small class-based training loop in the Keras shape, shared by the models trained by epochs.
 
-`BaseTrainer.fit` owns the epoch loop, early stopping (patience, min_delta, best weights
-restored), the callback calls and checkpointing. Subclasses implement `_train_epoch`
-(calling `self.batch_end` after each optimiser step) and `_eval_epoch`.
+`BaseTrainer.fit` owns one epoch loop and nothing else: it calls the subclass's `_train_epoch`
+(which calls `self.batch_end` after each optimiser step) and `_eval_epoch`, and dispatches the
+events to a `CallbackList`. Early stopping (`EarlyStopping`, opt-in best-weight restore) and
+checkpointing (`ModelCheckpoint`) are callbacks like any other; a callback ends training by
+setting `trainer.stop_training` (and `stop_reason`).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import io
 import logging
 import math
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import torch
 from torch import nn
@@ -21,6 +23,8 @@ from src.utils.io import write_bytes
 from src.utils.model_files import load_torch_checkpoint
 
 log = logging.getLogger(__name__)
+
+EARLY_STOPPING_REASON = "early_stopping"
 
 
 class Callback:
@@ -37,21 +41,110 @@ class Callback:
     def on_train_end(self, logs: dict[str, Any]) -> None: ...
 
 
+class CallbackList:
+    """Calls every callback's hook, in order (Keras' CallbackList)."""
+
+    def __init__(self, callbacks: Iterable[Callback] = ()) -> None:
+        self.callbacks = list(callbacks)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+    def append(self, callback: Callback) -> None:
+        self.callbacks.append(callback)
+
+    def set_trainer(self, trainer: "BaseTrainer") -> None:
+        for cb in self.callbacks:
+            cb.set_trainer(trainer)
+
+    def on_train_start(self, logs: dict[str, Any]) -> None:
+        for cb in self.callbacks:
+            cb.on_train_start(logs)
+
+    def on_epoch_start(self, epoch: int, logs: dict[str, Any]) -> None:
+        for cb in self.callbacks:
+            cb.on_epoch_start(epoch, logs)
+
+    def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
+        for cb in self.callbacks:
+            cb.on_batch_end(batch, logs)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        for cb in self.callbacks:
+            cb.on_epoch_end(epoch, logs)
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        for cb in self.callbacks:
+            cb.on_train_end(logs)
+
+
+def monitored(logs: dict[str, Any], monitor: str) -> float:
+    """The watched loss of an epoch: `monitor`, or train_loss when that is None (no validation)."""
+    value = logs.get(monitor)
+    return float(logs["train_loss"] if value is None else value)
+
+
+class EarlyStopping(Callback):
+    """Stop when `monitor` has not improved by more than `min_delta` for `patience` epochs.
+    Records the best epoch on the trainer; with `restore_best_weights` (opt-in, as in Keras)
+    puts that epoch's weights back at the end."""
+
+    def __init__(self, patience: int, min_delta: float = 0.0, monitor: str = "val_loss",
+                 restore_best_weights: bool = False) -> None:
+        self.patience, self.min_delta, self.monitor = patience, min_delta, monitor
+        self.restore_best_weights = restore_best_weights
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.wait = 0
+
+    def on_train_start(self, logs: dict[str, Any]) -> None:
+        self.best_state, self.wait = None, 0
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        trainer = self.trainer
+        value = monitored(logs, self.monitor)
+        if value < trainer.best_loss - self.min_delta:
+            trainer.best_epoch, trainer.best_loss, self.wait = epoch, value, 0
+            if self.restore_best_weights:
+                self.best_state = copy.deepcopy(trainer.model.state_dict())
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            trainer.stop_training, trainer.stop_reason = True, EARLY_STOPPING_REASON
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        if self.restore_best_weights and self.best_state is not None:
+            self.trainer.model.load_state_dict(self.best_state)
+
+
+class ModelCheckpoint(Callback):
+    """Save the trainer's checkpoint to `path` after every epoch, or only when `monitor`
+    improves (`save_best_only`)."""
+
+    def __init__(self, path: str | Path, monitor: str = "val_loss",
+                 save_best_only: bool = True) -> None:
+        self.path, self.monitor, self.save_best_only = Path(path), monitor, save_best_only
+        self.best = math.inf
+
+    def on_train_start(self, logs: dict[str, Any]) -> None:
+        self.best = math.inf
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        value = monitored(logs, self.monitor)
+        if not self.save_best_only or value < self.best:
+            self.best = min(self.best, value)
+            self.trainer.save_checkpoint(self.path, epoch=epoch)
+
+
 class BaseTrainer:
     """fit(batches, val_batches=None) -> history (one dict per epoch).
 
-    Early stopping watches val_loss (train_loss when there are no validation batches);
-    an epoch improves when its loss is below the best by more than `min_delta`. At the end
-    the best epoch's weights are put back. A callback may end training early by setting
-    `stop_training` (and `stop_reason`)."""
+    Without an EarlyStopping callback every epoch runs and `best_epoch` is the last one."""
 
     def __init__(self, model: nn.Module, optimizer: torch.optim.Optimizer, epochs: int,
-                 patience: int, min_delta: float, callbacks: Sequence[Callback] = ()) -> None:
-        self.model, self.optimizer = model, optimizer
-        self.epochs, self.patience, self.min_delta = epochs, patience, min_delta
-        self.callbacks = list(callbacks)
-        for cb in self.callbacks:
-            cb.set_trainer(self)
+                 callbacks: Sequence[Callback] = ()) -> None:
+        self.model, self.optimizer, self.epochs = model, optimizer, epochs
+        self.callbacks = CallbackList(callbacks)
+        self.callbacks.set_trainer(self)
         self.history: list[dict[str, Any]] = []
         self.stop_training, self.stop_reason = False, None
         self.best_epoch, self.best_loss = -1, math.inf
@@ -75,44 +168,35 @@ class BaseTrainer:
         """Raise if `ckpt` may not be resumed by this trainer (e.g. another architecture)."""
 
     def batch_end(self, batch: int, logs: dict[str, Any]) -> None:
-        for cb in self.callbacks:
-            cb.on_batch_end(batch, logs)
+        self.callbacks.on_batch_end(batch, logs)
+
+    @property
+    def early_stopping(self) -> EarlyStopping | None:
+        return next((cb for cb in self.callbacks if isinstance(cb, EarlyStopping)), None)
 
     # -- the loop -----------------------------------------------------------------------
     def fit(self, batches: Sequence[Any], val_batches: Sequence[Any] | None = None,
             progress: Any = None) -> list[dict[str, Any]]:
         self.stop_training, self.stop_reason = False, None
-        self.best_epoch, self.best_loss, best_state, wait = -1, math.inf, None, 0
-        self._call("on_train_start", {})
+        self.best_epoch, self.best_loss = -1, math.inf
+        self.callbacks.on_train_start({})
         for epoch in range(self.epochs):
             logs: dict[str, Any] = {"epoch": epoch, **self.epoch_logs()}
-            self._call("on_epoch_start", epoch, logs)
+            self.callbacks.on_epoch_start(epoch, logs)
             logs["train_loss"] = self._finite(self._train_epoch(batches), "train_loss", epoch)
             logs["val_loss"] = (self._finite(self._eval_epoch(val_batches), "val_loss", epoch)
                                 if val_batches else None)
-            self._call("on_epoch_end", epoch, logs)
+            self.callbacks.on_epoch_end(epoch, logs)
             self.history.append(logs)
             if progress is not None:
                 progress.update(1)
-            watched = logs["val_loss"] if logs["val_loss"] is not None else logs["train_loss"]
-            if watched < self.best_loss - self.min_delta:
-                self.best_epoch, self.best_loss, wait = epoch, watched, 0
-                best_state = copy.deepcopy(self.model.state_dict())
-            else:
-                wait += 1
-                if wait >= self.patience:
-                    self.stop_training, self.stop_reason = True, "early_stopping"
+            if self.early_stopping is None:
+                self.best_epoch, self.best_loss = epoch, monitored(logs, "val_loss")
             if self.stop_training:
                 break
-        if best_state is not None:
-            self.model.load_state_dict(best_state)
-        self._call("on_train_end", {"best_epoch": self.best_epoch, "best_loss": self.best_loss,
-                                    "stop_reason": self.stop_reason})
+        self.callbacks.on_train_end({"best_epoch": self.best_epoch, "best_loss": self.best_loss,
+                                     "stop_reason": self.stop_reason})
         return self.history
-
-    def _call(self, event: str, *args: Any) -> None:
-        for cb in self.callbacks:
-            getattr(cb, event)(*args)
 
     @staticmethod
     def _finite(value: float, name: str, epoch: int) -> float:
@@ -121,12 +205,12 @@ class BaseTrainer:
         return float(value)
 
     # -- checkpoints --------------------------------------------------------------------
-    def save_checkpoint(self, path: str | Path) -> Path:
+    def save_checkpoint(self, path: str | Path, epoch: int | None = None) -> Path:
         """Plain tensors/numbers/strings only, so torch.load(weights_only=True) reads it."""
         ckpt = {"model_state": self.model.state_dict(),
                 "optimizer_state": self.optimizer.state_dict(),
-                "epoch": int(self.best_epoch), "history": self.history,
-                **self.checkpoint_extras()}
+                "epoch": int(self.best_epoch if epoch is None else epoch),
+                "history": self.history, **self.checkpoint_extras()}
         buffer = io.BytesIO()          # not a temp file: torch names the zip's folder after it
         torch.save(ckpt, buffer)
         return write_bytes(buffer.getvalue(), path)

@@ -1,9 +1,11 @@
 """Model A over every split of src/training/splitters.py, plus the final fit.
 
 Each fit: standardisation statistics from the split's training seasons only; the latest
-`n_val_seasons` training seasons are held out for early stopping (and the validation
-ListMLE / Spearman reported); with `refit_on_all` the model is then refitted on every
-training season for the early-stopped number of epochs, with the same seed.
+`n_val_seasons` training seasons are held out for early stopping and for the nested choice:
+every candidate of `select_grid` is fitted on the earlier training seasons and the one with
+the lowest series log-loss on the validation seasons wins (all of them < the split's test
+season). With `refit_on_all` the winner is then refitted on every training season for its
+early-stopped number of epochs, same seed, no early stopping.
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from tqdm import tqdm
 
 from src.config import SeasonsConfig
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
-from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig
+from src.inference.monte_carlo import GameModel
+from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
+                               with_choice)
 from src.training.splitters import TEST, Split, all_splits, early_stopping_split
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
 from src.utils.logging import progress_disabled
@@ -41,8 +45,9 @@ class ModelAFit:
     best_epoch: int
     epochs_run: int
     restarts: int
-    val_loss: float | None
+    val_loss: float | None          # series log-loss of the validation seasons (best epoch)
     val_spearman: float | None
+    choice: dict                    # the select_grid candidate chosen ({} without a grid)
     fit_seconds: float
     history: list[dict]     # per epoch; "phase" = "select" (early stopping) or "refit"
 
@@ -62,35 +67,54 @@ def season_spearman(trainer: ModelATrainer, lists: list[TrainList]) -> float | N
     return float(np.mean(values))
 
 
+@dataclass
+class SeriesData:
+    """What the likelihood needs: season -> series results, and the simulator's game model."""
+    by_season: dict[int, pd.DataFrame]
+    game_model: GameModel
+
+
 def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
                 train_seasons: Iterable[int], model_cfg: ModelAConfig,
                 train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
-                n_val_seasons: int) -> ModelAFit:
-    """One Model A fit on `train_seasons` (early stopping inside them)."""
+                n_val_seasons: int, series: SeriesData) -> ModelAFit:
+    """One Model A fit on `train_seasons` (grid choice and early stopping inside them)."""
     start = time.perf_counter()
     train_seasons = sorted(int(s) for s in train_seasons)
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
     spec = fit_feature_spec(rosters, train_seasons, roster_cfg, model_cfg.num_embeddings)
-    cfg = model_cfg.with_stat_dim(len(spec.feature_names))
     batch = to_batch(spec, rosters[rosters["season"].isin(train_seasons)])
-    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference)
+    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season)
     fit_lists = [x for x in lists if int(x.roster.season[0]) in fit_seasons]
     val_lists = [x for x in lists if int(x.roster.season[0]) in val_seasons]
-    trainer = ModelATrainer(cfg, train_cfg, spec)
-    trainer.fit(fit_lists, val_lists or None)
+    if val_lists and not train_cfg.listmle_weight and all(x.series is None for x in val_lists):
+        log.warning("validation seasons %s have no playoff series to score: no early stopping "
+                    "and no select_grid choice in this fit", val_seasons)
+        fit_lists, val_lists = lists, []
+    choices = grid_choices(train_cfg.select_grid) if val_lists else [{}]
+    best = None
+    for choice in choices:
+        arch, tcfg = with_choice(model_cfg.with_stat_dim(len(spec.feature_names)), train_cfg, choice)
+        trainer = ModelATrainer(arch, tcfg, spec, series.game_model)
+        trainer.fit(fit_lists, val_lists or None)
+        if best is None or (val_lists and trainer.best_loss < best[0].best_loss):
+            best = (trainer, choice, arch, tcfg)
+    trainer, choice, arch, tcfg = best
+    if len(choices) > 1:
+        log.info("select_grid: chose %s (val series log-loss %.4f)", choice, trainer.best_loss)
     best_epoch, restarts = trainer.best_epoch, trainer.restarts
     val_loss = trainer.best_loss if val_lists else None
     val_spearman = season_spearman(trainer, val_lists)
     history = [{**row, "phase": "select"} for row in trainer.history]
-    if train_cfg.refit_on_all and val_lists:
-        n_epochs = best_epoch + 1
-        refit_cfg = dataclasses.replace(train_cfg, epochs=n_epochs, patience=n_epochs)
-        trainer = ModelATrainer(cfg, refit_cfg, spec)
+    if tcfg.refit_on_all and val_lists:
+        refit_cfg = dataclasses.replace(tcfg, epochs=best_epoch + 1)
+        trainer = ModelATrainer(arch, refit_cfg, spec, series.game_model, early_stopping=False)
         trainer.fit(lists, None)
         restarts += trainer.restarts
         history += [{**row, "phase": "refit"} for row in trainer.history]
     return ModelAFit(trainer, spec, train_seasons, val_seasons, best_epoch, len(history),
-                     restarts, val_loss, val_spearman, time.perf_counter() - start, history)
+                     restarts, val_loss, val_spearman, choice, time.perf_counter() - start,
+                     history)
 
 
 def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int]) -> pd.DataFrame:
@@ -105,8 +129,9 @@ def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
     return {"split": split.name if split else "final", "train_seasons":
             [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,
             "best_epoch": fit.best_epoch, "epochs_run": fit.epochs_run,
-            "restarts": fit.restarts, "val_listmle": fit.val_loss,
-            "val_spearman": fit.val_spearman, "fit_seconds": round(fit.fit_seconds, 2)}
+            "restarts": fit.restarts, "val_series_logloss": fit.val_loss,
+            "val_spearman": fit.val_spearman, "choice": fit.choice,
+            "fit_seconds": round(fit.fit_seconds, 2)}
 
 
 def clear_checkpoints(directory: Path) -> None:
@@ -121,7 +146,7 @@ def clear_checkpoints(directory: Path) -> None:
 
 def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: SeasonsConfig,
                    model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig,
-                   roster_cfg: RosterConfig,
+                   roster_cfg: RosterConfig, series: SeriesData,
                    walk_forward_dir: Path | None = None) -> tuple[pd.DataFrame, list[dict]]:
     """Out-of-sample scores (contract columns of oof_model_a.parquet) and one summary per
     split; each walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
@@ -131,7 +156,7 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
         clear_checkpoints(Path(walk_forward_dir))
     for split in tqdm(splits, desc="model_a splits", disable=progress_disabled()):
         fit = fit_model_a(rosters, team_seasons, split.train_seasons, model_cfg, train_cfg,
-                          roster_cfg, seasons.n_val_seasons)
+                          roster_cfg, seasons.n_val_seasons, series)
         scored = score_seasons(fit, rosters, split.predict_seasons)
         scored.insert(2, "split", split.kind)
         scored.insert(3, "fold", split.fold)

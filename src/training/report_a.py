@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from src.inference.monte_carlo import GameModel
 from src.training.callbacks import STAT_KEYS
+from src.training.playoff_likelihood import series_nll
 
 HISTORY_KEYS = ("phase", "epoch", "train_loss", "val_loss", *STAT_KEYS, "restarts")
 
@@ -47,6 +49,45 @@ def walk_forward_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[
             "n_test_seasons": len(model)}
 
 
+def series_log_loss(frame: pd.DataFrame, column: str, series: dict[int, pd.DataFrame],
+                    seasons: list[int], model: GameModel) -> float | None:
+    """Mean -log P(observed winner) over every series of `seasons`, strengths = `column` taken
+    as points (Model A's strength is in points: no map is fitted)."""
+    losses = []
+    for season in seasons:
+        if season not in series:
+            continue
+        results = series[season]
+        points = frame[frame["season"] == season].set_index("team")[column]
+        winner = points.reindex(results["winner"]).to_numpy()
+        loser = points.reindex(results["loser"]).to_numpy()
+        home_won = results["winner_home"].to_numpy(bool)
+        losses.append(series_nll(np.where(home_won, winner, loser),
+                                 np.where(home_won, loser, winner),
+                                 results["best_of"].to_numpy(int), home_won, model))
+    return float(np.mean(np.concatenate(losses))) if losses else None
+
+
+def walk_forward_series_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame,
+                                series: dict[int, pd.DataFrame], real_pairings: set[int],
+                                model: GameModel) -> dict[str, float | None]:
+    """Series log-loss of the walk-forward strengths beside SRS (both as points), over all
+    test seasons with series and over those with real pairings (playoff_series.parquet)."""
+    test = oof[oof["split"] == "test"].merge(team_seasons[["season", "team", "srs"]],
+                                             on=["season", "team"])
+    seasons = sorted(int(s) for s in test["season"].unique())
+    real = [s for s in seasons if s in real_pairings]
+    out: dict[str, float | None] = {}
+    for suffix, chosen in (("", seasons), ("_real_pairings", real)):
+        out[f"test_series_logloss{suffix}"] = series_log_loss(test, "score_model_a", series,
+                                                              chosen, model)
+        out[f"test_series_logloss_srs{suffix}"] = series_log_loss(test, "srs", series, chosen,
+                                                                  model)
+    out["real_pairings_first_season"] = real[0] if real else None
+    out["real_pairings_last_season"] = real[-1] if real else None
+    return out
+
+
 def summary_metrics(split_summaries: list[dict], final: dict, quality: dict,
                     stage_seconds: float) -> dict[str, Any]:
     def mean_of(kind: str, key: str) -> float | None:
@@ -55,14 +96,14 @@ def summary_metrics(split_summaries: list[dict], final: dict, quality: dict,
         return float(np.mean(values)) if values else None
 
     return {
-        "oof_val_listmle_mean": mean_of("oof", "val_listmle"),
+        "oof_val_series_logloss_mean": mean_of("oof", "val_series_logloss"),
         "oof_val_spearman_mean": mean_of("oof", "val_spearman"),
-        "walk_forward_val_listmle_mean": mean_of("test", "val_listmle"),
+        "walk_forward_val_series_logloss_mean": mean_of("test", "val_series_logloss"),
         "walk_forward_val_spearman_mean": mean_of("test", "val_spearman"),
         **quality,
         "final_best_epoch": final["best_epoch"],
         "final_epochs_run": final["epochs_run"],
-        "final_val_listmle": final["val_listmle"],
+        "final_val_series_logloss": final["val_series_logloss"],
         "final_val_spearman": final["val_spearman"],
         "restarts_total": int(sum(s["restarts"] for s in split_summaries) + final["restarts"]),
         "final_fit_seconds": final["fit_seconds"],

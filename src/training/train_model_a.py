@@ -1,5 +1,6 @@
-"""ModelATrainer: ListMLE over one list per season (or per conference), AdamW, gradient
-clipping, attention monitoring with restart on collapse."""
+"""ModelATrainer: the playoff-series likelihood of each training season (plus an optional
+ListMLE term on post_playoff_rank), AdamW, gradient clipping, attention monitoring with
+restart on collapse. One optimiser step per season."""
 from __future__ import annotations
 
 import logging
@@ -10,13 +11,16 @@ import numpy as np
 import pandas as pd
 import torch
 
-from src.errors import DataError
+from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec, RosterBatch
 from src.models.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
-from src.models.deep_set_rank import DeepSetRank
+from src.inference.monte_carlo import GameModel
+from src.models.deep_set_rank import ON_COURT, DeepSetRank
 from src.models.losses import grouped_list_mle
-from src.training.base_trainer import BaseTrainer, Callback
+from src.training.base_trainer import BaseTrainer, Callback, EarlyStopping
 from src.training.callbacks import COLLAPSE_REASON, AttentionMonitorCallback, ProgressBarCallback
+from src.training.playoff_likelihood import torch_series_nll
+from src.training.series_targets import SeriesTensors, series_tensors
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +30,18 @@ RESEED_STEP = 1000   # restart k uses seed + k * RESEED_STEP: new init, still de
 
 @dataclass
 class TrainList:
-    """One ListMLE list (a season): its rosters, true ranks and optional conference groups."""
+    """One training season: its rosters, true ranks, optional conference groups (ListMLE) and
+    its playoff series (None when the season has none to learn from)."""
     roster: RosterBatch
     ranks: torch.Tensor
     groups: torch.Tensor | None
+    series: SeriesTensors | None = None
 
 
-def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame,
-               per_conference: bool) -> list[TrainList]:
-    """One list per season of `batch`; ranks = post_playoff_rank (outcome_known seasons)."""
+def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame, per_conference: bool,
+               series: dict[int, pd.DataFrame] | None = None) -> list[TrainList]:
+    """One list per season of `batch`; ranks = post_playoff_rank (outcome_known seasons);
+    `series`: season -> series results (src/training/series_targets.series_by_season)."""
     key = team_seasons.set_index(["season", "team"])
     lists = []
     for season_batch in batch.by_season():
@@ -53,35 +60,74 @@ def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame,
         if per_conference:
             codes = pd.Categorical(rows["conference"].astype(str)).codes
             groups = torch.as_tensor(np.asarray(codes, dtype=np.int64))
-        lists.append(TrainList(season_batch, ranks, groups))
+        results = (series or {}).get(season)
+        tensors = series_tensors(season_batch, results) if results is not None else None
+        lists.append(TrainList(season_batch, ranks, groups, tensors))
     return lists
 
 
 class ModelATrainer(BaseTrainer):
+    """`early_stopping`: watch val_loss (series log-loss of the validation seasons) with the
+    config's patience; False for a refit of a fixed number of epochs."""
+
     def __init__(self, model_config: ModelAConfig, train_config: ModelATrainingConfig,
-                 feature_spec: FeatureSpec | None = None,
-                 callbacks: Sequence[Callback] = ()) -> None:
+                 feature_spec: FeatureSpec | None = None, game_model: GameModel | None = None,
+                 callbacks: Sequence[Callback] = (), early_stopping: bool = True) -> None:
+        if game_model is None:
+            raise ConfigError("Model A trains on the playoff-series likelihood: pass the "
+                              "simulator's GameModel (params.yaml simulation)")
         self.model_config, self.train_config = model_config, train_config
-        self.feature_spec = feature_spec
+        self.feature_spec, self.game_model = feature_spec, game_model
         self.seed, self.restarts = train_config.seed, 0
         self.monitor = None
         if train_config.attention_debug:
             self.monitor = AttentionMonitorCallback(
                 train_config.attention_entropy_min, train_config.attention_variance_min,
                 train_config.attention_collapse_patience, train_config.attention_collapse_action)
+        stopping = [EarlyStopping(train_config.patience, train_config.min_delta, "val_loss",
+                                  train_config.restore_best_weights)] if early_stopping else []
         model, optimizer = self._build(self.seed)
-        super().__init__(model, optimizer, train_config.epochs, train_config.patience,
-                         train_config.min_delta,
-                         [*callbacks, ProgressBarCallback("model_a epochs"),
+        super().__init__(model, optimizer, train_config.epochs,
+                         [*callbacks, *stopping, ProgressBarCallback("model_a epochs"),
                           *([self.monitor] if self.monitor else [])])
 
     def _build(self, seed: int) -> tuple[DeepSetRank, torch.optim.Optimizer]:
         torch.manual_seed(seed)
         self.generator = torch.Generator().manual_seed(seed)
         model = DeepSetRank.from_config(self.model_config)
-        optimizer = torch.optim.AdamW(model.parameters(), lr=self.train_config.learning_rate,
-                                      weight_decay=self.train_config.weight_decay)
+        self._init_value_prior(model)
+        # ListMLE reads strength / T with T learned (starting at listmle_temperature), so the
+        # ranking term cannot stretch the points scale the series likelihood sets
+        self.log_temperature = torch.nn.Parameter(
+            torch.tensor(float(np.log(self.train_config.listmle_temperature))))
+        # the starting weights (value prior, minutes-biased attention): L2-SP pulls toward them,
+        # value head and bias by prior_l2, encoder and attention by attention_prior_l2
+        cfg = self.train_config
+        self.anchored = [(p, cfg.prior_l2 if name.startswith(("value_", "bias")) else
+                          cfg.attention_prior_l2) for name, p in model.named_parameters()]
+        self.start_weights = [p.detach().clone() for p, _ in self.anchored]
+        optimizer = torch.optim.AdamW(
+            [{"params": list(model.parameters())},
+             {"params": [self.log_temperature], "weight_decay": 0.0}],
+            lr=self.train_config.learning_rate, weight_decay=self.train_config.weight_decay)
         return model, optimizer
+
+    def _init_value_prior(self, model: DeepSetRank) -> None:
+        """value_prior {f: w}: the value head starts at sum_f w * f (unstandardised) / ON_COURT,
+        so the untrained strength is the expected-minutes-weighted mean of that mix."""
+        prior = self.train_config.value_prior
+        if not prior:
+            return
+        spec = self.feature_spec
+        unknown = [f for f in prior if spec is None or f not in spec.feature_names]
+        if unknown:
+            raise ConfigError(f"model_a.value_prior: {', '.join(unknown)} not a roster feature "
+                              f"({', '.join(spec.feature_names) if spec else 'no feature spec'})")
+        with torch.no_grad():
+            for name, weight in prior.items():
+                i = spec.feature_names.index(name)
+                model.value_linear.weight[0, i] = weight * spec.stds[i] / ON_COURT
+                model.value_linear.bias.add_(weight * spec.means[i] / ON_COURT)
 
     def epoch_logs(self) -> dict[str, Any]:
         return {"restarts": self.restarts, "seed": self.seed}
@@ -98,13 +144,41 @@ class ModelATrainer(BaseTrainer):
             check_same_architecture(ModelAConfig(**ckpt["model_config"]), self.model_config,
                                     source)
 
+    def series_nll(self, strength: torch.Tensor, series: SeriesTensors) -> torch.Tensor:
+        """[S] -log P(observed winner) of each series of the season under the simulator."""
+        return torch_series_nll(strength[series.home], strength[series.away], series.best_of,
+                                series.home_won, self.game_model)
+
+    def season_loss(self, strength: torch.Tensor, item: TrainList) -> torch.Tensor:
+        """Mean series log-loss of the season + listmle_weight * ListMLE(strength / T)."""
+        cfg = self.train_config
+        loss = strength.new_zeros(())
+        if item.series is not None:
+            loss = loss + self.series_nll(strength, item.series).mean()
+        if cfg.listmle_weight > 0:
+            loss = loss + cfg.listmle_weight * grouped_list_mle(
+                strength / self.log_temperature.exp(), item.ranks, item.groups)
+        if self.model.training:
+            loss = loss + sum(weight * ((p - p0) ** 2).sum() for (p, weight), p0 in
+                              zip(self.anchored, self.start_weights) if weight > 0)
+        return loss
+
+    def usable(self, batches: Sequence[TrainList]) -> list[TrainList]:
+        """Seasons the loss can learn from (a season without series needs the ListMLE term)."""
+        return [b for b in batches
+                if b.series is not None or self.train_config.listmle_weight > 0]
+
     def _train_epoch(self, batches: Sequence[TrainList]) -> float:
         self.model.train()
+        batches = self.usable(batches)
+        if not batches:
+            raise DataError("Model A: no training season has playoff series (and "
+                            "listmle_weight is 0): nothing to learn from")
         losses = []
         for i, j in enumerate(torch.randperm(len(batches), generator=self.generator).tolist()):
             item = batches[j]
-            scores, _, _ = self.model(*item.roster.model_inputs())
-            loss = grouped_list_mle(scores, item.ranks, item.groups)
+            strength, _, _ = self.model(*item.roster.model_inputs())
+            loss = self.season_loss(strength, item)
             self.optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.train_config.grad_clip)
@@ -117,10 +191,16 @@ class ModelATrainer(BaseTrainer):
 
     @torch.no_grad()
     def _eval_epoch(self, batches: Sequence[TrainList]) -> float:
+        """Series log-loss pooled over the validation seasons' series (the yardstick); the
+        training objective when no validation season has series."""
         self.model.eval()
-        losses = [float(grouped_list_mle(self.model(*b.roster.model_inputs())[0], b.ranks,
-                                         b.groups)) for b in batches]
-        return float(np.mean(losses))
+        with_series = [b for b in batches if b.series is not None]
+        if with_series:
+            nll = [self.series_nll(self.model(*b.roster.model_inputs())[0], b.series)
+                   for b in with_series]
+            return float(torch.cat(nll).mean())
+        return float(np.mean([float(self.season_loss(self.model(*b.roster.model_inputs())[0], b))
+                              for b in self.usable(batches)]))
 
     def fit(self, batches: Sequence[TrainList], val_batches: Sequence[TrainList] | None = None,
             progress: Any = None) -> list[dict[str, Any]]:
@@ -146,6 +226,7 @@ class ModelATrainer(BaseTrainer):
 
     @torch.no_grad()
     def predict_with_attention(self, batch: RosterBatch) -> tuple[torch.Tensor, torch.Tensor]:
+        """(strength in points [teams], attention [teams, slots]) in eval mode."""
         self.model.eval()
-        scores, _, attn_w = self.model(*batch.model_inputs())
-        return scores, attn_w
+        strength, _, attn_w = self.model(*batch.model_inputs())
+        return strength, attn_w
