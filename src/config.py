@@ -134,6 +134,8 @@ class DataConfig:
     download_deadline_s: PositiveFloat       # a whole file must arrive within this time
     accept_changed_checksums: bool           # true: keep a raw file whose sha256 differs from
                                              # its pin (a newer upstream file), logged; false: error
+    min_team_minutes_share: Annotated[float, Field(ge=0.0, le=1.0)]  # a team's player minutes /
+                                             # (240 x its games) at least this: else rows are missing
 
     def resolved_raw_dir(self) -> Path:
         """The folder every stage reads: `data.raw_dir`, relative to the repo root or absolute.

@@ -12,7 +12,7 @@ OUT_DIR = Path("data/interim")
 
 def run(args: argparse.Namespace) -> list[Path]:
     cfg = data_config(load_params(args.params))
-    tables = build_tables(cfg.resolved_raw_dir(), cfg.first_season)
+    tables = build_tables(cfg.resolved_raw_dir(), cfg.first_season, cfg.min_team_minutes_share)
     return write_tables(tables, OUT_DIR)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from src.config import load_params
 from src.data.ingest import build_tables
 from src.data.sources import REQUIRED_SOURCES
 from src.errors import DataError
@@ -29,9 +30,14 @@ def raw(league: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(league, tmp_path / "raw"))
 
 
-def _error(raw: Path, first_season: int = FIRST) -> str:
+REAL_SHARE = load_params(Path(__file__).resolve().parents[1] / "params.yaml")["data"][
+    "min_team_minutes_share"]   # real files: 1.000-1.021
+SYNTHETIC_SHARE = 0.6    # the synthetic league's teams: 0.69-1.0 of their minutes
+
+
+def _error(raw: Path, first_season: int = FIRST, share: float = SYNTHETIC_SHARE) -> str:
     with pytest.raises(DataError) as exc:
-        build_tables(raw, first_season)
+        build_tables(raw, first_season, share)
     return str(exc.value)
 
 
@@ -111,7 +117,7 @@ def test_real_player_file_cut_inside_its_last_season(real_raw_dir: Path, tmp_pat
     # the last 4 lines of 1997 (of 16,420 player rows: the smallest trailing cut the minutes
     # check sees; the last 3 are one low-minute traded player, within the 2% margin)
     path.write_bytes(b"".join(lines[:-4]))
-    msg = _error(raw, first_season=1997)
+    msg = _error(raw, first_season=1997, share=REAL_SHARE)
     assert PBP in msg and "season 1997" in msg and "truncated" in msg
 
 

@@ -33,14 +33,17 @@ class IngestTables:
     playoff_series: pd.DataFrame
 
 
-def build_tables(raw_dir: Path, first_season: int) -> IngestTables:
-    """Read and validate every raw input; raise DataError on the first problem found."""
+def build_tables(raw_dir: Path, first_season: int,
+                 min_minutes_share: float | None = None) -> IngestTables:
+    """Read and validate every raw input; raise DataError on the first problem found.
+    `min_minutes_share` (params data.min_team_minutes_share; None: not checked): a team's
+    players' minutes must cover this share of its 240 x games."""
     raw_dir = Path(raw_dir)
     teams = read_team_summaries(raw_dir, first_season)
     outcomes, series = known_outcomes(raw_dir, first_season, season_teams(teams))
     teams = add_outcome_columns(attach_outcomes(teams, outcomes))
     teams = teams[TEAM_COLUMNS].sort_values(["season", "team"]).reset_index(drop=True)
-    players = build_player_seasons(raw_dir, first_season, teams)
+    players = build_player_seasons(raw_dir, first_season, teams, min_minutes_share)
     series = series.loc[series["season"] >= first_season].reset_index(drop=True)
     log.info("team_seasons: %d rows, seasons %d..%d; player_seasons: %d rows; "
              "playoff_series: %d series", len(teams), teams["season"].min(),

@@ -28,9 +28,11 @@ def check_player_ranges(players: pd.DataFrame, teams: pd.DataFrame, path: Path) 
 
 
 def check_every_team_has_players(players: pd.DataFrame, teams: pd.DataFrame, path: Path,
-                                 check_minutes: bool) -> None:
-    """Each team-season with games has rows here; with `check_minutes`, its players' minutes
-    cover at least MIN_TEAM_MINUTES_SHARE of the team's (a file cut inside a season)."""
+                                 min_minutes_share: float | None) -> None:
+    """Each team-season with games has rows here; unless `min_minutes_share` is None, its
+    players' minutes cover at least that share of the team's 240 x games (a file cut inside a
+    season: params.yaml data.min_team_minutes_share)."""
+    check_minutes = min_minutes_share is not None
     played = teams.loc[(teams["g"] > 0) & teams["season"].isin(_seasons(teams)),
                        ["season", "team", "g"]]
     counts = players.groupby(["season", "team"]).agg(rows=("team", "size"))
@@ -42,12 +44,12 @@ def check_every_team_has_players(players: pd.DataFrame, teams: pd.DataFrame, pat
         _raise(path, missing, "has no player rows", "the file looks truncated")
     if check_minutes:
         share = found["mp"] / (schema.GAME_MINUTES * found["g"])
-        short = found.assign(share=share).loc[share < schema.MIN_TEAM_MINUTES_SHARE]
+        short = found.assign(share=share).loc[share < min_minutes_share]
         if len(short):
             r = short.iloc[0]
             _raise(path, short, f"players' minutes cover {r['share']:.0%} of the team's "
                    f"{schema.GAME_MINUTES} x {int(r['g'])} (expected >= "
-                   f"{schema.MIN_TEAM_MINUTES_SHARE:.0%})",
+                   f"{min_minutes_share:.0%}, data.min_team_minutes_share)",
                    "player rows are missing: the file looks truncated")
 
 

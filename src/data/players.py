@@ -30,8 +30,10 @@ MULTI_TEAM = r"^(?:\d+TM|TOT)$"
 LEAGUE = "NBA"
 
 
-def build_player_seasons(raw_dir: Path, first_season: int, teams: pd.DataFrame) -> pd.DataFrame:
-    """One row per (season, player_id, team); every team must be in `teams` for that season."""
+def build_player_seasons(raw_dir: Path, first_season: int, teams: pd.DataFrame,
+                         min_minutes_share: float | None = None) -> pd.DataFrame:
+    """One row per (season, player_id, team); every team must be in `teams` for that season.
+    `min_minutes_share`: see check_every_team_has_players (None: rows only, not minutes)."""
     pbp = _read_player_file(raw_dir, schema.PLAYER_PBP, first_season)
     shooting = _read_player_file(raw_dir, schema.PLAYER_SHOOTING, first_season)
     info = _read_player_file(raw_dir, schema.PLAYER_INFO, first_season)
@@ -41,7 +43,7 @@ def build_player_seasons(raw_dir: Path, first_season: int, teams: pd.DataFrame) 
     for spec, frame in ((schema.PLAYER_PBP, pbp), (schema.PLAYER_SHOOTING, shooting),
                         (schema.PLAYER_INFO, info), (schema.PLAYER_PER_100, per_100)):
         check_every_team_has_players(frame, teams, Path(raw_dir) / spec.name,
-                                     check_minutes=spec is schema.PLAYER_PBP)
+                                     min_minutes_share if spec is schema.PLAYER_PBP else None)
     df = add_stints(pbp.drop(columns="lg"))
     df = _join(df, info[[*KEY, "experience"]], schema.PLAYER_INFO.name)
     df = _join(df, shooting[[*KEY, *schema.SHOOTING_STATS]], schema.PLAYER_SHOOTING.name)

@@ -115,8 +115,3 @@ ALL_STARS = CsvSpec(
 MAX_SEASON_GAMES = 82          # regular-season games per team (every season since 1968)
 GAME_MINUTES = 240             # 5 players x 48 regulation minutes
 MAX_MINUTES_PER_GAME = 63      # 48 + three overtimes: no player averages more over a season
-# A team's player minutes / (GAME_MINUTES x its games): 1.000-1.021 in every real team-season
-# 1997-2026 (overtimes add minutes; 1.000 +- 0.0002 in the synthetic league). Below this,
-# player rows are missing: a file cut at a line boundary inside a season (the last line is
-# complete). The 2% margin is for rounded minutes; it is ~390 minutes of an 82-game season.
-MIN_TEAM_MINUTES_SHARE = 0.98

@@ -16,7 +16,6 @@ from src.data.synthetic_teams import era_of
 
 GAMES = 82
 GAME_MINUTES = 48
-ON_COURT = 5                  # players on court per team: a team plays 5 x 48 minutes a game
 LEAGUE_RATING = 108.0          # points per 100 possessions of an average team
 PACE_MEAN, PACE_SD, GAME_PACE_SD = 95.0, 2.5, 3.0
 HOME_COURT = 2.5               # points
@@ -150,10 +149,6 @@ class League:
                 extra.append(second)
         stints = pd.concat([stints, pd.DataFrame(extra)], ignore_index=True) if extra else stints
         stints = stints.loc[stints["g"] > 0].copy()
-        # a team's players share its 5 x 48 minutes of every game, as in the real files
-        # (ingest refuses a team whose player minutes fall short: a truncated file)
-        team_minutes = stints.groupby("franchise")["mp"].transform("sum")
-        stints["mp"] = np.round(stints["mp"] * (ON_COURT * GAMES * GAME_MINUTES) / team_minutes)
         stints["share"] = stints["mp"] / (GAMES * GAME_MINUTES)
         return stints.reset_index(drop=True)
 
