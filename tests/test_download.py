@@ -98,7 +98,7 @@ def server():
 def _cfg(tmp_path: Path, retries: int = 2, accept: bool = False, deadline_s: float = 30) -> DataConfig:
     return DataConfig(raw_dir=str(tmp_path), first_season=1997, download_retries=retries,
                       download_timeout_s=5, download_deadline_s=deadline_s,
-                      accept_changed_checksums=accept)
+                      accept_changed_checksums=accept, min_team_minutes_share=0.98)
 
 
 def test_good_download_writes_file_and_logs_matching_checksum(tmp_path, server, caplog):
