@@ -36,10 +36,10 @@ ON_COURT, NET = "on_court_plus_minus_per_100_poss", "net_plus_minus_per_100_poss
 FIXED_L2 = {"select_grid": {}}   # one L2-SP weight for every split (no per-split choice)
 GRID = {
     # attention starts at minutes_share ** w: how far playoff minutes go to the best players
-    "minutes_bias": [{"minutes_bias_weight": w} for w in (1.0, 2.0, 4.0)],
+    "minutes_bias": [{"minutes_bias_weight": w} for w in (0.5, 1.0, 2.0, 4.0)],
     # L2-SP toward the starting weights (value head and encoder+attention alike), or the
     # nested per-split choice between 1 and 10 on the split's own validation seasons
-    "l2_sp": [{**FIXED_L2, "prior_l2": w, "attention_prior_l2": w} for w in (0.1, 1.0, 10.0)]
+    "l2_sp": [{**FIXED_L2, "prior_l2": w, "attention_prior_l2": w} for w in (0.0, 0.1, 1.0, 10.0)]
     + [{"prior_l2": 1.0, "attention_prior_l2": 1.0, "select_grid": {"prior_l2": [1.0, 10.0]}}],
     # the value head's starting point: on-court +/- alone or mixed with net +/-
     "value_prior": [{"value_prior": {ON_COURT: 1.0}},

@@ -87,6 +87,6 @@ def label(overrides: dict[str, Any]) -> str:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, dict):
+    if isinstance(value, dict) and all(isinstance(w, (int, float)) for w in value.values()):
         return "{" + " + ".join(f"{w:g} {k}" for k, w in value.items()) + "}"
     return str(value)
