@@ -113,9 +113,9 @@ def test_contributions_find_a_star_who_is_not_the_minutes_leader(hidden_star_lea
     """The decisive player is third in minutes: contributions (by size) must still rank him
     first in >= 90% of teams. Values are learned from the series alone here (no value prior:
     the real-data prior, on-court +/-, carries the team's level in every teammate's value).
-    Found (seed 1, params.yaml otherwise): contributions 15/16 teams; attention alone 0/16 (it
-    stays on the minutes prior under the L2-SP penalty; with prior_l2 0 it moves him up in 6/16
-    and contributions find him in 14/16); minutes 0/16 by design; leave-one-out 12/16."""
+    Found (seed 1, params.yaml otherwise: minutes bias 1, L2-SP 0.1): contributions 16/16 teams,
+    attention alone 0/16; round 1 (bias 4, L2-SP 1) 15/16 and 0/16 (with prior_l2 0 attention
+    moved him up in 6/16, contributions 14/16); minutes 0/16 by design; leave-one-out 12/16."""
     players, teams, rosters, stars, series = hidden_star_league
     fit = _fit(rosters, teams, series, value_prior={}, learning_rate=0.003)
     contrib = contributors(fit.trainer.model, fit.spec, players, [TEST_SEASON])

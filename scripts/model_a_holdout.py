@@ -1,0 +1,81 @@
+"""Choose Model A's settings on the seasons before the first test season only (not a stage).
+
+Every combination of GRID is fitted over the out-of-fold splits of seasons.first_train ..
+first_test-1 (season-grouped folds, as train_a scores them for the stacker) and scored by the
+pooled series log-loss of those seasons (src/training/model_a_holdout.py). Prints the table
+best first and the overrides of the best row; params.yaml's model_a defaults are set from it
+by hand (the README says which). Reads data/interim (run `dvc repro ingest` first); every
+other setting is params.yaml's. A few minutes on one core.
+
+    python scripts/model_a_holdout.py [--params params.yaml]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import pandas as pd  # noqa: E402
+
+from src.config import load_params, seasons_config  # noqa: E402
+from src.features.roster import select_rosters  # noqa: E402
+from src.inference.config import simulation_config  # noqa: E402
+from src.inference.title_odds import game_model  # noqa: E402
+from src.models.config import model_a_configs, roster_config  # noqa: E402
+from src.training.fit_model_a import SeriesData, configure_torch  # noqa: E402
+from src.training.model_a_holdout import best_overrides, candidate_table  # noqa: E402
+from src.training.series_targets import series_by_season  # noqa: E402
+from src.utils.io import read_input  # noqa: E402
+
+ON_COURT, NET = "on_court_plus_minus_per_100_poss", "net_plus_minus_per_100_poss"
+FIXED_L2 = {"select_grid": {}}   # one L2-SP weight for every split (no per-split choice)
+GRID = {
+    # attention starts at minutes_share ** w: how far playoff minutes go to the best players
+    "minutes_bias": [{"minutes_bias_weight": w} for w in (0.5, 1.0, 2.0, 4.0)],
+    # L2-SP toward the starting weights (value head and encoder+attention alike), or the
+    # nested per-split choice between 1 and 10 on the split's own validation seasons
+    "l2_sp": [{**FIXED_L2, "prior_l2": w, "attention_prior_l2": w} for w in (0.0, 0.1, 1.0, 10.0)]
+    + [{"prior_l2": 1.0, "attention_prior_l2": 1.0, "select_grid": {"prior_l2": [1.0, 10.0]}}],
+    # the value head's starting point: on-court +/- alone or mixed with net +/-
+    "value_prior": [{"value_prior": {ON_COURT: 1.0}},
+                    {"value_prior": {ON_COURT: 0.8, NET: 0.2}}],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--params", default="params.yaml")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("src.training.model_a_holdout").setLevel(logging.INFO)   # one line a candidate
+    start = time.perf_counter()
+    params = load_params(args.params)
+    seasons = seasons_config(params)
+    _, train_cfg = model_a_configs(params["model_a"])
+    configure_torch(train_cfg)
+    roster_cfg = roster_config(params)
+    pre_test = list(seasons.oof_seasons)
+    rosters = select_rosters(read_input(Path("data/interim/player_seasons.parquet"), "ingest"),
+                             pre_test, roster_cfg)
+    teams = read_input(Path("data/interim/team_seasons.parquet"), "ingest")
+    teams = teams[teams["season"].isin(pre_test)]
+    playoff_series = read_input(Path("data/interim/playoff_series.parquet"), "ingest")
+    series = SeriesData(series_by_season(teams, playoff_series, pre_test),
+                        game_model(simulation_config(params)))
+    table = candidate_table(rosters, teams, seasons, params["model_a"], roster_cfg, series, GRID)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 120)
+    n_series = sum(len(series.by_season[s]) for s in pre_test if s in series.by_season)
+    print(f"== Model A, OOF series log-loss over {pre_test[0]}-{pre_test[-1]} ({n_series} series, "
+          f"{seasons.n_oof_folds} season-grouped folds; no test season read)")
+    print(table.round(4).to_string(index=False))
+    print(f"best: {best_overrides(GRID, table)}  ({time.perf_counter() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
