@@ -147,12 +147,9 @@ def require_values(df: pd.DataFrame, columns: tuple[str, ...], path: Path) -> No
     for column in columns:
         empty = df[column].isna()
         if empty.any():
-            label = empty.idxmax()
-            row = df.loc[label]
-            team = f", team {row['team']}" if "team" in df.columns else ""
-            raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
-                            f"{row['season']}{team}: value is empty (NA), but this stat is "
-                            f"required ({int(empty.sum())} empty value(s) in this column)")
+            raise _first_bad_row(df, empty, column, path,
+                                 lambda _: "value is empty (NA), but this stat is required "
+                                           f"({int(empty.sum())} empty value(s) in this column)")
 
 
 def log_empty_values(df: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
@@ -170,9 +167,16 @@ def check_range(df: pd.DataFrame, column: str, low, high, path: Path, rule: str)
     values = df[column]
     bad = (values < low) | (values > high)
     if bad.any():
-        label = bad.idxmax()
-        row = df.loc[label]
-        team = f", team {row['team']}" if "team" in df.columns else ""
-        raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
-                        f"{row['season']}{team}: {values.loc[label]!r} is out of range "
-                        f"({rule}; {int(bad.sum())} bad value(s) in this column)")
+        raise _first_bad_row(df, bad, column, path,
+                             lambda label: f"{values.loc[label]!r} is out of range "
+                                           f"({rule}; {int(bad.sum())} bad value(s) in this column)")
+
+
+def _first_bad_row(df: pd.DataFrame, bad: pd.Series, column: str, path: Path, what) -> DataError:
+    """The DataError for the first row flagged in `bad`: file, column, CSV row, season, team,
+    then `what(label)`."""
+    label = bad.idxmax()
+    row = df.loc[label]
+    team = f", team {row['team']}" if "team" in df.columns else ""
+    return DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
+                     f"{row['season']}{team}: {what(label)}")
