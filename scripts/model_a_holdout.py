@@ -32,18 +32,13 @@ from src.training.model_a_holdout import best_overrides, candidate_table  # noqa
 from src.training.series_targets import series_by_season  # noqa: E402
 from src.utils.io import read_input  # noqa: E402
 
-ON_COURT, NET = "on_court_plus_minus_per_100_poss", "net_plus_minus_per_100_poss"
-FIXED_L2 = {"select_grid": {}}   # one L2-SP weight for every split (no per-split choice)
 GRID = {
-    # attention starts at minutes_share ** w: how far playoff minutes go to the best players
-    "minutes_bias": [{"minutes_bias_weight": w} for w in (0.5, 1.0, 2.0, 4.0)],
-    # L2-SP toward the starting weights (value head and encoder+attention alike), or the
-    # nested per-split choice between 1 and 10 on the split's own validation seasons
-    "l2_sp": [{**FIXED_L2, "prior_l2": w, "attention_prior_l2": w} for w in (0.0, 0.1, 1.0, 10.0)]
-    + [{"prior_l2": 1.0, "attention_prior_l2": 1.0, "select_grid": {"prior_l2": [1.0, 10.0]}}],
-    # the value head's starting point: on-court +/- alone or mixed with net +/-
-    "value_prior": [{"value_prior": {ON_COURT: 1.0}},
-                    {"value_prior": {ON_COURT: 0.8, NET: 0.2}}],
+    # the value head's warm start: off (value prior at scale 1), or a ridge fit whose weight on
+    # the move off the scaled prior is 1 / 10 (10 ~ the prior's scale alone)
+    "warm_start": [{"warm_start": False}] + [{"warm_start": True, "warm_start_l2": w}
+                                             for w in (1.0, 10.0)],
+    # Adam's step for the epochs after it
+    "learning_rate": [{"learning_rate": lr} for lr in (1e-4, 3e-4, 1e-3)],
 }
 
 

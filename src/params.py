@@ -23,8 +23,9 @@ from src.features.config import TeamFeatureConfig, team_feature_config
 from src.features.player_features import FEATURE_NAMES
 from src.inference.config import SimulationConfig, simulation_config
 from src.inference.forecast import ForecastConfig, forecast_config
-from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig,
-                               model_a_configs, roster_config)
+from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
+                               RosterConfig, model_a_configs, model_a_selection_config,
+                               roster_config)
 from src.report.config import ReportConfig, report_config
 from src.training.model_b_config import ModelBConfig, model_b_config
 from src.training.train_stacking import StackingConfig, stacking_config
@@ -38,6 +39,7 @@ class Params:
     roster: RosterConfig                    # features.roster
     model_a: ModelAConfig                   # model_a: architecture keys
     model_a_training: ModelATrainingConfig  # model_a: training keys
+    model_a_selection: ModelASelectionConfig
     model_b: ModelBConfig
     stacking: StackingConfig
     simulation: SimulationConfig
@@ -58,6 +60,7 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "seasons": lambda p: {"seasons": seasons_config(p)},
     "features": lambda p: {"features": team_feature_config(p), "roster": roster_config(p)},
     "model_a": _model_a,
+    "model_a_selection": lambda p: {"model_a_selection": model_a_selection_config(p)},
     "model_b": lambda p: {"model_b": model_b_config(p)},
     "stacking": lambda p: {"stacking": stacking_config(p)},
     "simulation": lambda p: {"simulation": simulation_config(p)},

@@ -14,7 +14,7 @@ from src.config import load_params, seasons_config
 from src.explain.config import explain_config
 from src.explain.pipeline import explain_walk_forward
 from src.explain.summary import summary_markdown
-from src.models.config import model_a_configs, roster_config
+from src.models.config import model_a_configs
 from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet, write_text
@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     torch.set_num_threads(train_cfg.num_threads)
     players, teams = read_input(PLAYERS, "ingest"), read_input(TEAMS, "ingest")
-    result = explain_walk_forward(players, teams, seasons, cfg, roster_config(params),
-                                  WALK_FORWARD_DIR, expected_arch=model_cfg)
+    result = explain_walk_forward(players, teams, seasons, cfg, WALK_FORWARD_DIR,
+                                  expected_arch=model_cfg)
     summary = summary_markdown(result.contributors, result.archetypes, teams, result.metrics,
                                seasons.last_test, cfg.summary_players)
     log.info("explain: %d team-seasons in %.0fs", result.per_team["team"].size

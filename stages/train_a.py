@@ -11,9 +11,10 @@ from src.config import load_params, seasons_config
 from src.features.roster import select_rosters
 from src.inference.config import simulation_config
 from src.inference.title_odds import game_model
-from src.models.config import model_a_configs, roster_config
+from src.models.config import model_a_configs, model_a_selection_config, roster_config
 from src.training.fit_model_a import (SeriesData, configure_torch, fit_model_a, fit_summary,
                                       run_all_splits)
+from src.training.model_a_selection import candidates, run_nested
 from src.training.series_targets import series_by_season
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
                                    walk_forward_quality, walk_forward_series_quality)
@@ -39,17 +40,29 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     roster_cfg = roster_config(params)
     configure_torch(train_cfg)
+    selection = model_a_selection_config(params)
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
-    rosters = select_rosters(read_input(PLAYERS, "ingest"), all_seasons, roster_cfg)
+    players = read_input(PLAYERS, "ingest")
     teams = read_input(TEAMS, "ingest")
     playoff_series = read_input(SERIES, "ingest")
     series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
                         game_model(simulation_config(params)))
+    final_choice = None
     # walk-forward models go to a temp folder that replaces the old one only at the end:
     # a killed run never leaves a few new checkpoints beside the old ones
     with atomic_dir(WALK_FORWARD_DIR) as walk_forward_tmp:
-        oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
-                                              roster_cfg, series, walk_forward_dir=walk_forward_tmp)
+        if selection.grid:
+            cands = candidates(selection.grid, model_cfg, train_cfg, roster_cfg)
+            oof, split_summaries, chosen, final_choice = run_nested(
+                players, teams, seasons, cands, selection, series,
+                walk_forward_dir=walk_forward_tmp)
+            rosters, cand = chosen.rosters, chosen.candidate
+            model_cfg, train_cfg, roster_cfg = cand.model_cfg, cand.train_cfg, cand.roster_cfg
+        else:
+            rosters = select_rosters(players, all_seasons, roster_cfg)
+            oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
+                                                  roster_cfg, series,
+                                                  walk_forward_dir=walk_forward_tmp)
         final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,
                             seasons.n_val_seasons, series)
         final.trainer.save_checkpoint(MODEL)
@@ -58,8 +71,8 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     quality = {**walk_forward_quality(oof, teams), **walk_forward_series_quality(
         oof, teams, series.by_season, set(playoff_series["season"].astype(int)),
         series.game_model)}
-    summary = summary_metrics(split_summaries, fit_summary(None, final), quality,
-                              time.perf_counter() - start)
+    final_summary = {**fit_summary(None, final), **({"nested": final_choice} if final_choice else {})}
+    summary = summary_metrics(split_summaries, final_summary, quality, time.perf_counter() - start)
     return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),
             LIVE_DIR, write_json(split_summaries, SPLITS), write_json(summary, METRICS)]
 

@@ -86,3 +86,11 @@ def test_load_refuses_a_mismatched_architecture(tmp_path, model_a_configs_small)
     with pytest.raises(ConfigError, match="attention_use_residual"):
         load_model_a(tmp_path / "m.pt", expected=expected)
     load_model_a(tmp_path / "m.pt", expected=arch)   # stat_dim 0 = not compared
+
+
+def test_zero_epochs_needs_the_warm_start():
+    section = dict(load_params()["model_a"])
+    _, train = model_a_configs({**section, "epochs": 0, "warm_start": True})
+    assert train.epochs == 0
+    with pytest.raises(ConfigError, match="epochs.*unless warm_start"):
+        model_a_configs({**section, "epochs": 0, "warm_start": False})

@@ -119,6 +119,7 @@ _DYING_TRAIN_A = textwrap.dedent("""
     stage.select_rosters = lambda *args, **kwargs: None
     stage.configure_torch = lambda cfg: None
     stage.run_all_splits = two_checkpoints_then_die
+    stage.run_nested = two_checkpoints_then_die      # model_a_selection.grid set
     sys.argv = ["stages.train_a", "--params", sys.argv[1]]
     stage.stage_main("train_a", stage.run)
 """)

@@ -59,7 +59,7 @@ def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
 
 
 def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
-                         cfg: ExplainConfig, roster_cfg: RosterConfig,
+                         cfg: ExplainConfig,
                          walk_forward_dir: str | Path, *,
                          expected_arch: ModelAConfig) -> ExplainResult:
     """`expected_arch`: params.yaml model_a; a walk-forward checkpoint of another
@@ -67,8 +67,9 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     if cfg.rfx_fuse.enabled:
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
-    rosters = select_rosters(players, range(seasons.first_train, seasons.last_test + 1),
-                             roster_cfg) if cfg.rfx_fuse.enabled else None
+    # RFX-Fuse reads the rosters each checkpoint was trained on (the nested choice of
+    # model_a_selection may pick other roster settings than params.yaml for some seasons)
+    rosters_by_cfg: dict[RosterConfig, pd.DataFrame] = {}
     frames, archetypes = [], []
     for split in tqdm(splits, desc="explain seasons", disable=progress_disabled()):
         season = split.predict_seasons[0]
@@ -76,13 +77,13 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
         model, spec = checkpoint_for_season(walk_forward_dir, season, expected=expected_arch)
         contrib = contributors(model, spec, players[players["season"] <= season], [season])
         contrib.insert(2, "max_train_season", max(spec.train_seasons))
-        if rosters is not None:
-            if spec.roster != roster_cfg:
-                raise PipelineError(f"{walk_forward_dir}/{season}.pt: roster settings "
-                                    f"{spec.roster} differ from params.yaml features.roster "
-                                    f"{roster_cfg}; retrain (dvc repro train_a)")
+        if cfg.rfx_fuse.enabled:
+            if spec.roster not in rosters_by_cfg:
+                rosters_by_cfg[spec.roster] = select_rosters(
+                    players, range(seasons.first_train, seasons.last_test + 1), spec.roster)
             importance, arch = rfx_fuse.explain_season(
-                rosters, teams, season, split.train_seasons, spec.feature_names, cfg.rfx_fuse)
+                rosters_by_cfg[spec.roster], teams, season, split.train_seasons,
+                spec.feature_names, cfg.rfx_fuse)
             contrib = _join_rfx(contrib, importance, season)
             archetypes.append(arch)
         frames.append(contrib)

@@ -150,7 +150,7 @@ class ModelATrainingConfig:
     """How Model A is trained and watched (the non-architecture keys of `model_a`)."""
     seed: NonNegativeInt
     num_threads: PositiveInt
-    epochs: PositiveInt
+    epochs: NonNegativeInt            # 0 = the warm start alone (needs warm_start)
     learning_rate: PositiveFloat
     weight_decay: NonNegativeFloat
     grad_clip: PositiveFloat
@@ -165,6 +165,10 @@ class ModelATrainingConfig:
     prior_l2: float                   # penalty on the squared distance of the value head's
                                       # weights from their starting values (L2-SP; 0 = off)
     attention_prior_l2: float         # the same for the encoder and attention weights
+    warm_start: bool                  # fit the value head's linear weights on the series before
+                                      # the epochs (src/training/warm_start.py)
+    warm_start_l2: NonNegativeFloat   # ridge penalty of that fit on the weights' move off the
+                                      # scaled value prior (nats per (points/100 poss)^2)
     select_grid: dict                 # model_a key -> candidate values, chosen per split by the
                                       # series log-loss of its validation seasons ({} = none)
     refit_on_all: bool
@@ -177,7 +181,8 @@ class ModelATrainingConfig:
 
     def __post_init__(self) -> None:
         _check(self.num_threads > 0, "num_threads", self.num_threads, "must be > 0")
-        _check(self.epochs > 0, "epochs", self.epochs, "must be > 0")
+        _check(self.epochs > 0 or self.warm_start, "epochs", self.epochs,
+               "must be > 0 unless warm_start is true (0 epochs = the warm start alone)")
         _check(self.learning_rate > 0, "learning_rate", self.learning_rate, "must be > 0")
         _check(self.weight_decay >= 0, "weight_decay", self.weight_decay, "must be >= 0")
         _check(self.grad_clip > 0, "grad_clip", self.grad_clip, "must be > 0")
@@ -265,3 +270,26 @@ def roster_config(params: dict[str, Any]) -> RosterConfig:
     if not isinstance(features, dict):
         raise ConfigError("params.yaml: section 'features' is missing or not a mapping")
     return section(RosterConfig, features.get("roster"), "features.roster")
+
+
+@params_section("model_a_selection")
+class ModelASelectionConfig:
+    grid: dict                        # features.roster or model_a key -> candidate values ({} = off)
+    validation_seasons: PositiveInt   # seasons before t whose series choose the candidate for t
+    min_fit_seasons: PositiveInt      # a validation season's fit needs this many earlier seasons
+
+    def __post_init__(self) -> None:
+        known = {f.name for f in dataclasses.fields(RosterConfig)} | set(
+            ModelAConfig.field_names()) | {f.name for f in dataclasses.fields(ModelATrainingConfig)}
+        bad = sorted(k for k in self.grid if k not in known or k == "select_grid")
+        if bad:
+            raise ConfigError(f"params.yaml: model_a_selection.grid: unknown key(s) "
+                              f"{', '.join(map(str, bad))} (features.roster or model_a keys)")
+        empty = sorted(k for k, v in self.grid.items() if not isinstance(v, list) or not v)
+        if empty:
+            raise ConfigError(f"params.yaml: model_a_selection.grid.{empty[0]}: must be a "
+                              "non-empty list of candidate values")
+
+
+def model_a_selection_config(params: dict[str, Any]) -> ModelASelectionConfig:
+    return section(ModelASelectionConfig, params.get("model_a_selection"), "model_a_selection")

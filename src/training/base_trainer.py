@@ -25,6 +25,7 @@ from src.utils.model_files import load_torch_checkpoint
 log = logging.getLogger(__name__)
 
 EARLY_STOPPING_REASON = "early_stopping"
+START_EPOCH = -1   # the weights before the first epoch (EarlyStopping include_start)
 
 
 class Callback:
@@ -87,17 +88,24 @@ def monitored(logs: dict[str, Any], monitor: str) -> float:
 class EarlyStopping(Callback):
     """Stop when `monitor` has not improved by more than `min_delta` for `patience` epochs.
     Records the best epoch on the trainer; with `restore_best_weights` (opt-in, as in Keras)
-    puts that epoch's weights back at the end."""
+    puts that epoch's weights back at the end. With `include_start`, the starting weights are
+    a candidate too (epoch -1, scored by the `monitor` value the trainer passes to
+    on_train_start): a fit whose every epoch is worse keeps its start."""
 
     def __init__(self, patience: int, min_delta: float = 0.0, monitor: str = "val_loss",
-                 restore_best_weights: bool = False) -> None:
+                 restore_best_weights: bool = False, include_start: bool = False) -> None:
         self.patience, self.min_delta, self.monitor = patience, min_delta, monitor
-        self.restore_best_weights = restore_best_weights
+        self.restore_best_weights, self.include_start = restore_best_weights, include_start
         self.best_state: dict[str, torch.Tensor] | None = None
         self.wait = 0
 
     def on_train_start(self, logs: dict[str, Any]) -> None:
         self.best_state, self.wait = None, 0
+        if self.include_start and logs.get(self.monitor) is not None:
+            trainer = self.trainer
+            trainer.best_epoch, trainer.best_loss = START_EPOCH, float(logs[self.monitor])
+            if self.restore_best_weights:
+                self.best_state = copy.deepcopy(trainer.model.state_dict())
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
         trainer = self.trainer
@@ -178,8 +186,11 @@ class BaseTrainer:
     def fit(self, batches: Sequence[Any], val_batches: Sequence[Any] | None = None,
             progress: Any = None) -> list[dict[str, Any]]:
         self.stop_training, self.stop_reason = False, None
-        self.best_epoch, self.best_loss = -1, math.inf
-        self.callbacks.on_train_start({})
+        self.best_epoch, self.best_loss = START_EPOCH, math.inf
+        stopping = self.early_stopping
+        start = {"val_loss": self._finite(self._eval_epoch(val_batches), "val_loss", START_EPOCH)
+                 } if val_batches and stopping is not None and stopping.include_start else {}
+        self.callbacks.on_train_start(start)
         for epoch in range(self.epochs):
             logs: dict[str, Any] = {"epoch": epoch, **self.epoch_logs()}
             self.callbacks.on_epoch_start(epoch, logs)

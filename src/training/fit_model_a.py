@@ -107,8 +107,9 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
     val_spearman = season_spearman(trainer, val_lists)
     history = [{**row, "phase": "select"} for row in trainer.history]
     if tcfg.refit_on_all and val_lists:
-        refit_cfg = dataclasses.replace(tcfg, epochs=best_epoch + 1)
-        trainer = ModelATrainer(arch, refit_cfg, spec, series.game_model, early_stopping=False)
+        # best_epoch -1 (the warm start beat every epoch): a refit of 0 epochs, the warm start
+        trainer = ModelATrainer(arch, tcfg, spec, series.game_model, early_stopping=False,
+                                epochs=best_epoch + 1)
         trainer.fit(lists, None)
         restarts += trainer.restarts
         history += [{**row, "phase": "refit"} for row in trainer.history]

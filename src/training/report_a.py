@@ -49,22 +49,26 @@ def walk_forward_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[
             "n_test_seasons": len(model)}
 
 
+def season_series_nll(frame: pd.DataFrame, column: str, results: pd.DataFrame,
+                      model: GameModel) -> np.ndarray:
+    """-log P(observed winner) of each series in `results` (one season), strengths = `column`
+    of `frame`'s rows of that season taken as points."""
+    season = int(results["season"].iloc[0]) if "season" in results else None
+    rows = frame if season is None else frame[frame["season"] == season]
+    points = rows.set_index("team")[column]
+    winner = points.reindex(results["winner"]).to_numpy()
+    loser = points.reindex(results["loser"]).to_numpy()
+    home_won = results["winner_home"].to_numpy(bool)
+    return series_nll(np.where(home_won, winner, loser), np.where(home_won, loser, winner),
+                      results["best_of"].to_numpy(int), home_won, model)
+
+
 def series_log_loss(frame: pd.DataFrame, column: str, series: dict[int, pd.DataFrame],
                     seasons: list[int], model: GameModel) -> float | None:
     """Mean -log P(observed winner) over every series of `seasons`, strengths = `column` taken
     as points (Model A's strength is in points: no map is fitted)."""
-    losses = []
-    for season in seasons:
-        if season not in series:
-            continue
-        results = series[season]
-        points = frame[frame["season"] == season].set_index("team")[column]
-        winner = points.reindex(results["winner"]).to_numpy()
-        loser = points.reindex(results["loser"]).to_numpy()
-        home_won = results["winner_home"].to_numpy(bool)
-        losses.append(series_nll(np.where(home_won, winner, loser),
-                                 np.where(home_won, loser, winner),
-                                 results["best_of"].to_numpy(int), home_won, model))
+    losses = [season_series_nll(frame[frame["season"] == s], column, series[s], model)
+              for s in seasons if s in series]
     return float(np.mean(np.concatenate(losses))) if losses else None
 
 
@@ -101,6 +105,7 @@ def summary_metrics(split_summaries: list[dict], final: dict, quality: dict,
         "walk_forward_val_series_logloss_mean": mean_of("test", "val_series_logloss"),
         "walk_forward_val_spearman_mean": mean_of("test", "val_spearman"),
         **quality,
+        "final_choice": (final.get("nested") or {}).get("chosen"),
         "final_best_epoch": final["best_epoch"],
         "final_epochs_run": final["epochs_run"],
         "final_val_series_logloss": final["val_series_logloss"],

@@ -17,8 +17,10 @@ from src.models.config import ModelAConfig, ModelATrainingConfig, check_same_arc
 from src.inference.monte_carlo import GameModel
 from src.models.deep_set_rank import ON_COURT, DeepSetRank
 from src.models.losses import grouped_list_mle
-from src.training.base_trainer import BaseTrainer, Callback, EarlyStopping
-from src.training.callbacks import COLLAPSE_REASON, AttentionMonitorCallback, ProgressBarCallback
+from src.training.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyStopping
+from src.training.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitorCallback,
+                                    ProgressBarCallback, attention_stats)
+from src.training.warm_start import WarmStart, fit_value_head
 from src.training.playoff_likelihood import torch_series_nll
 from src.training.series_targets import SeriesTensors, series_tensors
 
@@ -72,7 +74,8 @@ class ModelATrainer(BaseTrainer):
 
     def __init__(self, model_config: ModelAConfig, train_config: ModelATrainingConfig,
                  feature_spec: FeatureSpec | None = None, game_model: GameModel | None = None,
-                 callbacks: Sequence[Callback] = (), early_stopping: bool = True) -> None:
+                 callbacks: Sequence[Callback] = (), early_stopping: bool = True,
+                 epochs: int | None = None) -> None:
         if game_model is None:
             raise ConfigError("Model A trains on the playoff-series likelihood: pass the "
                               "simulator's GameModel (params.yaml simulation)")
@@ -85,9 +88,11 @@ class ModelATrainer(BaseTrainer):
                 train_config.attention_entropy_min, train_config.attention_variance_min,
                 train_config.attention_collapse_patience, train_config.attention_collapse_action)
         stopping = [EarlyStopping(train_config.patience, train_config.min_delta, "val_loss",
-                                  train_config.restore_best_weights)] if early_stopping else []
+                                  train_config.restore_best_weights,
+                                  include_start=train_config.warm_start)] if early_stopping else []
         model, optimizer = self._build(self.seed)
-        super().__init__(model, optimizer, train_config.epochs,
+        self.warm_start_result: WarmStart | None = None
+        super().__init__(model, optimizer, train_config.epochs if epochs is None else epochs,
                          [*callbacks, *stopping, ProgressBarCallback("model_a epochs"),
                           *([self.monitor] if self.monitor else [])])
 
@@ -102,15 +107,40 @@ class ModelATrainer(BaseTrainer):
             torch.tensor(float(np.log(self.train_config.listmle_temperature))))
         # the starting weights (value prior, minutes-biased attention): L2-SP pulls toward them,
         # value head and bias by prior_l2, encoder and attention by attention_prior_l2
-        cfg = self.train_config
-        self.anchored = [(p, cfg.prior_l2 if name.startswith(("value_", "bias")) else
-                          cfg.attention_prior_l2) for name, p in model.named_parameters()]
-        self.start_weights = [p.detach().clone() for p, _ in self.anchored]
+        self._anchor(model)
         optimizer = torch.optim.AdamW(
             [{"params": list(model.parameters())},
              {"params": [self.log_temperature], "weight_decay": 0.0}],
             lr=self.train_config.learning_rate, weight_decay=self.train_config.weight_decay)
         return model, optimizer
+
+    def _anchor(self, model: DeepSetRank) -> None:
+        cfg = self.train_config
+        self.anchored = [(p, cfg.prior_l2 if name.startswith(("value_", "bias")) else
+                          cfg.attention_prior_l2) for name, p in model.named_parameters()]
+        self.start_weights = [p.detach().clone() for p, _ in self.anchored]
+
+    def warm_start(self, batches: Sequence[TrainList]) -> None:
+        """Fit the value head's linear weights on `batches`' series (src/training/warm_start.py)
+        and anchor L2-SP at the result."""
+        self.warm_start_result = fit_value_head(self.model, batches, self.game_model,
+                                                self.train_config.warm_start_l2)
+        self._anchor(self.model)
+
+    @torch.no_grad()
+    def start_row(self, batches: Sequence[TrainList],
+                  val_batches: Sequence[TrainList] | None) -> dict[str, Any]:
+        """History row of the weights before the first epoch (epoch -1, the warm start):
+        series log-loss of the training and validation seasons and the attention statistics,
+        so the curves show where training starts (and a 0-epoch fit has a history)."""
+        self.model.eval()
+        usable = self.usable(batches)
+        stats = [attention_stats(self.model(*b.roster.model_inputs())[2], b.roster.key_padding_mask)
+                 for b in usable]
+        return {"epoch": START_EPOCH, **self.epoch_logs(),
+                "train_loss": self._eval_epoch(usable),
+                "val_loss": self._eval_epoch(val_batches) if val_batches else None,
+                **{k: float(np.mean([row[k] for row in stats])) for k in STAT_KEYS}}
 
     def _init_value_prior(self, model: DeepSetRank) -> None:
         """value_prior {f: w}: the value head starts at sum_f w * f (unstandardised) / ON_COURT,
@@ -212,6 +242,9 @@ class ModelATrainer(BaseTrainer):
             last_try = self.restarts >= cfg.attention_max_restarts
             if self.monitor is not None and cfg.attention_collapse_action == "stop_and_restart":
                 self.monitor.action = "log" if last_try else "stop_and_restart"
+            if cfg.warm_start:
+                self.warm_start(batches)
+                self.history.append(self.start_row(batches, val_batches))
             super().fit(batches, val_batches, progress)
             if self.stop_reason != COLLAPSE_REASON or cfg.attention_collapse_action != "stop_and_restart":
                 return self.history
