@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Queue a small parameter grid, run it on 2 parallel workers, compare the results.
-# Usage: scripts/exp_grid.sh [param=v1,v2 ...]   (default: a simulation-scale grid that
-# re-runs only `evaluate`, so it is cheap on a machine where the pipeline already ran)
+# Usage: scripts/exp_grid.sh [param=v1,v2 ...]   (default: a Monte Carlo size grid that
+# re-runs only `evaluate` and `forecast`, so it is cheap on a machine where the pipeline ran)
 set -euo pipefail
 DVC=${DVC:-.venv/bin/dvc}
 export DVC_NO_ANALYTICS=1
 grid=("$@")
-[ ${#grid[@]} -gt 0 ] || grid=("simulation.scale=10.5,12.5")
+[ ${#grid[@]} -gt 0 ] || grid=("simulation.n_sims=10000,40000")
 
 for spec in "${grid[@]}"; do
   name=${spec%%=*}; values=${spec#*=}

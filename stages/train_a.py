@@ -53,11 +53,11 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     with atomic_dir(WALK_FORWARD_DIR) as walk_forward_tmp:
         if selection.grid:
             cands = candidates(selection.grid, model_cfg, train_cfg, roster_cfg)
-            oof, split_summaries, chosen, final_choice = run_nested(
+            oof, split_summaries, cand, final_choice = run_nested(
                 players, teams, seasons, cands, selection, series,
                 walk_forward_dir=walk_forward_tmp)
-            rosters, cand = chosen.rosters, chosen.candidate
             model_cfg, train_cfg, roster_cfg = cand.model_cfg, cand.train_cfg, cand.roster_cfg
+            rosters = select_rosters(players, all_seasons, roster_cfg)
         else:
             rosters = select_rosters(players, all_seasons, roster_cfg)
             oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,

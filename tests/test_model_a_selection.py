@@ -15,12 +15,12 @@ from tests.conftest import roster_cfg, tiny_series
 
 SEASONS = tuple(range(2001, 2008))
 CFG = ModelASelectionConfig(grid={"availability_power": [0.0, 1.0], "learning_rate": [0.01]},
-                            validation_seasons=2, min_fit_seasons=2)
+                            validation_seasons=2, min_fit_seasons=2, n_jobs=1)
 
 
 def _run(label, losses):
     cand = type("C", (), {"label": label})()
-    return CandidateRun(cand, pd.DataFrame(), {}, {}, {s: np.array([v]) for s, v in losses.items()})
+    return CandidateRun(cand, {}, {s: np.array([v]) for s, v in losses.items()}, {}, {})
 
 
 def test_choose_reads_only_the_window_before_t():
@@ -34,9 +34,11 @@ def test_choose_reads_only_the_window_before_t():
 
 def test_bad_grid_keys_are_refused():
     with pytest.raises(ConfigError, match="model_a_selection.grid: unknown key.*no_such"):
-        ModelASelectionConfig(grid={"no_such": [1]}, validation_seasons=2, min_fit_seasons=2)
+        ModelASelectionConfig(grid={"no_such": [1]}, validation_seasons=2, min_fit_seasons=2,
+                              n_jobs=1)
     with pytest.raises(ConfigError, match="grid.dropout: must be a non-empty list"):
-        ModelASelectionConfig(grid={"dropout": []}, validation_seasons=2, min_fit_seasons=2)
+        ModelASelectionConfig(grid={"dropout": []}, validation_seasons=2, min_fit_seasons=2,
+                              n_jobs=1)
 
 
 def test_candidates_split_roster_and_model_keys(model_a_configs_small):
@@ -47,7 +49,7 @@ def test_candidates_split_roster_and_model_keys(model_a_configs_small):
     assert cands[0].label == "availability_power=0.0, learning_rate=0.01"
 
 
-def _nested(tiny_league, model_a_configs_small, game_model, flip_from=None):
+def _nested(tiny_league, model_a_configs_small, game_model, flip_from=None, cfg=CFG):
     players, teams = tiny_league(seasons=SEASONS, n_teams=6, seed=1)
     series = tiny_series(teams)
     if flip_from is not None:       # later seasons' outcomes turned around
@@ -57,7 +59,7 @@ def _nested(tiny_league, model_a_configs_small, game_model, flip_from=None):
                             n_val_seasons=1)
     arch, train = model_a_configs_small(epochs=2, listmle_weight=0.0)
     cands = candidates(CFG.grid, arch, train, roster_cfg(8, 0))
-    return run_nested(players, teams, seasons, cands, CFG, SeriesData(series, game_model))
+    return run_nested(players, teams, seasons, cands, cfg, SeriesData(series, game_model))
 
 
 def test_nested_scores_of_t_do_not_move_when_later_seasons_change(
@@ -79,3 +81,16 @@ def test_nested_scores_of_t_do_not_move_when_later_seasons_change(
     # the check can fail: what 2006 feeds (the choice for 2007) did move
     assert flipped_by_name["test 2007"]["validation_series_logloss"] != \
         by_name["test 2007"]["validation_series_logloss"]
+
+
+def test_worker_processes_give_the_same_results(tiny_league, model_a_configs_small, game_model):
+    import dataclasses
+
+    def without_times(summaries):
+        return [{k: v for k, v in s.items() if k != "fit_seconds"} for s in summaries]
+
+    one = _nested(tiny_league, model_a_configs_small, game_model)
+    two = _nested(tiny_league, model_a_configs_small, game_model,
+                  cfg=dataclasses.replace(CFG, n_jobs=2))
+    pd.testing.assert_frame_equal(one[0], two[0])
+    assert without_times(one[1]) == without_times(two[1]) and one[3] == two[3]

@@ -277,6 +277,7 @@ class ModelASelectionConfig:
     grid: dict                        # features.roster or model_a key -> candidate values ({} = off)
     validation_seasons: PositiveInt   # seasons before t whose series choose the candidate for t
     min_fit_seasons: PositiveInt      # a validation season's fit needs this many earlier seasons
+    n_jobs: PositiveInt               # processes fitting candidates side by side (same results)
 
     def __post_init__(self) -> None:
         known = {f.name for f in dataclasses.fields(RosterConfig)} | set(

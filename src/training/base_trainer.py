@@ -217,6 +217,9 @@ class BaseTrainer:
 
     # -- checkpoints --------------------------------------------------------------------
     def save_checkpoint(self, path: str | Path, epoch: int | None = None) -> Path:
+        return write_bytes(self.checkpoint_bytes(epoch), path)
+
+    def checkpoint_bytes(self, epoch: int | None = None) -> bytes:
         """Plain tensors/numbers/strings only, so torch.load(weights_only=True) reads it."""
         ckpt = {"model_state": self.model.state_dict(),
                 "optimizer_state": self.optimizer.state_dict(),
@@ -224,7 +227,7 @@ class BaseTrainer:
                 "history": self.history, **self.checkpoint_extras()}
         buffer = io.BytesIO()          # not a temp file: torch names the zip's folder after it
         torch.save(ckpt, buffer)
-        return write_bytes(buffer.getvalue(), path)
+        return buffer.getvalue()
 
     def load_checkpoint(self, path: str | Path) -> dict[str, Any]:
         ckpt = load_torch_checkpoint(path)

@@ -20,16 +20,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from tqdm import tqdm
 
 from src.config import SeasonsConfig
 from src.features.roster import select_rosters
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, grid_choices, with_choice)
-from src.training.fit_model_a import (SeriesData, ModelAFit, clear_checkpoints, fit_model_a,
-                                      fit_summary, score_seasons)
+from src.training.fit_model_a import (SeriesData, clear_checkpoints, configure_torch,
+                                      fit_model_a, fit_summary, score_seasons)
 from src.training.report_a import season_series_nll
 from src.training.splitters import TEST, WALK_FORWARD_FOLD, Split, oof_splits
+from src.utils.io import write_bytes
 from src.utils.logging import progress_disabled
 
 log = logging.getLogger(__name__)
@@ -62,13 +64,14 @@ def candidates(grid: dict[str, list], model_cfg: ModelAConfig, train_cfg: ModelA
 
 @dataclass
 class CandidateRun:
-    """One candidate's walk-forward fits: season v -> its fit on seasons < v, its scores of v
-    and the per-series log-loss of v's series."""
+    """One candidate's walk-forward fits, reduced to what the choice and the outputs need:
+    season v -> its scores of v (fit on seasons < v) and the per-series log-loss of v's series;
+    for a test season also the fit's summary and checkpoint bytes."""
     candidate: Candidate
-    rosters: pd.DataFrame
-    fits: dict[int, ModelAFit]
     scores: dict[int, pd.DataFrame]
     series_nll: dict[int, np.ndarray]
+    summaries: dict[int, dict]
+    checkpoints: dict[int, bytes]
 
     def pooled_loss(self, seasons: list[int]) -> float:
         losses = [self.series_nll[v] for v in seasons if v in self.series_nll]
@@ -78,21 +81,25 @@ class CandidateRun:
 def run_candidate(candidate: Candidate, players: pd.DataFrame, teams: pd.DataFrame,
                   seasons: SeasonsConfig, cfg: ModelASelectionConfig,
                   series: SeriesData) -> CandidateRun:
+    """Every walk-forward fit of one candidate (also in a worker process: torch is set up
+    here, and only plain results go back)."""
+    configure_torch(candidate.train_cfg)
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
     rosters = select_rosters(players, all_seasons, candidate.roster_cfg)
-    run = CandidateRun(candidate, rosters, {}, {}, {})
+    run = CandidateRun(candidate, {}, {}, {}, {})
     first = seasons.first_train + cfg.min_fit_seasons
     for v in tqdm(range(first, seasons.last_test + 1), desc=f"model_a [{candidate.label}]",
                   disable=progress_disabled()):
-        fit = fit_model_a(rosters, teams, range(seasons.first_train, v), candidate.model_cfg,
-                          candidate.train_cfg, candidate.roster_cfg, seasons.n_val_seasons, series)
-        scored = score_seasons(fit, rosters, [v])
-        run.scores[v] = scored
-        if v >= seasons.first_test:
-            run.fits[v] = fit        # a test season's model (checkpoint); earlier ones only score
+        train = tuple(range(seasons.first_train, v))
+        fit = fit_model_a(rosters, teams, train, candidate.model_cfg, candidate.train_cfg,
+                          candidate.roster_cfg, seasons.n_val_seasons, series)
+        run.scores[v] = score_seasons(fit, rosters, [v])
+        if v >= seasons.first_test:      # a test season's model: its summary and checkpoint
+            run.summaries[v] = fit_summary(Split(TEST, WALK_FORWARD_FOLD, train, (v,)), fit)
+            run.checkpoints[v] = fit.trainer.checkpoint_bytes()
         if v in series.by_season:
-            run.series_nll[v] = season_series_nll(scored, SCORE_COLUMN, series.by_season[v],
-                                                  series.game_model)
+            run.series_nll[v] = season_series_nll(run.scores[v], SCORE_COLUMN,
+                                                  series.by_season[v], series.game_model)
     return run
 
 
@@ -110,18 +117,20 @@ def choose(runs: list[CandidateRun], before: int, n_seasons: int) -> tuple[Candi
 def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                cands: list[Candidate], cfg: ModelASelectionConfig, series: SeriesData,
                walk_forward_dir: Path | None = None
-               ) -> tuple[pd.DataFrame, list[dict], CandidateRun, dict]:
-    """(oof_model_a rows, one summary per split, the run chosen for the final model and
-    what chose it)."""
-    runs = [run_candidate(c, players, teams, seasons, cfg, series) for c in cands]
+               ) -> tuple[pd.DataFrame, list[dict], Candidate, dict]:
+    """(oof_model_a rows, one summary per split, the candidate chosen for the final model and
+    what chose it). Candidates run in `cfg.n_jobs` processes; the results do not depend on it."""
+    jobs = (delayed(run_candidate)(c, players, teams, seasons, cfg, series) for c in cands)
+    runs = Parallel(n_jobs=min(cfg.n_jobs, len(cands)))(jobs)
     frames, summaries = [], []
     first_choice, first_info = choose(runs, seasons.first_test, cfg.validation_seasons)
+    chosen = first_choice.candidate
+    rosters = select_rosters(players, range(seasons.first_train, seasons.last_test + 1),
+                             chosen.roster_cfg)
     for split in oof_splits(seasons):
-        run = first_choice
-        fit = fit_model_a(run.rosters, teams, split.train_seasons, run.candidate.model_cfg,
-                          run.candidate.train_cfg, run.candidate.roster_cfg,
-                          seasons.n_val_seasons, series)
-        frames.append(_rows(score_seasons(fit, run.rosters, split.predict_seasons), split))
+        fit = fit_model_a(rosters, teams, split.train_seasons, chosen.model_cfg,
+                          chosen.train_cfg, chosen.roster_cfg, seasons.n_val_seasons, series)
+        frames.append(_rows(score_seasons(fit, rosters, split.predict_seasons), split))
         summaries.append({**fit_summary(split, fit), "nested": first_info})
     if walk_forward_dir is not None:
         clear_checkpoints(Path(walk_forward_dir))
@@ -129,14 +138,14 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
         run, info = choose(runs, t, cfg.validation_seasons)
         split = Split(TEST, WALK_FORWARD_FOLD, tuple(range(seasons.first_train, t)), (t,))
         frames.append(_rows(run.scores[t], split))
-        summaries.append({**fit_summary(split, run.fits[t]), "nested": info})
+        summaries.append({**run.summaries[t], "nested": info})
         if walk_forward_dir is not None:
-            run.fits[t].trainer.save_checkpoint(Path(walk_forward_dir) / f"{t}.pt")
+            write_bytes(run.checkpoints[t], Path(walk_forward_dir) / f"{t}.pt")
         log.info("test %d: chose %s", t, info["chosen"])
     final, final_info = choose(runs, seasons.last_test + 1, cfg.validation_seasons)
     log.info("final model: chose %s", final_info["chosen"])
     oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
-    return oof.reset_index(drop=True), summaries, final, final_info
+    return oof.reset_index(drop=True), summaries, final.candidate, final_info
 
 
 def _rows(scored: pd.DataFrame, split: Split) -> pd.DataFrame:
