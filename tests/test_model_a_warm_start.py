@@ -119,7 +119,7 @@ def test_include_start_keeps_the_start_when_every_epoch_is_worse():
 def test_include_start_still_takes_a_better_epoch_and_is_opt_in():
     trainer = StartScripted(0.5, [1.0, 0.4, 0.8], include_start=True)
     trainer.fit([None], val_batches=[None])
-    assert (trainer.best_epoch, float(trainer.model.weight)) == (1, 2.0)
+    assert (trainer.best_epoch, float(trainer.model.weight.detach())) == (1, 2.0)
     plain = StartScripted(0.5, [1.0, 0.9, 0.8], include_start=False)
     plain.fit([None], val_batches=[None])
-    assert (plain.best_epoch, float(plain.model.weight)) == (2, 3.0)
+    assert (plain.best_epoch, float(plain.model.weight.detach())) == (2, 3.0)
