@@ -9,7 +9,6 @@ early-stopped number of epochs, same seed, no early stopping.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from dataclasses import dataclass
