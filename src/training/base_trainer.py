@@ -164,6 +164,17 @@ class BaseTrainer:
     def _eval_epoch(self, batches: Sequence[Any]) -> float:
         raise NotImplementedError
 
+    def start_logs(self, batches: Sequence[Any],
+                   val_batches: Sequence[Any] | None) -> dict[str, Any]:
+        """Logs of the weights before the first epoch (epoch -1), given to on_train_start and,
+        when not empty, kept as the first history row. By default only the validation loss,
+        and only for an EarlyStopping that counts the start as a candidate."""
+        stopping = self.early_stopping
+        if not val_batches or stopping is None or not stopping.include_start:
+            return {}
+        return {"epoch": START_EPOCH,
+                "val_loss": self._finite(self._eval_epoch(val_batches), "val_loss", START_EPOCH)}
+
     def epoch_logs(self) -> dict[str, Any]:
         """Extra keys every history row carries (e.g. the restart count)."""
         return {}
@@ -187,9 +198,9 @@ class BaseTrainer:
             progress: Any = None) -> list[dict[str, Any]]:
         self.stop_training, self.stop_reason = False, None
         self.best_epoch, self.best_loss = START_EPOCH, math.inf
-        stopping = self.early_stopping
-        start = {"val_loss": self._finite(self._eval_epoch(val_batches), "val_loss", START_EPOCH)
-                 } if val_batches and stopping is not None and stopping.include_start else {}
+        start = self.start_logs(batches, val_batches)
+        if start:
+            self.history.append(start)
         self.callbacks.on_train_start(start)
         for epoch in range(self.epochs):
             logs: dict[str, Any] = {"epoch": epoch, **self.epoch_logs()}

@@ -125,6 +125,15 @@ def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int])
                          SCORE_COLUMN: scores})
 
 
+def with_split(scored: pd.DataFrame, split: Split) -> pd.DataFrame:
+    """score_seasons rows with the split columns of the oof_model_a.parquet contract."""
+    out = scored.copy()
+    out.insert(2, "split", split.kind)
+    out.insert(3, "fold", split.fold)
+    out.insert(4, "max_train_season", split.max_train_season)
+    return out
+
+
 def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
     return {"split": split.name if split else "final", "train_seasons":
             [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,
@@ -157,11 +166,7 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
     for split in tqdm(splits, desc="model_a splits", disable=progress_disabled()):
         fit = fit_model_a(rosters, team_seasons, split.train_seasons, model_cfg, train_cfg,
                           roster_cfg, seasons.n_val_seasons, series)
-        scored = score_seasons(fit, rosters, split.predict_seasons)
-        scored.insert(2, "split", split.kind)
-        scored.insert(3, "fold", split.fold)
-        scored.insert(4, "max_train_season", split.max_train_season)
-        frames.append(scored)
+        frames.append(with_split(score_seasons(fit, rosters, split.predict_seasons), split))
         summaries.append(fit_summary(split, fit))
         if walk_forward_dir is not None and split.kind == TEST:
             fit.trainer.save_checkpoint(Path(walk_forward_dir) / f"{split.predict_seasons[0]}.pt")

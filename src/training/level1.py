@@ -21,6 +21,18 @@ KEY = ["season", "team"]
 ROW_COLUMNS = [*KEY, "split", "fold", "max_train_season"]
 
 
+def join_to_level1(level1: pd.DataFrame, other: pd.DataFrame, columns: list[str],
+                   missing: str) -> pd.DataFrame:
+    """level1 rows with `other`'s `columns` joined on (season, team). A level-1 row that
+    `other` lacks is a DataError: `missing` formatted with that row's season and team."""
+    merged = level1.merge(other[KEY + columns], on=KEY, how="left")
+    absent = merged[columns].isna().any(axis=1)
+    if absent.any():
+        row = merged.loc[absent].iloc[0]
+        raise DataError(missing.format(season=row["season"], team=row["team"]))
+    return merged
+
+
 @dataclass(frozen=True)
 class Level1Model:
     """A model the stacker can blend: its out-of-sample scores and its final model file."""

@@ -28,7 +28,7 @@ from src.features.roster import select_rosters
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, grid_choices, with_choice)
 from src.training.fit_model_a import (SeriesData, clear_checkpoints, configure_torch,
-                                      fit_model_a, fit_summary, score_seasons)
+                                      fit_model_a, fit_summary, score_seasons, with_split)
 from src.training.report_a import season_series_nll
 from src.training.splitters import TEST, WALK_FORWARD_FOLD, Split, oof_splits
 from src.utils.io import write_bytes
@@ -130,14 +130,14 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
     for split in oof_splits(seasons):
         fit = fit_model_a(rosters, teams, split.train_seasons, chosen.model_cfg,
                           chosen.train_cfg, chosen.roster_cfg, seasons.n_val_seasons, series)
-        frames.append(_rows(score_seasons(fit, rosters, split.predict_seasons), split))
+        frames.append(with_split(score_seasons(fit, rosters, split.predict_seasons), split))
         summaries.append({**fit_summary(split, fit), "nested": first_info})
     if walk_forward_dir is not None:
         clear_checkpoints(Path(walk_forward_dir))
     for t in seasons.test_seasons:
         run, info = choose(runs, t, cfg.validation_seasons)
         split = Split(TEST, WALK_FORWARD_FOLD, tuple(range(seasons.first_train, t)), (t,))
-        frames.append(_rows(run.scores[t], split))
+        frames.append(with_split(run.scores[t], split))
         summaries.append({**run.summaries[t], "nested": info})
         if walk_forward_dir is not None:
             write_bytes(run.checkpoints[t], Path(walk_forward_dir) / f"{t}.pt")
@@ -147,10 +147,3 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
     oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
     return oof.reset_index(drop=True), summaries, final.candidate, final_info
 
-
-def _rows(scored: pd.DataFrame, split: Split) -> pd.DataFrame:
-    out = scored.copy()
-    out.insert(2, "split", split.kind)
-    out.insert(3, "fold", split.fold)
-    out.insert(4, "max_train_season", split.max_train_season)
-    return out

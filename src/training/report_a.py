@@ -51,11 +51,9 @@ def walk_forward_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[
 
 def season_series_nll(frame: pd.DataFrame, column: str, results: pd.DataFrame,
                       model: GameModel) -> np.ndarray:
-    """-log P(observed winner) of each series in `results` (one season), strengths = `column`
-    of `frame`'s rows of that season taken as points."""
-    season = int(results["season"].iloc[0]) if "season" in results else None
-    rows = frame if season is None else frame[frame["season"] == season]
-    points = rows.set_index("team")[column]
+    """-log P(observed winner) of each series in `results`, strengths = `column` of `frame`
+    (the rows of that one season) taken as points."""
+    points = frame.set_index("team")[column]
     winner = points.reindex(results["winner"]).to_numpy()
     loser = points.reindex(results["loser"]).to_numpy()
     home_won = results["winner_home"].to_numpy(bool)

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from src.errors import DataError
+from src.training.level1 import join_to_level1
 
 FEATURES_FILE = "data/processed/team_features.parquet"
 # signal -> the team_features column it is made of
@@ -54,11 +55,7 @@ def with_signals(level1: pd.DataFrame, features: pd.DataFrame, names: list[str],
     if not names:
         return level1
     scores = signal_scores(features, names, scale)
-    merged = level1.merge(scores, on=["season", "team"], how="left")
     columns = [c for c in scores.columns if c.startswith("score_")]
-    missing = merged[columns].isna().any(axis=1)
-    if missing.any():
-        row = merged.loc[missing].iloc[0]
-        raise DataError(f"{FEATURES_FILE}: no row for season={row['season']} team={row['team']}, "
-                        "which a level-1 model scored (signals need every stacked team)")
-    return merged
+    return join_to_level1(level1, scores, columns,
+                          f"{FEATURES_FILE}: no row for season={{season}} team={{team}}, which a "
+                          "level-1 model scored (signals need every stacked team)")

@@ -128,18 +128,21 @@ class ModelATrainer(BaseTrainer):
         self._anchor(self.model)
 
     @torch.no_grad()
-    def start_row(self, batches: Sequence[TrainList],
-                  val_batches: Sequence[TrainList] | None) -> dict[str, Any]:
-        """History row of the weights before the first epoch (epoch -1, the warm start):
-        series log-loss of the training and validation seasons and the attention statistics,
-        so the curves show where training starts (and a 0-epoch fit has a history)."""
+    def start_logs(self, batches: Sequence[TrainList],
+                   val_batches: Sequence[TrainList] | None) -> dict[str, Any]:
+        """With the warm start: the first history row (epoch -1), series log-loss of the
+        training and validation seasons and the attention statistics, so the curves show where
+        training starts and a 0-epoch fit has a history; early stopping reads its val_loss."""
+        if not self.train_config.warm_start:
+            return super().start_logs(batches, val_batches)
         self.model.eval()
         usable = self.usable(batches)
         stats = [attention_stats(self.model(*b.roster.model_inputs())[2], b.roster.key_padding_mask)
                  for b in usable]
         return {"epoch": START_EPOCH, **self.epoch_logs(),
-                "train_loss": self._eval_epoch(usable),
-                "val_loss": self._eval_epoch(val_batches) if val_batches else None,
+                "train_loss": self._finite(self._eval_epoch(usable), "train_loss", START_EPOCH),
+                "val_loss": self._finite(self._eval_epoch(val_batches), "val_loss", START_EPOCH)
+                if val_batches else None,
                 **{k: float(np.mean([row[k] for row in stats])) for k in STAT_KEYS}}
 
     def _init_value_prior(self, model: DeepSetRank) -> None:
@@ -244,7 +247,6 @@ class ModelATrainer(BaseTrainer):
                 self.monitor.action = "log" if last_try else "stop_and_restart"
             if cfg.warm_start:
                 self.warm_start(batches)
-                self.history.append(self.start_row(batches, val_batches))
             super().fit(batches, val_batches, progress)
             if self.stop_reason != COLLAPSE_REASON or cfg.attention_collapse_action != "stop_and_restart":
                 return self.history

@@ -37,7 +37,7 @@ from sklearn.linear_model import RidgeCV
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.inference.monte_carlo import GameModel
-from src.training.level1 import KEY, LEVEL1_SOURCES, score_column
+from src.training.level1 import KEY, LEVEL1_SOURCES, join_to_level1, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
 from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker, ensemble_points,
                                          scaled_features, season_designs)
@@ -296,10 +296,6 @@ def stack_metrics(run: StackRun, cfg: StackingConfig, team_seasons: pd.DataFrame
 
 def with_target(level1: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """level1 rows joined with what the stacker's target is made of; every level-1 row must have it."""
-    merged = level1.merge(targets[KEY + TARGET_SOURCES], on=KEY, how="left")
-    missing = merged[TARGET_SOURCES].isna().any(axis=1)
-    if missing.any():
-        row = merged.loc[missing].iloc[0]
-        raise DataError(f"team_seasons.parquet: no final order for season={row.season} team={row.team}, "
-                        "which a level-1 model scored")
-    return merged
+    return join_to_level1(level1, targets, TARGET_SOURCES,
+                          "team_seasons.parquet: no final order for season={season} team={team}, "
+                          "which a level-1 model scored")
