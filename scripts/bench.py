@@ -97,7 +97,7 @@ def bench_model_b_fold(workdir: Path, params: dict) -> float:
     fit_s, val_s = early_stopping_split(split.train_seasons, seasons.n_val_seasons)
     fit, val = rows[rows.season.isin(fit_s)], rows[rows.season.isin(val_s)]
 
-    from src.inference.series_table import observed_series
+    from src.league.series import observed_series
     from src.training.train_model_b import PlayoffRows
     series = observed_series(teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"),
                              list(split.train_seasons))
@@ -113,7 +113,7 @@ def bench_model_b_fold(workdir: Path, params: dict) -> float:
 
 
 def bench_monte_carlo(params: dict) -> float:
-    from src.inference.monte_carlo import GameModel, simulate_bracket
+    from src.league.monte_carlo import GameModel, simulate_bracket
 
     sim = params["simulation"]
     model = GameModel(home_court=sim["home_court"], link=sim["link"], scale=sim["scale"])

@@ -21,7 +21,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from src.inference.config import CALIBRATION_TARGETS, SimulationConfig
-from src.inference.monte_carlo import exact_bracket_probs
+from src.league.monte_carlo import exact_bracket_probs
 from src.inference.strength_calibration import (fit_temperature, log_odds, series_log_likelihood,
                                                 standardise_by_season, temper)
 from src.inference.title_odds import SeasonInputs, fit_score_map, game_model, series_with_z

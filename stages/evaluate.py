@@ -15,7 +15,7 @@ from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
-from src.inference.series_table import playoff_games
+from src.league.series import playoff_games
 from src.inference.config import simulation_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet

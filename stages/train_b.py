@@ -6,7 +6,7 @@ from pathlib import Path
 
 from src import artifacts
 from src.config import load_params, seasons_config
-from src.inference.series_table import observed_series
+from src.league.series import observed_series
 from src.training.fit_model_b import fit_model_b, model_b_metrics
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config

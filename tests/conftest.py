@@ -61,7 +61,7 @@ def _tiny_league(seasons=(2001, 2002, 2003, 2004), n_teams: int = 6, n_players: 
 
 
 def tiny_series(teams):
-    """season -> series results (src/inference/series_results.SERIES_COLUMNS) of a tiny
+    """season -> series results (src/league/series.SERIES_COLUMNS) of a tiny
     league: rank 1 beats rank 4 and rank 2 beats rank 3 (home court), then 1 beats 2."""
     import pandas as pd
 
@@ -82,7 +82,7 @@ GAME_MODEL_ARGS = {"home_court": 2.5, "link": "normal", "scale": 11.5}
 @pytest.fixture
 def game_model():
     """The simulator's game model with params.yaml's default numbers."""
-    from src.inference.monte_carlo import GameModel
+    from src.league.monte_carlo import GameModel
 
     return GameModel(**GAME_MODEL_ARGS)
 
@@ -90,7 +90,7 @@ def game_model():
 @pytest.fixture
 def series_data():
     """Factory: series_data(team_seasons) -> SeriesData of the tiny league (tiny_series)."""
-    from src.inference.monte_carlo import GameModel
+    from src.league.monte_carlo import GameModel
     from src.training.fit_model_a import SeriesData
 
     return lambda teams: SeriesData(tiny_series(teams), GameModel(**GAME_MODEL_ARGS))

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from src.errors import DataError
-from src.inference.bracket import build_bracket
-from src.inference.series_results import series_from_bracket
+from src.league.bracket import build_bracket
+from src.league.series import series_from_bracket
 
 EAST = list("ABCDEFGH")      # listed best record first
 WEST = list("IJKLMNOP")
@@ -118,7 +118,7 @@ def test_tie_without_series_won_keeps_srs_order():
 
 def test_no_consistent_tie_order_keeps_rules_and_warns(caplog):
     broken = EAST_WON | WEST_WON | {"H": 1}              # A and H both won round 1: no seeding helps
-    with caplog.at_level(logging.WARNING, logger="src.inference.bracket"):
+    with caplog.at_level(logging.WARNING, logger="src.league.bracket"):
         seeds = _east_seeds(build_bracket(_tied_season(broken), None, 2018))
     assert seeds["F"] == 6 and seeds["G"] == 7
     assert "season 2018, conference E" in caplog.text

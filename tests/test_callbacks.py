@@ -12,7 +12,7 @@ from src.training.callbacks import AttentionMonitorCallback, attention_stats
 from src.training.train_model_a import ModelATrainer, make_lists
 from tests.conftest import GAME_MODEL_ARGS, tiny_series
 
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 
 GAME = GameModel(**GAME_MODEL_ARGS)
 

@@ -19,8 +19,8 @@ from src.evaluation.calibration import championship_brier, championship_ece, cha
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.evaluate import evaluate
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
-from src.inference.series_table import playoff_games
+from src.league.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
+from src.league.series import playoff_games
 
 FIRST, LAST = 1997, 2024
 # The generator's game model: normal margins, 2.5 points home court, SD 11.5 points.

@@ -33,7 +33,7 @@ from src.explain.attention import contributors
 from src.explain.config import RfxFuseConfig
 from src.features.roster import select_rosters
 from src.models.config import RosterConfig, model_a_configs
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
 from src.training.series_targets import series_by_season
 from tests.conftest import GAME_MODEL_ARGS

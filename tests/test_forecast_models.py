@@ -23,7 +23,7 @@ from src.training.fit_model_a import SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
-from src.inference.series_table import observed_series
+from src.league.series import observed_series
 from src.training.train_model_b import ModelBTrainer, PlayoffRows
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes

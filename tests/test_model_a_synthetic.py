@@ -7,7 +7,7 @@ import dataclasses
 from src.config import SeasonsConfig
 from src.features.roster import select_rosters
 from src.models.config import RosterConfig
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.training.fit_model_a import SeriesData, run_all_splits
 from src.training.series_targets import series_by_season
 from tests.conftest import GAME_MODEL_ARGS

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from src.inference.monte_carlo import (GameModel, exact_bracket_probs, first_round_best_of,
+from src.league.monte_carlo import (GameModel, exact_bracket_probs, first_round_best_of,
                                        game_win_prob, series_win_prob, simulate_bracket)
 
 NORMAL = GameModel(home_court=2.5, link="normal", scale=11.5)

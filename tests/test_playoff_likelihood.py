@@ -6,7 +6,7 @@ import pytest
 import torch
 from scipy.stats import norm
 
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.training.playoff_likelihood import (series_home_win_prob, series_nll, torch_series_home_win_prob,
                                              torch_series_nll)
 

@@ -20,7 +20,7 @@ from sklearn.ensemble import RandomForestRegressor
 
 from src.config import load_params
 from src.features.roster import FeatureSpec
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.models.config import model_a_configs
 from src.training.model_b_config import model_b_config
 from src.training.train_model_a import ModelATrainer

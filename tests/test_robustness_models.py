@@ -26,7 +26,7 @@ from src.inference.predict_a import load_model_a, read_checkpoint
 from src.models.config import ModelAConfig, model_a_configs
 from src.training.train_model_a import ModelATrainer
 from src.training.train_model_b import load_rf, load_xgb
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from tests.conftest import GAME_MODEL_ARGS
 
 GAME = GameModel(**GAME_MODEL_ARGS)

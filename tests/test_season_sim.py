@@ -1,4 +1,4 @@
-"""The in-season forecast's Monte Carlo (src/inference/season_sim.py, schedule.py, playin.py) on
+"""The in-season forecast's Monte Carlo (src/league/season_sim.py, schedule.py, playin.py) on
 small hand-made leagues: schedules that add up, records that cannot change, odds that sum to
 what a season hands out, and the play-in against hand-worked cases."""
 import numpy as np
@@ -7,10 +7,10 @@ import pytest
 from scipy.stats import norm
 
 from src.errors import DataError
-from src.inference.monte_carlo import GameModel, exact_bracket_probs, play_brackets, series_if_home
-from src.inference.playin import play_in
-from src.inference.schedule import CONFERENCE_GAMES, OTHER_CONFERENCE_GAMES, draw_schedule
-from src.inference.season_sim import League, league_from, simulate_season
+from src.league.monte_carlo import GameModel, exact_bracket_probs, play_brackets, series_if_home
+from src.league.playin import play_in
+from src.league.schedule import CONFERENCE_GAMES, OTHER_CONFERENCE_GAMES, draw_schedule
+from src.league.season_sim import League, league_from, simulate_season
 
 MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
 CONF = np.array(["E"] * 15 + ["W"] * 15)

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from scipy.stats import binom, norm
 
-from src.inference.bracket import Bracket
+from src.league.bracket import Bracket
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, series_matrix
-from src.inference.series_results import series_from_bracket, series_from_table
+from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, series_matrix
+from src.league.series import series_from_bracket, series_from_table
 from src.inference.strength_calibration import (fit_points_map, fit_series_map, series_log_likelihood,
                                                 standardise_by_season)
 from src.inference.title_odds import SeasonInputs, series_with_z, walk_forward_odds

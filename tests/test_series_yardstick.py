@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from src.evaluation.series import outcome_losses, season_bootstrap, series_probabilities, usable_series
-from src.inference.bracket import Bracket, build_bracket
+from src.league.bracket import Bracket, build_bracket
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, game_win_prob, series_win_prob
-from src.inference.series_table import as_winner_loser, from_bracket, from_game_file, series_table
+from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, game_win_prob, series_win_prob
+from src.league.series import as_winner_loser, from_bracket, from_game_file, series_table
 
 TEAMS = tuple(f"T{i:02d}" for i in range(N_TEAMS))
 SIM = SimulationConfig(championship_odds_method="monte_carlo", n_sims=10, seed=1, home_court=2.5,

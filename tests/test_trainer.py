@@ -16,7 +16,7 @@ from src.inference.predict_a import attention_table
 from src.models.config import RosterConfig
 from src.training.base_trainer import BaseTrainer, Callback, EarlyStopping, ModelCheckpoint
 from src.training.train_model_a import ModelATrainer, make_lists
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from tests.conftest import GAME_MODEL_ARGS, tiny_series
 
 GAME = GameModel(**GAME_MODEL_ARGS)

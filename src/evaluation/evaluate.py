@@ -23,7 +23,7 @@ from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.evaluation.series import SeriesEvaluation, evaluate_series
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import N_TEAMS
+from src.league.monte_carlo import N_TEAMS
 from src.inference.season_inputs import season_inputs
 from src.training.level1 import LEVEL1_MODELS
 from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds

@@ -20,9 +20,9 @@ import pandas as pd
 
 from src.errors import DataError
 from src.evaluation.calibration import reliability_diagram_data
-from src.inference.series_table import COLUMNS as TABLE_COLUMNS
+from src.league.series import COLUMNS as TABLE_COLUMNS
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import game_win_prob
+from src.league.monte_carlo import game_win_prob
 from src.inference.strength_calibration import standardise_by_season
 from src.inference.title_odds import SeasonInputs, fit_score_map, game_model
 from src.training.playoff_likelihood import PROB_FLOOR, series_home_win_prob

@@ -8,7 +8,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402  (after the thread setting)
 
-from src.inference.monte_carlo import GameModel, simulate_bracket  # noqa: E402
+from src.league.monte_carlo import GameModel, simulate_bracket  # noqa: E402
 
 N_SIMS, REPEATS = 100_000, 5
 

@@ -10,7 +10,7 @@ Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
 * otherwise the score -> points map is fitted on the earlier seasons by the same code the
   evaluate stage uses (src/inference/title_odds.py), as is the title-odds temperature when on;
 * the odds (src/inference/forecast_odds.py): a season in progress is simulated to its end
-  (rest of the regular season, standings, play-in, playoffs: src/inference/season_sim.py);
+  (rest of the regular season, standings, play-in, playoffs: src/league/season_sim.py);
   a finished regular season plays the real field's bracket.
 """
 from __future__ import annotations
@@ -24,10 +24,10 @@ import pandas as pd
 
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
-from src.inference.bracket import Bracket
+from src.league.bracket import Bracket
 from src.inference.config import SimulationConfig
 from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
-from src.inference.series_table import observed_series
+from src.league.series import observed_series
 from src.inference.title_odds import game_model
 from src.training.level1 import KEY, score_column
 from src.training.targets import season_targets

@@ -1,7 +1,7 @@
 """The odds of a forecast season, one row per team with the same columns on either path:
-* season in progress (made_playoffs unknown): the season simulation (src/inference/season_sim.py):
+* season in progress (made_playoffs unknown): the season simulation (src/league/season_sim.py):
   rest of the regular season, standings, play-in, playoffs;
-* regular season complete (field known): the real field's bracket (src/inference/bracket.py)
+* regular season complete (field known): the real field's bracket (src/league/bracket.py)
   and the bracket Monte Carlo the evaluate stage uses (src/inference/title_odds.py); the
   record is final, so projected wins are the wins and the seed odds are 0 or 1.
 Both use the same strengths in points: the ensemble score itself when the stacker fits it in
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from src.inference.bracket import Bracket, build_bracket, record_order
+from src.league.bracket import Bracket, build_bracket, record_order
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import first_round_best_of
+from src.league.monte_carlo import first_round_best_of
 from src.inference.season_inputs import season_inputs
-from src.inference.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
-from src.inference.season_sim import SEASON_COLUMNS, league_from, simulate_season
+from src.league.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
+from src.league.season_sim import SEASON_COLUMNS, league_from, simulate_season
 from src.inference.strength_calibration import standardise_by_season
 from src.inference.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds, game_model,
                                       walk_forward_odds)
@@ -95,7 +95,7 @@ def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd
 
 def final_record_columns(season_teams: pd.DataFrame) -> pd.DataFrame:
     """The season-simulation columns of a finished regular season: the record is final;
-    seed_mean is the conference standing by record (src/inference/bracket.record_order), which
+    seed_mean is the conference standing by record (src/league/bracket.record_order), which
     also names the play-in teams (7-10); p_top6 comes from the bracket's seeds."""
     season = int(season_teams["season"].iloc[0])
     standing = pd.concat([pd.Series(np.arange(1, len(g) + 1), index=record_order(g))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.inference.forecast import Forecast, SeasonStatus
-from src.inference.playin import has_playin
+from src.league.playin import has_playin
 from src.utils.io import atomic_path, write_parquet, write_text
 
 MIN_CONSOLE_WIDTH = 120

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from src.inference.bracket import build_bracket
-from src.inference.series_table import as_winner_loser, series_table
+from src.league.bracket import build_bracket
+from src.league.series import as_winner_loser, series_table
 from src.inference.title_odds import SeasonInputs
 
 
 def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int],
                   with_series: bool = True) -> SeasonInputs:
     """Brackets and champions of the seasons with known outcomes; with_series adds who beat whom
-    (src.inference.series_table.py: the real home team where the game file has it)."""
+    (src.league.series.py: the real home team where the game file has it)."""
     known = teams[teams["outcome_known"].astype(bool)]
     champions = known[known["champion"].fillna(False).astype(bool)]
     inputs = SeasonInputs(brackets={}, champions=dict(zip(champions["season"], champions["team"])))

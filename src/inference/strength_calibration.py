@@ -25,7 +25,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import softmax
 
 from src.errors import DataError
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.training.playoff_likelihood import series_nll
 
 # Floor on a probability inside a log-likelihood: a zero-probability champion would make

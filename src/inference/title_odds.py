@@ -19,9 +19,9 @@ from tqdm import tqdm
 
 from src.errors import DataError
 from src.utils.logging import progress_disabled
-from src.inference.bracket import Bracket
+from src.league.bracket import Bracket
 from src.inference.config import SimulationConfig
-from src.inference.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
+from src.league.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
 from src.inference.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
                                                 fit_temperature, log_odds, softmax_odds,
                                                 standardise_by_season, temper)
@@ -35,7 +35,7 @@ ODDS_COLUMNS = [*ROUND_COLUMNS, "p_champion"]
 @dataclass
 class SeasonInputs:
     """What title odds need from the data, per season: bracket and (when known) champion and
-    series results (src/inference/series_results.py columns; only for calibrate_to: series)."""
+    series results (src/league/series.py columns; only for calibrate_to: series)."""
     brackets: dict[int, Bracket]
     champions: dict[int, str] = field(default_factory=dict)
     series: dict[int, pd.DataFrame] = field(default_factory=dict)

@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from src.config import SeasonsConfig
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
                                with_choice)
 from src.training.splitters import TEST, Split, all_splits, early_stopping_split

@@ -35,7 +35,7 @@ class ModelBRun:
 def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsConfig,
                 cfg: ModelBConfig, series: pd.DataFrame | None = None) -> ModelBRun:
     """features: season, team, feature columns; targets: src/training/targets.season_targets;
-    series: playoff series (src/inference/series_table.py) for model_b.playoff; each fit reads
+    series: playoff series (src/league/series.py) for model_b.playoff; each fit reads
     only its training seasons' series."""
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")

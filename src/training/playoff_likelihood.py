@@ -1,7 +1,7 @@
 """The likelihood of playoff series outcomes given team strengths in points.
 
 One game model for everything that learns from or is judged on playoff series: the simulator's
-(src/inference/monte_carlo.py). A game's expected margin is the strength difference plus home
+(src/league/monte_carlo.py). A game's expected margin is the strength difference plus home
 court; P(win) goes through the `link` (normal or logistic) with spread `scale` points; a
 best-of-n series is won by whoever would win the majority of all n games, so with the home-court
 team at home in (n+1)//2 of them (2-2-1-1-1 and 2-2-1), P(home team wins the series) is a sum
@@ -20,7 +20,7 @@ from math import comb, sqrt
 import numpy as np
 import torch
 
-from src.inference.monte_carlo import GameModel, game_win_prob, series_win_prob
+from src.league.monte_carlo import GameModel, game_win_prob, series_win_prob
 
 # Floor on a series probability inside a log: a model that is certain and wrong gets a large
 # finite loss rather than inf (which would stop an optimiser dead).

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.training.callbacks import STAT_KEYS
 from src.training.playoff_likelihood import series_nll
 

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from src.errors import DataError
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.training.playoff_likelihood import series_nll
 
 log = logging.getLogger(__name__)

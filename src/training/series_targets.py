@@ -1,7 +1,7 @@
 """Playoff series of the training seasons as tensors for Model A's likelihood loss.
 
 Who beat whom (winner, loser, best-of, whether the winner had home court) comes from
-src/inference/series_results.season_series_results: the real pairings where
+src/league/series.season_series_results: the real pairings where
 data/interim/playoff_series.parquet has the season, the fixed bracket walked with series_won
 before. Home court follows the simulator's rule, so the loss is the probability the simulator
 would give each series. A season whose bracket contradicts series_won has no series (logged
@@ -19,8 +19,8 @@ import torch
 
 from src.errors import DataError
 from src.features.roster import RosterBatch
-from src.inference.bracket import build_bracket
-from src.inference.series_results import season_series_results
+from src.league.bracket import build_bracket
+from src.league.series import season_series_results
 
 log = logging.getLogger(__name__)
 

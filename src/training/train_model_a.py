@@ -14,7 +14,7 @@ import torch
 from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec, RosterBatch
 from src.models.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.models.deep_set_rank import ON_COURT, DeepSetRank
 from src.models.losses import grouped_list_mle
 from src.training.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyStopping

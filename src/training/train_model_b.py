@@ -57,7 +57,7 @@ class _ValidationNdcg(xgb.callback.TrainingCallback):
 @dataclass
 class PlayoffRows:
     """What the playoff-outcome XGBoost needs beyond X/y: each row's team, and the training
-    seasons' series (src/inference/series_table.py columns season, home_team, away_team, winner)."""
+    seasons' series (src/league/series.py columns season, home_team, away_team, winner)."""
     teams: np.ndarray
     series: pd.DataFrame
     val_teams: np.ndarray | None = None

@@ -21,7 +21,7 @@ from typing import Sequence
 
 import torch
 
-from src.inference.monte_carlo import GameModel
+from src.league.monte_carlo import GameModel
 from src.models.deep_set_rank import ON_COURT, DeepSetRank
 from src.training.playoff_likelihood import torch_series_nll
 

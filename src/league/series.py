@@ -4,7 +4,7 @@ truth, and the training data of everything fitted on playoff series (points map,
 * Seasons in data/interim/playoff_series.parquet (the game file, 2011..2024): pairing, winner,
   games and the real home-court team (home team of game 1) straight from the file. A series
   whose home team the file lacks is dropped and logged.
-* Earlier seasons: the fixed bracket (src/inference/bracket.py, seeding rules plus who met whom)
+* Earlier seasons: the fixed bracket (src/league/bracket.py, seeding rules plus who met whom)
   walked with each team's `series_won` (Team_Records rounds): in round r the two teams of a
   sub-bracket still alive meet and the one with series_won >= r advances. A pair where both or
   neither advanced cannot be pinned down: it and every later series of its sub-bracket are
@@ -31,9 +31,10 @@ from src.data.playoffs import clean_games
 from src.data.readers import read_csv
 from src.data.team_seasons import season_teams
 from src.errors import DataError
-from src.inference.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket,
+from src.league.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket,
                                    consistent_with_series_won, slot_order)
-from src.inference.monte_carlo import N_ROUNDS, N_TEAMS
+from src.league.monte_carlo import N_ROUNDS, N_TEAMS
+from src.league.walk import by_series_won, fully_decided, walk
 
 log = logging.getLogger(__name__)
 
@@ -69,44 +70,38 @@ def from_game_file(bracket: Bracket, rows: pd.DataFrame) -> pd.DataFrame:
 
 def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
     """Series walked through the fixed bracket with series_won (see module doc)."""
+    won, win_pct = _bracket_columns(bracket, season_teams)
+    pinned = _pinned_pairs(bracket, season_teams)
+    rows = []
+    for p in walk(range(N_TEAMS), by_series_won(lambda i: won[i])):
+        a, b = bracket.teams[p.a], bracket.teams[p.b]
+        if p.winner is None:
+            log.warning("season %d, round %d: %s and %s both or neither advanced by %s; the "
+                        "series and the later ones of its sub-bracket are left out",
+                        bracket.season, p.round, a, b, _TEAMS_FILE)
+        elif p.round < N_ROUNDS and frozenset((a, b)) not in pinned:
+            log.warning("season %d, round %d: %s v %s depends on how teams tied in record were "
+                        "seeded, which the data cannot tell; series left out", bracket.season,
+                        p.round, a, b)
+        else:
+            rows.append(_bracket_row(bracket, p.round, p.a, p.b, won, win_pct))
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"games": "Int64"})
+
+
+def _bracket_columns(bracket: Bracket, season_teams: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """series_won and win% of the bracket's teams in slot order (missing series_won: error)."""
     teams = season_teams.set_index("team")
     missing = [t for t in bracket.teams if t not in teams.index or pd.isna(teams.at[t, "series_won"])]
     if missing:
         raise DataError(f"{_TEAMS_FILE}: season {bracket.season}: column series_won is missing for "
                         f"playoff team(s) {', '.join(missing)}")
-    won = teams.loc[list(bracket.teams), "series_won"].to_numpy(int)
-    win_pct = teams.loc[list(bracket.teams), "win_pct"].to_numpy(float)
-    pinned = _pinned_pairs(bracket, season_teams)
-    alive: list[int | None] = list(range(N_TEAMS))
-    rows = []
-    for r in range(1, N_ROUNDS + 1):
-        nxt: list[int | None] = []
-        for a, b in zip(alive[0::2], alive[1::2]):
-            if a is None or b is None or (won[a] >= r) == (won[b] >= r):
-                if a is not None and b is not None:
-                    log.warning("season %d, round %d: %s and %s both or neither advanced by %s; the "
-                                "series and the later ones of its sub-bracket are left out",
-                                bracket.season, r, bracket.teams[a], bracket.teams[b], _TEAMS_FILE)
-                nxt.append(None)
-                continue
-            if r < N_ROUNDS and frozenset((bracket.teams[a], bracket.teams[b])) not in pinned:
-                log.warning("season %d, round %d: %s v %s depends on how teams tied in record were "
-                            "seeded, which the data cannot tell; series left out", bracket.season, r,
-                            bracket.teams[a], bracket.teams[b])
-            else:
-                rows.append(_bracket_row(bracket, r, a, b, won, win_pct))
-            nxt.append(a if won[a] >= r else b)
-        alive = nxt
-    return pd.DataFrame(rows, columns=COLUMNS).astype({"games": "Int64"})
+    return (teams.loc[list(bracket.teams), "series_won"].to_numpy(int),
+            teams.loc[list(bracket.teams), "win_pct"].to_numpy(float))
 
 
 def _walk_pairs(slots: list[str], won: pd.Series) -> set[frozenset]:
     """Pairs that meet when `slots` (one conference, slot order) is walked with series_won."""
-    pairs, alive, r = set(), list(slots), 1
-    while len(alive) > 1:
-        pairs |= {frozenset(p) for p in zip(alive[0::2], alive[1::2])}
-        alive, r = [a if won[a] >= r else b for a, b in zip(alive[0::2], alive[1::2])], r + 1
-    return pairs
+    return {frozenset((p.a, p.b)) for p in walk(slots, by_series_won(lambda t: won[t]))}
 
 
 def _pinned_pairs(bracket: Bracket, season_teams: pd.DataFrame) -> set[frozenset]:
@@ -169,7 +164,7 @@ def observed_series(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: l
 
 
 def as_winner_loser(table: pd.DataFrame) -> pd.DataFrame:
-    """The same series as src/inference/series_results.py columns (winner, loser, winner_home)."""
+    """The same series as SERIES_COLUMNS (winner, loser, winner_home by the real home team)."""
     loser = np.where(table["home_won"], table["away_team"], table["home_team"])
     return pd.DataFrame({"season": table["season"].astype(int), "round": table["round"].astype(int),
                          "winner": table["winner"], "loser": loser, "best_of": table["best_of"].astype(int),
@@ -195,3 +190,59 @@ def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.D
                         "round": home["round"].to_numpy(), "home_team": home["team"].to_numpy(),
                         "away_team": away["team"].to_numpy(), "home_won": home["won"].astype(bool).to_numpy()})
     return out[GAME_COLUMNS].sort_values(["season", "game_id"], kind="stable").reset_index(drop=True)
+
+
+# Who beat whom in the simulator's own terms: the series likelihood (points map, Model A's
+# loss) needs winner, loser, best-of and whether the winner had home court under the
+# simulator's rule (bracket home_priority = better record), not the real home team, so the
+# likelihood is exactly the probability the simulator would have given that series.
+SERIES_COLUMNS = ["season", "round", "winner", "loser", "best_of", "winner_home"]
+
+
+def series_from_table(bracket: Bracket, season_series: pd.DataFrame) -> pd.DataFrame:
+    """The season's rows of playoff_series.parquet as SERIES_COLUMNS (home court by the bracket)."""
+    priority = dict(zip(bracket.teams, bracket.home_priority))
+    unknown = sorted((set(season_series["winner"]) | set(season_series["loser"])) - set(priority))
+    if unknown:
+        raise DataError(f"{_SERIES_FILE}: season {bracket.season}: team(s) {', '.join(unknown)} "
+                        "play a series but are not in the season's bracket")
+    out = season_series[["season", "round", "winner", "loser"]].copy()
+    out["best_of"] = np.where(out["round"] == 1, bracket.first_round_best_of, 7)
+    out["winner_home"] = [priority[w] > priority[l] for w, l in zip(out["winner"], out["loser"])]
+    return out[SERIES_COLUMNS].reset_index(drop=True)
+
+
+def series_from_bracket(bracket: Bracket, series_won: pd.Series) -> pd.DataFrame | None:
+    """Series of the season walked through the fixed bracket; None if series_won contradicts it.
+
+    `series_won`: series won by each playoff team, indexed by team."""
+    missing = [t for t in bracket.teams if t not in series_won.index or pd.isna(series_won.get(t))]
+    if missing:
+        raise DataError(f"{_TEAMS_FILE}: season {bracket.season}: column series_won is missing for "
+                        f"playoff team(s) {', '.join(missing)}")
+    won = series_won.loc[list(bracket.teams)].to_numpy(dtype=int)
+    pairings = list(walk(range(N_TEAMS), by_series_won(lambda i: won[i])))
+    if not fully_decided(pairings):
+        return None                        # both or neither advanced: bracket approximation is wrong
+    rows = [{"season": bracket.season, "round": p.round, "winner": bracket.teams[p.winner],
+             "loser": bracket.teams[p.b if p.winner == p.a else p.a],
+             "best_of": bracket.first_round_best_of if p.round == 1 else 7,
+             "winner_home": bool(bracket.home_priority[p.winner] >
+                                 bracket.home_priority[p.b if p.winner == p.a else p.a])}
+            for p in pairings]
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+def season_series_results(bracket: Bracket, teams: pd.DataFrame,
+                          series: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Series of bracket.season: from playoff_series where present, else walked from series_won."""
+    season = bracket.season
+    rows = None if series is None else series[series["season"] == season]
+    if rows is not None and not rows.empty:
+        return series_from_table(bracket, rows)
+    won = teams[teams["season"] == season].set_index("team")["series_won"]
+    result = series_from_bracket(bracket, won)
+    if result is None:
+        log.warning("season %d: series_won in %s contradicts the %s bracket; its series are left "
+                    "out of the series-likelihood points map", season, _TEAMS_FILE, bracket.source)
+    return result

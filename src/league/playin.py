@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from src.inference.monte_carlo import GameModel, game_win_prob
+from src.league.monte_carlo import GameModel, game_win_prob
 
 PLAYIN_FIRST_SEASON = 2021      # 2019-20's bubble play-in (seeds 8 v 9 only) is not modelled
 PLAYIN_SEEDS = (7, 8, 9, 10)

@@ -2,7 +2,7 @@
 playoffs, in one Monte Carlo vectorised over simulations.
 
 Per simulation:
-1. the remaining 82 - g games of every team, on a drawn schedule (src/inference/schedule.py:
+1. the remaining 82 - g games of every team, on a drawn schedule (src/league/schedule.py:
    the NBA format's conference weights, home/away balanced); each game is won with the
    simulator's game probability (same strengths in points, home court, link and scale as
    the playoffs); final record = record to date + simulated games;
@@ -10,8 +10,8 @@ Per simulation:
    division leader, division and conference win%, ... none of which the data holds (no game
    results, no divisions for a season in progress), so ties are broken by a random draw per
    simulation, the NBA's own last resort; every ordering of tied teams is equally likely;
-3. from 2020-21 the play-in (src/inference/playin.py) among seeds 7-10; before, seeds 1-8;
-4. the playoffs on the resulting bracket (src/inference/monte_carlo.play_brackets: seeds
+3. from 2020-21 the play-in (src/league/playin.py) among seeds 7-10; before, seeds 1-8;
+4. the playoffs on the resulting bracket (src/league/monte_carlo.play_brackets: seeds
    1v8, 4v5, 3v6, 2v7, no re-seeding), home court to the better record (the same random
    draw on ties).
 Simulations are split into `n_schedules` blocks, each with its own drawn schedule, so the
@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError
-from src.inference.bracket import CONFERENCES
-from src.inference.monte_carlo import N_ROUNDS, SLOT_SEEDS, GameModel, game_win_prob, play_brackets, series_if_home
-from src.inference.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin, play_in
-from src.inference.schedule import draw_schedule
+from src.league.bracket import CONFERENCES
+from src.league.monte_carlo import N_ROUNDS, SLOT_SEEDS, GameModel, game_win_prob, play_brackets, series_if_home
+from src.league.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin, play_in
+from src.league.schedule import draw_schedule
 
 log = logging.getLogger(__name__)
 

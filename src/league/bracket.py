@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError
-from src.inference.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
+from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
+from src.league.walk import by_series_won, fully_decided, walk
 
 log = logging.getLogger(__name__)
 
@@ -156,13 +157,7 @@ def slot_order(seed_order: list[str]) -> list[str]:
 
 def consistent_with_series_won(slot_teams: list[str], series_won: pd.Series) -> bool:
     """Whether each round's adjacent survivors have exactly one team advancing (series_won >= r)."""
-    alive, r = list(slot_teams), 1
-    while len(alive) > 1:
-        pairs = list(zip(alive[0::2], alive[1::2]))
-        if any((series_won[a] >= r) == (series_won[b] >= r) for a, b in pairs):
-            return False
-        alive, r = [a if series_won[a] >= r else b for a, b in pairs], r + 1
-    return True
+    return fully_decided(list(walk(slot_teams, by_series_won(lambda t: series_won[t]))))
 
 
 def _tie_groups(order: list[str], conf_teams: pd.DataFrame, season: int) -> list[list[int]]:
