@@ -74,6 +74,7 @@ def _game_rows() -> list[dict]:
                 matchup = f"{code} vs. {opp}" if team == winner else f"{code} @ {opp}"
                 rows.append({"SEASON_YEAR": LABEL, "TEAM_ABBREVIATION": code,
                              "TEAM_NAME": f"Team {team}", "GAME_ID": game_id,
+                             "GAME_DATE": f"2016-04-{10 + 4 * rnd + game:02d}T00:00:00",
                              "MATCHUP": matchup, "WL": wl, "PTS": 100 + (wl == "W") * 10})
     return rows
 

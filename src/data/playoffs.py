@@ -142,13 +142,36 @@ def clean_games(raw: pd.DataFrame, season_teams: dict[int, set[str]], path: Path
     if len(broken):
         raise DataError(f"{path}: column 'WL': game {broken.index[0]} needs one W and one L "
                         f"row, has {broken.iloc[0]!r}")
+    _check_winner_outscored(df, path)
     return pd.DataFrame({
         "season": df["season"].astype("int64"), "game_id": df["GAME_ID"], "team": df["team"],
+        "date": _game_dates(df, path), "pts": df["PTS"].astype("int64"),
         "home": df["MATCHUP"].str.contains(HOME_MARK, regex=False), "won": df["WL"] == "W",
         "round": df["GAME_ID"].str[7].astype("int64"),
         "series": df["GAME_ID"].str[8].astype("int64"),
         "game": df["GAME_ID"].str[9].astype("int64"),
     })
+
+
+def _game_dates(df: pd.DataFrame, path: Path) -> pd.Series:
+    """GAME_DATE as a day (the file writes '2011-05-10T00:00:00'); unreadable -> DataError."""
+    dates = pd.to_datetime(df["GAME_DATE"].str[:10], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        label = dates.isna().idxmax()
+        raise DataError(f"{path}: column 'GAME_DATE', row {csv_line(label)}: "
+                        f"{df.loc[label, 'GAME_DATE']!r} is not a date like 2011-05-10")
+    return dates
+
+
+def _check_winner_outscored(df: pd.DataFrame, path: Path) -> None:
+    """The W row of every game scored more points than its L row."""
+    pts = df.pivot_table(index="GAME_ID", columns="WL", values="PTS", aggfunc="first")
+    bad = pts.index[~(pts["W"] > pts["L"])]
+    if len(bad):
+        game = bad[0]
+        label = df.index[(df["GAME_ID"] == game) & (df["WL"] == "W")][0]
+        raise DataError(f"{path}: column 'PTS', row {csv_line(label)}: game {game} is marked W "
+                        f"with {pts.at[game, 'W']:g} points against {pts.at[game, 'L']:g}")
 
 
 def build_series(games: pd.DataFrame, path: Path) -> pd.DataFrame:

@@ -52,8 +52,9 @@ TEAM_RECORDS = CsvSpec(
 )
 PLAYOFF_GAMES = CsvSpec(
     "play_off_totals_2010_2024.csv",
-    text=("SEASON_YEAR", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "MATCHUP", "WL"),
+    text=("SEASON_YEAR", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE", "MATCHUP", "WL"),
     numeric=("PTS",),
+    required=("PTS",),
     dtype_str=("GAME_ID",),
 )
 

@@ -171,7 +171,8 @@ def as_winner_loser(table: pd.DataFrame) -> pd.DataFrame:
                          "winner_home": table["home_won"].astype(bool)})
 
 
-GAME_COLUMNS = ["season", "game_id", "round", "home_team", "away_team", "home_won"]
+GAME_COLUMNS = ["season", "game_id", "date", "round", "series", "game", "home_team", "away_team",
+                "home_pts", "away_pts", "home_won"]
 
 
 def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
@@ -187,8 +188,11 @@ def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.D
                     "per-game yardstick", path, len(home.index.symmetric_difference(away.index)))
     home, away = home.loc[both], away.loc[both]
     out = pd.DataFrame({"season": home["season"].astype(int).to_numpy(), "game_id": np.asarray(both),
-                        "round": home["round"].to_numpy(), "home_team": home["team"].to_numpy(),
-                        "away_team": away["team"].to_numpy(), "home_won": home["won"].astype(bool).to_numpy()})
+                        "date": home["date"].to_numpy(), "round": home["round"].to_numpy(),
+                        "series": home["series"].to_numpy(), "game": home["game"].to_numpy(),
+                        "home_team": home["team"].to_numpy(), "away_team": away["team"].to_numpy(),
+                        "home_pts": home["pts"].to_numpy(), "away_pts": away["pts"].to_numpy(),
+                        "home_won": home["won"].astype(bool).to_numpy()})
     return out[GAME_COLUMNS].sort_values(["season", "game_id"], kind="stable").reset_index(drop=True)
 
 
