@@ -23,6 +23,7 @@ from src.features.config import TeamFeatureConfig, team_feature_config
 from src.features.player_features import FEATURE_NAMES
 from src.inference.config import SimulationConfig, simulation_config
 from src.inference.forecast import ForecastConfig, forecast_config
+from src.inference.playoff_update import PlayoffUpdateConfig, playoff_update_config
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, model_a_configs, model_a_selection_config,
                                roster_config)
@@ -43,6 +44,7 @@ class Params:
     model_b: ModelBConfig
     stacking: StackingConfig
     simulation: SimulationConfig
+    playoff_update: PlayoffUpdateConfig
     evaluation: EvaluationConfig
     explain: ExplainConfig
     report: ReportConfig
@@ -64,6 +66,7 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "model_b": lambda p: {"model_b": model_b_config(p)},
     "stacking": lambda p: {"stacking": stacking_config(p)},
     "simulation": lambda p: {"simulation": simulation_config(p)},
+    "playoff_update": lambda p: {"playoff_update": playoff_update_config(p)},
     "evaluation": lambda p: {"evaluation": evaluation_config(p)},
     "explain": lambda p: {"explain": explain_config(p)},
     "report": lambda p: {"report": report_config(p)},

@@ -188,3 +188,25 @@ def test_series_yardstick_ranks_the_true_strengths_first(league):
     home_won = (preds["winner"] == preds["home_team"]).to_numpy(float)
     gap = home_won.mean() - preds["p_home_ensemble"].mean()
     assert abs(gap) < 3 * np.sqrt(0.25 / len(preds))
+
+
+def test_asof_yardstick_learns_from_the_playoff_games(league):
+    """Synthetic playoff games are played with the true strengths: a noisy score learns from
+    them in the later rounds, round 1 stays the pre-playoff forecast, every key is written."""
+    from src.inference.playoff_update import PlayoffUpdateConfig
+    truth, teams, series, raw = league
+    games = playoff_games(raw, teams, FIRST)
+    update = PlayoffUpdateConfig(prior_sd_grid=[0.0, 2.0, 4.0], margin_cap_grid=[20.0, 100.0],
+                                 default_prior_sd=2.5, default_margin_cap=20.0, validation_seasons=4)
+    result = evaluate(teams, series, _scores(teams, truth, noise=1.5), SEASONS,
+                      replace(SIM, calibrate_to="series", temperature=False), EVAL, games,
+                      update=update)
+    m, preds = result.metrics, result.series.predictions
+    assert {"p_home_asof_xgb", "p_home_asof_baseline_srs", "p_home_xgb"} <= set(preds)
+    round1 = preds["round"] == 1
+    assert np.allclose(preds.loc[round1, "p_home_asof_xgb"], preds.loc[round1, "p_home_xgb"])
+    assert m["series_asof_rounds2_4.xgb.log_loss"] < m["series_asof_rounds2_4.xgb_preplayoff.log_loss"]
+    assert m["series_asof.xgb.n"] == m["series_asof_round1.xgb.n"] + m["series_asof_rounds2_4.xgb.n"]
+    assert {f"title_asof.xgb.round{r}.log_loss" for r in range(1, 5)} <= set(m)
+    boot = "bootstrap.series_asof.xgb_vs_xgb_preplayoff.log_loss"
+    assert m[f"{boot}.low"] <= m[f"{boot}.diff"] <= m[f"{boot}.high"]

@@ -22,11 +22,13 @@ from src.evaluation.calibration import (championship_brier, championship_brier_s
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.evaluation.series import SeriesEvaluation, evaluate_series
+from src.evaluation.series_asof import evaluate_asof
+from src.inference.playoff_update import PlayoffUpdateConfig
 from src.inference.config import SimulationConfig
 from src.league.monte_carlo import N_TEAMS
 from src.inference.season_inputs import season_inputs
 from src.training.level1 import LEVEL1_MODELS
-from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
+from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, game_model, walk_forward_odds
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +85,12 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
 
 def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFrame | None,
              seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig,
-             games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset()
-             ) -> EvaluationResult:
+             games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset(),
+             update: PlayoffUpdateConfig | None = None) -> EvaluationResult:
     """`games`: per playoff game (series_table.playoff_games) for the per-game yardstick;
     `points_models`: models whose score is already in points (the series-fitted ensemble): their
-    title odds and series probabilities use the score as it is, with no points map."""
+    title odds and series probabilities use the score as it is, with no points map; `update`: the
+    playoff-game update of the as-of yardstick (src/evaluation/series_asof.py; None = left out)."""
     test = seasons.test_seasons
     _check_truth(teams, test)
     models = model_columns(scores)
@@ -114,6 +117,10 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     log.info("series yardstick over %d test seasons", len(test))
     series_eval = evaluate_series(frame, inputs.table, games, models, set(points_models), test, inputs,
                                   sim, cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
+    if update is not None:
+        log.info("as-of yardstick: series forecast with the playoff games before their game 1")
+        series_eval.add_asof(evaluate_asof(series_eval.usable, series_eval.points, games, inputs, update,
+                                           game_model(sim), series_eval.bootstrap))
     metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)

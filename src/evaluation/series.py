@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from src.league.monte_carlo import game_win_prob
 from src.inference.strength_calibration import standardise_by_season
 from src.inference.title_odds import SeasonInputs, fit_score_map, game_model
 from src.training.playoff_likelihood import PROB_FLOOR, series_home_win_prob
+
+if TYPE_CHECKING:
+    from src.evaluation.series_asof import AsOfEvaluation
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +178,16 @@ class SeriesEvaluation:
     predictions: pd.DataFrame                   # data/processed/series_predictions.parquet
     metrics: dict[str, float]                   # flat keys series.*, series_recent.*, games.*, bootstrap.*
     report: dict                                # per-season metrics, map fits, left-out series
+    usable: pd.DataFrame                        # the series scored, in prediction order
+    points: dict[str, pd.Series]                # name -> pre-playoff strength (season, team)
+    bootstrap: dict                             # n_resamples, seed, interval
+
+    def add_asof(self, asof: "AsOfEvaluation") -> None:
+        """The as-of columns, metrics and report beside the pre-playoff ones."""
+        for column, values in asof.columns.items():
+            self.predictions[column] = values
+        self.metrics.update(asof.metrics)
+        self.report["asof"] = asof.report
 
 
 def evaluate_series(frame: pd.DataFrame, table: pd.DataFrame, games: pd.DataFrame | None,
@@ -211,7 +225,7 @@ def evaluate_series(frame: pd.DataFrame, table: pd.DataFrame, games: pd.DataFram
                                       for n in names}
     metrics.update({"window.series.first_season": test[0], "window.series.last_season": test[-1]})
     predictions.insert(PREDICTION_KEY.index("games") + 1, "best_of", usable["best_of"].to_numpy())
-    return SeriesEvaluation(predictions, metrics, report)
+    return SeriesEvaluation(predictions, metrics, report, usable, points, boot)
 
 
 def series_reliability(predictions: pd.DataFrame, name: str, n_bins: int) -> pd.DataFrame:

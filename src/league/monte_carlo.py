@@ -98,10 +98,15 @@ def first_round_best_of(season: int) -> int:
 
 
 def simulate_bracket(strength: np.ndarray, home_priority: np.ndarray, model: GameModel,
-                     n_sims: int, seed: int, first_round: int = 7) -> np.ndarray:
-    """(16, 4) array: P(team in slot i wins at least r series), r = 1..4 (column 3 = title)."""
+                     n_sims: int, seed: int, first_round: int = 7,
+                     matrices: list[np.ndarray] | None = None) -> np.ndarray:
+    """(16, 4) array: P(team in slot i wins at least r series), r = 1..4 (column 3 = title).
+
+    `matrices`: per round P[i, j] of i beating j (default: round_matrices; a bracket state
+    passes its own, src/league/state.state_matrices)."""
     _check_inputs(strength, home_priority)
-    matrices = round_matrices(strength, home_priority, model, first_round)
+    if matrices is None:
+        matrices = round_matrices(strength, home_priority, model, first_round)
     rng = np.random.default_rng(seed)
     alive = np.broadcast_to(np.arange(N_TEAMS), (n_sims, N_TEAMS))
     wins = np.zeros((N_TEAMS, N_ROUNDS))
@@ -132,10 +137,11 @@ def play_brackets(slots: np.ndarray, priority: np.ndarray, if_home: list[np.ndar
 
 
 def exact_bracket_probs(strength: np.ndarray, home_priority: np.ndarray, model: GameModel,
-                        first_round: int = 7) -> np.ndarray:
+                        first_round: int = 7, matrices: list[np.ndarray] | None = None) -> np.ndarray:
     """The same (16, 4) probabilities computed exactly (the oracle the simulator is tested against)."""
     _check_inputs(strength, home_priority)
-    matrices = round_matrices(strength, home_priority, model, first_round)
+    if matrices is None:
+        matrices = round_matrices(strength, home_priority, model, first_round)
     reach = np.ones(N_TEAMS)              # P(alive at the start of the round)
     out = np.zeros((N_TEAMS, N_ROUNDS))
     for r, p_matrix in enumerate(matrices):

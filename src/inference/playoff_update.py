@@ -1,0 +1,146 @@
+"""Team strengths that learn from the playoff games played so far.
+
+A team's playoff strength after some playoff games = its pre-playoff strength (points) + delta.
+The deltas of a season's teams have a normal prior N(0, prior_sd^2) each, and a game's margin
+(home points - away points) is normal around (s_home + d_home) - (s_away + d_away) + home court
+with the simulator's game spread `simulation.scale`. The posterior mean of the deltas given the
+games is a ridge solve over the teams that played:
+
+    (X'X + (scale / prior_sd)^2 I) d = X' r,   r = margin - (s_home - s_away + home court),
+
+X holding +1 for the home team and -1 for the away team of each game. So the evidence is
+opponent- and home-adjusted (a win over a strong team by 2 says more than one over a weak team),
+shrunk by the number of games (n / (n + (scale / prior_sd)^2) for one team playing a fixed
+opponent), and prior_sd 0 is the pre-playoff forecast.
+
+A game's margin counts up to `margin_cap` points either way (the end of a blowout is played by
+the benches). prior_sd and margin_cap are chosen walk-forward per model: for test season t, the
+pair of `playoff_update.prior_sd_grid` x `margin_cap_grid` with the lowest as-of series log-loss
+over the last `validation_seasons` seasons before t that have playoff games in the data (each
+series forecast with the games before its game 1); the defaults where no earlier season has them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
+
+from src.config import params_section, section
+from src.errors import ConfigError
+from src.league.monte_carlo import GameModel
+from src.training.playoff_likelihood import series_nll
+
+UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "away_pts"]
+
+
+@params_section("playoff_update")
+class PlayoffUpdateConfig:
+    prior_sd_grid: list[NonNegativeFloat]   # candidates (points) chosen walk-forward; 0 = no update
+    margin_cap_grid: list[PositiveFloat]    # candidates (points): a game's margin counts up to this
+    default_prior_sd: NonNegativeFloat      # where no earlier season has playoff games in the data
+    default_margin_cap: PositiveFloat
+    validation_seasons: PositiveInt         # earlier seasons (with games) that score the candidates
+
+    def __post_init__(self) -> None:
+        for key in ("prior_sd_grid", "margin_cap_grid"):
+            if not getattr(self, key):
+                raise ConfigError(f"params.yaml: playoff_update.{key} needs at least one value")
+
+    @property
+    def candidates(self) -> list["UpdateSetting"]:
+        return [UpdateSetting(sd, cap) for sd in self.prior_sd_grid for cap in self.margin_cap_grid]
+
+    @property
+    def default(self) -> "UpdateSetting":
+        return UpdateSetting(self.default_prior_sd, self.default_margin_cap)
+
+
+@dataclass(frozen=True)
+class UpdateSetting:
+    prior_sd: float          # points; 0 = the pre-playoff strengths
+    margin_cap: float        # points: a blowout's last minutes say little about strength
+
+
+def playoff_update_config(params: dict[str, Any]) -> PlayoffUpdateConfig:
+    return section(PlayoffUpdateConfig, params.get("playoff_update"), "playoff_update")
+
+
+def strength_deltas(games: pd.DataFrame, strength: pd.Series, setting: UpdateSetting,
+                    model: GameModel) -> pd.Series:
+    """Posterior mean delta (points) of every team in `games` given its pre-playoff `strength`
+    (indexed by team); teams without games are absent (delta 0)."""
+    if setting.prior_sd == 0 or games.empty:
+        return pd.Series(dtype=float)
+    teams = sorted(set(games["home_team"]) | set(games["away_team"]))
+    col = {t: i for i, t in enumerate(teams)}
+    x = np.zeros((len(games), len(teams)))
+    rows = np.arange(len(games))
+    x[rows, games["home_team"].map(col).to_numpy()] = 1.0
+    x[rows, games["away_team"].map(col).to_numpy()] = -1.0
+    expected = (strength.loc[games["home_team"]].to_numpy(float)
+                - strength.loc[games["away_team"]].to_numpy(float) + model.home_court)
+    margin = np.clip(games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float),
+                     -setting.margin_cap, setting.margin_cap)
+    residual = margin - expected
+    ridge = (model.scale / setting.prior_sd) ** 2
+    delta = np.linalg.solve(x.T @ x + ridge * np.eye(len(teams)), x.T @ residual)
+    return pd.Series(delta, index=teams)
+
+
+def asof_strengths(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame, setting: UpdateSetting,
+                   model: GameModel) -> tuple[np.ndarray, np.ndarray]:
+    """Home and away strengths of every series (season, home_team, away_team, start) from the
+    pre-playoff strengths `pre` (indexed by season, team) and the season's games before `start`."""
+    home, away = np.empty(len(series)), np.empty(len(series))
+    by_season = {s: g for s, g in games.groupby("season")}
+    cache: dict[tuple[int, pd.Timestamp], pd.Series] = {}
+    for i, (season, h, a, start) in enumerate(zip(series["season"], series["home_team"],
+                                                  series["away_team"], series["start"])):
+        key = (int(season), start)
+        if key not in cache:
+            season_games = by_season.get(int(season), games.iloc[:0])
+            before = season_games[season_games["date"] < start] if pd.notna(start) else season_games.iloc[:0]
+            cache[key] = strength_deltas(before, pre.loc[int(season)], setting, model)
+        delta = cache[key]
+        home[i] = pre.loc[(int(season), h)] + delta.get(h, 0.0)
+        away[i] = pre.loc[(int(season), a)] + delta.get(a, 0.0)
+    return home, away
+
+
+def chosen_setting(losses: pd.DataFrame, season: int,
+                   cfg: PlayoffUpdateConfig) -> tuple[UpdateSetting, list[int]]:
+    """The setting for test season `season` from per-series as-of losses of earlier seasons
+    (columns season, candidate, loss): lowest mean over the last validation_seasons seasons < t
+    (the first candidate of the grid order on a tie)."""
+    earlier = sorted(s for s in losses["season"].unique() if s < season)[-cfg.validation_seasons:]
+    if not earlier:
+        return cfg.default, []
+    means = losses[losses["season"].isin(earlier)].groupby("candidate", sort=True)["loss"].mean()
+    return cfg.candidates[int(means.idxmin())], [int(s) for s in earlier]
+
+
+def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
+                      cfg: PlayoffUpdateConfig, model: GameModel) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """As-of home/away strengths of every series, the setting chosen per season on earlier seasons.
+
+    `series`: season, home_team, away_team, start, best_of, home_won; seasons without a start
+    date (no games in the data) keep their pre-playoff strengths."""
+    has_games = series["start"].notna().to_numpy()
+    scored = series[has_games]
+    rows = []
+    for i, setting in enumerate(cfg.candidates):
+        h, a = asof_strengths(scored, pre, games, setting, model)
+        loss = series_nll(h, a, scored["best_of"].to_numpy(int), scored["home_won"].to_numpy(bool), model)
+        rows.append(pd.DataFrame({"season": scored["season"].to_numpy(int), "candidate": i, "loss": loss}))
+    losses = pd.concat(rows, ignore_index=True)
+    home, away = asof_strengths(series.assign(start=pd.NaT), pre, games, cfg.default, model)
+    choices = []
+    for season in sorted(scored["season"].unique()):
+        setting, window = chosen_setting(losses, int(season), cfg)
+        rows_t = (series["season"] == season).to_numpy() & has_games
+        home[rows_t], away[rows_t] = asof_strengths(series[rows_t], pre, games, setting, model)
+        choices.append({"season": int(season), **asdict(setting), "validation_seasons": window})
+    return home, away, choices

@@ -1,0 +1,171 @@
+"""The state of a season's playoff bracket as of a date: decided series, series in progress
+(score, next game, home court) and the pairings not started yet.
+
+Playoff games before the as-of date are read as (season, date, home_team, away_team, home_pts,
+away_pts): the game file's rows (src/league/series.playoff_games) or a user's file of the same
+minimal columns. Two teams meet at most once in a season's playoffs, so the games of a pair are
+its series; the bracket walk (src/league/walk.py) decides who meets whom, so a game between two
+teams that cannot meet yet (one has not won its earlier series) is an error, as is a series with
+more wins than it needs.
+
+Home pattern: the home-court team (the home team of game 1; before game 1, the better record,
+the simulator's rule) hosts games 1, 2, 5 and 7 of a best-of-7 (2-2-1-1-1) and 1, 2 and 5 of a
+best-of-5 (2-2-1). A series in progress is won from its score with exactly that pattern.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from src.errors import DataError
+from src.league.bracket import Bracket
+from src.league.monte_carlo import N_TEAMS, GameModel, game_win_prob, round_matrices
+from src.league.walk import walk
+
+STATE_GAME_COLUMNS = ["date", "home_team", "away_team", "home_pts", "away_pts"]
+HOME_GAMES = {7: frozenset({1, 2, 5, 7}), 5: frozenset({1, 2, 5})}
+
+
+@dataclass(frozen=True)
+class SeriesState:
+    round: int
+    slot_a: int                  # bracket slots (a the upper one)
+    slot_b: int
+    home_slot: int               # the home-court team's slot
+    best_of: int
+    wins_home: int
+    wins_away: int
+
+    @property
+    def need(self) -> int:
+        return self.best_of // 2 + 1
+
+    @property
+    def winner_slot(self) -> int | None:
+        if self.wins_home >= self.need:
+            return self.home_slot
+        if self.wins_away >= self.need:
+            return self.slot_b if self.home_slot == self.slot_a else self.slot_a
+        return None
+
+    @property
+    def started(self) -> bool:
+        return self.wins_home + self.wins_away > 0
+
+    @property
+    def next_game(self) -> int:
+        return self.wins_home + self.wins_away + 1
+
+
+def bracket_state(bracket: Bracket, games: pd.DataFrame, source: str) -> list[SeriesState]:
+    """Every pairing of the bracket whose teams are known from `games` (played before the as-of
+    date), with its score; `source` names the games' file in errors."""
+    slot = {t: i for i, t in enumerate(bracket.teams)}
+    _check_teams(games, slot, bracket.season, source)
+    wins = _pair_wins(games, slot)
+    firsts = _first_home(games, slot)
+    states: dict[frozenset, SeriesState] = {}
+
+    def winner_of(r: int, a: int, b: int) -> int | None:
+        best_of = bracket.first_round_best_of if r == 1 else 7
+        home = firsts.get(frozenset((a, b)))
+        if home is None:
+            home = a if bracket.home_priority[a] > bracket.home_priority[b] else b
+        away = b if home == a else a
+        state = SeriesState(r, a, b, home, best_of, wins.get((home, away), 0), wins.get((away, home), 0))
+        if max(state.wins_home, state.wins_away) > state.need:
+            raise DataError(f"{source}: season {bracket.season}: {bracket.teams[home]} v "
+                            f"{bracket.teams[away]} has {state.wins_home}-{state.wins_away} wins "
+                            f"in a best-of-{best_of}")
+        states[frozenset((a, b))] = state
+        return state.winner_slot
+
+    list(walk(range(N_TEAMS), winner_of))
+    _check_pairs_met(games, slot, states, bracket, source)
+    return sorted(states.values(), key=lambda s: (s.round, s.slot_a))
+
+
+def _check_teams(games: pd.DataFrame, slot: dict[str, int], season: int, source: str) -> None:
+    for column in ("home_team", "away_team"):
+        unknown = ~games[column].isin(list(slot))
+        if unknown.any():
+            row = games.index[unknown.argmax()]
+            raise DataError(f"{source}: row {row}, column '{column}': {games.at[row, column]!r} is not "
+                            f"one of season {season}'s 16 playoff teams")
+    tied = games["home_pts"] == games["away_pts"]
+    if tied.any():
+        row = games.index[tied.argmax()]
+        raise DataError(f"{source}: row {row}: a playoff game has a winner with more points, "
+                        f"got {games.at[row, 'home_pts']}-{games.at[row, 'away_pts']}")
+
+
+def _pair_wins(games: pd.DataFrame, slot: dict[str, int]) -> dict[tuple[int, int], int]:
+    """(winner slot, loser slot) -> games won."""
+    home_won = games["home_pts"].to_numpy() > games["away_pts"].to_numpy()
+    winners = np.where(home_won, games["home_team"], games["away_team"])
+    losers = np.where(home_won, games["away_team"], games["home_team"])
+    out: dict[tuple[int, int], int] = {}
+    for w, l in zip(winners, losers):
+        out[(slot[w], slot[l])] = out.get((slot[w], slot[l]), 0) + 1
+    return out
+
+
+def _first_home(games: pd.DataFrame, slot: dict[str, int]) -> dict[frozenset, int]:
+    """The home team of each pair's first game (its home-court team)."""
+    ordered = games.sort_values("date", kind="mergesort")
+    out: dict[frozenset, int] = {}
+    for h, a in zip(ordered["home_team"], ordered["away_team"]):
+        out.setdefault(frozenset((slot[h], slot[a])), slot[h])
+    return out
+
+
+def _check_pairs_met(games: pd.DataFrame, slot: dict[str, int], states: dict[frozenset, SeriesState],
+                     bracket: Bracket, source: str) -> None:
+    """Every game is between two teams the bracket lets meet by then."""
+    for row, h, a in zip(games.index, games["home_team"], games["away_team"]):
+        if frozenset((slot[h], slot[a])) not in states:
+            raise DataError(f"{source}: row {row}: {h} v {a} is not a series of season "
+                            f"{bracket.season}'s bracket as it stands (each must first win its "
+                            "earlier series against the team the bracket pairs it with)")
+
+
+def series_win_prob_from(p_home_game: float, p_away_game: float, wins_home: int, wins_away: int,
+                         best_of: int) -> float:
+    """P(home-court team wins the series) from a score, games played in the home pattern;
+    p_home_game / p_away_game: its win probability in a game at home / away."""
+    return _from_score(float(p_home_game), float(p_away_game), wins_home, wins_away, best_of)
+
+
+@lru_cache(maxsize=4096)
+def _from_score(p_home: float, p_away: float, wh: int, wa: int, best_of: int) -> float:
+    need = best_of // 2 + 1
+    if wh >= need:
+        return 1.0
+    if wa >= need:
+        return 0.0
+    p = p_home if (wh + wa + 1) in HOME_GAMES[best_of] else p_away
+    return p * _from_score(p_home, p_away, wh + 1, wa, best_of) + \
+        (1 - p) * _from_score(p_home, p_away, wh, wa + 1, best_of)
+
+
+def state_matrices(strength: np.ndarray, bracket: Bracket, model: GameModel,
+                   states: list[SeriesState]) -> list[np.ndarray]:
+    """Per-round series matrices of the bracket with every started series set from its state:
+    a decided series is 1/0, a series in progress is won from its score (home pattern)."""
+    matrices = [m.copy() for m in round_matrices(strength, bracket.home_priority, model,
+                                                 bracket.first_round_best_of)]
+    s = np.asarray(strength, float)
+    for st in states:
+        if not st.started:
+            continue
+        away = st.slot_b if st.home_slot == st.slot_a else st.slot_a
+        diff = s[st.home_slot] - s[away]
+        p = series_win_prob_from(game_win_prob(diff + model.home_court, model),
+                                 game_win_prob(diff - model.home_court, model),
+                                 st.wins_home, st.wins_away, st.best_of)
+        matrices[st.round - 1][st.home_slot, away] = p
+        matrices[st.round - 1][away, st.home_slot] = 1.0 - p
+    return matrices
