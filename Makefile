@@ -56,7 +56,7 @@ bench: setup
 # reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
 forecast: setup
 	$(DVC) repro evaluate
-	$(PY) -m stages.forecast --season $(SEASON)
+	$(PY) -m stages.forecast --season $(SEASON) $(if $(AS_OF),--as-of $(AS_OF) --allow-known)
 
 # reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).
 report: setup

@@ -17,6 +17,7 @@ from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.league.series import playoff_games
 from src.inference.config import simulation_config
+from src.inference.playoff_update import playoff_update_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     data = data_config(params)
     games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
     result = evaluate(teams, read_input(SERIES, "ingest"), scores, seasons_config(params),
-                      simulation_config(params), cfg, games, ensemble_in_points(params))
+                      simulation_config(params), cfg, games, ensemble_in_points(params),
+                      playoff_update_config(params))
     result.report["selection"] = test_selections(SELECTION, result.report["test_seasons"])
     written = [write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),

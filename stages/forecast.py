@@ -3,6 +3,8 @@ ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,
 
     python -m stages.forecast                 # season = params forecast.season
     python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs
+    python -m stages.forecast --season 2024 --as-of 2024-05-15 --allow-known
+                                              # replay a past season's playoffs to a date
 """
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from src import artifacts
-from src.config import load_params, seasons_config
+from src.config import data_config, load_params, seasons_config
+from src.data import schema
+from src.errors import ConfigError
+from src.inference.forecast_asof import read_playoff_results
+from src.inference.playoff_update import playoff_update_config
+from src.league.series import playoff_games
 from src.inference.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
 from src.inference.forecast_page import load_calibration
@@ -44,11 +51,16 @@ EVAL_REPORT = artifacts.EVAL_REPORT.path
 def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--season", type=int, default=None, help="season to forecast (default: params)")
     parser.add_argument("--allow-known", action="store_true",
-                        help="forecast a season whose outcomes are known (a backtest of the mechanics)")
+                        help="forecast a season whose outcomes are known (a replay: its walk-forward "
+                             "strengths, the real bracket and its playoff games to --as-of)")
+    parser.add_argument("--as-of", default=None, help="YYYY-MM-DD: playoff games to the end of this day "
+                                                      "are known (default: params forecast.as_of)")
 
 
 def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
+    if args.as_of is not None:
+        params.setdefault("forecast", {})["as_of"] = args.as_of
     cfg, seasons, stacking = forecast_config(params), seasons_config(params), stacking_config(params)
     season = args.season if args.season is not None else cfg.season
     teams = read_input(TEAMS, "ingest")
@@ -61,13 +73,28 @@ def run(args: argparse.Namespace) -> list[Path]:
     # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)
+    games, source = forecast_games(cfg, data_config(params), teams, season)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
-                        attention, status, seasons, stacking, simulation_config(params), cfg)
+                        attention, status, seasons, stacking, simulation_config(params), cfg,
+                        games, playoff_update_config(params), source)
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT)
     written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
     if not args.quiet:
         print_forecast(fc)
     return written
+
+
+def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.DataFrame, str]:
+    """Playoff games of the game file, plus the forecast season's from forecast.playoff_results."""
+    games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
+    source = str(data.resolved_raw_dir() / schema.PLAYOFF_GAMES.name)
+    if cfg.playoff_results:
+        if (games["season"] == season).any():
+            raise ConfigError(f"params.yaml: forecast.playoff_results is set, but the game file already "
+                              f"holds season {season}'s playoffs ({source})")
+        user = read_playoff_results(Path(cfg.playoff_results), season, teams, data.first_season)
+        games, source = pd.concat([games, user], ignore_index=True), cfg.playoff_results
+    return games, source
 
 
 if __name__ == "__main__":

@@ -45,10 +45,11 @@ def tiny_params() -> dict:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory, synthetic_tables):
+def workdir(tmp_path_factory, synthetic_tables, synthetic_raw_dir):
     """A working directory holding every input the forecast stage reads."""
     root = tmp_path_factory.mktemp("forecast_stage")
     params = tiny_params()
+    params["data"]["raw_dir"] = str(synthetic_raw_dir)     # the playoff game file
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=True)
     players = synthetic_tables.player_seasons
@@ -81,7 +82,8 @@ def _train_models(root, params, teams, players) -> None:
 
 
 def _args(season=None, allow_known=False) -> argparse.Namespace:
-    return argparse.Namespace(params="params.yaml", season=season, allow_known=allow_known, quiet=True)
+    return argparse.Namespace(params="params.yaml", season=season, allow_known=allow_known, quiet=True,
+                              as_of=None)
 
 
 def test_stage_writes_the_forecast_from_model_files(workdir, monkeypatch):

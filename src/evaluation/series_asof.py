@@ -21,6 +21,7 @@ from src.evaluation.series import METRICS, SERIES_BASELINES, outcome_losses, sea
 from src.inference.playoff_update import PlayoffUpdateConfig, UpdateSetting, strength_deltas, walk_forward_asof
 from src.inference.title_odds import SeasonInputs
 from src.league.bracket import Bracket
+from src.league.series import with_starts
 from src.league.monte_carlo import GameModel, N_ROUNDS, exact_bracket_probs
 from src.league.state import bracket_state, state_matrices
 from src.training.playoff_likelihood import PROB_FLOOR, series_home_win_prob
@@ -32,22 +33,6 @@ _GAMES_FILE = "play_off_totals_2010_2024.csv"
 
 def asof_column(name: str) -> str:
     return f"p_home_asof_{name}"
-
-
-def series_starts(games: pd.DataFrame) -> pd.DataFrame:
-    """season, pair (frozenset of the two teams), start (date of the series' game 1)."""
-    pair = [frozenset(p) for p in zip(games["home_team"], games["away_team"])]
-    starts = games.assign(pair=pair).groupby(["season", "pair"], sort=False)["date"].min()
-    return starts.rename("start").reset_index()
-
-
-def with_starts(table: pd.DataFrame, games: pd.DataFrame | None) -> pd.DataFrame:
-    """The series table with the date of each series' game 1 (NaT where the data has no games)."""
-    out = table.assign(pair=[frozenset(p) for p in zip(table["home_team"], table["away_team"])])
-    if games is None or games.empty:
-        return out.assign(start=pd.NaT).drop(columns="pair")
-    out = out.merge(series_starts(games), on=["season", "pair"], how="left", validate="many_to_one")
-    return out.drop(columns="pair")
 
 
 @dataclass

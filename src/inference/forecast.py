@@ -26,7 +26,10 @@ from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.league.bracket import Bracket
 from src.inference.config import SimulationConfig
+from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
 from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
+from src.inference.playoff_update import PlayoffUpdateConfig
+from src.inference.title_odds import ODDS_COLUMNS
 from src.league.series import observed_series
 from src.inference.title_odds import game_model
 from src.training.level1 import KEY, score_column
@@ -45,8 +48,17 @@ class ForecastConfig:
     season: int              # the season to forecast (params forecast.season; --season overrides)
     top_players: int         # players per team named in the report (by Model A attention)
     schedules: int           # remaining-season schedules drawn by the season simulation
+    as_of: str | None        # YYYY-MM-DD: playoff games to the end of this day are known; null = all
+    playoff_results: str     # a season the game file lacks: its playoff games (docs/asof.md); "" = none
+
+    @property
+    def as_of_date(self) -> pd.Timestamp | None:
+        return None if self.as_of is None else pd.Timestamp(self.as_of)
 
     def __post_init__(self) -> None:
+        if self.as_of is not None and pd.to_datetime(self.as_of, format="%Y-%m-%d", errors="coerce") is pd.NaT:
+            raise ConfigError(f"params.yaml: forecast.as_of must be a date like 2024-05-15 or null, "
+                              f"got {self.as_of!r}")
         if self.top_players < 1:
             raise ConfigError(f"params.yaml: forecast.top_players must be >= 1, got {self.top_players}")
         if self.schedules < 1:
@@ -73,6 +85,7 @@ class Forecast:
     table: pd.DataFrame      # one row per team: scores, ranks, seed, season odds, top players
     bracket: Bracket | None  # the real field's bracket; None when the season is simulated
     fit: dict[str, Any] = field(default_factory=dict)   # stacker, points map, temperature
+    playoffs: PlayoffsAsOf | None = None   # the bracket as it stands (playoff games known)
 
 
 def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,
@@ -165,14 +178,20 @@ def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
 def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd.DataFrame,
                    level1: pd.DataFrame, attention: pd.DataFrame, status: SeasonStatus,
                    seasons: SeasonsConfig, stacking: StackingConfig, sim: SimulationConfig,
-                   cfg: ForecastConfig) -> Forecast:
+                   cfg: ForecastConfig, games: pd.DataFrame | None = None,
+                   update: PlayoffUpdateConfig | None = None, games_source: str = "") -> Forecast:
     """level1: season, team, score_<model> of the forecast season from the final models;
-    attention: src/inference/predict_a.attention_table rows of the forecast season."""
+    attention: src/inference/predict_a.attention_table rows of the forecast season; games: playoff
+    games (src/league/series.GAME_COLUMNS) of the forecast season and earlier ones, if any."""
     season = status.season
     past = history_rows(history, teams, season, stacking.stacked, seasons.last_test)
     now = check_level1(level1, teams, season, stacking.stacked)
     in_points = stacking.objective == "series"
-    if in_points:
+    replay = replay_scores(history, season) if status.outcome_known and in_points else None
+    if replay is not None:
+        now[ENSEMBLE] = now["team"].map(replay).to_numpy(float)
+        stack_fit = {"replay": True, "rows": int(len(replay)), "seasons": [seasons.first_train, season - 1]}
+    elif in_points:
         now[ENSEMBLE], stack_fit = series_stack_season(past, now, teams, series, stacking, sim,
                                                        seasons.first_test)
     else:
@@ -183,17 +202,55 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     if status.in_progress:
         odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points)
     else:
-        odds = known_field_odds(teams, series, frame, season, sim, in_points)
+        odds = known_field_odds(teams, series, frame, season, sim, in_points, real_bracket=replay is not None)
     points = strength_points(frame, season, odds.fit["slope"], in_points)
     table = _ranked(teams[teams["season"] == season], now, points).merge(
         odds.table, on="team", how="left", validate="one_to_one")
     table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")
+    playoffs = None
+    season_games = None if games is None else games[games["season"] == season]
+    if odds.bracket is not None and season_games is not None and not season_games.empty and update is not None:
+        playoffs = _playoffs(odds.bracket, points, frame, teams, series, games, season_games, cfg,
+                             update, sim, games_source, in_points)
+        table = _with_playoff_odds(table, playoffs, odds.bracket)
     temperature = (f", title-odds temperature {odds.fit['temperature']:.2f}"
                    if "temperature" in odds.fit else "")
     log.info("forecast %d: stacker on %d rows, points slope %.2f%s, odds from %s", season,
              stack_fit["rows"], odds.fit["slope"], temperature, odds.source)
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
-                    odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source})
+                    odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source},
+                    playoffs)
+
+
+def replay_scores(history: pd.DataFrame, season: int) -> pd.Series | None:
+    """A past season's out-of-sample ensemble strengths (its walk-forward test row in
+    scores.parquet, fitted on earlier seasons only), by team; None if it has none."""
+    rows = history[(history["season"] == season) & (history["split"] == "test")]
+    return None if rows.empty else rows.set_index("team")[ENSEMBLE].astype(float)
+
+
+def _playoffs(bracket: Bracket, points: pd.Series, frame: pd.DataFrame, teams: pd.DataFrame,
+              series: pd.DataFrame | None, games: pd.DataFrame, season_games: pd.DataFrame,
+              cfg: ForecastConfig, update: PlayoffUpdateConfig, sim: SimulationConfig, source: str,
+              in_points: bool) -> PlayoffsAsOf:
+    model = game_model(sim)
+    if in_points:
+        history = frame[frame["season"] < bracket.season].set_index(KEY)[ENSEMBLE].dropna()
+        setting = update_setting(bracket.season, history, teams, series, games, update, model)
+    else:
+        setting = update.default
+    return playoffs_as_of(bracket, points, season_games, source, cfg.as_of_date, setting, model,
+                          sim.n_sims, sim.seed)
+
+
+def _with_playoff_odds(table: pd.DataFrame, playoffs: PlayoffsAsOf, bracket: Bracket) -> pd.DataFrame:
+    """Round and title odds of the bracket state replace the pre-playoff ones; strength_asof beside."""
+    odds = pd.DataFrame(playoffs.rounds, columns=ODDS_COLUMNS[:-1]).assign(team=list(bracket.teams))
+    odds["p_champion"] = odds[ODDS_COLUMNS[-2]]
+    out = table.drop(columns=ODDS_COLUMNS).merge(odds, on="team", how="left")
+    out[ODDS_COLUMNS] = out[ODDS_COLUMNS].fillna(0.0)
+    out["strength_asof"] = out["team"].map(playoffs.strength)
+    return out
 
 
 def _ranked(season_teams: pd.DataFrame, now: pd.DataFrame, points: pd.Series) -> pd.DataFrame:

@@ -69,14 +69,17 @@ def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, fram
 
 
 def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                     season: int, sim: SimulationConfig, in_points: bool = False) -> SeasonOdds:
+                     season: int, sim: SimulationConfig, in_points: bool = False,
+                     real_bracket: bool = False) -> SeasonOdds:
     """Title and round odds of the real field; the points map (and temperature) are fitted on
     the seasons before it, unless the ensemble is already in points (simulated as it is)."""
     earlier = sorted(s for s in frame["season"].unique() if s < season)
     inputs = season_inputs(teams, series, earlier)
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
-    # from that season's series (which a backtest with --allow-known would otherwise read).
-    before = None if series is None else series[series["season"] != season]
+    # from that season's series (which a backtest with --allow-known would otherwise read);
+    # a replay of a past season through its playoffs (real_bracket) uses the real bracket,
+    # public before its first game, that the season's games are played on.
+    before = series if series is None or real_bracket else series[series["season"] != season]
     bracket = inputs.brackets[season] = build_bracket(teams, before, season)
     if in_points:
         odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.inference.forecast import Forecast
+from src.inference.forecast_playoffs import playoffs_section
 from src.inference.forecast_report import (PLAYERS_NOTE, method_lines, pct, status_lines, team_columns,
                                            top_players_text)
 
@@ -157,6 +158,8 @@ th:hover{background:#e8eef5} th.asc::after{content:" \\25B2"} th.desc::after{con
 td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
 tbody tr:hover{background:#fafad2} .cal{display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap}
 .metrics td:first-child,.metrics th:first-child{text-align:left} .metrics th{white-space:normal;max-width:9rem}
+.bracket{display:flex;gap:1.2rem;flex-wrap:wrap} .round h3{font-size:.9rem;margin:.2rem 0}
+.round ul{padding-left:1rem;margin:0} .round li{font-size:.82rem}
 """
 
 _SCRIPT = """
@@ -205,6 +208,7 @@ def render_page(fc: Forecast, k: int, calibration: PastCalibration | None) -> st
 Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means.</p>
 {status}
 {teams_table(fc, k)}
+{playoffs_section(fc.playoffs, fc.bracket)}
 <h2>How it was made</h2><ul>{method}</ul>
 {calibration_section(calibration)}
 <script>{_SCRIPT}</script>

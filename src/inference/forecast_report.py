@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.inference.forecast import Forecast, SeasonStatus
+from src.inference.forecast_playoffs import bracket_markdown
 from src.league.playin import has_playin
 from src.utils.io import atomic_path, write_parquet, write_text
 
@@ -79,6 +80,10 @@ def method_lines(fc: Forecast) -> list[str]:
 
 def _stacker_lines(stack: dict, odds: dict) -> list[str]:
     seasons = f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}"
+    if stack.get("replay"):
+        return [f"- Replay of a past season: the ensemble strengths are its walk-forward forecast "
+                f"(data/processed/scores.parquet, everything fitted on {seasons}), the same numbers the "
+                "evaluate stage scores; the level-1 scores shown are the final models' (they saw it)."]
     if "weights" in stack:          # stacking.objective series: the ensemble is in points
         weights = ", ".join(f"{m} {w:+.2f}" for m, w in stack["weights"].items())
         return [f"- Stacker fitted on the playoff series of {seasons} (likelihood under the simulator's "
@@ -184,10 +189,17 @@ def render_markdown(fc: Forecast, k: int) -> str:
     players.insert(0, "#", fc.table["rank"])
     s = fc.status.season
     return "\n".join([f"# Forecast {s}", "", "\n\n".join(status_lines(fc)), "",
+                      *_bracket_lines(fc),
                       "## How it was made", "", *method_lines(fc), "",
                       "## Every team, by rating", "", legend + ".", "", _md_table(teams), "",
                       f"## Top {k} players", "", PLAYERS_NOTE, "", _md_table(players), "",
                       f"The same tables, sortable: [forecast_{s}.html](forecast_{s}.html).", ""])
+
+
+def _bracket_lines(fc: Forecast) -> list[str]:
+    if fc.playoffs is None or fc.bracket is None:
+        return []
+    return [*bracket_markdown(fc.playoffs, fc.bracket), ""]
 
 
 def write_forecast(fc: Forecast, out_dir: str | Path, k: int, calibration=None) -> list[Path]:

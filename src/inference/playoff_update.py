@@ -122,6 +122,18 @@ def chosen_setting(losses: pd.DataFrame, season: int,
     return cfg.candidates[int(means.idxmin())], [int(s) for s in earlier]
 
 
+def candidate_losses(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
+                     cfg: PlayoffUpdateConfig, model: GameModel) -> pd.DataFrame:
+    """season, candidate (index into cfg.candidates), loss: the as-of series log-loss of every
+    candidate on every series (all with a start date)."""
+    rows = []
+    for i, setting in enumerate(cfg.candidates):
+        h, a = asof_strengths(series, pre, games, setting, model)
+        loss = series_nll(h, a, series["best_of"].to_numpy(int), series["home_won"].to_numpy(bool), model)
+        rows.append(pd.DataFrame({"season": series["season"].to_numpy(int), "candidate": i, "loss": loss}))
+    return pd.concat(rows, ignore_index=True)
+
+
 def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
                       cfg: PlayoffUpdateConfig, model: GameModel) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     """As-of home/away strengths of every series, the setting chosen per season on earlier seasons.
@@ -130,12 +142,7 @@ def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
     date (no games in the data) keep their pre-playoff strengths."""
     has_games = series["start"].notna().to_numpy()
     scored = series[has_games]
-    rows = []
-    for i, setting in enumerate(cfg.candidates):
-        h, a = asof_strengths(scored, pre, games, setting, model)
-        loss = series_nll(h, a, scored["best_of"].to_numpy(int), scored["home_won"].to_numpy(bool), model)
-        rows.append(pd.DataFrame({"season": scored["season"].to_numpy(int), "candidate": i, "loss": loss}))
-    losses = pd.concat(rows, ignore_index=True)
+    losses = candidate_losses(scored, pre, games, cfg, model)
     home, away = asof_strengths(series.assign(start=pd.NaT), pre, games, cfg.default, model)
     choices = []
     for season in sorted(scored["season"].unique()):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -177,9 +178,14 @@ GAME_COLUMNS = ["season", "game_id", "date", "round", "series", "game", "home_te
 
 def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
     """One row per playoff game of the game file: its real home team and whether it won."""
-    path = Path(raw_dir) / schema.PLAYOFF_GAMES.name
-    games = clean_games(read_csv(Path(raw_dir), schema.PLAYOFF_GAMES), season_teams(teams), path,
-                        first_season)
+    return games_from_file(Path(raw_dir) / schema.PLAYOFF_GAMES.name, teams, first_season)
+
+
+def games_from_file(path: Path, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
+    """GAME_COLUMNS from a file in the game file's format (play_off_totals_2010_2024.csv)."""
+    path = Path(path)
+    games = clean_games(read_csv(path.parent, replace(schema.PLAYOFF_GAMES, name=path.name)),
+                        season_teams(teams), path, first_season)
     home = games[games["home"]].set_index("game_id")
     away = games[~games["home"]].set_index("game_id")
     both = home.index.intersection(away.index)
@@ -194,6 +200,22 @@ def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.D
                         "home_pts": home["pts"].to_numpy(), "away_pts": away["pts"].to_numpy(),
                         "home_won": home["won"].astype(bool).to_numpy()})
     return out[GAME_COLUMNS].sort_values(["season", "game_id"], kind="stable").reset_index(drop=True)
+
+
+def series_starts(games: pd.DataFrame) -> pd.DataFrame:
+    """season, pair (frozenset of the two teams), start (date of the series' game 1)."""
+    pair = [frozenset(p) for p in zip(games["home_team"], games["away_team"])]
+    starts = games.assign(pair=pair).groupby(["season", "pair"], sort=False)["date"].min()
+    return starts.rename("start").reset_index()
+
+
+def with_starts(table: pd.DataFrame, games: pd.DataFrame | None) -> pd.DataFrame:
+    """The series table with the date of each series' game 1 (NaT where the data has no games)."""
+    out = table.assign(pair=[frozenset(p) for p in zip(table["home_team"], table["away_team"])])
+    if games is None or games.empty:
+        return out.assign(start=pd.NaT).drop(columns="pair")
+    out = out.merge(series_starts(games), on=["season", "pair"], how="left", validate="many_to_one")
+    return out.drop(columns="pair")
 
 
 # Who beat whom in the simulator's own terms: the series likelihood (points map, Model A's

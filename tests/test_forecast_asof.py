@@ -1,0 +1,102 @@
+"""A forecast as of a date in the playoffs (synthetic league): a user's minimal results file is
+validated, decided series give 0/1 odds, a series in progress enters from its score, games after
+the as-of date are not read, and the page shows the bracket and the title-odds path."""
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from src.errors import DataError
+from src.inference.forecast import build_forecast, season_status
+from src.inference.forecast_asof import read_playoff_results
+from src.inference.forecast_page import render_page
+from src.inference.playoff_update import PlayoffUpdateConfig
+from test_forecast import (CFG, SEASON, SEASONS, SIM, STACKING, fake_attention, fake_history,
+                           fake_scores, strip_outcomes)
+
+UPDATE = PlayoffUpdateConfig(prior_sd_grid=[0.0, 2.0], margin_cap_grid=[20.0], default_prior_sd=2.5,
+                             default_margin_cap=20.0, validation_seasons=2)
+
+
+@pytest.fixture(scope="module")
+def field(synthetic_tables):
+    teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=False)
+    return teams, synthetic_tables.playoff_series
+
+
+def _forecast(teams, series, games, cfg=CFG):
+    status = season_status(teams, SEASON, SEASONS)
+    return build_forecast(teams, series, fake_history(teams), fake_scores(teams, [SEASON], seed=2),
+                          fake_attention(teams, SEASON), status, SEASONS, STACKING, SIM, cfg, games,
+                          UPDATE, "results.csv")
+
+
+def _csv(tmp_path, rows) -> pd.DataFrame:
+    path = tmp_path / "results.csv"
+    pd.DataFrame(rows, columns=["date", "home", "away", "home_pts", "away_pts"]).to_csv(path, index=False)
+    return path
+
+
+def _series_games(home, away, wins_home, wins_away, start="2016-04-16"):
+    day, rows = pd.Timestamp(start), []
+    for k in range(wins_home + wins_away):
+        won = k < wins_home
+        rows.append([f"{day + pd.Timedelta(days=k):%Y-%m-%d}", home, away, 100 + 8 * won, 100 + 8 * (not won)])
+    return rows
+
+
+def test_minimal_results_file_errors_name_file_row_and_column(field, tmp_path):
+    teams, _ = field
+    t = teams.loc[teams["season"] == SEASON, "team"].tolist()
+    bad_team = _csv(tmp_path, [["2016-04-16", t[0], "XXX", 100, 90]])
+    with pytest.raises(DataError, match=r"results.csv: row 2, column 'away': 'XXX'"):
+        read_playoff_results(bad_team, SEASON, teams, 1997)
+    bad_date = _csv(tmp_path, [["16/04/2016", t[0], t[1], 100, 90]])
+    with pytest.raises(DataError, match=r"row 2, column 'date'"):
+        read_playoff_results(bad_date, SEASON, teams, 1997)
+    bad_pts = _csv(tmp_path, [["2016-04-16", t[0], t[1], 100, "ninety"]])
+    with pytest.raises(DataError, match=r"row 2, column 'away_pts'"):
+        read_playoff_results(bad_pts, SEASON, teams, 1997)
+
+
+def test_decided_and_in_progress_series_from_a_results_file(field, tmp_path):
+    teams, series = field
+    before = _forecast(teams, series, None)
+    b = before.bracket
+    rows = _series_games(b.teams[0], b.teams[1], 4, 0) + _series_games(b.teams[2], b.teams[3], 1, 3)
+    games = read_playoff_results(_csv(tmp_path, rows), SEASON, teams, 1997)
+    fc = _forecast(teams, series, games)
+    odds = fc.table.set_index("team")
+    assert odds.loc[b.teams[0], "p_round1"] == 1.0 and odds.loc[b.teams[1], "p_round1"] == 0.0
+    # slot 2 trails 1-3 with home court: it must win games 5, 6 and 7
+    p_trailing = odds.loc[b.teams[2], "p_round1"]
+    assert 0.0 < p_trailing < 0.3
+    assert np.isclose(fc.table["p_champion"].sum(), 1.0)
+    assert "strength_asof" in fc.table and fc.playoffs.setting == UPDATE.default
+    page = render_page(fc, 3, None)
+    assert "The bracket as of 2016-04-19" in page and f"{b.teams[0]} 4-0 {b.teams[1]} ({b.teams[0]} won)" in page
+    assert "Title odds through the playoffs" in page and "<polyline" in page
+
+
+def test_games_after_the_as_of_date_are_not_read(field, tmp_path):
+    teams, series = field
+    b = _forecast(teams, series, None).bracket
+    early = _series_games(b.teams[0], b.teams[1], 2, 0)
+    games_early = read_playoff_results(_csv(tmp_path, early), SEASON, teams, 1997)
+    late = early + _series_games(b.teams[0], b.teams[1], 0, 2, start="2016-04-20")
+    games_late = read_playoff_results(_csv(tmp_path, late), SEASON, teams, 1997)
+    cfg = replace(CFG, as_of="2016-04-17")
+    a = _forecast(teams, series, games_early, cfg)
+    c = _forecast(teams, series, games_late, cfg)
+    pd.testing.assert_series_equal(a.table["p_champion"], c.table["p_champion"])
+    assert a.playoffs.as_of == pd.Timestamp("2016-04-17") and len(c.playoffs.games) == 2
+
+
+def test_a_game_the_bracket_does_not_allow_is_refused(field, tmp_path):
+    teams, series = field
+    b = _forecast(teams, series, None).bracket
+    # slot 0 meets slot 2 only in round 2, after both won their round-1 series
+    games = read_playoff_results(_csv(tmp_path, _series_games(b.teams[0], b.teams[2], 1, 0)), SEASON, teams, 1997)
+    with pytest.raises(DataError, match=r"results.csv: row 2: .* is not a series"):
+        _forecast(teams, series, games)
