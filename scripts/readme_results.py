@@ -73,6 +73,39 @@ def series_markdown(flat: dict, params: dict) -> str:
     return "\n".join(lines)
 
 
+ASOF_SPLITS = [("series_asof_round1", "round 1"), ("series_asof_rounds2_4", "rounds 2-4"),
+               ("series_asof", "all")]
+
+
+def asof_markdown(flat: dict, params: dict) -> str:
+    """As-of series log-loss (knowing the playoff games before each series) beside pre-playoff,
+    the bootstrap of as-of minus pre-playoff, and the title log-loss as of each round."""
+    first, last = flat.get("window.series_asof.first_season"), flat.get("window.series_asof.last_season")
+    names = list(dict.fromkeys(k.split(".")[1] for k in flat
+                               if k.startswith("series_asof.") and not k.split(".")[1].endswith("_preplayoff")))
+    head = ["model", *(f"{what}: as-of / pre" for _, what in ASOF_SPLITS), "as-of minus pre, all (90% CI)",
+            *(f"title r{r}" for r in range(1, 5))]
+    rows = []
+    for n in names:
+        cells = [f"{tables.fmt(flat.get(f'{p}.{n}.log_loss'), 3)} / {tables.fmt(flat.get(f'{p}.{n}_preplayoff.log_loss'), 3)}"
+                 for p, _ in ASOF_SPLITS]
+        boot = f"bootstrap.series_asof.{n}_vs_{n}_preplayoff.log_loss"
+        ci = (f"{flat[boot + '.diff']:+.3f} [{flat[boot + '.low']:+.3f}, {flat[boot + '.high']:+.3f}]"
+              if boot + ".diff" in flat else "–")
+        titles = [tables.fmt(flat.get(f"title_asof.{n}.round{r}.log_loss"), 3) for r in range(1, 5)]
+        rows.append([n, *cells, ci, *titles])
+    return "\n".join([
+        f"Measured {date.today().isoformat()} with `dvc repro`, copied from `metrics/eval.json` by "
+        f"`python scripts/readme_results.py`: every series of {first}..{last} (the seasons of the playoff "
+        f"game file: {flat.get('series_asof.ensemble.n', '?')} series, of which "
+        f"{flat.get('series_asof_round1.ensemble.n', '?')} in round 1) forecast at its start knowing every "
+        "playoff game before its game 1 (as-of), beside the same series forecast before the playoffs "
+        "(pre); series log-loss, lower is better. Title rR: mean -log P(champion) as of the first game "
+        "of round R. Bootstrap: seasons resampled whole. Reference: the betting market's game-1 line "
+        "scores about 0.44 (round 1) and 0.54 (rounds 2-4) on these series (MISSION.md).", "",
+        *tables.md_table(head, rows)])
+
+
 def explain_markdown(flat: dict, params: dict) -> str:
     return "\n".join([
         f"Measured {date.today().isoformat()} with `dvc repro explain` over the test seasons, copied from "
@@ -102,6 +135,8 @@ def main() -> None:
     readme = replace_block(readme, "RESULTS", results_markdown(
         json.loads((REPO / "metrics/eval.json").read_text()), params))
     readme = replace_block(readme, "SERIES", series_markdown(
+        json.loads((REPO / "metrics/eval.json").read_text()), params))
+    readme = replace_block(readme, "ASOF", asof_markdown(
         json.loads((REPO / "metrics/eval.json").read_text()), params))
     readme = replace_block(readme, "EXPLAIN", explain_markdown(
         json.loads((REPO / "metrics/explain.json").read_text()), params))
