@@ -1,7 +1,6 @@
-"""Copy the pooled results table and the bootstrap verdicts from metrics/eval.json (title block and
-series block), and the
-explain agreement table from metrics/explain.json, into README.md between their markers,
-with the date and the command that produced them.
+"""Write the results tables from the metrics files, with the date and the command that made them:
+README.md gets the short ones between its markers (RESULTS, ASOF, EXPLAIN, BENCH), docs/results.md
+every table with every bootstrap.
 
 Usage: python scripts/readme_results.py   (after `dvc repro`)
 """
@@ -10,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +41,12 @@ SERIES_METRICS = ["log_loss", "brier", "accuracy", "n"]
 SERIES_BLOCKS = [("series", "every series of the test seasons"),
                  ("series_recent", "the seasons of the playoff game file (real home team of every series)"),
                  ("games", "every playoff game of the game file (home team of each game)")]
+
+
+def prefixed_comparisons(flat: dict, prefix: str) -> list:
+    """The bootstrap comparisons of one yardstick window (`bootstrap.<prefix>.<cand>_vs_<base>...`)."""
+    head = f"bootstrap.{prefix}."
+    return tables.comparisons({"bootstrap." + k[len(head):]: v for k, v in flat.items() if k.startswith(head)})
 
 
 def series_block(flat: dict, prefix: str, interval: float) -> list[str]:
@@ -129,22 +135,59 @@ def replace_block(readme: str, name: str, body: str) -> str:
                   readme, flags=re.S)
 
 
+SUMMARY_COLUMNS = [("title log-loss", "{m}.log_loss"), ("Spearman", "{m}.spearman"),
+                   ("NDCG@4", "{m}.ndcg_at_4"), ("series 2006-24", "series.{m}.log_loss"),
+                   ("series 2011-24", "series_recent.{m}.log_loss"),
+                   ("as-of 2011-24", "series_asof.{m}.log_loss")]
+SUMMARY_MODELS = ["model_a", "xgb", "xgb_playoff", "rf", "ensemble", "baseline_srs", "baseline_win_pct",
+                  "baseline_srs_mc"]
+
+
+def summary_markdown(flat: dict, params: dict) -> str:
+    """README's one results table: every model on the title, ranking and series yardsticks."""
+    seasons = params["seasons"]
+    rows = [[m, *(tables.fmt(flat.get(key.format(m=m)), 3) for _, key in SUMMARY_COLUMNS)]
+            for m in SUMMARY_MODELS]
+    verdicts = [replace(c, candidate=f"{c.candidate} ({what})") for prefix, what in
+                (("series", "2006-24"), ("series_asof", "as-of 2011-24"))
+                for c in prefixed_comparisons(flat, prefix)
+                if c.metric == "log_loss" and c.candidate == "ensemble"]
+    return "\n".join([
+        f"Measured {date.today().isoformat()} with `make repro`, copied from `metrics/eval.json` by "
+        f"`python scripts/readme_results.py`; test seasons {seasons['first_test']}..{seasons['last_test']}, "
+        "walk-forward. Title log-loss: mean over seasons of -log P(champion) before the playoffs; "
+        "series: log-loss of P(home-court team wins) pooled over series, before the playoffs; as-of: "
+        "each series forecast at its start with the playoff games before it. Lower log-loss is better. "
+        "baseline_srs_mc is the SRS Monte Carlo for title odds.", "",
+        *tables.md_table(["model", *(h for h, _ in SUMMARY_COLUMNS)], rows), "",
+        "Paired season bootstrap, ensemble minus baseline (series log-loss):", "",
+        *tables.bootstrap_table(verdicts, params["evaluation"]["interval"], 3)])
+
+
+def results_page(eval_flat: dict, explain_flat: dict, params: dict) -> str:
+    """docs/results.md: every table."""
+    return "\n".join(["# Results", "", "Written by `python scripts/readme_results.py` from the metrics "
+                      "files of the last `dvc repro`.", "", "## Title odds and ranking", "",
+                      results_markdown(eval_flat, params), "", "## Playoff series", "",
+                      series_markdown(eval_flat, params), "", "## As of each series' start", "",
+                      asof_markdown(eval_flat, params), "", "## Player contributions", "",
+                      explain_markdown(explain_flat, params), ""])
+
+
 def main() -> None:
     params = load_params(REPO / "params.yaml")
+    flat = json.loads((REPO / "metrics/eval.json").read_text())
+    explain = json.loads((REPO / "metrics/explain.json").read_text())
     readme = (REPO / "README.md").read_text()
-    readme = replace_block(readme, "RESULTS", results_markdown(
-        json.loads((REPO / "metrics/eval.json").read_text()), params))
-    readme = replace_block(readme, "SERIES", series_markdown(
-        json.loads((REPO / "metrics/eval.json").read_text()), params))
-    readme = replace_block(readme, "ASOF", asof_markdown(
-        json.loads((REPO / "metrics/eval.json").read_text()), params))
-    readme = replace_block(readme, "EXPLAIN", explain_markdown(
-        json.loads((REPO / "metrics/explain.json").read_text()), params))
+    readme = replace_block(readme, "RESULTS", summary_markdown(flat, params))
+    readme = replace_block(readme, "ASOF", asof_markdown(flat, params))
+    readme = replace_block(readme, "EXPLAIN", explain_markdown(explain, params))
     bench = REPO / "metrics/bench.json"
     if bench.exists():
         readme = replace_block(readme, "BENCH", bench_markdown(json.loads(bench.read_text())))
     (REPO / "README.md").write_text(readme)
-    print("README.md updated from metrics/eval.json, metrics/explain.json"
+    (REPO / "docs/results.md").write_text(results_page(flat, explain, params))
+    print("README.md and docs/results.md updated from metrics/eval.json, metrics/explain.json"
           + (", metrics/bench.json" if bench.exists() else ""))
 
 
