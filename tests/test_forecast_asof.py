@@ -12,6 +12,7 @@ from src.inference.forecast import build_forecast, season_status
 from src.inference.forecast_asof import read_playoff_results
 from src.inference.forecast_page import render_page
 from src.inference.playoff_update import PlayoffUpdateConfig
+from src.utils.browser import find_browser, visit
 from test_forecast import (CFG, SEASON, SEASONS, SIM, STACKING, fake_attention, fake_history,
                            fake_scores, strip_outcomes)
 
@@ -77,6 +78,12 @@ def test_decided_and_in_progress_series_from_a_results_file(field, tmp_path):
     page = render_page(fc, 3, None)
     assert "The bracket as of 2016-04-19" in page and f"{b.teams[0]} 4-0 {b.teams[1]} ({b.teams[0]} won)" in page
     assert "Title odds through the playoffs" in page and "<polyline" in page
+    if find_browser() is not None:          # what a reader sees: rendered offline, no script error
+        path = tmp_path / "page.html"
+        path.write_text(page)
+        shot = visit(path, tmp_path / "page.png", (1280, 2400))
+        assert not shot.external_requests and not shot.script_errors
+        assert f"{b.teams[2]} 1-3 {b.teams[3]} (game 5 at {b.teams[2]})" in shot.dom
 
 
 def test_games_after_the_as_of_date_are_not_read(field, tmp_path):
