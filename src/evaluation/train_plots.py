@@ -62,7 +62,7 @@ def trained_splits(split_histories: dict[int, list[dict]]) -> dict[int, pd.DataF
 
 def _split_lines(splits: dict[int, pd.DataFrame], column: str, value: str) -> pd.DataFrame:
     parts = [pd.DataFrame({"epoch": rows["epoch"].astype(int), value: rows[column],
-                           "curve": f"split {season} (validation seasons before {season})"})
+                           "curve": f"split {season} (fit on seasons < {season})"})
              for season, rows in splits.items() if column in rows.columns]
     parts = [p.dropna(subset=[value]) for p in parts]
     return pd.concat(parts, ignore_index=True) if parts else \
