@@ -28,7 +28,6 @@ import torch
 
 from src.errors import PipelineError
 from src.explain.compare import within_team_rank
-from src.features.player_value import contributions_above_replacement
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters
 from src.inference.predict_a import (attention_table, build_inputs, load_model_a,
                                      predict_with_attention)
@@ -91,20 +90,18 @@ def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataF
         raise PipelineError("Model A checkpoint has no features.player_value in its feature "
                             "spec: re-run `dvc repro train_a`")
     table = attention_table(model, spec, player_seasons, seasons).rename(
-        columns={"value": "model_value", "contribution": "model_contribution"})
-    rosters = select_rosters(player_seasons, seasons, spec.roster)
-    evidence = rosters[["season", "team", "player_id", "mp", "player_value",
-                        "net_plus_minus_per_100_poss"]].rename(columns={"player_value": "value"})
-    table = table.merge(evidence, on=["season", "team", "player_id"], how="left",
-                        validate="one_to_one")
+        columns={"value": "model_value", "contribution": "model_contribution",
+                 "player_value": "value", "contribution_above_replacement": "contribution"})
     missing = table["value"].isna()
     if missing.any():
         row = table.loc[missing].iloc[0]
         raise PipelineError(f"season {row['season']}: no player value for {row['player_id']} "
                             f"({row['team']}): the value needs an earlier season to fit on")
     table["replacement_level"] = value_cfg.replacement_level
-    table["contribution"] = contributions_above_replacement(
-        table["attention"], table["value"], value_cfg.replacement_level)
+    on_off = select_rosters(player_seasons, seasons, spec.roster)[
+        ["season", "team", "player_id", "net_plus_minus_per_100_poss"]]
+    table = table.merge(on_off, on=["season", "team", "player_id"], how="left",
+                        validate="one_to_one")
     batch = build_inputs(spec, player_seasons, seasons)
     scores, _ = predict_with_attention(model, batch)
     drops = leave_one_out_drops(model, batch)
