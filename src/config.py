@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, TypeVar
 
 import yaml
-from pydantic import ConfigDict, Field, NonNegativeInt, PositiveFloat, PositiveInt, ValidationError
+from pydantic import (ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt,
+                      ValidationError)
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from src.errors import ConfigError
@@ -123,6 +124,27 @@ def section(cls: type[T], values: dict[str, Any] | None, name: str) -> T:
     if missing:
         raise ConfigError(f"params.yaml: missing key(s) in '{name}': {', '.join(missing)}")
     return cls(**values)
+
+
+@params_section("features.player_value")
+class PlayerValueConfig:
+    """`features.player_value`: a player's value in points per 100 possessions
+    (src/features/player_value.py; here, below src/models, so RosterConfig can carry it)."""
+    ridge_alpha: NonNegativeFloat      # ridge penalty of the team-season fit (standardised columns)
+    on_court_share: float              # share of the team's on-court margin split among its players
+    history_seasons: int               # earlier seasons read into the prior
+    history_weight: NonNegativeFloat   # one earlier minute is worth this many of this season's
+    newcomer_minutes: NonNegativeFloat # pseudo-minutes at the replacement level in every value
+    replacement_level: float           # points per 100 against the league average
+    min_fit_seasons: PositiveInt       # earlier seasons a fit needs
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.on_court_share <= 1.0:
+            raise ConfigError("params.yaml: features.player_value.on_court_share must be in "
+                              f"[0, 1], got {self.on_court_share}")
+        if self.history_seasons < 0:
+            raise ConfigError("params.yaml: features.player_value.history_seasons must be >= 0, "
+                              f"got {self.history_seasons}")
 
 
 @params_section("data")

@@ -13,7 +13,11 @@ from src import artifacts
 from src.config import load_params, seasons_config
 from src.explain.config import explain_config
 from src.explain.pipeline import explain_walk_forward
+from src.explain.raptor import raptor_dir, read_raptor
 from src.explain.summary import summary_markdown
+from src.explain.top_contributors import top_contributors, top_contributors_markdown
+from src.features.config import player_value_config
+from src.features.player_value import player_values, weights_report
 from src.models.config import model_a_configs
 from src.utils.io import read_input
 from src.utils.cli import stage_main
@@ -37,7 +41,11 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     torch.set_num_threads(train_cfg.num_threads)
     players, teams = read_input(PLAYERS, "ingest"), read_input(TEAMS, "ingest")
     result = explain_walk_forward(players, teams, seasons, cfg, WALK_FORWARD_DIR,
-                                  expected_arch=model_cfg)
+                                  expected_arch=model_cfg,
+                                  raptor=read_raptor(raptor_dir(cfg.raptor_dir)))
+    top = top_contributors(result.contributors, teams, cfg.summary_players)
+    value_cfg = player_value_config(params)
+    _, fits = player_values(players, range(seasons.first_train, seasons.last_test + 2), value_cfg)
     summary = summary_markdown(result.contributors, result.archetypes, teams, result.metrics,
                                seasons.last_test, cfg.summary_players)
     log.info("explain: %d team-seasons in %.0fs", result.per_team["team"].size
@@ -46,6 +54,10 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
             write_parquet(result.archetypes, OUT_DIR / "archetypes.parquet"),
             write_parquet(result.per_team, OUT_DIR / "agreement_per_team.parquet"),
             write_text(summary, OUT_DIR / "summary.md"),
+            write_parquet(result.raptor_per_team, OUT_DIR / "raptor_agreement_per_team.parquet"),
+            write_text(top.to_csv(index=False), OUT_DIR / "top_contributors.csv"),
+            write_text(top_contributors_markdown(top), OUT_DIR / "top_contributors.md"),
+            write_json(weights_report(fits, value_cfg), OUT_DIR / "player_value_weights.json"),
             write_json(result.metrics, METRICS)]
 
 

@@ -11,27 +11,28 @@ from src.config import load_params, seasons_config
 from src.errors import PipelineError
 from src.explain import pipeline
 from src.explain.attention import contributors, leave_one_out_drops
+from src.features.config import player_value_config
 from src.explain.config import explain_config
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.inference.predict_a import predict_with_attention
 from src.models.config import RosterConfig, model_a_configs
 from src.models.deep_set_rank import DeepSetRank
 
-ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
-
+ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5,
+                      player_value=player_value_config(load_params()))
 
 @pytest.fixture
 def model_and_data(tiny_league):
     players, teams = tiny_league(seasons=(2001, 2002), n_teams=4, n_players=6)
     rosters = select_rosters(players, [2001, 2002], ROSTER)
     model_cfg, _ = model_a_configs(load_params()["model_a"])
-    spec = fit_feature_spec(rosters, [2001], ROSTER, model_cfg.num_embeddings)
+    # 2001 is the league's first season: no earlier season to fit its player values on
+    spec = fit_feature_spec(rosters, [2001, 2002], ROSTER, model_cfg.num_embeddings)
     torch.manual_seed(0)
     model = DeepSetRank.from_config(model_cfg.with_stat_dim(len(spec.feature_names))).eval()
     with torch.no_grad():                  # the value head starts at zero: give it values
         model.value_linear.weight.normal_()
     return model, spec, players, rosters
-
 
 def test_leave_one_out_matches_masking_one_player_at_a_time(model_and_data):
     model, spec, _, rosters = model_and_data
@@ -42,7 +43,6 @@ def test_leave_one_out_matches_masking_one_player_at_a_time(model_and_data):
         masked, _ = predict_with_attention(model, batch.with_slot_masked(row, slot))
         assert drops[row, slot] == pytest.approx(float(base[row] - masked[row]), abs=1e-6)
     assert np.isnan(drops[:, 6:]).all()          # padding slots (6 players, 8 slots)
-
 
 def test_contributors_rank_within_each_team(model_and_data):
     model, spec, players, _ = model_and_data
@@ -55,16 +55,21 @@ def test_contributors_rank_within_each_team(model_and_data):
         assert team.loc[team["loo_rank"] == 1, "loo_importance"].iloc[0] == \
             pytest.approx(team["loo_drop"].abs().max())
     assert table.groupby("team")["attention"].sum().to_numpy() == pytest.approx(np.ones(4), abs=1e-5)
-    # contributions (points) add up to the team's strength minus the model's one bias
-    sums = table.groupby("team")["contribution"].sum() + float(model.bias.detach())
+    # Model A's own contributions (points) add up to its strength minus its one bias
+    sums = table.groupby("team")["model_contribution"].sum() + float(model.bias.detach())
     assert sums.to_numpy() == pytest.approx(table.groupby("team")["team_score"].first().to_numpy(),
                                             abs=1e-4)
-    assert np.allclose(table["contribution"], 5 * table["attention"] * table["value"], atol=1e-5)
+    assert np.allclose(table["model_contribution"], 5 * table["attention"] * table["model_value"],
+                       atol=1e-5)
+    # contributions above replacement add up to the roster's strength above a replacement team
+    above = 5 * (table["attention"] * table["value"]).groupby(table["team"]).sum() \
+        - 5 * table["replacement_level"].iloc[0]
+    assert table.groupby("team")["contribution"].sum().to_numpy() == pytest.approx(
+        above.to_numpy(), abs=1e-5)
     for _, team in table.groupby("team"):
         assert team.loc[team["contribution_rank"] == 1, "contribution"].iloc[0] == \
             team["contribution"].max()
     assert np.isfinite(table["minutes_x_on_court"]).all()
-
 
 def test_stage_fails_with_install_hint_when_rfxfuse_missing(monkeypatch, model_and_data):
     _, _, players, _ = model_and_data
@@ -74,7 +79,6 @@ def test_stage_fails_with_install_hint_when_rfxfuse_missing(monkeypatch, model_a
         pipeline.explain_walk_forward(players, players, seasons_config(params),
                                       explain_config(params), "no/such/dir",
                                       expected_arch=model_a_configs(params["model_a"])[0])
-
 
 def test_missing_walk_forward_checkpoint_is_a_clear_error(model_and_data):
     _, _, players, _ = model_and_data

@@ -30,6 +30,7 @@ from src.data.ingest import build_tables
 from src.data.synthetic import TRUTH_PLAYERS, generate_league
 from src.explain import rfx_fuse
 from src.explain.attention import contributors
+from src.features.config import player_value_config
 from src.explain.config import RfxFuseConfig
 from src.features.roster import select_rosters
 from src.models.config import RosterConfig, model_a_configs
@@ -41,7 +42,8 @@ from tests.conftest import GAME_MODEL_ARGS
 # the playoff game file starts in 2011: the league must reach it for the ingest
 FIRST, TEST_SEASON = 2008, 2012
 TRAIN = range(FIRST, TEST_SEASON)
-ROSTER = RosterConfig(max_players=10, min_minutes=50, shrink_minutes=500, prior_seasons=2, availability_power=0.5)
+ROSTER = RosterConfig(max_players=10, min_minutes=50, shrink_minutes=500, prior_seasons=2, availability_power=0.5,
+                      player_value=player_value_config(load_params()))
 RFX = RfxFuseConfig(enabled=True, n_trees=50, k_similar=2, n_explanations=2, node_size=3,
                     min_train_minutes=0, max_train_rows=3000, n_threads=2, seed=3)
 
@@ -104,7 +106,7 @@ def test_attention_and_rfx_rank_the_star_first(star_league):
 def _magnitude_ranks(contrib: pd.DataFrame) -> pd.Series:
     """Within-team rank of |contribution|: a decisive star moves his team's strength the most,
     up or down (a star's impact is drawn around 0, so half of them drag their team down)."""
-    size = contrib.assign(size=contrib["contribution"].abs())
+    size = contrib.assign(size=contrib["model_contribution"].abs())
     return size.groupby(["season", "team"])["size"].rank(ascending=False, method="first")
 
 
@@ -132,6 +134,6 @@ def test_contributions_find_a_star_who_is_not_the_minutes_leader(hidden_star_lea
     assert (by_attention == 1).mean() < (by_contribution == 1).mean()
     # exact by construction: a team's contributions add up to its strength minus the bias
     bias = float(fit.trainer.model.bias.detach())
-    sums = contrib.groupby("team")["contribution"].sum() + bias
+    sums = contrib.groupby("team")["model_contribution"].sum() + bias
     assert sums.to_numpy() == pytest.approx(contrib.groupby("team")["team_score"].first().to_numpy(),
                                             abs=1e-4)

@@ -77,3 +77,28 @@ def test_every_declared_plot_has_a_template_and_a_writer():
         assert spec.get("x_label") and spec.get("y_label"), title
         for file in spec["y"]:
             assert any(file.startswith(o.rstrip("/") + "/") for o in outs), (title, file)
+
+
+def test_model_a_curves_show_every_walk_forward_split_that_trained():
+    """The final model kept the warm start (a single point at epoch -1): the splits that
+    trained are drawn one line each over their epochs, the threshold across all of them."""
+    start = {"epoch": -1, "train_loss": 0.5, "val_loss": 0.49, "attention_entropy_mean": 2.45,
+             "attention_max_weight_mean": 0.14, "restarts": 0}
+    final = [{**start, "phase": "select"}, {**start, "phase": "refit", "val_loss": None}]
+    trained = [{**start, "phase": "select"}] + [
+        {**start, "phase": "select", "epoch": e, "val_loss": 0.5 + e / 100,
+         "attention_entropy_mean": 2.4 - e / 10} for e in range(6)]
+    warm_only = [{**start, "phase": "select"}, {**start, "phase": "refit"}]
+    tables = train_a_plot_tables(final, entropy_min=0.4, max_players=15,
+                                 split_histories={2010: trained, 2011: warm_only})
+    entropy = tables[TRAIN_PLOTS_DIR / "attention_entropy.csv"]
+    split = entropy[entropy["curve"].str.startswith("split ")]
+    assert set(split["curve"]) == {"split 2010 (fit on seasons < 2010)"}
+    assert split["epoch"].tolist() == list(range(6))
+    threshold = entropy[entropy["curve"].str.startswith("collapse threshold")]
+    assert threshold["value"].tolist() == [0.4, 0.4] and threshold["epoch"].tolist() == [-1, 5]
+    loss = tables[TRAIN_PLOTS_DIR / "loss.csv"]
+    assert loss.loc[loss["curve"].str.startswith("split 2010"), "loss"].tolist() == \
+        pytest.approx([0.5 + e / 100 for e in range(6)])
+    weight = tables[TRAIN_PLOTS_DIR / "attention_max_weight.csv"]
+    assert (weight["curve"] == "split 2010 (fit on seasons < 2010)").sum() == 6

@@ -1,10 +1,14 @@
-"""Model A's contributors per team-season: contributions, attention, leave-one-player-out.
+"""Model A's contributors per team-season: contributions above replacement, attention, leave-one-out.
 
-A team's strength is the sum of its players' contributions c_i = 5 * a_i * v_i (points) plus
-one bias, so the contribution is the model's own exact account of who drives the score;
-attention (a_i, expected share of playoff minutes) and value (v_i, points per 100
-possessions) stand beside it. Two heuristics are kept to judge it against: minutes share
-and minutes share x on-court net +/- per 100. Leave-one-player-out is a gradient-free check: the
+A player's contribution is his share of the team's strength above a replacement-level team, in
+points: c_i = 5 * a_i * (v_i - R), a_i = Model A's attention (expected share of playoff
+minutes, sums to 1 over the roster), v_i = his value in points per 100 possessions from his
+own evidence (src/features/player_value.py, the `player_value` roster feature Model A reads),
+R = features.player_value.replacement_level. A team's contributions add up exactly to
+5 * sum(a_i * v_i) - 5 * R: its roster's strength above a team of replacement players.
+Model A's own account (5 * a_i * its value head, summing to its strength minus one bias) is
+kept beside it as model_value / model_contribution. Heuristics to judge them against: minutes
+share, minutes share x on-court +/- per 100, and minutes share x (net on-off +/- + 10). Leave-one-player-out is a gradient-free check: the
 team's score is recomputed with the player masked (as if absent), and his importance is
 the size of the change. It is ranked by |drop| (influence either way: a star of a weak
 team moves the score as much as a star of a strong one); the signed drop is kept.
@@ -24,7 +28,7 @@ import torch
 
 from src.errors import PipelineError
 from src.explain.compare import within_team_rank
-from src.features.roster import FeatureSpec, RosterBatch
+from src.features.roster import FeatureSpec, RosterBatch, select_rosters
 from src.inference.predict_a import (attention_table, build_inputs, load_model_a,
                                      predict_with_attention)
 from src.models.config import ModelAConfig
@@ -71,13 +75,33 @@ def leave_one_out_drops(model: DeepSetRank, batch: RosterBatch) -> np.ndarray:
     return drops
 
 
+HEURISTIC_OFFSET = 10.0   # minutes x (net on-off + 10): the one-line heuristic of issue 17
+
+
 def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame,
                  seasons: list[int]) -> pd.DataFrame:
-    """One row per rostered player: attention (with fallback flag), minutes share, value,
-    contribution, minutes_x_on_court (the heuristic), team score, leave-one-out drop, and
-    the within-team ranks (1 = most important). `player_seasons` should hold the seasons
-    before `seasons` too (the shrinkage prior reads them)."""
-    table = attention_table(model, spec, player_seasons, seasons)
+    """One row per rostered player: attention (with fallback flag), minutes share, value and
+    contribution above replacement (points), Model A's own model_value / model_contribution,
+    the heuristics, team score, leave-one-out drop, and the within-team ranks (1 = most
+    important). `player_seasons` should hold every season before `seasons` too (the player
+    value is fitted on them, its prior reads them)."""
+    value_cfg = spec.roster.player_value
+    if value_cfg is None:
+        raise PipelineError("Model A checkpoint has no features.player_value in its feature "
+                            "spec: re-run `dvc repro train_a`")
+    table = attention_table(model, spec, player_seasons, seasons).rename(
+        columns={"value": "model_value", "contribution": "model_contribution",
+                 "player_value": "value", "contribution_above_replacement": "contribution"})
+    missing = table["value"].isna()
+    if missing.any():
+        row = table.loc[missing].iloc[0]
+        raise PipelineError(f"season {row['season']}: no player value for {row['player_id']} "
+                            f"({row['team']}): the value needs an earlier season to fit on")
+    table["replacement_level"] = value_cfg.replacement_level
+    on_off = select_rosters(player_seasons, seasons, spec.roster)[
+        ["season", "team", "player_id", "net_plus_minus_per_100_poss"]]
+    table = table.merge(on_off, on=["season", "team", "player_id"], how="left",
+                        validate="one_to_one")
     batch = build_inputs(spec, player_seasons, seasons)
     scores, _ = predict_with_attention(model, batch)
     drops = leave_one_out_drops(model, batch)
@@ -90,6 +114,8 @@ def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataF
     out["loo_importance"] = out["loo_drop"].abs()
     out["minutes_x_on_court"] = out["minutes_share"] * out.pop(
         "on_court_plus_minus_per_100_poss").fillna(0.0)
+    out["minutes_x_net_on_off"] = out["minutes_share"] * (
+        out.pop("net_plus_minus_per_100_poss").fillna(0.0) + HEURISTIC_OFFSET)
     out["attention_rank"] = within_team_rank(out, "attention")
     out["loo_rank"] = within_team_rank(out, "loo_importance")
     out["contribution_rank"] = within_team_rank(out, "contribution")

@@ -36,6 +36,7 @@ class ExplainConfig:
     summary_players: PositiveInt # players per team in reports/explain/summary.md
     n_permutations: PositiveInt  # draws of the within-team shuffle baseline
     seed: NonNegativeInt
+    raptor_dir: str              # FiveThirtyEight RAPTOR, the judge (env RAPTOR_DIR overrides)
     rfx_fuse: RfxFuseConfig
 
     def __post_init__(self) -> None:

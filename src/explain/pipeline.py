@@ -20,6 +20,7 @@ from src.explain import rfx_fuse
 from src.explain.attention import checkpoint_for_season, contributors
 from src.explain.compare import ExplainabilityComparator, MethodPair
 from src.explain.config import ExplainConfig
+from src.explain.raptor import raptor_agreement
 from src.features.roster import select_rosters
 from src.models.config import ModelAConfig, RosterConfig
 from src.training.splitters import walk_forward_splits
@@ -38,6 +39,7 @@ class ExplainResult:
     archetypes: pd.DataFrame
     per_team: pd.DataFrame
     metrics: dict[str, float]
+    raptor_per_team: pd.DataFrame
 
 
 def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
@@ -46,6 +48,8 @@ def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
     is the bar that matters, not only "more than chance"."""
     pairs = [MethodPair("contribution_vs_minutes", "contribution", "minutes_share"),
              MethodPair("contribution_vs_minutes_x_on_court", "contribution", "minutes_x_on_court"),
+             MethodPair("contribution_vs_minutes_x_net_on_off", "contribution",
+                        "minutes_x_net_on_off"),
              MethodPair("contribution_vs_loo", "contribution", "loo_importance"),
              MethodPair("attention_vs_loo", "attention", "loo_importance"),
              MethodPair("attention_vs_minutes", "attention", "minutes_share"),
@@ -61,9 +65,11 @@ def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
 def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                          cfg: ExplainConfig,
                          walk_forward_dir: str | Path, *,
-                         expected_arch: ModelAConfig) -> ExplainResult:
+                         expected_arch: ModelAConfig,
+                         raptor: pd.DataFrame | None = None) -> ExplainResult:
     """`expected_arch`: params.yaml model_a; a walk-forward checkpoint of another
-    architecture is refused."""
+    architecture is refused. `raptor` (src/explain/raptor.py): the judge, read only after every
+    contribution is computed; None = no agreement numbers (the judge's file is absent)."""
     if cfg.rfx_fuse.enabled:
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
@@ -94,8 +100,12 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
                                           cfg.n_permutations, cfg.seed)
     metrics = {"n_seasons": len(splits), "rfx_fuse_enabled": cfg.rfx_fuse.enabled,
                **comparator.summary()}
+    judged = pd.DataFrame()
+    if raptor is not None:
+        judge_metrics, judged = raptor_agreement(table, raptor)
+        metrics.update(judge_metrics)
     arch_table = pd.concat(archetypes, ignore_index=True) if archetypes else _empty_archetypes()
-    return ExplainResult(table, arch_table, comparator.per_team(), metrics)
+    return ExplainResult(table, arch_table, comparator.per_team(), metrics, judged)
 
 
 def _join_rfx(contrib: pd.DataFrame, importance: pd.DataFrame, season: int) -> pd.DataFrame:

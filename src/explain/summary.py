@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from src.errors import DataError
+from src.explain.raptor import JUDGED
+from src.explain.top_contributors import REPLACEMENT_SENTENCE
 
 TEAM_SOURCE = "data/interim/team_seasons.parquet"
 
@@ -17,13 +19,11 @@ def summary_markdown(contributors: pd.DataFrame, archetypes: pd.DataFrame,
         raise DataError(f"{TEAM_SOURCE}: no playoff teams known for season {season}")
     lines = [f"# Who drives each playoff team's score: season {season}", "",
              "Model A's walk-forward model for the season (trained on earlier seasons only). "
-             "Players ranked by contribution: points the player adds to the team's strength "
-             "(5 x attention x value; a team's contributions sum to its strength minus one "
-             "bias). Attention = expected share of playoff minutes; value = points per 100 "
-             "possessions. `LOO` = rank by leave-one-player-out score change; `RFX` = rank by "
+             + REPLACEMENT_SENTENCE + " Attention = Model A's expected share of playoff "
+             "minutes. `LOO` = rank by leave-one-player-out score change; `RFX` = rank by "
              "RFX-Fuse importance; archetypes = most similar player-seasons of earlier seasons "
              "by forest proximity.", ""]
-    lines += _agreement_table(metrics) + [""]
+    lines += _agreement_table(metrics) + [""] + _raptor_table(metrics)
     order = playoff.sort_values("post_playoff_rank", na_position="last")
     for _, team in order.iterrows():
         lines += _team_section(contributors, archetypes, season, team, n_players)
@@ -44,6 +44,19 @@ def _agreement_table(metrics: dict) -> list[str]:
     return lines
 
 
+def _raptor_table(metrics: dict) -> list[str]:
+    if not metrics.get("raptor_n_team_seasons"):
+        return ["No RAPTOR agreement (the judge's file was not found).", ""]
+    first, last = metrics["raptor_seasons"]
+    lines = [f"Against FiveThirtyEight's RAPTOR WAR (regular season, {first}-{last}, "
+             f"{metrics['raptor_n_team_seasons']} team-seasons; a judge only, never an input):", "",
+             "| method | within-team Spearman | top-1 match |", "|---|---|---|"]
+    for col, label in JUDGED.items():
+        lines.append(f"| {label} | {metrics[f'raptor_{col}_spearman']:.3f} | "
+                     f"{metrics[f'raptor_{col}_top1']:.3f} |")
+    return lines + [""]
+
+
 def _team_section(contributors: pd.DataFrame, archetypes: pd.DataFrame, season: int,
                   team: pd.Series, n_players: int) -> list[str]:
     rows = contributors[(contributors["season"] == season) & (contributors["team"] == team["team"])]
@@ -57,8 +70,8 @@ def _team_section(contributors: pd.DataFrame, archetypes: pd.DataFrame, season: 
         if "rfx_rank" in p and pd.notna(p.get("rfx_rank")):
             ranks += f", RFX {int(p['rfx_rank'])}"
         lines.append(f"- **{p['player']}**: contribution {p['contribution']:+.2f} pts (attention "
-                     f"{p['attention']:.3f}, value {p['value']:+.1f}, minutes share "
-                     f"{p['minutes_share']:.3f}; {ranks})")
+                     f"{p['attention']:.3f}, value {p['value']:+.1f}, {p['mp']:.0f} minutes, "
+                     f"minutes share {p['minutes_share']:.3f}; {ranks})")
         comps = archetypes[(archetypes["season"] == season) &
                            (archetypes["player_id"] == p["player_id"]) &
                            (archetypes["team"] == p["team"])].sort_values("archetype_rank")

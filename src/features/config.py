@@ -1,4 +1,5 @@
-"""Typed params for the team-feature switches (`features.sos_srs`, `features.opponent_adjusted`).
+"""Typed params for the team-feature switches (`features.sos_srs`, `features.opponent_adjusted`)
+and the player value (`features.player_value`, src/features/player_value.py).
 
 The `features.roster` keys belong to Model A's roster tensors and are read elsewhere.
 """
@@ -6,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from src.config import params_section, section
+from src.config import PlayerValueConfig, params_section, section
 from src.errors import ConfigError
 
 # every key of params.yaml `features`; anything else (a typo) is an error
-FEATURE_SECTIONS = ("sos_srs", "opponent_adjusted", "roster")
+FEATURE_SECTIONS = ("sos_srs", "opponent_adjusted", "roster", "player_value")
 
 
 @params_section("features.sos_srs")
@@ -21,6 +22,13 @@ class SosSrsConfig:
 @params_section("features.opponent_adjusted")
 class OpponentAdjustedConfig:
     enabled: bool
+
+
+def player_value_config(params: dict[str, Any]) -> PlayerValueConfig:
+    features = params.get("features")
+    if not isinstance(features, dict):
+        raise ConfigError("params.yaml: section 'features' is missing or not a mapping")
+    return section(PlayerValueConfig, features.get("player_value"), "features.player_value")
 
 
 @params_section("features")

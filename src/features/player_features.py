@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError
+from src.features.player_value import RAW_COLUMNS as VALUE_INPUTS
 from src.models.config import RosterConfig
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,15 @@ PER_36_COLUMNS = {
 }
 POSITION_COLUMNS = ["pg_percent", "sg_percent", "sf_percent", "pf_percent", "c_percent"]
 PLAIN_COLUMNS = ["age", "experience"]
+VALUE_COLUMNS = ["player_value"]   # points per 100, fitted walk-forward (roster.with_player_value)
 AVAILABILITY_COLUMNS = ["minutes_share", "minutes_per_game", "games_share", "starts_share",
                         "all_star"]
 SHRUNK_COLUMNS = RATE_COLUMNS + list(PER_36_COLUMNS)
-FEATURE_NAMES = AVAILABILITY_COLUMNS + PLAIN_COLUMNS + POSITION_COLUMNS + SHRUNK_COLUMNS
-REQUIRED_COLUMNS = (KEY_COLUMNS + ["final_team", "all_star"] + PLAIN_COLUMNS + POSITION_COLUMNS
-                    + RATE_COLUMNS + [c for cols in PER_36_COLUMNS.values() for c in cols])
+FEATURE_NAMES = (AVAILABILITY_COLUMNS + PLAIN_COLUMNS + POSITION_COLUMNS + SHRUNK_COLUMNS
+                 + VALUE_COLUMNS)
+REQUIRED_COLUMNS = list(dict.fromkeys(
+    KEY_COLUMNS + ["final_team", "all_star"] + PLAIN_COLUMNS + POSITION_COLUMNS + RATE_COLUMNS
+    + [c for cols in PER_36_COLUMNS.values() for c in cols] + VALUE_INPUTS))
 
 
 def check_columns(players: pd.DataFrame) -> None:
@@ -147,6 +151,7 @@ def player_feature_frame(players: pd.DataFrame, cfg: RosterConfig) -> pd.DataFra
     out["minutes_weight"] = (out["minutes_per_game"].fillna(0.0)
                              * out["games_share"].fillna(0.0) ** cfg.availability_power)
     out["minutes_share"] = np.nan    # set over the kept roster (roster.select_rosters)
+    out["player_value"] = np.nan     # set by roster.with_player_value (needs every earlier season)
     for col in PLAIN_COLUMNS:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     out[FEATURE_NAMES] = out[FEATURE_NAMES].astype(float).replace([np.inf, -np.inf], np.nan)

@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+from src.config import PlayerValueConfig
 from src.errors import DataError
 from src.features.player_features import FEATURE_NAMES, SOURCE, player_feature_frame
+from src.features.player_value import player_values
 from src.models.config import RosterConfig
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class FeatureSpec:
     shrink_minutes: float
     prior_seasons: int
     availability_power: float
+    player_value: dict | None = None     # features.player_value the `player_value` column read
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -59,7 +62,9 @@ class FeatureSpec:
     def roster(self) -> RosterConfig:
         return RosterConfig(max_players=self.max_players, min_minutes=self.min_minutes,
                             shrink_minutes=self.shrink_minutes, prior_seasons=self.prior_seasons,
-                            availability_power=self.availability_power)
+                            availability_power=self.availability_power,
+                            player_value=PlayerValueConfig(**self.player_value)
+                            if self.player_value else None)
 
 
 @dataclass
@@ -110,6 +115,8 @@ def select_rosters(players: pd.DataFrame, seasons: Iterable[int],
         else players["season"].isin(wanted)
     frame = player_feature_frame(players[history], cfg)
     frame = frame[frame["season"].isin(wanted)]
+    frame = with_player_value(frame, players[players["season"] <= wanted[-1]] if wanted
+                              else players, wanted, cfg)
     short = frame["mp"] < cfg.min_minutes
     if short.any():
         log.info("rosters: dropped %d player-seasons under %s minutes",
@@ -131,6 +138,20 @@ def select_rosters(players: pd.DataFrame, seasons: Iterable[int],
     return frame
 
 
+def with_player_value(frame: pd.DataFrame, players: pd.DataFrame, wanted: list[int],
+                      cfg: RosterConfig) -> pd.DataFrame:
+    """The `player_value` column (points per 100, src/features/player_value.py: season t's
+    weights fitted on seasons < t of `players`); 0 without `cfg.player_value`. A season with no
+    fit (the first season of the data) gets NaN: the training mean once standardised."""
+    if cfg.player_value is None:
+        return frame.assign(player_value=0.0)
+    values, _ = player_values(players, wanted, cfg.player_value)
+    out = frame.drop(columns="player_value").merge(
+        values[["season", "player_id", "value"]].rename(columns={"value": "player_value"}),
+        on=["season", "player_id"], how="left", validate="one_to_one")
+    return out
+
+
 def fit_feature_spec(rosters: pd.DataFrame, train_seasons: Iterable[int], cfg: RosterConfig,
                      num_embeddings: int) -> FeatureSpec:
     """Means/stds of each feature over the kept players of the training seasons only."""
@@ -148,7 +169,8 @@ def fit_feature_spec(rosters: pd.DataFrame, train_seasons: Iterable[int], cfg: R
     return FeatureSpec(list(FEATURE_NAMES), [float(v) for v in means],
                        [float(v) for v in stds], cfg.max_players, float(cfg.min_minutes),
                        int(num_embeddings), train_seasons, float(cfg.shrink_minutes),
-                       int(cfg.prior_seasons), float(cfg.availability_power))
+                       int(cfg.prior_seasons), float(cfg.availability_power),
+                       dataclasses.asdict(cfg.player_value) if cfg.player_value else None)
 
 
 def to_batch(spec: FeatureSpec, rosters: pd.DataFrame) -> RosterBatch:

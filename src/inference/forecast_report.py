@@ -147,31 +147,36 @@ def team_columns(fc: Forecast) -> list[Column]:
 
 
 def top_players_text(table: pd.DataFrame, k: int) -> pd.DataFrame:
-    """team, player 1..k as "name (contribution, attention, minutes)": the one function every
-    report reads players through (forecast columns player_<r>, contribution_<r>, attention_<r>,
-    minutes_share_<r>; players ordered by Model A contribution)."""
+    """team, player 1..k as "name (contribution, value, minutes)": the one function every
+    report reads players through (forecast columns player_<r>, contribution_<r>, value_<r>,
+    mp_<r>, attention_<r>, minutes_share_<r>; players ordered by contribution)."""
     out = {"team": table["team"]}
+    missing = pd.Series(float("nan"), index=table.index)
     for r in range(1, k + 1):
+        if f"player_{r}" not in table.columns:
+            break
         # a table from a Model A without a value head has no contributions: attention order
-        points = (table[f"contribution_{r}"] if f"contribution_{r}" in table.columns
-                  else pd.Series(float("nan"), index=table.index))
-        out[f"player {r}"] = [_player_text(name, c, a, m) for name, c, a, m in
-                              zip(table[f"player_{r}"], points, table[f"attention_{r}"],
-                                  table[f"minutes_share_{r}"])]
+        cols = [table.get(f"{c}_{r}", missing) for c in
+                ("player", "contribution", "value", "mp", "attention", "minutes_share")]
+        out[f"player {r}"] = [_player_text(*values) for values in zip(*cols)]
     return pd.DataFrame(out)
 
 
-def _player_text(name, contribution: float, attention: float, minutes_share: float) -> str:
+def _player_text(name, contribution: float, value: float, mp: float, attention: float,
+                 minutes_share: float) -> str:
     if pd.isna(name):
         return "-"
     points = "" if pd.isna(contribution) else f"{contribution:+.1f} pts, "
+    if not pd.isna(value) and not pd.isna(mp):
+        return f"{name} ({points}value {value:+.1f}, {mp:.0f} min)"
     return f"{name} ({points}{attention:.2f} attention, {pct(minutes_share)} of minutes)"
 
 
-PLAYERS_NOTE = ("Top players by Model A contribution: the points a player adds to Model A's team "
-                "strength (5 x attention x value; a team's contributions sum to its strength minus one "
-                "bias), his attention (expected share of playoff minutes, sums to 1 over the roster) "
-                "and his share of the team's regular-season minutes.")
+PLAYERS_NOTE = ("Top players by contribution: the points a player adds to his team's strength over "
+                "a replacement-level player in the same court time, 5 x attention x (value - "
+                "replacement level); a team's contributions add up exactly to its strength above a "
+                "team of replacement-level players. Value: points per 100 possessions from his own "
+                "box production, shooting, on-off and earlier seasons; minutes: regular season.")
 
 
 def _md_table(frame: pd.DataFrame) -> str:

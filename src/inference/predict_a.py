@@ -22,6 +22,7 @@ import pandas as pd
 import torch
 
 from src.errors import DataError
+from src.features.player_value import contributions_above_replacement
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
 from src.models.config import ModelAConfig, check_same_architecture
 from src.models.deep_set_rank import DeepSetRank, contributions
@@ -96,7 +97,8 @@ def attention_table(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.Da
     """One row per rostered player: season, team, player_id, player, slot, attention,
     minutes_share, fallback (the team's weights came from the fallback path), value (points
     per 100 possessions), contribution (points; a team's contributions sum to its strength
-    minus the model's bias) and on_court_plus_minus_per_100_poss (the roster's, unscaled)."""
+    minus the model's bias), on_court_plus_minus_per_100_poss (the roster's, unscaled), and
+    mp, player_value, contribution_above_replacement (with_value_above_replacement)."""
     rosters = select_rosters(player_seasons, seasons, spec.roster)
     batch = to_batch(spec, rosters)
     _, value, attn_w = predict_parts(model, batch)
@@ -116,5 +118,21 @@ def attention_table(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.Da
         "contribution": contrib[rows, slots].astype(float),
     })
     on_court = rosters[["season", "team", "player_id", "on_court_plus_minus_per_100_poss"]]
-    return table.merge(on_court, on=["season", "team", "player_id"], how="left",
-                       validate="one_to_one")
+    table = table.merge(on_court, on=["season", "team", "player_id"], how="left",
+                        validate="one_to_one")
+    return with_value_above_replacement(table, rosters, spec)
+
+
+def with_value_above_replacement(table: pd.DataFrame, rosters: pd.DataFrame,
+                                 spec: FeatureSpec) -> pd.DataFrame:
+    """Adds mp (regular-season minutes), player_value (points per 100 from his own evidence,
+    src/features/player_value.py) and contribution_above_replacement = 5 x attention x
+    (player_value - replacement level), in points; a team's add up to its strength above a
+    team of replacement players. NaN without features.player_value in the checkpoint."""
+    cfg = spec.roster.player_value
+    extra = rosters[["season", "team", "player_id", "mp", "player_value"]]
+    out = table.merge(extra, on=["season", "team", "player_id"], how="left", validate="one_to_one")
+    out["contribution_above_replacement"] = (
+        contributions_above_replacement(out["attention"], out["player_value"],
+                                        cfg.replacement_level) if cfg else np.nan)
+    return out

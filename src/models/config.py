@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import torch
 from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from src.config import Probability, load_params, params_section, section
+from src.config import PlayerValueConfig, Probability, load_params, params_section, section
 from src.errors import ConfigError, DataError
 from src.utils.model_files import load_torch_checkpoint
 
@@ -216,6 +216,9 @@ class RosterConfig:
     shrink_minutes: NonNegativeFloat     # minutes of evidence the prior (earlier seasons) is worth
     prior_seasons: NonNegativeInt        # earlier seasons averaged into the prior
     availability_power: NonNegativeFloat # expected minutes = mpg * games_share ** this
+    # features.player_value: the `player_value` roster feature (None: that column is 0, e.g. a
+    # test's small league without the fit)
+    player_value: PlayerValueConfig | None = None
 
     def __post_init__(self) -> None:
         if self.shrink_minutes < 0 or self.prior_seasons < 0 or self.availability_power < 0:
@@ -269,7 +272,9 @@ def roster_config(params: dict[str, Any]) -> RosterConfig:
     features = params.get("features")
     if not isinstance(features, dict):
         raise ConfigError("params.yaml: section 'features' is missing or not a mapping")
-    return section(RosterConfig, features.get("roster"), "features.roster")
+    roster = section(RosterConfig, features.get("roster"), "features.roster")
+    value = section(PlayerValueConfig, features.get("player_value"), "features.player_value")
+    return dataclasses.replace(roster, player_value=value)
 
 
 @params_section("model_a_selection")

@@ -112,6 +112,9 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
         trainer.fit(lists, None)
         restarts += trainer.restarts
         history += [{**row, "phase": "refit"} for row in trainer.history]
+    # the checkpoint keeps the whole fit's history (selection epochs too), so the curves of a
+    # walk-forward split that trained can be drawn even when its refit kept the warm start
+    trainer.history = history
     return ModelAFit(trainer, spec, train_seasons, val_seasons, best_epoch, len(history),
                      restarts, val_loss, val_spearman, choice, time.perf_counter() - start,
                      history)
