@@ -7,6 +7,7 @@ ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ from src.config import load_params, seasons_config
 from src.inference.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
 from src.inference.forecast_page import load_calibration
-from src.inference.forecast_report import print_forecast, write_forecast
+from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
 from src.utils.io import read_input
@@ -24,6 +25,9 @@ from src.training.model_b_config import model_b_config
 from src.training.signals import with_signals
 from src.training.train_stacking import stacking_config
 from src.utils.cli import stage_main
+from src.utils.logging import on_terminal
+
+log = logging.getLogger("stages.forecast")
 
 TEAMS = artifacts.TEAM_SEASONS.path
 PLAYERS = artifacts.PLAYER_SEASONS.path
@@ -65,8 +69,12 @@ def run(args: argparse.Namespace) -> list[Path]:
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT)
     written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
-    if not args.quiet:
+    if args.quiet:
+        pass
+    elif on_terminal():                   # for eyes: the whole table
         print_forecast(fc)
+    else:                                 # a log (CI, a pipe): one line; the table is in the .md
+        log.info(favourites_line(fc, written[0]))
     return written
 
 

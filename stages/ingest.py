@@ -6,6 +6,7 @@ from pathlib import Path
 
 from src.config import data_config, load_params
 from src.data.ingest import build_tables, write_tables
+from src.league.data_notes import log_bracket_notes
 
 OUT_DIR = Path("data/interim")
 
@@ -13,6 +14,7 @@ OUT_DIR = Path("data/interim")
 def run(args: argparse.Namespace) -> list[Path]:
     cfg = data_config(load_params(args.params))
     tables = build_tables(cfg.resolved_raw_dir(), cfg.first_season, cfg.min_team_minutes_share)
+    log_bracket_notes(tables.team_seasons, tables.playoff_series)
     return write_tables(tables, OUT_DIR)
 
 
