@@ -9,9 +9,13 @@ export PYTHONHASHSEED := 0
 # stage commands in dvc.yaml call `python`: make it the venv's
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup repro test demo forecast report bench dag clean-venv
+.PHONY: help setup repro test demo forecast report bench dag clean-venv
 
-setup: $(VENV)/.installed
+# `make help`: every target's `## ` line
+help:  ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+
+setup: $(VENV)/.installed  ## create .venv and install the project (once; again when pyproject.toml changes)
 
 # torch==2.13.0 first: where the index offers a CPU build (as here) it is taken, which keeps
 # the venv ~1.6 GB; elsewhere pip's default build is fine.
@@ -22,20 +26,20 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e ".[explain,plots,dev]"
 	touch $@
 
-repro: setup
+repro: setup  ## run the pipeline (dvc repro), then print the run summary
 	$(DVC) repro
 	@$(PY) scripts/run_summary.py
 
-test: setup
+test: setup  ## the test suite on 2 processes (real-data tests skip without ../shared)
 	$(PY) -m pytest -q -n 2
 
-dag: setup
+dag: setup  ## print the stage graph
 	$(DVC) dag
 
 # A synthetic league (known true strengths) run through the pipeline in a throwaway copy of
 # the repo, so the committed dvc.lock and data/ stay untouched.
 DEMO_DIR ?= /tmp/nba-demo
-demo: setup
+demo: setup  ## the pipeline on a synthetic league with known truth (in /tmp/nba-demo)
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	git archive HEAD | tar -x -C $(DEMO_DIR)
 	$(PY) -m src.data.synthetic --out $(DEMO_DIR)/data/raw --seed 0 --first-season 1997 --last-season 2024
@@ -49,15 +53,18 @@ demo: setup
 	@cd $(DEMO_DIR) && $(abspath $(PY)) scripts/run_summary.py --headline
 
 # writes metrics/bench.local.json (git-ignored); `make bench UPDATE=1` updates the committed metrics/bench.json
-bench: setup
+bench: setup  ## time the stages: metrics/bench.local.json (UPDATE=1: metrics/bench.json)
 	$(PY) scripts/bench.py $(if $(UPDATE),--update)
 
 # A season without outcomes (default: the season in progress, simulated to its end):
 # reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
-forecast: setup
+forecast: setup  ## one season's forecast: make forecast SEASON=2025 (default: the season in progress)
 	$(DVC) repro evaluate
 	$(PY) -m stages.forecast --season $(SEASON)
 
 # reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).
-report: setup
+report: setup  ## reports/report.md and its figures (dvc stage report)
 	$(PY) -m src.report
+
+clean-venv:  ## remove .venv (the next make target sets it up again)
+	rm -rf $(VENV)
