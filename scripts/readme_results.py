@@ -23,6 +23,11 @@ METRICS = ["spearman", "ndcg_at_4", "playoff_spearman", "rank_mae", "top1",
            "log_loss", "brier", "brier_season_sum", "ece"]
 
 
+def _digits(params: dict) -> int:
+    """Decimals of every shown metric (params report.digits; src/utils/display.py rounds)."""
+    return params["report"]["digits"]
+
+
 def results_markdown(flat: dict, params: dict) -> str:
     seasons, interval = params["seasons"], params["evaluation"]["interval"]
     lines = [f"Measured {date.today().isoformat()} with `make repro` (= `dvc repro`), walk-forward over "
@@ -30,10 +35,10 @@ def results_markdown(flat: dict, params: dict) -> str:
              "`metrics/eval.json` by `python scripts/readme_results.py`. Ranking metrics: mean over "
              "seasons; log-loss: mean over seasons of -log p(champion); Brier: mean over playoff "
              "team-seasons (`brier_season_sum` = per-season sum); ECE over pooled playoff team-seasons.",
-             "", *tables.pooled_table(flat, METRICS, 3), "",
+             "", *tables.pooled_table(flat, METRICS, _digits(params)), "",
              f"Paired bootstrap over test seasons (2,000 resamples): ensemble minus baseline "
              f"(lower is better for log-loss/Brier, higher for NDCG@4).", "",
-             *tables.bootstrap_table(tables.comparisons(flat), interval, 3)]
+             *tables.bootstrap_table(tables.comparisons(flat), interval, _digits(params))]
     return "\n".join(lines)
 
 
@@ -43,16 +48,16 @@ SERIES_BLOCKS = [("series", "every series of the test seasons"),
                  ("games", "every playoff game of the game file (home team of each game)")]
 
 
-def series_block(flat: dict, prefix: str, interval: float) -> list[str]:
+def series_block(flat: dict, prefix: str, interval: float, digits: int) -> list[str]:
     """One window of the series yardstick: pooled metrics per model, then its bootstrap."""
     names = list(dict.fromkeys(k.split(".")[1] for k in flat if k.startswith(prefix + ".")))
-    rows = [[n, *(tables.fmt(flat.get(f"{prefix}.{n}.{m}"), 3) for m in SERIES_METRICS)] for n in names]
+    rows = [[n, *(tables.fmt(flat.get(f"{prefix}.{n}.{m}"), digits) for m in SERIES_METRICS)] for n in names]
     boot = {k[len("bootstrap.") + len(prefix) + 1:]: v for k, v in flat.items()
             if k.startswith(f"bootstrap.{prefix}.")}
     comps = [c for c in tables.comparisons({f"bootstrap.{k}": v for k, v in boot.items()})
              if c.metric == "log_loss"]
     return [*tables.md_table(["model", *SERIES_METRICS], rows), "",
-            *tables.bootstrap_table(comps, interval, 3)]
+            *tables.bootstrap_table(comps, interval, digits)]
 
 
 def series_markdown(flat: dict, params: dict) -> str:
@@ -69,7 +74,7 @@ def series_markdown(flat: dict, params: dict) -> str:
             first, last = flat.get("window.series_recent.first_season"), flat.get("window.series_recent.last_season")
         if not any(k.startswith(prefix + ".") for k in flat):
             continue
-        lines += ["", f"**{prefix}**: {what}, seasons {first}..{last}.", "", *series_block(flat, prefix, interval)]
+        lines += ["", f"**{prefix}**: {what}, seasons {first}..{last}.", "", *series_block(flat, prefix, interval, _digits(params))]
     return "\n".join(lines)
 
 
@@ -77,7 +82,7 @@ def explain_markdown(flat: dict, params: dict) -> str:
     return "\n".join([
         f"Measured {date.today().isoformat()} with `dvc repro explain` over the test seasons, copied from "
         "`metrics/explain.json`; chance = the same statistic with ranks shuffled within each team.", "",
-        *tables.explain_table(flat, params["report"]["chance_p_value"], 3)])
+        *tables.explain_table(flat, params["report"]["chance_p_value"], _digits(params))])
 
 
 def bench_markdown(bench: dict) -> str:

@@ -14,6 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from src.utils.display import metric_text  # noqa: E402  (the one rounding of shown metrics)
 HEADLINE_FILE = "metrics/headline.json"     # src/evaluation/headline.py (stage evaluate)
 WIDTH = 100
 
@@ -59,12 +62,12 @@ def outputs_table(dvc_yaml: dict, params: dict) -> Table:
     return table
 
 
-def headline_lines() -> list[str]:
+def headline_lines(digits: int) -> list[str]:
     path = REPO / HEADLINE_FILE
     if not path.exists():
         return [f"headline: {HEADLINE_FILE} not written yet (stage evaluate)"]
     flat = json.loads(path.read_text())
-    return [f"headline ({HEADLINE_FILE}):"] + [f"  {k:<28} {v:.3f}" for k, v in flat.items()]
+    return [f"headline ({HEADLINE_FILE}):"] + [f"  {k:<28} {metric_text(v, digits)}" for k, v in flat.items()]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -72,11 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--headline", action="store_true", help="print the headline metrics only")
     args = parser.parse_args(argv)
     console = Console(width=WIDTH)
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
     if not args.headline:
         dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
-        params = yaml.safe_load((REPO / "params.yaml").read_text())
         console.print(outputs_table(dvc_yaml, params))
-    for line in headline_lines():
+    for line in headline_lines(params["report"]["digits"]):
         console.print(line, highlight=False)
     if not args.headline:
         console.print("next: `make report` (reports/report.md), `dvc plots show`,\n"

@@ -20,6 +20,7 @@ from src.inference.forecast_page import load_calibration
 from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
+from src.report.config import report_config
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
 from src.training.signals import with_signals
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> list[Path]:
                           simulation_config(params).scale)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
-    calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT)
+    calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
     written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
     if args.quiet:
         pass

@@ -16,7 +16,7 @@ CALIBRATION = PastCalibration(
                        "pred_mean": [0.03, 0.4, 0.05, 0.0], "actual_rate": [0.02, 0.5, 0.04, 0.0],
                        "count": [250, 8, 240, None]}),
     metrics={"ensemble.log_loss": 1.729, "ensemble.brier": 0.05, "baseline_srs_mc.log_loss": 1.725},
-    seasons="2006-2015")
+    seasons="2006-2015", digits=3)
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.inference.forecast import Forecast
+from src.utils.display import metric_text
 from src.inference.forecast_report import (PLAYERS_NOTE, method_lines, pct, status_lines, team_columns,
                                            top_players_text)
 
@@ -38,9 +39,11 @@ class PastCalibration:
     bins: pd.DataFrame           # model, pred_mean, actual_rate, count (pooled test seasons)
     metrics: dict[str, float]    # flat keys of metrics/eval.json
     seasons: str                 # e.g. "2006-2024"
+    digits: int                  # decimals shown (params report.digits, src/utils/display.py)
 
 
-def load_calibration(reliability_csv: Path, metrics_json: Path, report_json: Path) -> PastCalibration | None:
+def load_calibration(reliability_csv: Path, metrics_json: Path, report_json: Path,
+                     digits: int) -> PastCalibration | None:
     """The evaluate stage's calibration, or None (logged) when it has not run."""
     missing = [str(p) for p in (reliability_csv, metrics_json, report_json) if not Path(p).exists()]
     if missing:
@@ -49,7 +52,8 @@ def load_calibration(reliability_csv: Path, metrics_json: Path, report_json: Pat
         return None
     seasons = json.loads(Path(report_json).read_text()).get("test_seasons", [])
     span = f"{min(seasons)}-{max(seasons)}" if seasons else "test seasons"
-    return PastCalibration(pd.read_csv(reliability_csv), json.loads(Path(metrics_json).read_text()), span)
+    return PastCalibration(pd.read_csv(reliability_csv), json.loads(Path(metrics_json).read_text()), span,
+                           digits)
 
 
 def _inline_md(text: str) -> str:
@@ -133,7 +137,7 @@ def calibration_section(cal: PastCalibration | None) -> str:
         values = [cal.metrics.get(f"{model}.{m}") for m in CALIBRATION_METRICS]
         if all(v is None for v in values):
             continue
-        cells = "".join(f"<td>{'-' if v is None else f'{v:.3f}'}</td>" for v in values)
+        cells = "".join(f"<td>{metric_text(v, cal.digits)}</td>" for v in values)
         rows.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
     return (f"<h2>How past title odds held up ({html.escape(cal.seasons)}, walk-forward)</h2>"
             "<p>The same model, each season's odds made only from earlier seasons (the evaluate stage). "
