@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DVC := $(VENV)/bin/dvc
-SEASON ?= 2026
+SEASON ?=
 export DVC_NO_ANALYTICS := 1
 export PYTHONHASHSEED := 0
 # stage commands in dvc.yaml call `python`: make it the venv's
@@ -56,15 +56,15 @@ demo: setup  ## the pipeline on a synthetic league with known truth (in /tmp/nba
 bench: setup  ## time the stages: metrics/bench.local.json (UPDATE=1: metrics/bench.json)
 	$(PY) scripts/bench.py $(if $(UPDATE),--update)
 
-# A season without outcomes (default: the season in progress, simulated to its end):
-# reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
-forecast: setup  ## one season's forecast: make forecast SEASON=2025 (default: the season in progress)
-	$(DVC) repro evaluate
-	$(PY) -m stages.forecast --season $(SEASON)
+# A season without outcomes. No SEASON: the pipeline's forecast stage (params forecast.season),
+# reports/forecast_<season>.{md,html,csv}. SEASON=2025: that season after `dvc repro evaluate`
+# (the page shows past calibration), in reports/seasons/ (git-ignored: not a pipeline output).
+forecast: setup  ## the season in progress (dvc repro forecast); SEASON=2025: reports/seasons/forecast_2025.*
+	$(if $(SEASON),$(DVC) repro evaluate && $(PY) -m stages.forecast --season $(SEASON),$(DVC) repro forecast)
 
-# reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).
-report: setup  ## reports/report.md and its figures (dvc stage report)
-	$(PY) -m src.report
+# reports/report.md + reports/figures/*.png: the pipeline's `report` stage (and what it needs)
+report: setup  ## reports/report.md and its figures (the pipeline's report stage)
+	$(DVC) repro report
 
 clean-venv:  ## remove .venv (the next make target sets it up again)
 	rm -rf $(VENV)

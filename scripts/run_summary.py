@@ -82,8 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     for line in headline_lines(params["report"]["digits"]):
         console.print(line, highlight=False)
     if not args.headline:
-        console.print("next: `make report` (reports/report.md), `dvc plots show`,\n"
-                      "      `make forecast SEASON=2026` (reports/forecast_2026.html)", highlight=False)
+        season = params["forecast"]["season"]
+        console.print(f"read: reports/report.md, reports/forecast_{season}.html, `dvc plots show`;\n"
+                      "      another season: `make forecast SEASON=2025` (reports/seasons/)", highlight=False)
 
 
 if __name__ == "__main__":

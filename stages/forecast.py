@@ -2,7 +2,8 @@
 ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,html}.
 
     python -m stages.forecast                 # season = params forecast.season
-    python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs
+    python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs:
+                                              # reports/seasons/forecast_2025.* (git-ignored)
 """
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
 XGB_PLAYOFF_MODEL = artifacts.XGB_PLAYOFF_MODEL.path
 REPORTS = Path("reports")
+# another season than params forecast.season (`make forecast SEASON=2025`): not a declared
+# output of the stage, so it goes to a git-ignored folder, never beside the tracked files
+OTHER_SEASONS = REPORTS / "seasons"
 # the evaluate stage's outputs: past seasons' calibration, shown on the forecast page
 RELIABILITY = Path("plots/evaluate/reliability.csv")
 EVAL_METRICS = artifacts.EVAL_METRICS.path
@@ -69,7 +73,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
-    written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
+    out_dir = REPORTS if season == cfg.season else OTHER_SEASONS
+    written = write_forecast(fc, out_dir, cfg.top_players, calibration)
     if args.quiet:
         pass
     elif on_terminal():                   # for eyes: the whole table

@@ -130,7 +130,7 @@ def calibration_section(cal: PastCalibration | None) -> str:
     if cal is None:
         return ("<h2>How past title odds held up</h2><p>Not available: the evaluate stage's outputs were "
                 "missing when this page was written (<code>dvc repro evaluate</code>, then the forecast "
-                "again). See also <a href=\"report.md\">report.md</a>.</p>")
+                "again).</p>")
     head = "".join(f"<th>{html.escape(label)}</th>" for label in CALIBRATION_METRICS.values())
     rows = []
     for model, label in CALIBRATION_MODELS.items():
@@ -142,7 +142,8 @@ def calibration_section(cal: PastCalibration | None) -> str:
     return (f"<h2>How past title odds held up ({html.escape(cal.seasons)}, walk-forward)</h2>"
             "<p>The same model, each season's odds made only from earlier seasons (the evaluate stage). "
             "Points on the dashed diagonal are perfectly calibrated: of the teams given about 20%, "
-            "about one in five won. More in <a href=\"report.md\">report.md</a>.</p>"
+            "about one in five won. Every metric of every model: <code>reports/report.md</code> "
+            "(<code>make report</code>).</p>"
             f'<div class="cal">{reliability_svg(cal.bins)}'
             f'<table class="metrics"><thead><tr><th>model</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
