@@ -8,7 +8,7 @@ import pytest
 
 from src.inference.forecast_page import PastCalibration, render_page
 from src.inference.forecast_report import write_forecast
-from src.utils.browser import find_browser, visit
+from src.utils.browser import find_browser, page_width, visit
 from test_forecast import CFG, SEASON, run_forecast, strip_outcomes
 
 CALIBRATION = PastCalibration(
@@ -66,3 +66,18 @@ def test_page_renders_offline_in_headless_chromium(page, tmp_path):
     first_cells = [re.search(r'data-v="([^"]*)"', row.split("</td>", 2)[1]).group(1)
                    for row in _body_rows(by_team.dom)]
     assert first_cells == sorted(fc.table["team"])
+
+
+@pytest.mark.skipif(find_browser() is None, reason="Chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("window", [1280, 1024])
+def test_page_fits_the_window_without_scrolling_sideways(page, window):
+    _, path = page
+    assert page_width(path, window) <= window
+
+
+def test_players_are_one_name_that_opens_to_the_list(page):
+    fc, path = page
+    first = _body_rows(path.read_text())[0]
+    top = fc.table.sort_values("rank").iloc[0]
+    assert f"<details><summary>{top['player_1']}</summary>" in first
+    assert "<br>" in first.split("<details>", 1)[1]          # every listed player inside

@@ -19,6 +19,7 @@ import pandas as pd
 
 from src.inference.forecast import Forecast
 from src.utils.display import metric_text
+from src.utils.plot_style import LINE_MIN_COUNT, MODEL_COLOURS
 from src.inference.forecast_report import (PLAYERS_NOTE, method_lines, pct, status_lines, team_columns,
                                            top_players_text)
 
@@ -86,15 +87,25 @@ def teams_table(fc: Forecast, k: int) -> str:
             if c.header == "team":
                 cell = cell.replace("<td ", f'<td title="{html.escape(str(names.iloc[i]))}" ', 1)
             cells.append(cell)
-        listed = "<br>".join(html.escape(p) for p in players.iloc[i] if p != "-")
-        cells.append(f'<td class="players" data-v="">{listed}</td>')
+        listed = [p for p in players.iloc[i] if p != "-"]
+        cells.append(f'<td class="players" data-v="">{_players_cell(fc.table["player_1"].iloc[i], listed)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="sortable" id="teams"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
+def _players_cell(top_name, listed: list[str]) -> str:
+    """The top player's name; a click opens every listed player with his numbers (one per line),
+    so the row stays one line high and the table fits a 1024 px screen."""
+    if not listed:
+        return ""
+    lines = "<br>".join(html.escape(p) for p in listed)
+    return f"<details><summary>{html.escape(str(top_name))}</summary>{lines}</details>"
+
+
 def reliability_svg(bins: pd.DataFrame) -> str:
-    """Predicted title probability (bin mean) against the observed title rate, one colour per model."""
+    """Predicted title probability (bin mean) against the observed title rate, one colour per model
+    (src/utils/plot_style.py); the line joins bins of >= LINE_MIN_COUNT teams, every bin is a dot."""
     size, pad = _SVG_SIZE, _SVG_PAD
     span = size - 2 * pad
     xy = lambda x, y: (pad + span * x, size - pad - span * y)   # noqa: E731
@@ -112,14 +123,19 @@ def reliability_svg(bins: pd.DataFrame) -> str:
                  'predicted title probability (bin mean)</text>')
     parts.append(f'<text x="12" y="{size / 2:.0f}" font-size="11" text-anchor="middle" '
                  f'transform="rotate(-90 12 {size / 2:.0f})">observed title rate</text>')
-    colours = {"ensemble": "#1f77b4", "baseline_srs_mc": "#ff7f0e"}
-    for i, (model, colour) in enumerate(colours.items()):
+    for i, model in enumerate(LEGEND):
+        colour = MODEL_COLOURS[model]
         rows = bins[(bins["model"] == model) & bins["count"].fillna(0).gt(0)].sort_values("pred_mean")
-        points = [xy(x, y) for x, y in zip(rows["pred_mean"], rows["actual_rate"])]
-        if points:
+        joined = rows[rows["count"] >= LINE_MIN_COUNT]
+        line = [xy(x, y) for x, y in zip(joined["pred_mean"], joined["actual_rate"])]
+        if len(line) > 1:
             parts.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
-                         % (colour, " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
-            parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points]
+                         % (colour, " ".join(f"{x:.1f},{y:.1f}" for x, y in line)))
+        for x, y, n in zip(rows["pred_mean"], rows["actual_rate"], rows["count"]):
+            (cx, cy), big = xy(x, y), n >= LINE_MIN_COUNT
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{3 if big else 2}" '
+                         + (f'fill="{colour}"' if big else f'fill="white" stroke="{colour}"')
+                         + f'><title>{int(n)} teams</title></circle>')
         parts.append(f'<rect x="{size + 5}" y="{pad + 18 * i}" width="12" height="12" fill="{colour}"/>'
                      f'<text x="{size + 22}" y="{pad + 10 + 18 * i}" font-size="11">'
                      f'{html.escape(LEGEND[model])}</text>')
@@ -142,7 +158,8 @@ def calibration_section(cal: PastCalibration | None) -> str:
     return (f"<h2>How past title odds held up ({html.escape(cal.seasons)}, walk-forward)</h2>"
             "<p>The same model, each season's odds made only from earlier seasons (the evaluate stage). "
             "Points on the dashed diagonal are perfectly calibrated: of the teams given about 20%, "
-            "about one in five won. Every metric of every model: <code>reports/report.md</code> "
+            f"about one in five won. Hollow dots: bins of fewer than {LINE_MIN_COUNT} teams, too few "
+            "to join the line. Every metric of every model: <code>reports/report.md</code> "
             "(<code>make report</code>).</p>"
             f'<div class="cal">{reliability_svg(cal.bins)}'
             f'<table class="metrics"><thead><tr><th>model</th>{head}</tr></thead>'
@@ -150,16 +167,20 @@ def calibration_section(cal: PastCalibration | None) -> str:
 
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem;color:#222;max-width:1500px}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1rem;color:#222;max-width:72rem}
 h1{font-size:1.5rem;margin-bottom:.3rem} h2{font-size:1.15rem;margin-top:1.8rem}
 p,li{font-size:.9rem;line-height:1.35} code{background:#f3f3f3;padding:0 .2em}
-table{border-collapse:collapse;font-size:.82rem}
-th,td{padding:.25rem .45rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
-th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none}
+table{border-collapse:collapse;font-size:.8rem}
+th,td{padding:.2rem .3rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
+th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none;white-space:normal;
+   vertical-align:bottom;max-width:4.6rem;line-height:1.15}
 th:hover{background:#e8eef5} th.asc::after{content:" \\25B2"} th.desc::after{content:" \\25BC"}
 #teams td:nth-child(2),#teams td:nth-child(3),#teams th:nth-child(2),#teams th:nth-child(3),
 #teams th:last-child,td.players{text-align:left}
-td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
+#teams th:last-child{max-width:none}
+td.players{white-space:normal;font-size:.75rem;color:#444;width:12rem;max-width:12rem}
+td.players summary{cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+td.players details[open] summary{margin-bottom:.15rem}
 tbody tr:hover{background:#fafad2} .cal{display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap}
 .metrics td:first-child,.metrics th:first-child{text-align:left} .metrics th{white-space:normal;max-width:9rem}
 """
@@ -207,7 +228,8 @@ def render_page(fc: Forecast, k: int, calibration: PastCalibration | None) -> st
 <body>
 <h1>NBA forecast {s}</h1>
 <p>Favourite: <strong>{html.escape(str(favourite['team_name']))}</strong>, {pct(favourite['p_champion'])} to win the title.
-Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means.</p>
+Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means;
+click a player's name for the team's top players.</p>
 {status}
 {teams_table(fc, k)}
 <h2>How it was made</h2><ul>{method}</ul>
