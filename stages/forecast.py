@@ -56,6 +56,11 @@ def add_args(parser: argparse.ArgumentParser) -> None:
                         help="forecast a season whose outcomes are known (a backtest of the mechanics)")
 
 
+def output_dir(season: int, pipeline_season: int) -> Path:
+    """reports/ for the stage's declared season (params forecast.season), else reports/seasons/."""
+    return REPORTS if season == pipeline_season else OTHER_SEASONS
+
+
 def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
     cfg, seasons, stacking = forecast_config(params), seasons_config(params), stacking_config(params)
@@ -73,8 +78,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg)
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
-    out_dir = REPORTS if season == cfg.season else OTHER_SEASONS
-    written = write_forecast(fc, out_dir, cfg.top_players, calibration)
+    written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)
     if args.quiet:
         pass
     elif on_terminal():                   # for eyes: the whole table

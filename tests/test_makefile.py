@@ -28,3 +28,18 @@ def test_targets_have_a_recipe(target):
     done = subprocess.run(["make", "-n", target, "VENV=/nonexistent-venv"], cwd=REPO,
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip(), f"make {target} does nothing"
+
+
+def test_forecast_of_another_season_writes_where_git_ignores_it():
+    plan = subprocess.run(["make", "-n", "forecast", "SEASON=2025", "VENV=/nonexistent-venv"], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout
+    assert "stages.forecast --season 2025" in plan
+    default = subprocess.run(["make", "-n", "forecast", "VENV=/nonexistent-venv"], cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout
+    assert "repro forecast" in default                    # the stage's own, declared outputs
+    from stages.forecast import output_dir
+    assert output_dir(2026, 2026) == Path("reports") and output_dir(2025, 2026) == Path("reports/seasons")
+    if shutil.which("git") and (REPO / ".git").exists():
+        ignored = subprocess.run(["git", "check-ignore", "-q", "reports/seasons/forecast_2025.html"],
+                                 cwd=REPO)
+        assert ignored.returncode == 0, "reports/seasons/ must be git-ignored"
