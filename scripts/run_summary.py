@@ -46,19 +46,30 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
 
 
-def outputs_table(dvc_yaml: dict, params: dict) -> Table:
-    table = Table(title="What the pipeline wrote", width=WIDTH)
+def outputs_table(dvc_yaml: dict, params: dict, every_file: bool = False) -> Table:
+    """One row per stage (its outputs' names shortened to fit, total size, latest write, what
+    is missing), or with `every_file` one row per output."""
+    table = Table(title="What the pipeline wrote" + ("" if every_file else ", per stage (--all: per file)"),
+                  width=WIDTH)
     table.add_column("stage", no_wrap=True)
     table.add_column("output", no_wrap=True, overflow="ellipsis", ratio=1)
     table.add_column("size", justify="right", no_wrap=True)
     table.add_column("written", no_wrap=True)
+    rows: dict[str, list[tuple[str, Path]]] = {}
     for stage, rel in declared_outputs(dvc_yaml, params):
         path = REPO / rel if not Path(rel).is_absolute() else Path(rel)
-        if path.exists():
-            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%m-%d %H:%M")
-            table.add_row(stage, rel, f"{_size(path) / 1024:,.0f} KiB", when)
-        else:
-            table.add_row(stage, rel, "missing", "")
+        rows.setdefault(f"{stage}\0{rel}" if every_file else stage, []).append((rel, path))
+    for key, outs in rows.items():
+        present = [p for _, p in outs if p.exists()]
+        names = ", ".join(rel for rel, _ in outs)
+        missing = len(outs) - len(present)
+        if not present:
+            table.add_row(key.split("\0")[0], names, "missing", "")
+            continue
+        latest = max(p.stat().st_mtime for p in present)
+        size = f"{sum(_size(p) for p in present) / 1024:,.0f} KiB"
+        table.add_row(key.split("\0")[0], names + (f" ({missing} missing)" if missing else ""), size,
+                      datetime.fromtimestamp(latest).strftime("%m-%d %H:%M"))
     return table
 
 
@@ -73,12 +84,13 @@ def headline_lines(digits: int) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="summary of a pipeline run")
     parser.add_argument("--headline", action="store_true", help="print the headline metrics only")
+    parser.add_argument("--all", action="store_true", help="one row per output file (default: per stage)")
     args = parser.parse_args(argv)
     console = Console(width=WIDTH)
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     if not args.headline:
         dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
-        console.print(outputs_table(dvc_yaml, params))
+        console.print(outputs_table(dvc_yaml, params, args.all))
     for line in headline_lines(params["report"]["digits"]):
         console.print(line, highlight=False)
     if not args.headline:

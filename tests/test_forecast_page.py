@@ -43,7 +43,7 @@ def test_page_is_one_file_with_every_team(page):
     top = fc.table.sort_values("rank").iloc[0]
     assert f">{top['team']}<" in rows[0] and top["player_1"] in rows[0]
     for header in ("rating", "proj. W-L", "80% wins", "P(playoffs)", "P(top-6)", "P(conf. finals)", "P(title)"):
-        assert f">{header}</th>" in html
+        assert f'data-h="{header}">' in html
     assert "How past title odds held up (2006-2015" in html and "<svg" in html and "1.729" in html
 
 

@@ -120,3 +120,16 @@ def test_collected_keeps_a_block_s_records_off_the_root_handlers(caplog):
             logging.getLogger("src.collected_test.child").debug("a note %d", 1)
     assert [r.getMessage() for r in records] == ["a note 1"]
     assert "a note 1" not in caplog.text
+
+
+def test_ingest_says_one_line_per_input_file(caplog):
+    notes = [_record("%s: dropped %d row(s): %s", ("Team_Records.csv", 48, "not NBA")),
+             _record("%s: dropped %d row(s): %s", ("Per 100 Poss.csv", 473, "not NBA")),
+             _record("%s: dropped %d row(s): %s", ("Team_Records.csv", 30, "no champion")),
+             _record("%s: details", ("Team_Records.csv",), logging.DEBUG)]     # not shown at INFO
+    logging.getLogger().setLevel(logging.INFO)
+    with caplog.at_level(logging.INFO, logger="files"):
+        project_logging.summarise_by_subject(notes, logging.getLogger("files"))
+    assert [r.getMessage() for r in caplog.records if r.name == "files"] == [
+        "Team_Records.csv: dropped 48 row(s): not NBA; dropped 30 row(s): no champion",
+        "Per 100 Poss.csv: dropped 473 row(s): not NBA"]

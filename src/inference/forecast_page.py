@@ -31,6 +31,7 @@ CALIBRATION_METRICS = {"log_loss": "title log-loss (lower is better)", "brier": 
                        "ece": "calibration error, ECE (lower is better)"}
 LEGEND = {"ensemble": "ensemble (this forecast)", "baseline_srs_mc": "SRS Monte Carlo"}
 _SVG_SIZE, _SVG_PAD, _SVG_LEGEND = 360, 44, 190
+NO_BREAK_HYPHEN = "\u2011"
 # The page may not fetch anything: inline styles and scripts only, even if a later edit adds a URL.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -77,7 +78,9 @@ def teams_table(fc: Forecast, k: int) -> str:
     cols = team_columns(fc)
     players = top_players_text(fc.table, k).drop(columns="team")
     names = fc.table["team_name"]
-    head = "".join(f'<th title="{html.escape(c.note)}">{html.escape(c.header)}</th>' for c in cols)
+    # headers wrap (narrow columns) but never at a hyphen: "P(top-6)" keeps its "6"
+    head = "".join(f'<th title="{html.escape(c.note)}" data-h="{html.escape(c.header)}">'
+                   f'{html.escape(c.header).replace("-", NO_BREAK_HYPHEN)}</th>' for c in cols)
     head += f'<th title="{html.escape(PLAYERS_NOTE)}">top players</th>'
     rows = []
     for i in range(len(fc.table)):
@@ -173,12 +176,12 @@ p,li{font-size:.9rem;line-height:1.35} code{background:#f3f3f3;padding:0 .2em}
 table{border-collapse:collapse;font-size:.8rem}
 th,td{padding:.2rem .3rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
 th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none;white-space:normal;
-   vertical-align:bottom;max-width:4.6rem;line-height:1.15}
+   vertical-align:bottom;max-width:5.2rem;line-height:1.15}
 th:hover{background:#e8eef5} th.asc::after{content:" \\25B2"} th.desc::after{content:" \\25BC"}
 #teams td:nth-child(2),#teams td:nth-child(3),#teams th:nth-child(2),#teams th:nth-child(3),
 #teams th:last-child,td.players{text-align:left}
 #teams th:last-child{max-width:none}
-td.players{white-space:normal;font-size:.75rem;color:#444;width:12rem;max-width:12rem}
+td.players{white-space:normal;font-size:.75rem;color:#444;width:10.5rem;max-width:10.5rem}
 td.players summary{cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 td.players details[open] summary{margin-bottom:.15rem}
 tbody tr:hover{background:#fafad2} .cal{display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap}
@@ -209,7 +212,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   var m = /^#sort=(.+)$/.exec(decodeURIComponent(location.hash));
   if (!m) { return; }
   document.querySelectorAll("table.sortable th").forEach(function (th) {
-    if (th.textContent === m[1]) { th.click(); }
+    if ((th.dataset.h || th.textContent) === m[1]) { th.click(); }
   });
 })();
 """

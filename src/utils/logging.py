@@ -103,6 +103,19 @@ def summarise_notes(records: list[logging.LogRecord], logger: logging.Logger) ->
         logger.log(level, "%d x %s%s", len(group), group[0].getMessage(), more)
 
 
+def summarise_by_subject(records: list[logging.LogRecord], logger: logging.Logger) -> None:
+    """The records that would have been shown, one line per subject (the text before the first
+    ": ", e.g. a file name), their rests joined by "; ", at the highest level among them."""
+    subjects: dict[str, list[logging.LogRecord]] = {}
+    for record in records:
+        if logging.getLogger().isEnabledFor(record.levelno):
+            subject = record.getMessage().split(": ", 1)[0]
+            subjects.setdefault(subject, []).append(record)
+    for subject, group in subjects.items():
+        rests = [r.getMessage().split(": ", 1)[-1] for r in group]
+        logger.log(max(r.levelno for r in group), "%s: %s", subject, "; ".join(rests))
+
+
 class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
