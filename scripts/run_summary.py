@@ -78,7 +78,12 @@ def headline_lines(digits: int) -> list[str]:
     if not path.exists():
         return [f"headline: {HEADLINE_FILE} not written yet (stage evaluate)"]
     flat = json.loads(path.read_text())
-    return [f"headline ({HEADLINE_FILE}):"] + [f"  {k:<28} {metric_text(v, digits)}" for k, v in flat.items()]
+    lines = [f"headline ({HEADLINE_FILE}):"]
+    for pair in (f"{k} {metric_text(v, digits)}" for k, v in flat.items()):   # a pair never splits
+        if len(lines[-1]) + len(pair) + 2 > WIDTH:
+            lines.append(" ")
+        lines[-1] += ("" if lines[-1].endswith((":", " ")) else ",") + " " + pair
+    return [line.rstrip() for line in lines]
 
 
 def main(argv: list[str] | None = None) -> None:

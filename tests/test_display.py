@@ -42,4 +42,4 @@ def test_run_summary_report_page_and_readme_show_the_same_text(tmp_path, monkeyp
         "report": {"digits": 3}})
     assert fmt(STORED, 3) == "1.715"
     assert "| 1.715 |" in report_cell and "<td>1.715</td>" in page and "| 1.715 |" in readme
-    assert summary.headline_lines(3)[-1].split() == ["title_log_loss", "1.715"]
+    assert summary.headline_lines(3) == ["headline (metrics/headline.json): title_log_loss 1.715"]
