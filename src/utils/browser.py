@@ -111,9 +111,12 @@ def main(argv: list[str] | None = None) -> int:
           f"script errors: {result.script_errors or 'none'}")
     if args.screenshot:
         print(f"screenshot: {args.screenshot}")
-    needed = page_width(args.page, width)
-    print(f"content width at a {width} px window: {needed} px"
-          + (" (scrolls sideways)" if needed > width else ""))
+    try:
+        needed = page_width(args.page, width)
+        print(f"content width at a {width} px window: {needed} px"
+              + (" (scrolls sideways)" if needed > width else ""))
+    except RuntimeError as exc:      # a page whose copy cannot run the probe (relative scripts)
+        print(f"content width: not measured ({exc})")
     return 1 if result.external_requests or result.script_errors else 0
 
 
