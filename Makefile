@@ -3,15 +3,19 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DVC := $(VENV)/bin/dvc
-SEASON ?= 2026
+SEASON ?=
 export DVC_NO_ANALYTICS := 1
 export PYTHONHASHSEED := 0
 # stage commands in dvc.yaml call `python`: make it the venv's
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup repro test demo forecast report bench dag clean-venv
+.PHONY: help setup repro test demo forecast report bench dag clean-venv
 
-setup: $(VENV)/.installed
+# `make help`: every target's `## ` line
+help:  ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+
+setup: $(VENV)/.installed  ## create .venv and install the project (once; again when pyproject.toml changes)
 
 # torch==2.13.0 first: where the index offers a CPU build (as here) it is taken, which keeps
 # the venv ~1.6 GB; elsewhere pip's default build is fine.
@@ -22,20 +26,20 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e ".[explain,plots,dev]"
 	touch $@
 
-repro: setup
+repro: setup  ## run the pipeline (dvc repro), then print the run summary
 	$(DVC) repro
 	@$(PY) scripts/run_summary.py
 
-test: setup
+test: setup  ## the test suite on 2 processes (real-data tests skip without ../shared)
 	$(PY) -m pytest -q -n 2
 
-dag: setup
+dag: setup  ## print the stage graph
 	$(DVC) dag
 
 # A synthetic league (known true strengths) run through the pipeline in a throwaway copy of
 # the repo, so the committed dvc.lock and data/ stay untouched.
 DEMO_DIR ?= /tmp/nba-demo
-demo: setup
+demo: setup  ## the pipeline on a synthetic league with known truth (in /tmp/nba-demo)
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	git archive HEAD | tar -x -C $(DEMO_DIR)
 	$(PY) -m src.data.synthetic --out $(DEMO_DIR)/data/raw --seed 0 --first-season 1997 --last-season 2024
@@ -49,15 +53,19 @@ demo: setup
 	@cd $(DEMO_DIR) && $(abspath $(PY)) scripts/run_summary.py --headline
 
 # writes metrics/bench.local.json (git-ignored); `make bench UPDATE=1` updates the committed metrics/bench.json
-bench: setup
+bench: setup  ## time the stages: metrics/bench.local.json (UPDATE=1: metrics/bench.json)
 	$(PY) scripts/bench.py $(if $(UPDATE),--update)
 
-# A season without outcomes (default: the season in progress, simulated to its end):
-# reports/forecast_$(SEASON).{md,html,csv,parquet}. evaluate first: the page shows past calibration.
-forecast: setup
-	$(DVC) repro evaluate
-	$(PY) -m stages.forecast --season $(SEASON) $(if $(AS_OF),--as-of $(AS_OF) --allow-known)
+# A season without outcomes. No SEASON: the pipeline's forecast stage (params forecast.season),
+# reports/forecast_<season>.{md,html,csv}. SEASON=2025: that season after `dvc repro evaluate`
+# (the page shows past calibration), in reports/seasons/ (git-ignored: not a pipeline output);
+# AS_OF=2024-05-15 with a past SEASON replays its playoffs to that day.
+forecast: setup  ## the season in progress (dvc repro forecast); SEASON=2025 [AS_OF=date]: reports/seasons/
+	$(if $(SEASON),$(DVC) repro evaluate && $(PY) -m stages.forecast --season $(SEASON) $(if $(AS_OF),--as-of $(AS_OF) --allow-known),$(DVC) repro forecast)
 
-# reports/report.md + reports/figures/*.png from the metrics and plot files (run the pipeline first).
-report: setup
-	$(PY) -m src.report
+# reports/report.md + reports/figures/*.png: the pipeline's `report` stage (and what it needs)
+report: setup  ## reports/report.md and its figures (the pipeline's report stage)
+	$(DVC) repro report
+
+clean-venv:  ## remove .venv (the next make target sets it up again)
+	rm -rf $(VENV)

@@ -23,6 +23,11 @@ METRICS = ["spearman", "ndcg_at_4", "playoff_spearman", "rank_mae", "top1",
            "log_loss", "brier", "brier_season_sum", "ece"]
 
 
+def _digits(params: dict) -> int:
+    """Decimals of every shown metric (params report.digits; src/utils/display.py rounds)."""
+    return params["report"]["digits"]
+
+
 def results_markdown(flat: dict, params: dict) -> str:
     seasons, interval = params["seasons"], params["evaluation"]["interval"]
     lines = [f"Measured {date.today().isoformat()} with `make repro` (= `dvc repro`), walk-forward over "
@@ -30,10 +35,10 @@ def results_markdown(flat: dict, params: dict) -> str:
              "`metrics/eval.json` by `python scripts/readme_results.py`. Ranking metrics: mean over "
              "seasons; log-loss: mean over seasons of -log p(champion); Brier: mean over playoff "
              "team-seasons (`brier_season_sum` = per-season sum); ECE over pooled playoff team-seasons.",
-             "", *tables.pooled_table(flat, METRICS, 3), "",
+             "", *tables.pooled_table(flat, METRICS, _digits(params)), "",
              f"Paired bootstrap over test seasons (2,000 resamples): ensemble minus baseline "
              f"(lower is better for log-loss/Brier, higher for NDCG@4).", "",
-             *tables.bootstrap_table(tables.comparisons(flat), interval, 3)]
+             *tables.bootstrap_table(tables.comparisons(flat), interval, _digits(params))]
     return "\n".join(lines)
 
 
@@ -49,16 +54,16 @@ def prefixed_comparisons(flat: dict, prefix: str) -> list:
     return tables.comparisons({"bootstrap." + k[len(head):]: v for k, v in flat.items() if k.startswith(head)})
 
 
-def series_block(flat: dict, prefix: str, interval: float) -> list[str]:
+def series_block(flat: dict, prefix: str, interval: float, digits: int) -> list[str]:
     """One window of the series yardstick: pooled metrics per model, then its bootstrap."""
     names = list(dict.fromkeys(k.split(".")[1] for k in flat if k.startswith(prefix + ".")))
-    rows = [[n, *(tables.fmt(flat.get(f"{prefix}.{n}.{m}"), 3) for m in SERIES_METRICS)] for n in names]
+    rows = [[n, *(tables.fmt(flat.get(f"{prefix}.{n}.{m}"), digits) for m in SERIES_METRICS)] for n in names]
     boot = {k[len("bootstrap.") + len(prefix) + 1:]: v for k, v in flat.items()
             if k.startswith(f"bootstrap.{prefix}.")}
     comps = [c for c in tables.comparisons({f"bootstrap.{k}": v for k, v in boot.items()})
              if c.metric == "log_loss"]
     return [*tables.md_table(["model", *SERIES_METRICS], rows), "",
-            *tables.bootstrap_table(comps, interval, 3)]
+            *tables.bootstrap_table(comps, interval, digits)]
 
 
 def series_markdown(flat: dict, params: dict) -> str:
@@ -75,7 +80,7 @@ def series_markdown(flat: dict, params: dict) -> str:
             first, last = flat.get("window.series_recent.first_season"), flat.get("window.series_recent.last_season")
         if not any(k.startswith(prefix + ".") for k in flat):
             continue
-        lines += ["", f"**{prefix}**: {what}, seasons {first}..{last}.", "", *series_block(flat, prefix, interval)]
+        lines += ["", f"**{prefix}**: {what}, seasons {first}..{last}.", "", *series_block(flat, prefix, interval, _digits(params))]
     return "\n".join(lines)
 
 
@@ -93,12 +98,12 @@ def asof_markdown(flat: dict, params: dict) -> str:
             *(f"title r{r}" for r in range(1, 5))]
     rows = []
     for n in names:
-        cells = [f"{tables.fmt(flat.get(f'{p}.{n}.log_loss'), 3)} / {tables.fmt(flat.get(f'{p}.{n}_preplayoff.log_loss'), 3)}"
+        cells = [f"{tables.fmt(flat.get(f'{p}.{n}.log_loss'), _digits(params))} / {tables.fmt(flat.get(f'{p}.{n}_preplayoff.log_loss'), _digits(params))}"
                  for p, _ in ASOF_SPLITS]
         boot = f"bootstrap.series_asof.{n}_vs_{n}_preplayoff.log_loss"
         ci = (f"{flat[boot + '.diff']:+.3f} [{flat[boot + '.low']:+.3f}, {flat[boot + '.high']:+.3f}]"
               if boot + ".diff" in flat else "–")
-        titles = [tables.fmt(flat.get(f"title_asof.{n}.round{r}.log_loss"), 3) for r in range(1, 5)]
+        titles = [tables.fmt(flat.get(f"title_asof.{n}.round{r}.log_loss"), _digits(params)) for r in range(1, 5)]
         rows.append([n, *cells, ci, *titles])
     return "\n".join([
         f"Measured {date.today().isoformat()} with `dvc repro`, copied from `metrics/eval.json` by "
@@ -116,7 +121,7 @@ def explain_markdown(flat: dict, params: dict) -> str:
     return "\n".join([
         f"Measured {date.today().isoformat()} with `dvc repro explain` over the test seasons, copied from "
         "`metrics/explain.json`; chance = the same statistic with ranks shuffled within each team.", "",
-        *tables.explain_table(flat, params["report"]["chance_p_value"], 3)])
+        *tables.explain_table(flat, params["report"]["chance_p_value"], _digits(params))])
 
 
 def bench_markdown(bench: dict) -> str:
@@ -146,7 +151,7 @@ SUMMARY_MODELS = ["model_a", "xgb", "xgb_playoff", "rf", "ensemble", "baseline_s
 def summary_markdown(flat: dict, params: dict) -> str:
     """README's one results table: every model on the title, ranking and series yardsticks."""
     seasons = params["seasons"]
-    rows = [[m, *(tables.fmt(flat.get(key.format(m=m)), 3) for _, key in SUMMARY_COLUMNS)]
+    rows = [[m, *(tables.fmt(flat.get(key.format(m=m)), _digits(params)) for _, key in SUMMARY_COLUMNS)]
             for m in SUMMARY_MODELS]
     verdicts = [replace(c, candidate=f"{c.candidate} ({what})") for prefix, what in
                 (("series", "2006-24"), ("series_asof", "as-of 2011-24"))

@@ -14,6 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from src.utils.display import metric_text  # noqa: E402  (the one rounding of shown metrics)
 HEADLINE_FILE = "metrics/headline.json"     # src/evaluation/headline.py (stage evaluate)
 WIDTH = 100
 
@@ -43,44 +46,62 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
 
 
-def outputs_table(dvc_yaml: dict, params: dict) -> Table:
-    table = Table(title="What the pipeline wrote", width=WIDTH)
+def outputs_table(dvc_yaml: dict, params: dict, every_file: bool = False) -> Table:
+    """One row per stage (its outputs' names shortened to fit, total size, latest write, what
+    is missing), or with `every_file` one row per output."""
+    table = Table(title="What the pipeline wrote" + ("" if every_file else ", per stage (--all: per file)"),
+                  width=WIDTH)
     table.add_column("stage", no_wrap=True)
     table.add_column("output", no_wrap=True, overflow="ellipsis", ratio=1)
     table.add_column("size", justify="right", no_wrap=True)
     table.add_column("written", no_wrap=True)
+    rows: dict[str, list[tuple[str, Path]]] = {}
     for stage, rel in declared_outputs(dvc_yaml, params):
         path = REPO / rel if not Path(rel).is_absolute() else Path(rel)
-        if path.exists():
-            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%m-%d %H:%M")
-            table.add_row(stage, rel, f"{_size(path) / 1024:,.0f} KiB", when)
-        else:
-            table.add_row(stage, rel, "missing", "")
+        rows.setdefault(f"{stage}\0{rel}" if every_file else stage, []).append((rel, path))
+    for key, outs in rows.items():
+        present = [p for _, p in outs if p.exists()]
+        names = ", ".join(rel for rel, _ in outs)
+        missing = len(outs) - len(present)
+        if not present:
+            table.add_row(key.split("\0")[0], names, "missing", "")
+            continue
+        latest = max(p.stat().st_mtime for p in present)
+        size = f"{sum(_size(p) for p in present) / 1024:,.0f} KiB"
+        table.add_row(key.split("\0")[0], names + (f" ({missing} missing)" if missing else ""), size,
+                      datetime.fromtimestamp(latest).strftime("%m-%d %H:%M"))
     return table
 
 
-def headline_lines() -> list[str]:
+def headline_lines(digits: int) -> list[str]:
     path = REPO / HEADLINE_FILE
     if not path.exists():
         return [f"headline: {HEADLINE_FILE} not written yet (stage evaluate)"]
     flat = json.loads(path.read_text())
-    return [f"headline ({HEADLINE_FILE}):"] + [f"  {k:<28} {v:.3f}" for k, v in flat.items()]
+    lines = [f"headline ({HEADLINE_FILE}):"]
+    for pair in (f"{k} {metric_text(v, digits)}" for k, v in flat.items()):   # a pair never splits
+        if len(lines[-1]) + len(pair) + 2 > WIDTH:
+            lines.append(" ")
+        lines[-1] += ("" if lines[-1].endswith((":", " ")) else ",") + " " + pair
+    return [line.rstrip() for line in lines]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="summary of a pipeline run")
     parser.add_argument("--headline", action="store_true", help="print the headline metrics only")
+    parser.add_argument("--all", action="store_true", help="one row per output file (default: per stage)")
     args = parser.parse_args(argv)
     console = Console(width=WIDTH)
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
     if not args.headline:
         dvc_yaml = yaml.safe_load((REPO / "dvc.yaml").read_text())
-        params = yaml.safe_load((REPO / "params.yaml").read_text())
-        console.print(outputs_table(dvc_yaml, params))
-    for line in headline_lines():
+        console.print(outputs_table(dvc_yaml, params, args.all))
+    for line in headline_lines(params["report"]["digits"]):
         console.print(line, highlight=False)
     if not args.headline:
-        console.print("next: `make report` (reports/report.md), `dvc plots show`,\n"
-                      "      `make forecast SEASON=2026` (reports/forecast_2026.html)", highlight=False)
+        season = params["forecast"]["season"]
+        console.print(f"read: reports/report.md, reports/forecast_{season}.html, `dvc plots show`;\n"
+                      "      another season: `make forecast SEASON=2025` (reports/seasons/)", highlight=False)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,20 @@ STACK_SELECTION = Artifact("stack_selection", Path("reports/stack_selection.json
 PREDICTIONS = Artifact("predictions", Path("data/processed/predictions.parquet"), "evaluate")
 EVAL_METRICS = Artifact("eval_metrics", Path("metrics/eval.json"), "evaluate")
 EVAL_REPORT = Artifact("eval_report", Path("reports/eval_report.json"), "evaluate")
+# read by stage report
+TRAIN_A_METRICS = Artifact("train_a_metrics", Path("metrics/train_a.json"), "train_a")
+TRAIN_B_METRICS = Artifact("train_b_metrics", Path("metrics/train_b.json"), "train_b")
+STACK_METRICS = Artifact("stack_metrics", Path("metrics/stack.json"), "stack")
+EXPLAIN_METRICS = Artifact("explain_metrics", Path("metrics/explain.json"), "explain")
+EXPLAIN_SUMMARY = Artifact("explain_summary", Path("reports/explain/summary.md"), "explain")
+EVALUATE_PLOTS = Artifact("evaluate_plots", Path("plots/evaluate"), "evaluate")
+TRAIN_A_PLOTS = Artifact("train_a_plots", Path("plots/train_a"), "train_a_plots")
 
 ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
     PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, TEAM_FEATURES, OOF_MODEL_A,
     MODEL_A, MODEL_A_WALK_FORWARD, TRAIN_HISTORY, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
-    STACK_SELECTION, PREDICTIONS, EVAL_METRICS, EVAL_REPORT)}
+    STACK_SELECTION, PREDICTIONS, EVAL_METRICS, EVAL_REPORT, TRAIN_A_METRICS, TRAIN_B_METRICS,
+    STACK_METRICS, EXPLAIN_METRICS, EXPLAIN_SUMMARY, EVALUATE_PLOTS, TRAIN_A_PLOTS)}
 
 
 def by_path(path: str | Path) -> Artifact | None:

@@ -71,11 +71,27 @@ def _rule(err: dict[str, Any]) -> str:
     if kind in {"missing", "missing_argument"}:
         return "missing key"
     hint = ""
-    if isinstance(value, str) and kind in {"bool_type", "int_type", "float_type"}:
-        hint = " (a string: write the value without quotes)"
+    if isinstance(value, str) and kind in _WANTED:
+        hint = _string_hint(value, kind)
     elif isinstance(value, float) and kind == "int_type":
         hint = " (a whole number is required)"
     return f"{err['msg'].replace('Value error, ', '')}, got {value!r}{hint}"
+
+
+_WANTED = {"bool_type": "true or false", "int_type": "a whole number", "float_type": "a number"}
+
+
+def _string_hint(value: str, kind: str) -> str:
+    """A quoted number or bool ("0.25") gets the quotes hint; anything else (abc) what is wanted."""
+    try:
+        unquoted = yaml.safe_load(value)
+    except yaml.YAMLError:
+        unquoted = None
+    fits = isinstance(unquoted, bool) if kind == "bool_type" else (
+        isinstance(unquoted, (int, float)) and not isinstance(unquoted, bool))
+    if fits:
+        return " (a quoted string: write the value without quotes)"
+    return f" ({_WANTED[kind]} is required)"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -2,13 +2,15 @@
 ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,html}.
 
     python -m stages.forecast                 # season = params forecast.season
-    python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs
+    python -m stages.forecast --season 2025   # what `make forecast SEASON=2025` runs:
+                                              # reports/seasons/forecast_2025.* (git-ignored)
     python -m stages.forecast --season 2024 --as-of 2024-05-15 --allow-known
                                               # replay a past season's playoffs to a date
 """
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -23,14 +25,18 @@ from src.league.series import playoff_games
 from src.inference.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
 from src.inference.forecast_page import load_calibration
-from src.inference.forecast_report import print_forecast, write_forecast
+from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
+from src.report.config import report_config
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
 from src.training.signals import with_signals
 from src.training.train_stacking import stacking_config
 from src.utils.cli import stage_main
+from src.utils.logging import on_terminal
+
+log = logging.getLogger("stages.forecast")
 
 TEAMS = artifacts.TEAM_SEASONS.path
 PLAYERS = artifacts.PLAYER_SEASONS.path
@@ -42,6 +48,9 @@ XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
 XGB_PLAYOFF_MODEL = artifacts.XGB_PLAYOFF_MODEL.path
 REPORTS = Path("reports")
+# another season than params forecast.season (`make forecast SEASON=2025`): not a declared
+# output of the stage, so it goes to a git-ignored folder, never beside the tracked files
+OTHER_SEASONS = REPORTS / "seasons"
 # the evaluate stage's outputs: past seasons' calibration, shown on the forecast page
 RELIABILITY = Path("plots/evaluate/reliability.csv")
 EVAL_METRICS = artifacts.EVAL_METRICS.path
@@ -55,6 +64,11 @@ def add_args(parser: argparse.ArgumentParser) -> None:
                              "strengths, the real bracket and its playoff games to --as-of)")
     parser.add_argument("--as-of", default=None, help="YYYY-MM-DD: playoff games to the end of this day "
                                                       "are known (default: params forecast.as_of)")
+
+
+def output_dir(season: int, pipeline_season: int) -> Path:
+    """reports/ for the stage's declared season (params forecast.season), else reports/seasons/."""
+    return REPORTS if season == pipeline_season else OTHER_SEASONS
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -77,10 +91,14 @@ def run(args: argparse.Namespace) -> list[Path]:
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg,
                         games, playoff_update_config(params), source)
-    calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT)
-    written = write_forecast(fc, REPORTS, cfg.top_players, calibration)
-    if not args.quiet:
+    calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
+    written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)
+    if args.quiet:
+        pass
+    elif on_terminal():                   # for eyes: the whole table
         print_forecast(fc)
+    else:                                 # a log (CI, a pipe): one line; the table is in the .md
+        log.info(favourites_line(fc, written[0]))
     return written
 
 

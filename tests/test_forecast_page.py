@@ -8,7 +8,7 @@ import pytest
 
 from src.inference.forecast_page import PastCalibration, render_page
 from src.inference.forecast_report import write_forecast
-from src.utils.browser import find_browser, visit
+from src.utils.browser import find_browser, page_width, visit
 from test_forecast import CFG, SEASON, run_forecast, strip_outcomes
 
 CALIBRATION = PastCalibration(
@@ -16,7 +16,7 @@ CALIBRATION = PastCalibration(
                        "pred_mean": [0.03, 0.4, 0.05, 0.0], "actual_rate": [0.02, 0.5, 0.04, 0.0],
                        "count": [250, 8, 240, None]}),
     metrics={"ensemble.log_loss": 1.729, "ensemble.brier": 0.05, "baseline_srs_mc.log_loss": 1.725},
-    seasons="2006-2015")
+    seasons="2006-2015", digits=3)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_page_is_one_file_with_every_team(page):
     top = fc.table.sort_values("rank").iloc[0]
     assert f">{top['team']}<" in rows[0] and top["player_1"] in rows[0]
     for header in ("rating", "proj. W-L", "80% wins", "P(playoffs)", "P(top-6)", "P(conf. finals)", "P(title)"):
-        assert f">{header}</th>" in html
+        assert f'data-h="{header}">' in html
     assert "How past title odds held up (2006-2015" in html and "<svg" in html and "1.729" in html
 
 
@@ -66,3 +66,18 @@ def test_page_renders_offline_in_headless_chromium(page, tmp_path):
     first_cells = [re.search(r'data-v="([^"]*)"', row.split("</td>", 2)[1]).group(1)
                    for row in _body_rows(by_team.dom)]
     assert first_cells == sorted(fc.table["team"])
+
+
+@pytest.mark.skipif(find_browser() is None, reason="Chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("window", [1280, 1024])
+def test_page_fits_the_window_without_scrolling_sideways(page, window):
+    _, path = page
+    assert page_width(path, window) <= window
+
+
+def test_players_are_one_name_that_opens_to_the_list(page):
+    fc, path = page
+    first = _body_rows(path.read_text())[0]
+    top = fc.table.sort_values("rank").iloc[0]
+    assert f"<details><summary>{top['player_1']}</summary>" in first
+    assert "<br>" in first.split("<details>", 1)[1]          # every listed player inside

@@ -203,3 +203,38 @@ def test_broken_yaml_names_the_line(tmp_path):
     (tmp_path / "params.yaml").write_text("data:\n  raw_dir: [data/raw\nseasons: {}\n")
     with pytest.raises(ConfigError, match=r"params.yaml: line \d+: not valid YAML"):
         load_params(tmp_path / "params.yaml")
+
+
+@pytest.mark.parametrize("path, value, hint", [
+    ("model_a.attention_entropy_min", "abc", "(a number is required)"),
+    ("model_a.attention_entropy_min", "0.25", "(a quoted string: write the value without quotes)"),
+    ("simulation.n_sims", "many", "(a whole number is required)"),
+    ("simulation.temperature", "maybe", "(true or false is required)"),
+    ("simulation.temperature", "false", "without quotes"),
+])
+def test_a_string_where_a_number_or_bool_belongs_gets_a_hint_that_fits_it(path, value, hint):
+    with pytest.raises(ConfigError) as err:
+        parse_params(_with(path, value))
+    assert hint in str(err.value)
+    if "quotes" not in hint:
+        assert "quotes" not in str(err.value)      # nothing was quoted
+
+
+@pytest.mark.parametrize("override, changed", [
+    ("model_a.epochs=61", ["  epochs: 61"]),
+    ("model_a.attention_entropy_min=abc", ["  attention_entropy_min: abc"]),
+    ("simulation.temperature_bounds=[0.1,20.0]", ["  - 0.1"]),
+    ("data.first_season=1997", []),
+])
+def test_dvc_exp_run_set_param_changes_only_the_value_it_sets(tmp_path, override, changed):
+    """`dvc exp run -S` writes params.yaml back through DVC's own writer (ruamel round trip via
+    OmegaConf: lists come back as block lists, comments stay where ruamel keeps them). The
+    committed file is in that style, so an experiment's diff is the one value line."""
+    hydra = pytest.importorskip("dvc.utils.hydra", reason="dvc[hydra] writer not installed")
+    path = tmp_path / "params.yaml"
+    shutil.copy(REPO / "params.yaml", path)
+    hydra.apply_overrides(str(path), [override])
+    before = (REPO / "params.yaml").read_text().splitlines()
+    after = path.read_text().splitlines()
+    assert len(after) == len(before)
+    assert [a for b, a in zip(before, after) if a != b] == changed

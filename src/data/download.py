@@ -29,7 +29,7 @@ from src.config import DataConfig
 from src.data.sources import BASE_URL_ENV, REQUIRED_SOURCES, RawSource
 from src.errors import DataError
 from src.utils.io import atomic_path
-from src.utils.logging import progress_disabled
+from src.utils.logging import ONCE, progress_disabled
 
 log = logging.getLogger("download")
 
@@ -77,7 +77,8 @@ def present_and_trusted(path: Path, source: RawSource, cfg: DataConfig) -> bool:
     """True for a file matching its pin (or any file when changed checksums are accepted)."""
     actual = sha256_of(path)
     if actual == source.sha256:
-        log.info("%s: present, sha256 %s matches %s@%s", path, actual, source.repo, source.commit)
+        log.info("%s: present, sha256 %s matches %s@%s", path, actual, source.repo, source.commit,
+                 extra=ONCE)
         return True
     if cfg.accept_changed_checksums:
         log.warning("%s: present, sha256 %s differs from the pinned source %s@%s (%s); kept "
@@ -110,7 +111,7 @@ def check_fetched(tmp: Path, actual: str, source: RawSource, cfg: DataConfig, ho
                   dest: Path) -> None:
     """A fetched file must match its pin, unless changed checksums are accepted (logged)."""
     if actual == source.sha256:
-        log.info("%s: %s, sha256 %s matches the pinned source", dest, how, actual)
+        log.info("%s: %s, sha256 %s matches the pinned source", dest, how, actual, extra=ONCE)
     elif cfg.accept_changed_checksums:
         log.warning("%s: %s, sha256 %s differs from the pinned %s; kept because "
                     "data.accept_changed_checksums is true", dest, how, actual, source.sha256)

@@ -102,8 +102,9 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
         frame = teams.merge(scores[["season", "team", *models.values()]], on=["season", "team"], how="left")
     inputs = season_inputs(teams, series, sorted(frame["season"].unique()))
     odds, fits = {}, {}
+    log.info("title odds (%s) for %s, baseline_srs_mc, baseline_uniform", sim.championship_odds_method,
+             ", ".join(models))
     for name, col in models.items():
-        log.info("title odds for %s (%s)", name, sim.championship_odds_method)
         if name in points_models:
             odds[name], fits[name] = fixed_points_odds(frame, col, test, inputs, sim), []
         else:

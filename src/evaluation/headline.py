@@ -19,9 +19,10 @@ HEADLINE = {                                     # headline name -> metrics/eval
     "series_log_loss": "series.ensemble.log_loss",   # playoff series outcomes (once evaluated)
     "srs_mc_log_loss": "baseline_srs_mc.log_loss",   # the title-odds bar to beat
 }
-DIGITS = 4                         # enough to tell experiments apart; short enough to read
 
 
 def headline_metrics(metrics: dict[str, float]) -> dict[str, float]:
-    """The headline subset of the evaluation's flat metrics, renamed and rounded, in HEADLINE order."""
-    return {name: round(float(metrics[key]), DIGITS) for name, key in HEADLINE.items() if key in metrics}
+    """The headline subset of the evaluation's flat metrics, renamed, in HEADLINE order. Full
+    precision: rounding is for display (`dvc exp show` shows 5 significant digits, the run
+    summary src/utils/display.py), never for the stored number."""
+    return {name: float(metrics[key]) for name, key in HEADLINE.items() if key in metrics}

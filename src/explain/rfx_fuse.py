@@ -39,6 +39,7 @@ import pandas as pd
 from src.errors import DataError, PipelineError
 from src.explain.compare import within_team_rank
 from src.explain.config import RfxFuseConfig
+from src.utils.logging import ONCE
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def training_rows(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seaso
                         f"{cfg.min_train_minutes} minutes in seasons {seasons[0]}..{seasons[-1]}")
     if len(rows) > cfg.max_train_rows:
         log.info("rfx-fuse: subsampled %d of %d training player-seasons (max_train_rows)",
-                 cfg.max_train_rows, len(rows))
+                 cfg.max_train_rows, len(rows), extra=ONCE)
         rows = rows.sample(n=cfg.max_train_rows, random_state=cfg.seed)
     return rows.sort_values(KEY, kind="mergesort").reset_index(drop=True)
 

@@ -25,6 +25,7 @@ from src.errors import DataError
 from src.features.player_features import FEATURE_NAMES, SOURCE, player_feature_frame
 from src.features.player_value import player_values
 from src.models.config import RosterConfig
+from src.utils.logging import ONCE
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +121,14 @@ def select_rosters(players: pd.DataFrame, seasons: Iterable[int],
     short = frame["mp"] < cfg.min_minutes
     if short.any():
         log.info("rosters: dropped %d player-seasons under %s minutes",
-                 int(short.sum()), cfg.min_minutes)
+                 int(short.sum()), cfg.min_minutes, extra=ONCE)
     frame = frame[~short].sort_values(["season", "team", "minutes_weight", "mp", "player_id"],
                                       ascending=[True, True, False, False, True], kind="mergesort")
     frame["slot"] = frame.groupby(["season", "team"]).cumcount()
     over = frame["slot"] >= cfg.max_players
     if over.any():
         log.info("rosters: dropped %d players beyond the top %d by expected minutes of their team",
-                 int(over.sum()), cfg.max_players)
+                 int(over.sum()), cfg.max_players, extra=ONCE)
     frame = frame[~over].reset_index(drop=True)
     missing = sorted(set(wanted) - set(frame["season"].unique()))
     if missing:

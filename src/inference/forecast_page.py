@@ -19,6 +19,8 @@ import pandas as pd
 
 from src.inference.forecast import Forecast
 from src.inference.forecast_playoffs import playoffs_section
+from src.utils.display import metric_text
+from src.utils.plot_style import LINE_MIN_COUNT, MODEL_COLOURS
 from src.inference.forecast_report import (PLAYERS_NOTE, method_lines, pct, status_lines, team_columns,
                                            top_players_text)
 
@@ -30,6 +32,7 @@ CALIBRATION_METRICS = {"log_loss": "title log-loss (lower is better)", "brier": 
                        "ece": "calibration error, ECE (lower is better)"}
 LEGEND = {"ensemble": "ensemble (this forecast)", "baseline_srs_mc": "SRS Monte Carlo"}
 _SVG_SIZE, _SVG_PAD, _SVG_LEGEND = 360, 44, 190
+NO_BREAK_HYPHEN = "\u2011"
 # The page may not fetch anything: inline styles and scripts only, even if a later edit adds a URL.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -39,9 +42,11 @@ class PastCalibration:
     bins: pd.DataFrame           # model, pred_mean, actual_rate, count (pooled test seasons)
     metrics: dict[str, float]    # flat keys of metrics/eval.json
     seasons: str                 # e.g. "2006-2024"
+    digits: int                  # decimals shown (params report.digits, src/utils/display.py)
 
 
-def load_calibration(reliability_csv: Path, metrics_json: Path, report_json: Path) -> PastCalibration | None:
+def load_calibration(reliability_csv: Path, metrics_json: Path, report_json: Path,
+                     digits: int) -> PastCalibration | None:
     """The evaluate stage's calibration, or None (logged) when it has not run."""
     missing = [str(p) for p in (reliability_csv, metrics_json, report_json) if not Path(p).exists()]
     if missing:
@@ -50,7 +55,8 @@ def load_calibration(reliability_csv: Path, metrics_json: Path, report_json: Pat
         return None
     seasons = json.loads(Path(report_json).read_text()).get("test_seasons", [])
     span = f"{min(seasons)}-{max(seasons)}" if seasons else "test seasons"
-    return PastCalibration(pd.read_csv(reliability_csv), json.loads(Path(metrics_json).read_text()), span)
+    return PastCalibration(pd.read_csv(reliability_csv), json.loads(Path(metrics_json).read_text()), span,
+                           digits)
 
 
 def _inline_md(text: str) -> str:
@@ -73,7 +79,9 @@ def teams_table(fc: Forecast, k: int) -> str:
     cols = team_columns(fc)
     players = top_players_text(fc.table, k).drop(columns="team")
     names = fc.table["team_name"]
-    head = "".join(f'<th title="{html.escape(c.note)}">{html.escape(c.header)}</th>' for c in cols)
+    # headers wrap (narrow columns) but never at a hyphen: "P(top-6)" keeps its "6"
+    head = "".join(f'<th title="{html.escape(c.note)}" data-h="{html.escape(c.header)}">'
+                   f'{html.escape(c.header).replace("-", NO_BREAK_HYPHEN)}</th>' for c in cols)
     head += f'<th title="{html.escape(PLAYERS_NOTE)}">top players</th>'
     rows = []
     for i in range(len(fc.table)):
@@ -83,15 +91,25 @@ def teams_table(fc: Forecast, k: int) -> str:
             if c.header == "team":
                 cell = cell.replace("<td ", f'<td title="{html.escape(str(names.iloc[i]))}" ', 1)
             cells.append(cell)
-        listed = "<br>".join(html.escape(p) for p in players.iloc[i] if p != "-")
-        cells.append(f'<td class="players" data-v="">{listed}</td>')
+        listed = [p for p in players.iloc[i] if p != "-"]
+        cells.append(f'<td class="players" data-v="">{_players_cell(fc.table["player_1"].iloc[i], listed)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="sortable" id="teams"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
+def _players_cell(top_name, listed: list[str]) -> str:
+    """The top player's name; a click opens every listed player with his numbers (one per line),
+    so the row stays one line high and the table fits a 1024 px screen."""
+    if not listed:
+        return ""
+    lines = "<br>".join(html.escape(p) for p in listed)
+    return f"<details><summary>{html.escape(str(top_name))}</summary>{lines}</details>"
+
+
 def reliability_svg(bins: pd.DataFrame) -> str:
-    """Predicted title probability (bin mean) against the observed title rate, one colour per model."""
+    """Predicted title probability (bin mean) against the observed title rate, one colour per model
+    (src/utils/plot_style.py); the line joins bins of >= LINE_MIN_COUNT teams, every bin is a dot."""
     size, pad = _SVG_SIZE, _SVG_PAD
     span = size - 2 * pad
     xy = lambda x, y: (pad + span * x, size - pad - span * y)   # noqa: E731
@@ -109,14 +127,19 @@ def reliability_svg(bins: pd.DataFrame) -> str:
                  'predicted title probability (bin mean)</text>')
     parts.append(f'<text x="12" y="{size / 2:.0f}" font-size="11" text-anchor="middle" '
                  f'transform="rotate(-90 12 {size / 2:.0f})">observed title rate</text>')
-    colours = {"ensemble": "#1f77b4", "baseline_srs_mc": "#ff7f0e"}
-    for i, (model, colour) in enumerate(colours.items()):
+    for i, model in enumerate(LEGEND):
+        colour = MODEL_COLOURS[model]
         rows = bins[(bins["model"] == model) & bins["count"].fillna(0).gt(0)].sort_values("pred_mean")
-        points = [xy(x, y) for x, y in zip(rows["pred_mean"], rows["actual_rate"])]
-        if points:
+        joined = rows[rows["count"] >= LINE_MIN_COUNT]
+        line = [xy(x, y) for x, y in zip(joined["pred_mean"], joined["actual_rate"])]
+        if len(line) > 1:
             parts.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
-                         % (colour, " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
-            parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points]
+                         % (colour, " ".join(f"{x:.1f},{y:.1f}" for x, y in line)))
+        for x, y, n in zip(rows["pred_mean"], rows["actual_rate"], rows["count"]):
+            (cx, cy), big = xy(x, y), n >= LINE_MIN_COUNT
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{3 if big else 2}" '
+                         + (f'fill="{colour}"' if big else f'fill="white" stroke="{colour}"')
+                         + f'><title>{int(n)} teams</title></circle>')
         parts.append(f'<rect x="{size + 5}" y="{pad + 18 * i}" width="12" height="12" fill="{colour}"/>'
                      f'<text x="{size + 22}" y="{pad + 10 + 18 * i}" font-size="11">'
                      f'{html.escape(LEGEND[model])}</text>')
@@ -127,35 +150,41 @@ def calibration_section(cal: PastCalibration | None) -> str:
     if cal is None:
         return ("<h2>How past title odds held up</h2><p>Not available: the evaluate stage's outputs were "
                 "missing when this page was written (<code>dvc repro evaluate</code>, then the forecast "
-                "again). See also <a href=\"report.md\">report.md</a>.</p>")
+                "again).</p>")
     head = "".join(f"<th>{html.escape(label)}</th>" for label in CALIBRATION_METRICS.values())
     rows = []
     for model, label in CALIBRATION_MODELS.items():
         values = [cal.metrics.get(f"{model}.{m}") for m in CALIBRATION_METRICS]
         if all(v is None for v in values):
             continue
-        cells = "".join(f"<td>{'-' if v is None else f'{v:.3f}'}</td>" for v in values)
+        cells = "".join(f"<td>{metric_text(v, cal.digits)}</td>" for v in values)
         rows.append(f"<tr><td>{html.escape(label)}</td>{cells}</tr>")
     return (f"<h2>How past title odds held up ({html.escape(cal.seasons)}, walk-forward)</h2>"
             "<p>The same model, each season's odds made only from earlier seasons (the evaluate stage). "
             "Points on the dashed diagonal are perfectly calibrated: of the teams given about 20%, "
-            "about one in five won. More in <a href=\"report.md\">report.md</a>.</p>"
+            f"about one in five won. Hollow dots: bins of fewer than {LINE_MIN_COUNT} teams, too few "
+            "to join the line. Every metric of every model: <code>reports/report.md</code> "
+            "(<code>make report</code>).</p>"
             f'<div class="cal">{reliability_svg(cal.bins)}'
             f'<table class="metrics"><thead><tr><th>model</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem;color:#222;max-width:1500px}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1rem;color:#222;max-width:72rem}
 h1{font-size:1.5rem;margin-bottom:.3rem} h2{font-size:1.15rem;margin-top:1.8rem}
 p,li{font-size:.9rem;line-height:1.35} code{background:#f3f3f3;padding:0 .2em}
-table{border-collapse:collapse;font-size:.82rem}
-th,td{padding:.25rem .45rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
-th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none}
+table{border-collapse:collapse;font-size:.8rem}
+th,td{padding:.2rem .3rem;border-bottom:1px solid #e3e3e3;text-align:right;white-space:nowrap}
+th{background:#f6f6f6;position:sticky;top:0;cursor:pointer;user-select:none;white-space:normal;
+   vertical-align:bottom;max-width:5.2rem;line-height:1.15}
 th:hover{background:#e8eef5} th.asc::after{content:" \\25B2"} th.desc::after{content:" \\25BC"}
 #teams td:nth-child(2),#teams td:nth-child(3),#teams th:nth-child(2),#teams th:nth-child(3),
 #teams th:last-child,td.players{text-align:left}
-td.players{white-space:normal;font-size:.75rem;color:#444;min-width:22rem}
+#teams th:last-child{max-width:none}
+td.players{white-space:normal;font-size:.75rem;color:#444;width:10.5rem;max-width:10.5rem}
+td.players summary{cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+td.players details[open] summary{margin-bottom:.15rem}
 tbody tr:hover{background:#fafad2} .cal{display:flex;gap:2rem;align-items:flex-start;flex-wrap:wrap}
 .metrics td:first-child,.metrics th:first-child{text-align:left} .metrics th{white-space:normal;max-width:9rem}
 .bracket{display:flex;gap:1.2rem;flex-wrap:wrap} .round h3{font-size:.9rem;margin:.2rem 0}
@@ -186,7 +215,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   var m = /^#sort=(.+)$/.exec(decodeURIComponent(location.hash));
   if (!m) { return; }
   document.querySelectorAll("table.sortable th").forEach(function (th) {
-    if (th.textContent === m[1]) { th.click(); }
+    if ((th.dataset.h || th.textContent) === m[1]) { th.click(); }
   });
 })();
 """
@@ -205,7 +234,8 @@ def render_page(fc: Forecast, k: int, calibration: PastCalibration | None) -> st
 <body>
 <h1>NBA forecast {s}</h1>
 <p>Favourite: <strong>{html.escape(str(favourite['team_name']))}</strong>, {pct(favourite['p_champion'])} to win the title.
-Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means.</p>
+Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means;
+click a player's name for the team's top players.</p>
 {status}
 {teams_table(fc, k)}
 {playoffs_section(fc.playoffs, fc.bracket)}

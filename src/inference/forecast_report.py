@@ -15,6 +15,7 @@ from src.league.playin import has_playin
 from src.utils.io import atomic_path, write_parquet, write_text
 
 MIN_CONSOLE_WIDTH = 120
+LOG_FAVOURITES = 5               # teams named in the one-line log summary (the table is in the .md)
 SMALLEST_SHOWN = 0.0005          # non-zero probabilities below 0.05% print as <0.1%, not 0.0%
 
 
@@ -216,6 +217,13 @@ def write_forecast(fc: Forecast, out_dir: str | Path, k: int, calibration=None) 
     return [write_text(render_markdown(fc, k), paths["md"]), paths["csv"],
             write_parquet(fc.table, paths["parquet"]),
             write_text(render_page(fc, k, calibration), paths["html"])]
+
+
+def favourites_line(fc: Forecast, table_path: Path) -> str:
+    """The forecast in one log line: the title favourites and where every team's row is."""
+    top = fc.table.sort_values("p_champion", ascending=False, kind="stable").head(LOG_FAVOURITES)
+    odds = ", ".join(f"{t} {pct(p)}" for t, p in zip(top["team"], top["p_champion"]))
+    return f"forecast {fc.status.season}: title odds {odds}, ... (every team: {table_path})"
 
 
 def print_forecast(fc: Forecast, console=None) -> None:

@@ -41,6 +41,7 @@ import pandas as pd
 from src.errors import DataError
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
 from src.league.walk import by_series_won, fully_decided, walk
+from src.utils.logging import said_at_ingest
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,8 @@ def _resolve_ties(order: list[str], conf_teams: pd.DataFrame, season: int, conf:
                 candidate[i] = team
         if consistent_with_series_won(slot_order(candidate), won):
             if candidate != order:
-                log.info("season %d, conference %s: tied seeds set by who met whom: %s",
-                         season, conf, candidate)
+                log.debug("season %d, conference %s: tied seeds set by who met whom: %s",
+                          season, conf, candidate, extra=said_at_ingest(logging.INFO))
             return candidate
     log.warning("season %d, conference %s: no ordering of teams tied in record gives a bracket "
                 "consistent with series_won in %s; seeds by the rules", season, conf, _TEAMS_FILE)

@@ -36,6 +36,11 @@ from src.league.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket
                                    consistent_with_series_won, slot_order)
 from src.league.monte_carlo import N_ROUNDS, N_TEAMS
 from src.league.walk import by_series_won, fully_decided, walk
+from src.utils.logging import said_at_ingest
+
+# data facts every stage that builds the series would repeat: stage ingest says them once
+# (src/league/data_notes.py); here they are DEBUG
+INGEST_WARNS = said_at_ingest(logging.WARNING)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +56,8 @@ def from_game_file(bracket: Bracket, rows: pd.DataFrame) -> pd.DataFrame:
     missing_home = rows["home_team"].isna()
     if missing_home.any():
         for _, r in rows[missing_home].iterrows():
-            log.warning("%s: season %d, round %d, %s-%s: no home team; series left out",
-                        _SERIES_FILE, r["season"], r["round"], r["winner"], r["loser"])
+            log.debug("%s: season %d, round %d, %s-%s: no home team; series left out",
+                      _SERIES_FILE, r["season"], r["round"], r["winner"], r["loser"], extra=INGEST_WARNS)
         rows = rows[~missing_home]
     bad = rows[(rows["home_team"] != rows["winner"]) & (rows["home_team"] != rows["loser"])]
     if not bad.empty:
@@ -77,13 +82,13 @@ def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
     for p in walk(range(N_TEAMS), by_series_won(lambda i: won[i])):
         a, b = bracket.teams[p.a], bracket.teams[p.b]
         if p.winner is None:
-            log.warning("season %d, round %d: %s and %s both or neither advanced by %s; the "
-                        "series and the later ones of its sub-bracket are left out",
-                        bracket.season, p.round, a, b, _TEAMS_FILE)
+            log.debug("season %d, round %d: %s and %s both or neither advanced by %s; the "
+                      "series and the later ones of its sub-bracket are left out",
+                      bracket.season, p.round, a, b, _TEAMS_FILE, extra=INGEST_WARNS)
         elif p.round < N_ROUNDS and frozenset((a, b)) not in pinned:
-            log.warning("season %d, round %d: %s v %s depends on how teams tied in record were "
-                        "seeded, which the data cannot tell; series left out", bracket.season,
-                        p.round, a, b)
+            log.debug("season %d, round %d: %s v %s depends on how teams tied in record were "
+                      "seeded, which the data cannot tell; series left out", bracket.season,
+                      p.round, a, b, extra=INGEST_WARNS)
         else:
             rows.append(_bracket_row(bracket, p.round, p.a, p.b, won, win_pct))
     return pd.DataFrame(rows, columns=COLUMNS).astype({"games": "Int64"})

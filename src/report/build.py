@@ -45,8 +45,8 @@ def build_report(root: Path, cfg: ReportConfig, params: dict[str, Any]) -> Repor
 
 def _header(ctx: Context) -> list[str]:
     lines = ["# NBA playoff strength: report", "",
-             "Built by `python -m src.report` (`make report`) from the metrics and plot-data "
-             "files of the last `dvc repro`; every number is read from those files, every "
+             "Built by the `report` stage of `dvc repro` (`make report`) from the metrics and "
+             "plot-data files of the same run; every number is read from those files, every "
              "figure drawn from the files `dvc plots show` uses (dvc.yaml `plots:`).", ""]
     report = ctx.sources.json(EVAL_REPORT) if (ctx.root / EVAL_REPORT).exists() else None
     seasons = (report or {}).get("test_seasons") or []

@@ -13,7 +13,7 @@ class ReportConfig:
     figures_dir: str                 # PNGs written here; stale PNGs there are removed
     dpi: int
     figure_size: list[float]         # inches (width, height) of a one-panel figure
-    digits: int                      # decimals of every number in the report
+    digits: int                      # decimals of every metric shown (src/utils/display.py)
     pooled_metrics: list[str]        # columns of the pooled results table
     per_season_metrics: list[str]    # one per-season table each
     chance_p_value: float            # explain agreement above chance when p <= this

@@ -14,6 +14,7 @@ import numpy as np                   # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd                  # noqa: E402
 
+from src.utils.display import metric_text
 from src.errors import DataError     # noqa: E402
 from src.report.config import ReportConfig  # noqa: E402
 from src.report.sources import PlotSpec, Series  # noqa: E402
@@ -205,7 +206,7 @@ def _bar_horizontal(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
         ax.barh(ys, rows[spec.x].fillna(0.0), height=height, label=_label(s, groups) if s.group else None)
         for y, value in zip(ys, rows[spec.x]):
             if not pd.isna(value):
-                ax.annotate(f"{value:.{cfg.digits}f}", (value, y), textcoords="offset points",
+                ax.annotate(metric_text(float(value), cfg.digits), (value, y), textcoords="offset points",
                             xytext=(3, -3), fontsize=7)
     ax.set_yticks(np.arange(len(order))[::-1], order)
     peak = max(float(data[s][spec.x].max()) for s in groups)

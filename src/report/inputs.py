@@ -1,14 +1,17 @@
 """The files the report reads (the contracts of the stages that write them)."""
 from __future__ import annotations
 
-EVAL_METRICS = "metrics/eval.json"
-EVAL_REPORT = "reports/eval_report.json"
-TRAIN_A_METRICS = "metrics/train_a.json"
-TRAIN_HISTORY = "metrics/train_history.json"
-TRAIN_B_METRICS = "metrics/train_b.json"
-STACK_METRICS = "metrics/stack.json"
-EXPLAIN_METRICS = "metrics/explain.json"
-EXPLAIN_SUMMARY = "reports/explain/summary.md"
+from src import artifacts
+
+# repo-relative strings of the registered paths (src/artifacts.py: the one table of them)
+EVAL_METRICS = str(artifacts.EVAL_METRICS.path)
+EVAL_REPORT = str(artifacts.EVAL_REPORT.path)
+TRAIN_A_METRICS = str(artifacts.TRAIN_A_METRICS.path)
+TRAIN_HISTORY = str(artifacts.TRAIN_HISTORY.path)
+TRAIN_B_METRICS = str(artifacts.TRAIN_B_METRICS.path)
+STACK_METRICS = str(artifacts.STACK_METRICS.path)
+EXPLAIN_METRICS = str(artifacts.EXPLAIN_METRICS.path)
+EXPLAIN_SUMMARY = str(artifacts.EXPLAIN_SUMMARY.path)
 TITLE_ODDS = "plots/evaluate/title_odds.csv"
 RANK_VS_ACTUAL = "plots/evaluate/rank_vs_actual.csv"
 PARAMS = "params.yaml"

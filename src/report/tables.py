@@ -1,28 +1,23 @@
 """Markdown tables whose every number is read from a metrics or plot-data file."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import pandas as pd
 
+from src.utils.display import MISSING, metric_text
+
 BOOTSTRAP_PREFIX = "bootstrap."
 # metrics/eval.json key prefixes that are not models: the series yardstick's blocks and windows
 YARDSTICK_PREFIXES = ("series", "series_recent", "games", "window")
 BOOTSTRAP_STATS = ("diff", "low", "high", "win_share")
-MISSING_CELL = "–"
+MISSING_CELL = MISSING
 
 
 def fmt(value: Any, digits: int) -> str:
-    """One number as the report prints it (the tests format the metrics files the same way)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING_CELL
-    if isinstance(value, bool) or isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
+    """One number as the report prints it: the project's one rounding (src/utils/display.py)."""
+    return metric_text(value, digits)
 
 
 def md_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:

@@ -134,6 +134,7 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
         summaries.append({**fit_summary(split, fit), "nested": first_info})
     if walk_forward_dir is not None:
         clear_checkpoints(Path(walk_forward_dir))
+    by_choice: dict[str, list[int]] = {}
     for t in seasons.test_seasons:
         run, info = choose(runs, t, cfg.validation_seasons)
         split = Split(TEST, WALK_FORWARD_FOLD, tuple(range(seasons.first_train, t)), (t,))
@@ -141,9 +142,12 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
         summaries.append({**run.summaries[t], "nested": info})
         if walk_forward_dir is not None:
             write_bytes(run.checkpoints[t], Path(walk_forward_dir) / f"{t}.pt")
-        log.info("test %d: chose %s", t, info["chosen"])
+        log.debug("test %d: chose %s", t, info["chosen"])
+        by_choice.setdefault(str(info["chosen"]), []).append(t)
     final, final_info = choose(runs, seasons.last_test + 1, cfg.validation_seasons)
-    log.info("final model: chose %s", final_info["chosen"])
+    log.info("nested choice, test seasons per candidate: %s; final model: %s",
+             "; ".join(f"{c}: {', '.join(map(str, ts))}" for c, ts in by_choice.items()),
+             final_info["chosen"])
     oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
     return oof.reset_index(drop=True), summaries, final.candidate, final_info
 

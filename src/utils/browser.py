@@ -2,7 +2,7 @@
 request the page itself made (read from Chromium's net log) and its script errors, so a test
 or a person can check that a report renders and stays offline.
 
-    python -m src.utils.browser reports/forecast_2026.html --screenshot /tmp/forecast.png
+    python -m src.utils.browser reports/forecast_2026.html --screenshot /tmp/forecast.png --size 1280,1500
 
 Chromium itself phones home (component updates, sync) whatever the flags; those requests are
 told apart from the page's by their network isolation key: the page's carry its file:// origin.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,24 @@ def visit(page: Path, screenshot: Path | None = None, size: tuple[int, int] = (1
     return PageVisit(done.stdout, requests, screenshot, script_errors(done.stderr))
 
 
+# one line of script added to a copy of the page: the width its content needs, read from the DOM
+_WIDTH_PROBE = ('<script>document.body.setAttribute("data-scroll-width", '
+                'document.documentElement.scrollWidth)</script>')
+
+
+def page_width(page: Path, window_width: int, timeout_s: float = 120.0) -> int:
+    """Pixels the page's content needs in a `window_width` window (> window_width: it scrolls
+    sideways). Measured on a copy with _WIDTH_PROBE; the page itself is not changed."""
+    with tempfile.TemporaryDirectory(prefix="width-") as tmp:
+        copy = Path(tmp) / Path(page).name
+        copy.write_text(Path(page).read_text().replace("</body>", _WIDTH_PROBE + "</body>", 1))
+        dom = visit(copy, size=(window_width, 900), timeout_s=timeout_s).dom
+    found = re.search(r'data-scroll-width="(\d+)"', dom)
+    if found is None:
+        raise RuntimeError(f"{page}: the width probe did not run (no </body>?)")
+    return int(found.group(1))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("page", type=Path)
@@ -92,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
           f"script errors: {result.script_errors or 'none'}")
     if args.screenshot:
         print(f"screenshot: {args.screenshot}")
+    try:
+        needed = page_width(args.page, width)
+        print(f"content width at a {width} px window: {needed} px"
+              + (" (scrolls sideways)" if needed > width else ""))
+    except RuntimeError as exc:      # a page whose copy cannot run the probe (relative scripts)
+        print(f"content width: not measured ({exc})")
     return 1 if result.external_requests or result.script_errors else 0
 
 

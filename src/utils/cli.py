@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from src.errors import PipelineError
-from src.utils.logging import setup_logging
+from src.utils.logging import repeats_summary, setup_logging
 
 log = logging.getLogger("stage")
 
@@ -32,8 +32,11 @@ def stage_main(name: str, run: Callable[[argparse.Namespace], Iterable[Path]],
     except PipelineError as exc:
         log.error("%s failed: %s", name, exc)
         sys.exit(1)
+    held = repeats_summary()
+    if held:
+        log.info(held)
     if written:
-        log.info("%s wrote:\n%s", name, "\n".join(f"  {p}" for p in written))
+        log.info("%s wrote %s", name, ", ".join(str(p) for p in written))
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
