@@ -3,7 +3,8 @@
 The formula (docs/contributions.md says it in words):
 
     x~ = x - (minutes-weighted league mean of x in that season)        for each EVIDENCE column
-    v_season = beta_t . x~  +  on_court_share * on_court~ / 5
+    v_season = beta_t . x~  +  on_court_share * on_court~ / 5  +  team_adjust_share * adj
+    adj = (team net - 5 * sum_j share_j * (beta_t . x~_j + on_court_share * on_court~_j / 5)) / 5
     v = (mp * v_season + history_weight * sum_h mp_h * v_h + newcomer_minutes * replacement)
         / (mp + history_weight * sum_h mp_h + newcomer_minutes)
 
@@ -12,7 +13,8 @@ minutes-weighted on-court +/- of its players, which is the team's margin per 100
 five court spots add up to, 5 * sum_i share_i * v_i, so the fit asks the players' box
 production, shooting, net on-off and age to reproduce the part of the team's margin that
 `on_court_share` leaves to them. The team's on-court margin itself reaches a player only as that
-share, split by his minutes (every player of a good team looks good on-court). v_h are his
+share, split by his minutes (every player of a good team looks good on-court), and through
+`team_adjust_share` of what the evidence leaves of the team's margin (adj). v_h are his
 seasons t-1..t-history_seasons, read with the same beta_t. `newcomer_minutes` of pseudo-evidence
 at the replacement level keep 300 good minutes from making a star. Only the regular season of
 t and earlier seasons reach season t; nothing of t's playoffs.
