@@ -147,7 +147,10 @@ class PlayerValueConfig:
     """`features.player_value`: a player's value in points per 100 possessions
     (src/features/player_value.py; here, below src/models, so RosterConfig can carry it)."""
     ridge_alpha: NonNegativeFloat      # ridge penalty of the team-season fit (standardised columns)
+    box_ridge_alpha: NonNegativeFloat  # ridge penalty of the box -> on-off fit (standardised columns)
     on_court_share: float              # share of the team's on-court margin split among its players
+    team_adjust_share: float           # share of the team's margin the evidence leaves unexplained,
+                                       # split among its players by minutes
     history_seasons: int               # earlier seasons read into the prior
     history_weight: NonNegativeFloat   # one earlier minute is worth this many of this season's
     newcomer_minutes: NonNegativeFloat # pseudo-minutes at the replacement level in every value
@@ -155,9 +158,10 @@ class PlayerValueConfig:
     min_fit_seasons: PositiveInt       # earlier seasons a fit needs
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.on_court_share <= 1.0:
-            raise ConfigError("params.yaml: features.player_value.on_court_share must be in "
-                              f"[0, 1], got {self.on_court_share}")
+        for key in ("on_court_share", "team_adjust_share"):
+            if not 0.0 <= getattr(self, key) <= 1.0:
+                raise ConfigError(f"params.yaml: features.player_value.{key} must be in "
+                                  f"[0, 1], got {getattr(self, key)}")
         if self.history_seasons < 0:
             raise ConfigError("params.yaml: features.player_value.history_seasons must be >= 0, "
                               f"got {self.history_seasons}")

@@ -2,11 +2,14 @@
 
 On the synthetic league (src/data/synthetic.py, each player's true impact known) the fitted
 values recover the impacts and the teams' margins; contributions add up exactly to the team's
-strength above a replacement-level team; a team of below-average players still ranks its best
+strength above a replacement-level team; the team adjustment closes its share of each team's
+unexplained margin; a team of below-average players still ranks its best
 player first; the value of season t reads nothing of later seasons (and takes no playoff
 table at all), and its weights nothing of season t.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -17,8 +20,9 @@ from src.config import load_params
 from src.data.synthetic import TRUTH_PLAYERS
 from src.explain.compare import within_team_rank
 from src.features.config import player_value_config
-from src.features.player_value import (ON_COURT, contributions_above_replacement,
-                                       player_values)
+from src.features.player_value import (ON_COURT, centred, contributions_above_replacement,
+                                       fit_weights, player_values, season_values,
+                                       team_adjustment)
 
 SEASONS = range(2008, 2017)
 CFG = player_value_config(load_params())
@@ -103,3 +107,31 @@ def test_value_of_season_t_reads_no_later_season_and_its_weights_not_season_t(va
     _, fits_flipped = player_values(flipped, [t], CFG)
     assert fits_flipped[0].weights == pytest.approx(fits[0].weights)
     assert (fits[0].first, fits[0].last) == (int(players["season"].min()), t - 1)
+
+
+def test_the_team_adjustment_closes_its_share_of_each_teams_unexplained_margin(valued):
+    players, _, _ = valued
+    t = SEASONS[-1]
+    stints = players[players["mp"] > 0].reset_index(drop=True)
+    x = centred(stints)
+    fit = fit_weights(stints, x, t, CFG)
+    now = (stints["season"] == t).to_numpy()
+    st, xs = stints[now], x[now]
+    share = st["mp"] / st.groupby("team")["mp"].transform("sum")
+    net = (xs[ON_COURT] * share).groupby(st["team"]).sum()
+
+    def team_strength(cfg):
+        adj = team_adjustment(st, xs, fit, cfg)
+        adj = adj.reindex(pd.MultiIndex.from_frame(st[["season", "player_id"]])).to_numpy()
+        v = season_values(xs, fit, cfg).to_numpy() + cfg.team_adjust_share * adj
+        return 5 * (share * v).groupby(st["team"]).sum()
+
+    traded = st["player_id"].duplicated(keep=False).groupby(st["team"]).any()
+    clean = ~traded.reindex(net.index)          # a traded player's adjustment mixes his teams
+    full = dataclasses.replace(CFG, team_adjust_share=1.0)
+    none = dataclasses.replace(CFG, team_adjust_share=0.0)
+    assert team_strength(full)[clean].to_numpy() == pytest.approx(net[clean].to_numpy(), abs=1e-9)
+    gap_none = (team_strength(none) - net).abs()
+    gap_half = (team_strength(dataclasses.replace(CFG, team_adjust_share=0.5)) - net).abs()
+    assert gap_half[clean].to_numpy() == pytest.approx(0.5 * gap_none[clean].to_numpy(), abs=1e-9)
+    assert gap_none[clean].max() > 0.1       # the evidence alone leaves part of the margin

@@ -3,7 +3,8 @@
 The formula (docs/contributions.md says it in words):
 
     x~ = x - (minutes-weighted league mean of x in that season)        for each EVIDENCE column
-    v_season = beta_t . x~  +  on_court_share * on_court~ / 5
+    v_season = beta_t . x~  +  on_court_share * on_court~ / 5  +  team_adjust_share * adj
+    adj = (team net - 5 * sum_j share_j * (beta_t . x~_j + on_court_share * on_court~_j / 5)) / 5
     v = (mp * v_season + history_weight * sum_h mp_h * v_h + newcomer_minutes * replacement)
         / (mp + history_weight * sum_h mp_h + newcomer_minutes)
 
@@ -12,7 +13,8 @@ minutes-weighted on-court +/- of its players, which is the team's margin per 100
 five court spots add up to, 5 * sum_i share_i * v_i, so the fit asks the players' box
 production, shooting, net on-off and age to reproduce the part of the team's margin that
 `on_court_share` leaves to them. The team's on-court margin itself reaches a player only as that
-share, split by his minutes (every player of a good team looks good on-court). v_h are his
+share, split by his minutes (every player of a good team looks good on-court), and through
+`team_adjust_share` of what the evidence leaves of the team's margin (adj). v_h are his
 seasons t-1..t-history_seasons, read with the same beta_t. `newcomer_minutes` of pseudo-evidence
 at the replacement level keep 300 good minutes from making a star. Only the regular season of
 t and earlier seasons reach season t; nothing of t's playoffs.
@@ -113,7 +115,7 @@ def box_weights(stints: pd.DataFrame, x: pd.DataFrame, cfg: PlayerValueConfig) -
     (the team's margin with him minus without him, an individual signal), each stint weighted
     by mp / (mp + newcomer_minutes) (a short stint's on-off is mostly noise)."""
     mp = stints["mp"].to_numpy(dtype=float)
-    return _ridge(x[BOX].to_numpy(), x[ON_OFF].to_numpy(), cfg.ridge_alpha,
+    return _ridge(x[BOX].to_numpy(), x[ON_OFF].to_numpy(), cfg.box_ridge_alpha,
                   mp / (mp + cfg.newcomer_minutes))
 
 
@@ -175,13 +177,31 @@ def season_values(rows: pd.DataFrame, fit: ValueFit, cfg: PlayerValueConfig) -> 
                      index=rows.index)
 
 
-def values_for_season(rows: pd.DataFrame, season: int, fit: ValueFit,
-                      cfg: PlayerValueConfig) -> pd.DataFrame:
+def team_adjustment(stints: pd.DataFrame, x: pd.DataFrame, fit: ValueFit,
+                    cfg: PlayerValueConfig) -> pd.Series:
+    """Per (season, player_id): the part of his teams' net rating per 100 that their players'
+    values leave unexplained, (team net - 5 sum_i share_i v_i) / 5, minutes-weighted over his
+    stints (the BPM-style team adjustment). The value adds `team_adjust_share` of it, so a
+    team's values add up closer to its own margin without handing the whole margin out."""
+    share = stints["mp"] / stints.groupby(["season", "team"])["mp"].transform("sum")
+    teams = [stints["season"], stints["team"]]
+    net = (x[ON_COURT] * share).groupby(teams).transform("sum")
+    explained = (season_values(x, fit, cfg) * share).groupby(teams).transform("sum")
+    residual = (net - COURT_SPOTS * explained) / COURT_SPOTS
+    mp = stints["mp"].astype(float)
+    players = [stints["season"], stints["player_id"]]
+    return (residual * mp).groupby(players).sum() / mp.groupby(players).sum()
+
+
+def values_for_season(rows: pd.DataFrame, season: int, fit: ValueFit, cfg: PlayerValueConfig,
+                      adjustment: pd.Series) -> pd.DataFrame:
     """Value of every player of `season`: this season's evidence read with `fit` (seasons <
-    season), his earlier seasons' evidence read with the same weights as the prior."""
+    season) plus `team_adjust_share` x his `adjustment` (team_adjustment with the same fit),
+    his earlier seasons read the same way as the prior."""
     seasons = rows.index.get_level_values("season")
     window = rows[(seasons <= season) & (seasons >= season - cfg.history_seasons)]
-    raw = season_values(window, fit, cfg)
+    raw = (season_values(window, fit, cfg)
+           + cfg.team_adjust_share * adjustment.reindex(window.index).fillna(0.0))
     now = window.xs(season, level="season")
     earlier = window[window.index.get_level_values("season") < season]
     hist_mp = earlier["mp"].groupby(level="player_id").sum().reindex(now.index).fillna(0.0)
@@ -217,7 +237,9 @@ def player_values(players: pd.DataFrame, seasons: list[int] | range,
         if fit is None or season not in rows.index.get_level_values("season"):
             continue
         fits.append(fit)
-        frames.append(values_for_season(rows, season, fit, cfg))
+        window = stints["season"].between(season - cfg.history_seasons, season).to_numpy()
+        adjustment = team_adjustment(stints[window], x[window], fit, cfg)
+        frames.append(values_for_season(rows, season, fit, cfg, adjustment))
     skipped = sorted(set(wanted) - {f.season for f in fits})
     if skipped:
         log.info("player value: no value for season(s) %s (fewer than %d earlier seasons, or no "
