@@ -14,7 +14,7 @@ import pandas as pd
 
 from src.data.conferences import conference_of
 from src.data import schema
-from src.data.readers import check_range, check_unique, csv_line, drop_logged
+from src.data.readers import check_unique, csv_line, drop_logged
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,6 @@ def record_outcomes(records: pd.DataFrame, name_to_code: pd.DataFrame, path: Pat
         raise DataError(f"{path}: column 'Team', row {csv_line(label)}, season "
                         f"{df.loc[label, 'season']}: team name {df.loc[label, 'Team']!r} "
                         "has no abbreviation in Team Abbrev.csv")
-    for column in ("W", "L"):
-        check_range(df, column, 0, schema.MAX_SEASON_GAMES, path,
-                    f"wins and losses must be in [0, {schema.MAX_SEASON_GAMES} games a season]")
-    check_range(df, "Finish", 1, len(df), path, "a division place is >= 1")
     df["series_won"] = [_parse_round(v, label, path) for label, v in df["Playoffs"].items()]
     known = df.groupby("season")["series_won"].transform(lambda s: (s == 4).sum() == 1)
     df = drop_logged(df, ~known, path, "seasons without a champion (incomplete season)")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from src.data.schema import CsvSpec
+from src.data.table_schema import validate_table
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def read_csv(raw_dir: Path, spec: CsvSpec) -> pd.DataFrame:
     df = df.loc[:, list(spec.columns)]
     for column in spec.numeric:
         df[column] = to_number(df[column], path, column)
+    validate_table(df, spec, path)
     return df
 
 
