@@ -35,6 +35,7 @@ ROUND_REACHED = (
 NBA_TO_BREF = {"BKN": "BRK", "PHX": "PHO", "CHA": "CHO", "NOH": "NOP"}
 # GAME_ID = 004 (playoffs) + YY (season start) + 00 + round + series + game.
 GAME_ID_PATTERN = re.compile(r"^004\d{2}00[1-4][0-7][1-7]$")
+RECORD_CHECK_COLUMNS = ["record_w", "record_l", "record_row"]
 HOME_MARK = " vs. "         # MATCHUP "BOS vs. MIA": BOS at home; "MIA @ BOS": MIA away
 
 
@@ -87,7 +88,11 @@ def record_outcomes(records: pd.DataFrame, name_to_code: pd.DataFrame, path: Pat
     df["made_playoffs"] = df["series_won"].notna()
     df["series_won"] = df["series_won"].fillna(0).astype("int64")
     df["division_finish"] = df["Finish"].astype("Int64")
-    return df[["season", "team", "made_playoffs", "series_won", "division_finish"]]
+    # W/L and CSV row: checked against Team Summaries (team_seasons.check_records_agree)
+    df["record_w"], df["record_l"] = df["W"], df["L"]
+    df["record_row"] = [csv_line(label) for label in df.index]
+    return df[["season", "team", "made_playoffs", "series_won", "division_finish",
+               *RECORD_CHECK_COLUMNS]]
 
 
 def _parse_round(value: object, label: int, path: Path) -> float:

@@ -9,7 +9,7 @@ import pandas as pd
 from src.data import schema
 from src.data.conferences import assign_conferences, conference_of
 from src.data.outcomes import PLAYOFF_TEAMS, check_bracket
-from src.data.playoffs import (build_series, clean_games, outcome_disagreements,
+from src.data.playoffs import (RECORD_CHECK_COLUMNS, build_series, clean_games, outcome_disagreements,
                                record_outcomes, series_outcomes)
 from src.data.readers import (check_unique, csv_line, drop_logged, read_csv,
                                require_values, to_bool, to_int)
@@ -22,6 +22,11 @@ LEAGUE = "NBA"
 # `playoffs` TRUE (the 2024-25 file marks 20 teams). Facts: 2025 play-in, East: ATL lost
 # to ORL then MIA, CHI lost to MIA; West: SAC lost to DAL, DAL lost to MEM.
 PLAY_IN_ELIMINATED = {2025: ("ATL", "CHI", "SAC", "DAL")}
+# Every team of a finished season plays the same number of games (82; 50 and 66 in the
+# 1999 and 2012 lockouts, 72 in 2021: equal within the season all the same), except:
+UNEVEN_SEASONS = {2020: "COVID-19 suspension: the teams played 64-75 games"}
+UNEVEN_TEAMS = {(2013, "BOS"), (2013, "IND")}   # 81: their game was cancelled after the
+                                                # Boston Marathon bombing
 
 
 def read_team_summaries(raw_dir: Path, first_season: int) -> pd.DataFrame:
@@ -50,7 +55,28 @@ def read_team_summaries(raw_dir: Path, first_season: int) -> pd.DataFrame:
     check_conference_sizes(df, path)
     check_no_team_missing(df, path)
     df["made_playoffs"] = _made_playoffs(df, path)
+    check_equal_games(df, path)
     return df
+
+
+def check_equal_games(df: pd.DataFrame, path: Path) -> None:
+    """Teams of a finished season (some team flagged for the playoffs) played the same
+    number of games, apart from UNEVEN_SEASONS and UNEVEN_TEAMS: a team at 76 games where
+    the rest played 82 is a changed W/L, and would move its win% and rank."""
+    finished = df["made_playoffs"].notna() & ~df["season"].isin(list(UNEVEN_SEASONS))
+    excused = pd.Series([(s, t) in UNEVEN_TEAMS for s, t in zip(df["season"], df["team"])],
+                        index=df.index)
+    rows = df.loc[finished & ~excused]
+    usual = rows["g"].groupby(rows["season"]).transform(lambda g: g.mode().min())
+    bad = rows["g"].ne(usual)
+    if bad.any():
+        label = bad.idxmax()
+        r = rows.loc[label]
+        raise DataError(f"{path}: column 'w'/'l', row {csv_line(label)}, season {r['season']}, "
+                        f"team {r['team']}: {r['g']} games ({r['wins']}-{r['losses']}), the other "
+                        f"teams of this finished season played {int(usual[label])} "
+                        f"({int(bad.sum())} team(s) like this; exceptions: src/data/team_seasons.py "
+                        "UNEVEN_SEASONS, UNEVEN_TEAMS)")
 
 
 def check_conference_sizes(df: pd.DataFrame, path: Path) -> None:
@@ -126,9 +152,10 @@ def known_outcomes(raw_dir: Path, first_season: int,
                         f"{r['season']}, team {r['team']}: series won "
                         f"{r['series_won_records']} vs {r['series_won_games']} "
                         f"({len(differ)} disagreement(s))")
-    finish = records[["season", "team", "division_finish"]]
+    finish = records[["season", "team", "division_finish", *RECORD_CHECK_COLUMNS]]
     from_records = records.loc[~records["season"].isin(set(from_games["season"]))]
-    outcomes = pd.concat([from_records.drop(columns="division_finish"), from_games])
+    outcomes = pd.concat([from_records.drop(columns=["division_finish", *RECORD_CHECK_COLUMNS]),
+                          from_games])
     # outer: division finish is known for non-playoff teams too (seasons to 2017)
     outcomes = outcomes.merge(finish, on=["season", "team"], how="outer")
     return outcomes, series
@@ -166,4 +193,17 @@ def attach_outcomes(teams: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame
                         f"{r['season']}, team {r['team']}: flag {r['made_playoffs']} "
                         "disagrees with the playoff results")
     df["series_won"] = df["series_won"].where(playoff_team, 0)
-    return df.drop(columns="made_playoffs_outcome")
+    check_records_agree(df)
+    return df.drop(columns=["made_playoffs_outcome", *RECORD_CHECK_COLUMNS])
+
+
+def check_records_agree(df: pd.DataFrame) -> None:
+    """Team_Records W/L equal Team Summaries w/l for every team-season both files have."""
+    both = df["record_w"].notna()
+    differ = both & (df["record_w"].ne(df["wins"]) | df["record_l"].ne(df["losses"]))
+    if differ.any():
+        r = df.loc[differ].iloc[0]
+        raise DataError(f"{schema.TEAM_RECORDS.name}: column 'W'/'L', row {int(r['record_row'])}, "
+                        f"season {r['season']}, team {r['team']}: {int(r['record_w'])}-"
+                        f"{int(r['record_l'])}, but {schema.TEAM_SUMMARIES.name} has "
+                        f"{r['wins']}-{r['losses']} ({int(differ.sum())} team-season(s) disagree)")
