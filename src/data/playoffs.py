@@ -13,14 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from src.data.conferences import conference_of
-from src.data import schema
+from src.data.playoff_checks import (FINALS_ROUND, SERIES_TO_WIN, check_home_court,  # noqa: F401
+                                     validate_playoff_games)
 from src.data.readers import check_unique, csv_line, drop_logged
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
 
-SERIES_TO_WIN = 4           # wins that decide a series (every round since 2003)
-FINALS_ROUND = 4
 # Team_Records `Playoffs` text -> series won. Empty = missed the playoffs.
 ROUND_REACHED = (
     (re.compile(r"^Won Finals$"), 4),
@@ -144,7 +143,7 @@ def clean_games(raw: pd.DataFrame, season_teams: dict[int, set[str]], path: Path
         raise DataError(f"{path}: column 'WL': game {broken.index[0]} needs one W and one L "
                         f"row, has {broken.iloc[0]!r}")
     _check_winner_outscored(df, path)
-    return pd.DataFrame({
+    games = pd.DataFrame({
         "season": df["season"].astype("int64"), "game_id": df["GAME_ID"], "team": df["team"],
         "date": _game_dates(df, path), "pts": df["PTS"].astype("int64"),
         "home": df["MATCHUP"].str.contains(HOME_MARK, regex=False), "won": df["WL"] == "W",
@@ -152,6 +151,8 @@ def clean_games(raw: pd.DataFrame, season_teams: dict[int, set[str]], path: Path
         "series": df["GAME_ID"].str[8].astype("int64"),
         "game": df["GAME_ID"].str[9].astype("int64"),
     })
+    validate_playoff_games(games, path)
+    return games
 
 
 def _game_dates(df: pd.DataFrame, path: Path) -> pd.Series:

@@ -9,7 +9,7 @@ import pandas as pd
 from src.data import schema
 from src.data.conferences import assign_conferences, conference_of
 from src.data.outcomes import PLAYOFF_TEAMS, check_bracket
-from src.data.playoffs import (RECORD_CHECK_COLUMNS, build_series, clean_games, outcome_disagreements,
+from src.data.playoffs import (RECORD_CHECK_COLUMNS, build_series, check_home_court, clean_games, outcome_disagreements,
                                record_outcomes, series_outcomes)
 from src.data.readers import (check_unique, csv_line, drop_logged, read_csv,
                                require_values, to_bool, to_int)
@@ -131,16 +131,20 @@ def season_teams(teams: pd.DataFrame) -> dict[int, set[str]]:
     return {int(s): set(g) for s, g in teams.groupby("season")["team"]}
 
 
-def known_outcomes(raw_dir: Path, first_season: int,
-                   teams_by_season: dict[int, set[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def known_outcomes(raw_dir: Path, first_season: int, teams_by_season: dict[int, set[str]],
+                   team_seasons: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-team outcomes of every season whose champion is known, playoff_series).
 
-    The game file wins where both sources cover a season; they must agree there.
+    The game file wins where both sources cover a season; they must agree there. With
+    `team_seasons` (season, team, win_pct) each series' home court is checked against the
+    regular-season records.
     """
     records = read_record_outcomes(raw_dir, first_season)
     games_path = Path(raw_dir) / schema.PLAYOFF_GAMES.name
     games = clean_games(read_csv(raw_dir, schema.PLAYOFF_GAMES), teams_by_season, games_path,
                         first_season)
+    if team_seasons is not None:
+        check_home_court(games, team_seasons, games_path)
     series = build_series(games, games_path)
     from_games = series_outcomes(series)
     check_bracket(records, schema.TEAM_RECORDS.name)
