@@ -63,6 +63,7 @@ GAME_MINUTES = 240             # 5 players x 48 regulation minutes
 MAX_MINUTES_PER_GAME = 63      # 48 + three overtimes: no player averages more over a season
 ABA_SEASON_GAMES = 84          # the ABA (rows of 1968-1976, dropped by ingest) played 84
 MAX_PLAYER_GAMES = 100         # a player traded mid-season can play more than 82 (real max 90)
+PINNED_SEASONS = (1997, 2026)  # player tables from 1997, teams to 2026 in the pinned files
 SEASONS = (1947, 2100)         # named by the year they end; the BAA's first season is 1947
 SHARE = (0.0, 1.0)             # a fraction: shooting %, FT/FGA, share of attempts
 PERCENT_POINTS = (0.0, 100.0)  # a percentage written 0-100 (position %, rebound %)
