@@ -95,7 +95,7 @@ def check_one_row_per_player(players: pd.DataFrame, path: Path) -> None:
 def check_names(players: pd.DataFrame, path: Path) -> None:
     """Refuse names that are a wrong-encoding round trip of a UTF-8 name: encoded back as
     cp1252/latin-1 they decode as different UTF-8 text ('DaniloviÄ‡' -> 'Danilović')."""
-    garbled = players["player"].fillna("").map(_mojibake)
+    garbled = players["player"].fillna("").map(_mojibake) != ""
     if garbled.any():
         label = garbled.idxmax()
         name = players.at[label, "player"]
