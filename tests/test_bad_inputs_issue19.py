@@ -98,7 +98,7 @@ def test_unknown_team_in_one_player_file_only(raw: Path, file: str) -> None:
 def test_player_row_missing_from_one_file_in_a_finished_season(raw: Path) -> None:
     _edit(raw / "Per 100 Poss.csv", lambda df: df.drop(index=4))
     msg = _error(raw)
-    assert "Per 100 Poss.csv" in msg and "has no row in" in msg and "finished" in msg
+    assert "Per 100 Poss.csv" in msg and "has no row in" in msg and "column 'player_id'" in msg
 
 
 def test_one_team_of_a_finished_season_at_76_games(raw: Path) -> None:

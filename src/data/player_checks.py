@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 KEY = ["season", "player_id", "team"]
 # Bytes of a UTF-8 name decoded as one of these and saved again ('DaniloviÄ‡' for 'Danilović')
 MOJIBAKE_CODECS = ("cp1252", "latin-1")
+REPLACEMENT_CHAR = "\ufffd"
 
 
 def check_player_ranges(players: pd.DataFrame, teams: pd.DataFrame, path: Path) -> None:
@@ -107,9 +108,12 @@ def check_names(players: pd.DataFrame, path: Path) -> None:
 
 
 def _mojibake(name: str) -> str:
-    """The UTF-8 name `name` was garbled from, or '' when it is not a round trip."""
+    """The UTF-8 name `name` was garbled from, or '' when it is not a round trip. A
+    replacement character (U+FFFD: a byte the wrong codec could not map) is garbled too."""
     if name.isascii():
         return ""
+    if REPLACEMENT_CHAR in name:
+        return name.replace(REPLACEMENT_CHAR, "?")
     for codec in MOJIBAKE_CODECS:
         try:
             fixed = name.encode(codec).decode("utf-8")
@@ -123,33 +127,36 @@ def _mojibake(name: str) -> str:
 def check_same_player_rows(files: dict[str, pd.DataFrame], teams: pd.DataFrame,
                            raw_dir: Path) -> None:
     """Every player-team-season of the first file (play-by-play: the rows player_seasons
-    keeps) has a row in each other player file, and the other way round. In a season in
-    progress (no team flagged for the playoffs yet) a file may lag: its missing rows are a
-    WARNING naming file, count and season, and their columns stay empty; in a finished
-    season a missing row is a DataError naming both files, the row and the player."""
+    keeps) has a row in each other player file, and no other file has a row it lacks: a
+    DataError naming both files, the row and the player. One exception: in a season in
+    progress (no team flagged for the playoffs yet) a file may lag behind the play-by-play
+    file (Per 100 Poss.csv of 2026: 100 rows); its missing rows are a WARNING naming file,
+    count and season, and their columns stay empty."""
     in_progress = set(teams.loc[teams["made_playoffs"].isna(), "season"].astype(int))
     (base, base_df), *others = files.items()
     for other, other_df in others:
-        for name, df, missing_in in ((base, base_df, other), (other, other_df, base)):
-            absent = ~pd.MultiIndex.from_frame(df[KEY]).isin(
-                pd.MultiIndex.from_frame(files[missing_in][KEY]))
-            _refuse_finished(df, absent & ~df["season"].isin(in_progress).to_numpy(),
-                             Path(raw_dir) / name, missing_in)
-            if absent.any():
-                seasons = sorted(int(s) for s in df.loc[absent, "season"].unique())
-                effect = (f"their {missing_in} columns stay empty" if name == base
-                          else "they are left out of player_seasons")
-                log.warning("%s: %d player-team-season(s) of season(s) %s (in progress) have no "
-                            "row in %s yet: %s", name, int(absent.sum()),
-                            ", ".join(map(str, seasons)), missing_in, effect)
+        _refuse_absent(other_df, _absent(other_df, base_df), Path(raw_dir) / other, base)
+        lagging = _absent(base_df, other_df)
+        _refuse_absent(base_df, lagging & ~base_df["season"].isin(in_progress).to_numpy(),
+                       Path(raw_dir) / base, other)
+        if lagging.any():
+            seasons = sorted(int(s) for s in base_df.loc[lagging, "season"].unique())
+            log.warning("%s: %d player-team-season(s) of season(s) %s (in progress) have no "
+                        "row in %s yet: their %s columns stay empty", base, int(lagging.sum()),
+                        ", ".join(map(str, seasons)), other, other)
 
 
-def _refuse_finished(df: pd.DataFrame, absent, path: Path, other: str) -> None:
+def _absent(df: pd.DataFrame, other: pd.DataFrame):
+    """Rows of `df` whose (season, player_id, team) is not in `other`."""
+    return ~pd.MultiIndex.from_frame(df[KEY]).isin(pd.MultiIndex.from_frame(other[KEY]))
+
+
+def _refuse_absent(df: pd.DataFrame, absent, path: Path, other: str) -> None:
     if absent.any():
         label = df.index[absent][0]
         r = df.loc[label]
-        raise DataError(f"{path}: row {csv_line(label)}, season {r['season']}: player "
-                        f"{r['player_id']} ({r['player']}), team {r['team']} has no row in "
-                        f"{other} ({int(absent.sum())} player-team-season(s) like this in "
-                        "finished seasons): the files disagree on who played where; restore "
-                        "them from their source")
+        raise DataError(f"{path}: column 'player_id', row {csv_line(label)}, season "
+                        f"{r['season']}: player {r['player_id']} ({r['player']}), team "
+                        f"{r['team']} has no row in "
+                        f"{other} ({int(absent.sum())} player-team-season(s) like this): the "
+                        "files disagree on who played where; restore them from their source")

@@ -47,8 +47,9 @@ def _first_failure(df: pd.DataFrame, spec: CsvSpec, cases: pd.DataFrame, path: P
     # a row rule's case names every column of the row: keep the one the rule reports at
     cases = cases.loc[column_level | (cases["column"].map(rules) == cases["check"])]
     labels = cases["index"].astype("int64")
-    first = cases.assign(_pos=labels.map(df.index.get_loc)).sort_values(
-        ["_pos", "column"], kind="stable").iloc[0]
+    # the file's first bad row; in it a column's own range before a rule across columns
+    first = cases.assign(_pos=labels.map(df.index.get_loc), _rule=~column_level).sort_values(
+        ["_pos", "_rule", "column"], kind="stable").iloc[0]
     column, label = first["column"], int(first["index"])
     n_bad = int((cases["column"] == column).sum())
     if first["schema_context"] == "Column":
