@@ -69,8 +69,6 @@ def per_100_stats(rng: np.random.Generator, rows: pd.DataFrame) -> pd.DataFrame:
         1000 / np.maximum(mp, 1))
     out = {col: np.round(level + slope * impact + rng.normal(0, 1, len(rows)) * sd * noise, 1)
            for col, (level, slope, sd) in PER_100_MODEL.items()}
-    # counts per 100 possessions are >= 0 (the schema's range): a low-minute draw is clipped
-    out = {col: np.maximum(v, 0.0) if col.endswith("_per_100_poss") else v for col, v in out.items()}
     pts, fta = np.maximum(out["pts_per_100_poss"], 0.5), np.maximum(out["fta_per_100_poss"], 0.0)
     out["fta_per_100_poss"] = fta
     out["ft_per_100_poss"] = np.round(fta * FT_PERCENT, 1)

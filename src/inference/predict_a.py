@@ -41,7 +41,7 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
     "model_config" is rebuilt from its weight shapes plus `defaults` (params.yaml if None).
     """
     ckpt = read_checkpoint(path)
-    check_kind(ckpt.get(KIND_KEY), MODEL_A, path, "train_a")
+    check_kind(ckpt.get(KIND_KEY), MODEL_A, path, "train_a", allow_missing=True)
     if "feature_spec" not in ckpt:
         raise DataError(f"{path}: checkpoint has no 'feature_spec'; cannot rebuild inputs")
     if "model_config" in ckpt:

@@ -174,7 +174,7 @@ class ModelATrainer(BaseTrainer):
 
     def check_checkpoint(self, ckpt: dict[str, Any], source: str) -> None:
         """Same-shaped weights of another config (e.g. other dropout) would load silently."""
-        check_kind(ckpt.get(KIND_KEY), MODEL_A, source, "train_a")
+        check_kind(ckpt.get(KIND_KEY), MODEL_A, source, "train_a", allow_missing=True)
         if "model_config" in ckpt:
             check_same_architecture(ModelAConfig(**ckpt["model_config"]), self.model_config,
                                     source)

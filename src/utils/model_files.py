@@ -34,8 +34,12 @@ XGB_RANKER = "model_b_xgb"               # Model B's XGBoost on the regular-seas
 XGB_PLAYOFF = "model_b_xgb_playoff"      # the XGBoost fitted on playoff series outcomes
 
 
-def check_kind(found: object, expected: str, path: str | Path, stage: str) -> None:
-    """Refuse a model file whose recorded kind is not `expected` (or that records none)."""
+def check_kind(found: object, expected: str, path: str | Path, stage: str,
+               allow_missing: bool = False) -> None:
+    """Refuse a model file whose recorded kind is not `expected`, or that records none
+    unless `allow_missing` (Model A checkpoints older than the kind: still loadable)."""
+    if found is None and allow_missing:
+        return
     if found != expected:
         what = f"a {found!r} model" if found else "no model kind (an older or foreign file)"
         raise DataError(f"{path}: refused: expected a {expected!r} model file, it records "
