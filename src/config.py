@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import os
 from pathlib import Path
 from typing import Annotated, Any, Callable, TypeVar
@@ -23,7 +24,8 @@ from src.errors import ConfigError
 
 PARAMS_FILE = Path("params.yaml")
 T = TypeVar("T")
-STRICT = ConfigDict(strict=True, extra="forbid")
+# allow_inf_nan=False: `.nan` / `.inf` in params.yaml are refused like any out-of-range value
+STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 Fraction = Annotated[float, Field(gt=0.0, le=1.0)]           # a subsample share: > 0
 Probability = Annotated[float, Field(ge=0.0, lt=1.0)]        # dropout-like: 1 would drop all
 Season = Annotated[int, Field(ge=1947, le=2100)]             # named by the year it ends
@@ -139,6 +141,7 @@ def section(cls: type[T], values: dict[str, Any] | None, name: str) -> T:
     missing = sorted(required - set(values))
     if missing:
         raise ConfigError(f"params.yaml: missing key(s) in '{name}': {', '.join(missing)}")
+    check_finite(values, name)
     return cls(**values)
 
 
@@ -167,6 +170,19 @@ class PlayerValueConfig:
                               f"got {self.history_seasons}")
 
 
+def check_finite(value: Any, key: str) -> None:
+    """No NaN or infinity anywhere under `key`, free-form mappings and lists included (a
+    typed float field refuses them too: STRICT allow_inf_nan=False)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"params.yaml: {key}: must be a finite number, got {value!r}")
+    if isinstance(value, dict):
+        for sub_key, sub_value in value.items():
+            check_finite(sub_value, f"{key}.{sub_key}")
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_finite(item, key)
+
+
 @params_section("data")
 class DataConfig:
     raw_dir: str
@@ -183,7 +199,8 @@ class DataConfig:
         """The folder every stage reads: `data.raw_dir`, relative to the repo root or absolute.
 
         Deliberately not overridable from the environment: DVC tracks this exact path, so
-        reading anything else would make dvc.lock lie about the inputs.
+        reading anything else would make dvc.lock lie about the inputs. NBA_RAW_DIR is only
+        where the download stage copies missing or changed files from (`local_source`).
         """
         return Path(self.raw_dir).expanduser()
 

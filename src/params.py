@@ -10,9 +10,12 @@ A new params.yaml section: add its typed dataclass and one line to SECTIONS belo
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+import pandas as pd
 
 from src.config import (PARAMS_FILE, DataConfig, SeasonsConfig, data_config, load_params,
                         seasons_config)
@@ -24,9 +27,10 @@ from src.features.player_features import FEATURE_NAMES
 from src.inference.config import SimulationConfig, simulation_config
 from src.inference.forecast import ForecastConfig, forecast_config
 from src.inference.playoff_update import PlayoffUpdateConfig, playoff_update_config
+from src.data import schema
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, model_a_configs, model_a_selection_config,
-                               roster_config)
+                               roster_config, with_choice)
 from src.report.config import ReportConfig, report_config
 from src.training.model_b_config import ModelBConfig, model_b_config
 from src.training.train_stacking import StackingConfig, stacking_config
@@ -84,7 +88,59 @@ def parse_params(params: dict[str, Any]) -> Params:
     for read in SECTIONS.values():
         fields.update(read(params))
     _check_across_sections(fields["seasons"], fields["data"], fields["model_a_training"])
+    _check_grids(fields)
+    _check_seasons_in_data(fields["data"], fields["seasons"], fields["forecast"])
     return Params(**fields)
+
+
+def _check_grids(fields: dict[str, Any]) -> None:
+    """Each candidate of model_a_selection.grid and model_a.select_grid is checked as the
+    key it sets (`epochs: [-5, 60]` fails like `model_a.epochs: -5`), here rather than in
+    train_a after DVC removed its outputs."""
+    arch, train, roster = fields["model_a"], fields["model_a_training"], fields["roster"]
+    roster_keys = {f.name for f in dataclasses.fields(RosterConfig)}
+    grids = (("model_a_selection.grid", fields["model_a_selection"].grid),
+             ("model_a.select_grid", train.select_grid))
+    for where, grid in grids:
+        for key, candidates in grid.items():
+            for value in candidates:
+                try:
+                    if key in roster_keys:
+                        dataclasses.replace(roster, **{key: value})
+                    else:
+                        with_choice(arch, train, {key: value})
+                except ConfigError as exc:
+                    raise ConfigError(f"params.yaml: {where}.{key}: candidate {value!r} is not a "
+                                      f"valid value of the key it sets ({exc})") from None
+
+
+def data_seasons(data: DataConfig) -> tuple[int, int]:
+    """(first season of the player tables, last season of the team table) the data can
+    serve: the pinned files' (schema.PINNED_SEASONS), widened by the files in data.raw_dir
+    when they are there (a newer upstream file, a synthetic league)."""
+    first, last = schema.PINNED_SEASONS
+    raw_dir = data.resolved_raw_dir()
+    try:
+        first = min(first, int(pd.read_csv(raw_dir / schema.PLAYER_PBP.name,
+                                           usecols=["season"])["season"].min()))
+        last = max(last, int(pd.read_csv(raw_dir / schema.TEAM_SUMMARIES.name, usecols=["season"],
+                                         encoding=schema.TEAM_SUMMARIES.encoding)["season"].max()))
+    except (OSError, ValueError, KeyError):
+        pass                      # not downloaded yet, or unreadable: ingest says why
+    return first, last
+
+
+def _check_seasons_in_data(data: DataConfig, seasons: SeasonsConfig,
+                           forecast: ForecastConfig) -> None:
+    first, last = data_seasons(data)
+    for key, value, low, high in (
+            ("data.first_season", data.first_season, first, last),
+            ("seasons.last_test", seasons.last_test, first, last),
+            ("forecast.season", forecast.season, seasons.first_test, last)):
+        if not low <= value <= high:
+            raise ConfigError(f"params.yaml: {key} = {value} is outside the seasons the data "
+                              f"can serve ({low}..{high}: player tables from {first}, teams to "
+                              f"{last} in {data.raw_dir} or the pinned files)")
 
 
 def _check_across_sections(seasons: SeasonsConfig, data: DataConfig,

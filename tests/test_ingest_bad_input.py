@@ -86,6 +86,7 @@ def write_league(raw: Path) -> Path:
     stats = {c: 1.0 for c in ("age", "sos", "o_rtg", "d_rtg", "n_rtg", "pace", "e_fg_percent",
                               "tov_percent", "orb_percent", "ft_fga", "opp_e_fg_percent",
                               "opp_tov_percent", "drb_percent", "opp_ft_fga")}
+    stats.update(age=27.0, o_rtg=110.0, d_rtg=110.0, pace=98.0)   # inside the schema's ranges
     summaries = pd.DataFrame({"season": SEASON, "lg": "NBA", "team": "Team " + t["team"],
                               "abbreviation": t["team"], "playoffs": t["won"].notna().map(
                                   {True: "TRUE", False: "FALSE"}), "w": t["w"], "l": t["l"],
@@ -126,7 +127,8 @@ def _write_players(raw: Path) -> None:
     players.assign(**{c: 0.5 for c in schema.SHOOTING_STATS}).to_csv(
         raw / "Player Shooting.csv", index=False)
     players.to_csv(raw / "Player Season Info.csv", index=False)
-    players.assign(**{c: 2.0 for c in schema.PER_100_STATS}).to_csv(
+    players.assign(**{c: 2.0 for c in schema.PER_100_STATS}).assign(
+        e_fg_percent=0.5, ft_percent=0.75).to_csv(   # shares: inside the schema's ranges
         raw / "Per 100 Poss.csv", index=False)
     pd.DataFrame({"player": ["A One"], "player_id": ["onea01"], "team": ["East"],
                   "season": [SEASON], "lg": ["NBA"], "replaced": ["FALSE"]}).to_csv(

@@ -26,6 +26,7 @@ from src.inference.predict_a import load_model_a, read_checkpoint
 from src.models.config import ModelAConfig, model_a_configs
 from src.training.train_model_a import ModelATrainer
 from src.training.train_model_b import load_rf, load_xgb
+from src.utils.model_files import XGB_RANKER, xgb_json_bytes
 from src.league.monte_carlo import GameModel
 from tests.conftest import GAME_MODEL_ARGS
 
@@ -200,7 +201,8 @@ def test_xgboost_loads_json_only(tmp_path: Path) -> None:
     assert not marker.exists()
     X = np.arange(40, dtype=float).reshape(20, 2)
     good = tmp_path / "good.json"
-    xgb.XGBRegressor(n_estimators=2, n_jobs=1).fit(X, X[:, 0]).save_model(good)
+    model = xgb.XGBRegressor(n_estimators=2, n_jobs=1).fit(X, X[:, 0])
+    good.write_bytes(xgb_json_bytes(model.get_booster(), XGB_RANKER))
     assert load_xgb(good, "reg:squarederror").predict(X).shape == (20,)
 
 

@@ -67,10 +67,26 @@ def ensure_raw_data(raw_dir: Path, cfg: DataConfig, sources: Iterable[RawSource]
     paths = []
     for source in sources:
         path = raw_dir / source.name
-        if not (path.exists() and present_and_trusted(path, source, cfg)):
-            fetch(source, path, cfg, local_source, base_url, backoff_s)
+        changed = path.exists() and not present_and_trusted(path, source, cfg)
+        if changed or not path.exists():
+            try:
+                fetch(source, path, cfg, local_source, base_url, backoff_s)
+            except DataError as exc:
+                if not changed:
+                    raise
+                raise DataError(changed_file_message(path, source, exc)) from exc
         paths.append(path)
     return paths
+
+
+def changed_file_message(path: Path, source: RawSource, fetch_error: Exception) -> str:
+    """A present file that differs from its pin, and the pinned one could not be fetched
+    (offline): say that first, and both ways out."""
+    return (f"{path}: this file differs from the pinned source (sha256 {sha256_of(path)}, pinned "
+            f"{source.sha256} at {source.repo}@{source.commit}), and the pinned file could not be "
+            f"fetched to replace it ({fetch_error}). To keep your file (a newer upstream "
+            "version), set data.accept_changed_checksums: true in params.yaml; to restore the "
+            f"pinned one without a network, {LOCAL_COPY_HINT}")
 
 
 def present_and_trusted(path: Path, source: RawSource, cfg: DataConfig) -> bool:

@@ -40,7 +40,7 @@ def build_tables(raw_dir: Path, first_season: int,
     players' minutes must cover this share of its 240 x games."""
     raw_dir = Path(raw_dir)
     teams = read_team_summaries(raw_dir, first_season)
-    outcomes, series = known_outcomes(raw_dir, first_season, season_teams(teams))
+    outcomes, series = known_outcomes(raw_dir, first_season, season_teams(teams), teams)
     teams = add_outcome_columns(attach_outcomes(teams, outcomes))
     teams = teams[TEAM_COLUMNS].sort_values(["season", "team"]).reset_index(drop=True)
     players = build_player_seasons(raw_dir, first_season, teams, min_minutes_share)

@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from src.data import schema
-from src.data.player_checks import check_every_team_has_players, check_player_ranges
-from src.data.readers import (check_unique, csv_line, drop_logged, log_empty_values, read_csv,
-                               require_values, to_int)
+from src.data.player_checks import (KEY, check_every_team_has_players, check_names,
+                                    check_one_row_per_player, check_player_ranges,
+                                    check_same_player_rows, check_teams_known)
+from src.data.readers import csv_line, drop_logged, log_empty_values, read_csv, require_values, to_int
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
 
-KEY = ["season", "player_id", "team"]
 # Total rows of a player traded mid-season: 2TM, 3TM, ... (newer files) or TOT (older).
 MULTI_TEAM = r"^(?:\d+TM|TOT)$"
 LEAGUE = "NBA"
@@ -34,16 +34,15 @@ def build_player_seasons(raw_dir: Path, first_season: int, teams: pd.DataFrame,
                          min_minutes_share: float | None = None) -> pd.DataFrame:
     """One row per (season, player_id, team); every team must be in `teams` for that season.
     `min_minutes_share`: see check_every_team_has_players (None: rows only, not minutes)."""
-    pbp = _read_player_file(raw_dir, schema.PLAYER_PBP, first_season)
-    shooting = _read_player_file(raw_dir, schema.PLAYER_SHOOTING, first_season)
-    info = _read_player_file(raw_dir, schema.PLAYER_INFO, first_season)
-    per_100 = _read_player_file(raw_dir, schema.PLAYER_PER_100, first_season)
-    _check_teams(pbp, teams, Path(raw_dir) / schema.PLAYER_PBP.name)
+    specs = (schema.PLAYER_PBP, schema.PLAYER_SHOOTING, schema.PLAYER_INFO, schema.PLAYER_PER_100)
+    files = {spec.name: _read_player_file(raw_dir, spec, first_season, teams) for spec in specs}
+    pbp, shooting, info, per_100 = files.values()
     check_player_ranges(pbp, teams, Path(raw_dir) / schema.PLAYER_PBP.name)
-    for spec, frame in ((schema.PLAYER_PBP, pbp), (schema.PLAYER_SHOOTING, shooting),
-                        (schema.PLAYER_INFO, info), (schema.PLAYER_PER_100, per_100)):
+    check_player_ranges(per_100, teams, Path(raw_dir) / schema.PLAYER_PER_100.name)
+    for spec, frame in zip(specs, files.values()):
         check_every_team_has_players(frame, teams, Path(raw_dir) / spec.name,
                                      min_minutes_share if spec is schema.PLAYER_PBP else None)
+    check_same_player_rows(files, teams, raw_dir)
     df = add_stints(pbp.drop(columns="lg"))
     df = _join(df, info[[*KEY, "experience"]], schema.PLAYER_INFO.name)
     df = _join(df, shooting[[*KEY, *schema.SHOOTING_STATS]], schema.PLAYER_SHOOTING.name)
@@ -66,7 +65,8 @@ def add_stints(rows: pd.DataFrame) -> pd.DataFrame:
     return ordered.assign(stint=stint.astype("int64"), final_team=(stint == n_stints))
 
 
-def _read_player_file(raw_dir: Path, spec: schema.CsvSpec, first_season: int) -> pd.DataFrame:
+def _read_player_file(raw_dir: Path, spec: schema.CsvSpec, first_season: int,
+                      teams: pd.DataFrame) -> pd.DataFrame:
     path = Path(raw_dir) / spec.name
     df = read_csv(raw_dir, spec)
     df["season"] = to_int(df["season"], path, "season")
@@ -79,7 +79,9 @@ def _read_player_file(raw_dir: Path, spec: schema.CsvSpec, first_season: int) ->
             label = df[column].isna().idxmax()
             raise DataError(f"{path}: column '{column}', row {csv_line(label)}, season "
                             f"{df.loc[label, 'season']}: empty value")
-    check_unique(df, KEY, path)
+    check_teams_known(df, teams, path)
+    check_one_row_per_player(df, path)
+    check_names(df, path)
     require_values(df, spec.required, path)
     log_empty_values(df, spec.optional, path)
     return df
@@ -96,17 +98,6 @@ def _join(left: pd.DataFrame, right: pd.DataFrame, source: str) -> pd.DataFrame:
         log.info("%s: no row for %d player-team-season(s); their columns stay NaN",
                  source, only_left)
     return merged.loc[merged["_merge"] != "right_only"].drop(columns="_merge")
-
-
-def _check_teams(players: pd.DataFrame, teams: pd.DataFrame, path: Path) -> None:
-    known = pd.MultiIndex.from_frame(teams[["season", "team"]])
-    found = pd.MultiIndex.from_frame(players[["season", "team"]]).isin(known)
-    if not found.all():
-        label = players.index[~found][0]
-        r = players.loc[label]
-        raise DataError(f"{path}: column 'team', row {csv_line(label)}, season {r['season']}: "
-                        f"unknown team abbreviation {r['team']!r} (not in "
-                        f"{schema.TEAM_SUMMARIES.name} for that season)")
 
 
 def _all_star_keys(raw_dir: Path) -> pd.DataFrame:

@@ -13,14 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from src.data.conferences import conference_of
-from src.data import schema
-from src.data.readers import check_range, check_unique, csv_line, drop_logged
+from src.data.playoff_checks import (FINALS_ROUND, SERIES_TO_WIN, check_home_court,  # noqa: F401
+                                     validate_playoff_games)
+from src.data.readers import check_unique, csv_line, drop_logged
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
 
-SERIES_TO_WIN = 4           # wins that decide a series (every round since 2003)
-FINALS_ROUND = 4
 # Team_Records `Playoffs` text -> series won. Empty = missed the playoffs.
 ROUND_REACHED = (
     (re.compile(r"^Won Finals$"), 4),
@@ -35,6 +34,7 @@ ROUND_REACHED = (
 NBA_TO_BREF = {"BKN": "BRK", "PHX": "PHO", "CHA": "CHO", "NOH": "NOP"}
 # GAME_ID = 004 (playoffs) + YY (season start) + 00 + round + series + game.
 GAME_ID_PATTERN = re.compile(r"^004\d{2}00[1-4][0-7][1-7]$")
+RECORD_CHECK_COLUMNS = ["record_w", "record_l", "record_row"]
 HOME_MARK = " vs. "         # MATCHUP "BOS vs. MIA": BOS at home; "MIA @ BOS": MIA away
 
 
@@ -80,10 +80,6 @@ def record_outcomes(records: pd.DataFrame, name_to_code: pd.DataFrame, path: Pat
         raise DataError(f"{path}: column 'Team', row {csv_line(label)}, season "
                         f"{df.loc[label, 'season']}: team name {df.loc[label, 'Team']!r} "
                         "has no abbreviation in Team Abbrev.csv")
-    for column in ("W", "L"):
-        check_range(df, column, 0, schema.MAX_SEASON_GAMES, path,
-                    f"wins and losses must be in [0, {schema.MAX_SEASON_GAMES} games a season]")
-    check_range(df, "Finish", 1, len(df), path, "a division place is >= 1")
     df["series_won"] = [_parse_round(v, label, path) for label, v in df["Playoffs"].items()]
     known = df.groupby("season")["series_won"].transform(lambda s: (s == 4).sum() == 1)
     df = drop_logged(df, ~known, path, "seasons without a champion (incomplete season)")
@@ -91,7 +87,11 @@ def record_outcomes(records: pd.DataFrame, name_to_code: pd.DataFrame, path: Pat
     df["made_playoffs"] = df["series_won"].notna()
     df["series_won"] = df["series_won"].fillna(0).astype("int64")
     df["division_finish"] = df["Finish"].astype("Int64")
-    return df[["season", "team", "made_playoffs", "series_won", "division_finish"]]
+    # W/L and CSV row: checked against Team Summaries (team_seasons.check_records_agree)
+    df["record_w"], df["record_l"] = df["W"], df["L"]
+    df["record_row"] = [csv_line(label) for label in df.index]
+    return df[["season", "team", "made_playoffs", "series_won", "division_finish",
+               *RECORD_CHECK_COLUMNS]]
 
 
 def _parse_round(value: object, label: int, path: Path) -> float:
@@ -143,7 +143,7 @@ def clean_games(raw: pd.DataFrame, season_teams: dict[int, set[str]], path: Path
         raise DataError(f"{path}: column 'WL': game {broken.index[0]} needs one W and one L "
                         f"row, has {broken.iloc[0]!r}")
     _check_winner_outscored(df, path)
-    return pd.DataFrame({
+    games = pd.DataFrame({
         "season": df["season"].astype("int64"), "game_id": df["GAME_ID"], "team": df["team"],
         "date": _game_dates(df, path), "pts": df["PTS"].astype("int64"),
         "home": df["MATCHUP"].str.contains(HOME_MARK, regex=False), "won": df["WL"] == "W",
@@ -151,6 +151,8 @@ def clean_games(raw: pd.DataFrame, season_teams: dict[int, set[str]], path: Path
         "series": df["GAME_ID"].str[8].astype("int64"),
         "game": df["GAME_ID"].str[9].astype("int64"),
     })
+    validate_playoff_games(games, path)
+    return games
 
 
 def _game_dates(df: pd.DataFrame, path: Path) -> pd.Series:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from src.data.schema import CsvSpec
+from src.data.table_schema import validate_table
 from src.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ def read_csv(raw_dir: Path, spec: CsvSpec) -> pd.DataFrame:
     if df.empty:
         raise DataError(f"{path}: has a header but no data rows")
     check_last_line(path, spec.encoding, df)
+    return parse_table(df, spec, path)
+
+
+def parse_table(df: pd.DataFrame, spec: CsvSpec, path: Path) -> pd.DataFrame:
+    """A table of text cells (as read from `path`) -> its required columns, numbers parsed
+    and checked against the spec's schema (ranges and row rules)."""
     missing = [c for c in spec.columns if c not in df.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)} "
@@ -51,6 +58,7 @@ def read_csv(raw_dir: Path, spec: CsvSpec) -> pd.DataFrame:
     df = df.loc[:, list(spec.columns)]
     for column in spec.numeric:
         df[column] = to_number(df[column], path, column)
+    validate_table(df, spec, path)
     return df
 
 

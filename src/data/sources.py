@@ -2,7 +2,7 @@
 
 The checksums are those of the files at the pinned commits (the copy in
 ../shared/data/nba-bref/SHA256SUMS). A local file whose checksum differs is accepted
-with a warning: users may bring newer data.
+only with data.accept_changed_checksums: true (logged): users may bring newer data.
 """
 from __future__ import annotations
 

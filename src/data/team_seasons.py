@@ -9,9 +9,9 @@ import pandas as pd
 from src.data import schema
 from src.data.conferences import assign_conferences, conference_of
 from src.data.outcomes import PLAYOFF_TEAMS, check_bracket
-from src.data.playoffs import (build_series, clean_games, outcome_disagreements,
+from src.data.playoffs import (RECORD_CHECK_COLUMNS, build_series, check_home_court, clean_games, outcome_disagreements,
                                record_outcomes, series_outcomes)
-from src.data.readers import (check_range, check_unique, csv_line, drop_logged, read_csv,
+from src.data.readers import (check_unique, csv_line, drop_logged, read_csv,
                                require_values, to_bool, to_int)
 from src.errors import DataError
 
@@ -22,6 +22,11 @@ LEAGUE = "NBA"
 # `playoffs` TRUE (the 2024-25 file marks 20 teams). Facts: 2025 play-in, East: ATL lost
 # to ORL then MIA, CHI lost to MIA; West: SAC lost to DAL, DAL lost to MEM.
 PLAY_IN_ELIMINATED = {2025: ("ATL", "CHI", "SAC", "DAL")}
+# Every team of a finished season plays the same number of games (82; 50 and 66 in the
+# 1999 and 2012 lockouts, 72 in 2021: equal within the season all the same), except:
+UNEVEN_SEASONS = {2020: "COVID-19 suspension: the teams played 64-75 games"}
+UNEVEN_TEAMS = {(2013, "BOS"), (2013, "IND")}   # 81: their game was cancelled after the
+                                                # Boston Marathon bombing
 
 
 def read_team_summaries(raw_dir: Path, first_season: int) -> pd.DataFrame:
@@ -44,16 +49,34 @@ def read_team_summaries(raw_dir: Path, first_season: int) -> pd.DataFrame:
     require_values(df, schema.TEAM_SUMMARIES.required, path)
     df["wins"] = to_int(df["w"], path, "w")
     df["losses"] = to_int(df["l"], path, "l")
-    df["g"] = df["wins"] + df["losses"]
-    games = f"in [0, {schema.MAX_SEASON_GAMES} games a season]"
-    for column in ("w", "l", "g"):
-        check_range(df, column, 0, schema.MAX_SEASON_GAMES, path, f"wins, losses and w + l must be {games}")
+    df["g"] = df["wins"] + df["losses"]     # w, l and w + l ranges: schema.TEAM_SUMMARIES
     df["win_pct"] = df["wins"] / df["g"]
     df["conference"] = assign_conferences(df, str(path))
     check_conference_sizes(df, path)
     check_no_team_missing(df, path)
     df["made_playoffs"] = _made_playoffs(df, path)
+    check_equal_games(df, path)
     return df
+
+
+def check_equal_games(df: pd.DataFrame, path: Path) -> None:
+    """Teams of a finished season (some team flagged for the playoffs) played the same
+    number of games, apart from UNEVEN_SEASONS and UNEVEN_TEAMS: a team at 76 games where
+    the rest played 82 is a changed W/L, and would move its win% and rank."""
+    finished = df["made_playoffs"].notna() & ~df["season"].isin(list(UNEVEN_SEASONS))
+    excused = pd.Series([(s, t) in UNEVEN_TEAMS for s, t in zip(df["season"], df["team"])],
+                        index=df.index)
+    rows = df.loc[finished & ~excused]
+    usual = rows["g"].groupby(rows["season"]).transform(lambda g: g.mode().min())
+    bad = rows["g"].ne(usual)
+    if bad.any():
+        label = bad.idxmax()
+        r = rows.loc[label]
+        raise DataError(f"{path}: column 'w'/'l', row {csv_line(label)}, season {r['season']}, "
+                        f"team {r['team']}: {r['g']} games ({r['wins']}-{r['losses']}), the other "
+                        f"teams of this finished season played {int(usual[label])} "
+                        f"({int(bad.sum())} team(s) like this; exceptions: src/data/team_seasons.py "
+                        "UNEVEN_SEASONS, UNEVEN_TEAMS)")
 
 
 def check_conference_sizes(df: pd.DataFrame, path: Path) -> None:
@@ -108,16 +131,20 @@ def season_teams(teams: pd.DataFrame) -> dict[int, set[str]]:
     return {int(s): set(g) for s, g in teams.groupby("season")["team"]}
 
 
-def known_outcomes(raw_dir: Path, first_season: int,
-                   teams_by_season: dict[int, set[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def known_outcomes(raw_dir: Path, first_season: int, teams_by_season: dict[int, set[str]],
+                   team_seasons: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-team outcomes of every season whose champion is known, playoff_series).
 
-    The game file wins where both sources cover a season; they must agree there.
+    The game file wins where both sources cover a season; they must agree there. With
+    `team_seasons` (season, team, win_pct) each series' home court is checked against the
+    regular-season records.
     """
     records = read_record_outcomes(raw_dir, first_season)
     games_path = Path(raw_dir) / schema.PLAYOFF_GAMES.name
     games = clean_games(read_csv(raw_dir, schema.PLAYOFF_GAMES), teams_by_season, games_path,
                         first_season)
+    if team_seasons is not None:
+        check_home_court(games, team_seasons, games_path)
     series = build_series(games, games_path)
     from_games = series_outcomes(series)
     check_bracket(records, schema.TEAM_RECORDS.name)
@@ -129,9 +156,10 @@ def known_outcomes(raw_dir: Path, first_season: int,
                         f"{r['season']}, team {r['team']}: series won "
                         f"{r['series_won_records']} vs {r['series_won_games']} "
                         f"({len(differ)} disagreement(s))")
-    finish = records[["season", "team", "division_finish"]]
+    finish = records[["season", "team", "division_finish", *RECORD_CHECK_COLUMNS]]
     from_records = records.loc[~records["season"].isin(set(from_games["season"]))]
-    outcomes = pd.concat([from_records.drop(columns="division_finish"), from_games])
+    outcomes = pd.concat([from_records.drop(columns=["division_finish", *RECORD_CHECK_COLUMNS]),
+                          from_games])
     # outer: division finish is known for non-playoff teams too (seasons to 2017)
     outcomes = outcomes.merge(finish, on=["season", "team"], how="outer")
     return outcomes, series
@@ -169,4 +197,17 @@ def attach_outcomes(teams: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame
                         f"{r['season']}, team {r['team']}: flag {r['made_playoffs']} "
                         "disagrees with the playoff results")
     df["series_won"] = df["series_won"].where(playoff_team, 0)
-    return df.drop(columns="made_playoffs_outcome")
+    check_records_agree(df)
+    return df.drop(columns=["made_playoffs_outcome", *RECORD_CHECK_COLUMNS])
+
+
+def check_records_agree(df: pd.DataFrame) -> None:
+    """Team_Records W/L equal Team Summaries w/l for every team-season both files have."""
+    both = df["record_w"].notna()
+    differ = both & (df["record_w"].ne(df["wins"]) | df["record_l"].ne(df["losses"]))
+    if differ.any():
+        r = df.loc[differ].iloc[0]
+        raise DataError(f"{schema.TEAM_RECORDS.name}: column 'W'/'L', row {int(r['record_row'])}, "
+                        f"season {r['season']}, team {r['team']}: {int(r['record_w'])}-"
+                        f"{int(r['record_l'])}, but {schema.TEAM_SUMMARIES.name} has "
+                        f"{r['wins']}-{r['losses']} ({int(differ.sum())} team-season(s) disagree)")

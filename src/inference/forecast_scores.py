@@ -18,6 +18,7 @@ from src.models.config import ModelAConfig
 from src.inference.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
 from src.training.level1 import KEY
 from src.training.train_model_b import load_rf, load_xgb
+from src.utils.model_files import XGB_PLAYOFF
 
 log = logging.getLogger(__name__)
 FEATURES_FILE = "data/processed/team_features.parquet"
@@ -69,7 +70,7 @@ def model_b_scores(xgb_path: str | Path, rf_path: str | Path, objective: str,
         if not Path(playoff_path).exists():
             raise DataError(f"{playoff_path}: playoff-outcome XGBoost not found (run `dvc repro train_b` "
                             "with model_b.playoff.enabled)")
-        out["score_xgb_playoff"] = load_xgb(playoff_path, "rank:pairwise").predict(X)
+        out["score_xgb_playoff"] = load_xgb(playoff_path, "rank:pairwise", XGB_PLAYOFF).predict(X)
     return out
 
 

@@ -26,7 +26,7 @@ from src.features.player_value import contributions_above_replacement
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
 from src.models.config import ModelAConfig, check_same_architecture
 from src.models.deep_set_rank import DeepSetRank, contributions
-from src.utils.model_files import load_torch_checkpoint
+from src.utils.model_files import KIND_KEY, MODEL_A, check_kind, load_torch_checkpoint
 
 
 def read_checkpoint(path: str | Path) -> dict:
@@ -42,6 +42,7 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
     "model_config" is rebuilt from its weight shapes plus `defaults` (params.yaml if None).
     """
     ckpt = read_checkpoint(path)
+    check_kind(ckpt.get(KIND_KEY), MODEL_A, path, "train_a", allow_missing=True)
     if "feature_spec" not in ckpt:
         raise DataError(f"{path}: checkpoint has no 'feature_spec'; cannot rebuild inputs")
     if "model_config" in ckpt:

@@ -21,6 +21,7 @@ from src.training.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyS
 from src.training.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitorCallback,
                                     ProgressBarCallback, attention_stats)
 from src.training.warm_start import WarmStart, fit_value_head
+from src.utils.model_files import KIND_KEY, MODEL_A, check_kind
 from src.training.playoff_likelihood import torch_series_nll
 from src.training.series_targets import SeriesTensors, series_tensors
 
@@ -166,13 +167,14 @@ class ModelATrainer(BaseTrainer):
         return {"restarts": self.restarts, "seed": self.seed}
 
     def checkpoint_extras(self) -> dict[str, Any]:
-        extras: dict[str, Any] = {"model_config": self.model_config.to_dict()}
+        extras: dict[str, Any] = {KIND_KEY: MODEL_A, "model_config": self.model_config.to_dict()}
         if self.feature_spec is not None:
             extras["feature_spec"] = self.feature_spec.to_dict()
         return extras
 
     def check_checkpoint(self, ckpt: dict[str, Any], source: str) -> None:
         """Same-shaped weights of another config (e.g. other dropout) would load silently."""
+        check_kind(ckpt.get(KIND_KEY), MODEL_A, source, "train_a", allow_missing=True)
         if "model_config" in ckpt:
             check_same_architecture(ModelAConfig(**ckpt["model_config"]), self.model_config,
                                     source)

@@ -25,7 +25,8 @@ from sklearn.metrics import ndcg_score
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
 from src.utils.io import write_bytes
-from src.utils.model_files import guarded, skops_bytes
+from src.utils.model_files import (KIND_KEY, XGB_PLAYOFF, XGB_RANKER, check_kind, guarded,
+                                    skops_bytes, xgb_json_bytes)
 
 log = logging.getLogger(__name__)
 
@@ -159,11 +160,11 @@ class ModelBTrainer:
         """XGBoost in its own JSON format, the forest with skops (no pickle); atomic writes of
         bytes built in memory (same model = same bytes). The playoff-outcome XGBoost goes to
         playoff_path (when trained and a path is given)."""
-        written = [write_bytes(bytes(self.xgb_model.get_booster().save_raw(raw_format="json")), xgb_path),
+        written = [write_bytes(xgb_json_bytes(self.xgb_model.get_booster(), XGB_RANKER), xgb_path),
                    write_bytes(skops_bytes(self.rf_model), rf_path)]
         if playoff_path is not None and self.playoff_model is not None:
             written.append(write_bytes(
-                bytes(self.playoff_model.get_booster().save_raw(raw_format="json")), playoff_path))
+                xgb_json_bytes(self.playoff_model.get_booster(), XGB_PLAYOFF), playoff_path))
         return written
 
     def _early_stopped_rounds(self, X_tr, y_tr, g_tr, X_val, y_val, g_val) -> int:
@@ -223,14 +224,16 @@ class ModelBTrainer:
                                      n_jobs=self.cfg.n_jobs)
 
 
-def load_xgb(path: str | Path, objective: str) -> xgb.XGBModel:
-    """Load XGBoost's own JSON format; any other bytes are refused before XGBoost parses them."""
+def load_xgb(path: str | Path, objective: str, kind: str = XGB_RANKER) -> xgb.XGBModel:
+    """Load XGBoost's own JSON format; any other bytes are refused before XGBoost parses them,
+    and a file recording another kind (XGB_RANKER / XGB_PLAYOFF) after."""
     def load() -> xgb.XGBModel:
         with open(path, "rb") as fh:
             if fh.read(1) != b"{":
                 raise DataError(f"{path}: refused: not an XGBoost JSON model")
         model = xgb.XGBRanker() if objective.startswith("rank:") else xgb.XGBRegressor()
         model.load_model(str(path))
+        check_kind(model.get_booster().attr(KIND_KEY), kind, path, "train_b")
         return model
     return guarded(path, "XGBoost JSON model", "train_b", load, (xgb.core.XGBoostError, ValueError))
 

@@ -5,6 +5,10 @@ hint to load it unsafely).
 * Model A checkpoints: torch.load(weights_only=True): plain tensors, numbers and strings;
 * XGBoost: its own JSON format only (any other first byte is refused before parsing);
 * the random forest: skops with an explicit list of trusted types.
+
+Each Model A checkpoint and XGBoost file records its kind (KIND_KEY: a checkpoint entry, a
+booster attribute); the loaders refuse a file of another kind (the ranker and the
+playoff-outcome XGBoost swapped would otherwise load and score without complaint).
 """
 from __future__ import annotations
 
@@ -22,6 +26,30 @@ from src.utils.io import canonical_zip
 _GLOBAL = re.compile(r"unsupported GLOBAL ([\w.]+)", re.IGNORECASE)
 _QUOTED_NPY = re.compile(r'"([^"]+\.npy)"')
 _OBJECT_ID = re.compile(r'"__id__": (\d+)')
+
+
+KIND_KEY = "nba_model_kind"
+MODEL_A = "model_a"                      # Model A checkpoints (final and walk-forward)
+XGB_RANKER = "model_b_xgb"               # Model B's XGBoost on the regular-season order
+XGB_PLAYOFF = "model_b_xgb_playoff"      # the XGBoost fitted on playoff series outcomes
+
+
+def check_kind(found: object, expected: str, path: str | Path, stage: str,
+               allow_missing: bool = False) -> None:
+    """Refuse a model file whose recorded kind is not `expected`, or that records none
+    unless `allow_missing` (Model A checkpoints older than the kind: still loadable)."""
+    if found is None and allow_missing:
+        return
+    if found != expected:
+        what = f"a {found!r} model" if found else "no model kind (an older or foreign file)"
+        raise DataError(f"{path}: refused: expected a {expected!r} model file, it records "
+                        f"{what}; retrain with `dvc repro {stage}`")
+
+
+def xgb_json_bytes(booster: Any, kind: str) -> bytes:
+    """XGBoost's JSON of `booster` with its kind recorded as a booster attribute."""
+    booster.set_attr(**{KIND_KEY: kind})
+    return bytes(booster.save_raw(raw_format="json"))
 
 
 def missing(path: Path, what: str, stage: str) -> DataError:
