@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import skops.io as sio
 import xgboost as xgb
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.metrics import ndcg_score
@@ -238,6 +237,9 @@ def load_xgb(path: str | Path, objective: str) -> xgb.XGBModel:
 def load_rf(path: str | Path) -> RandomForestRegressor:
     """Load with skops' trusted-types check: a file holding any other type is refused."""
     def load() -> RandomForestRegressor:
+        # imported here: skops' import lists every sklearn estimator (importing torch via
+        # sklearn's array-API shim), ~2 s of CPU in every process that imports this module
+        import skops.io as sio
         untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in RF_TRUSTED_TYPES]
         if untrusted:
             raise DataError(f"{path}: refused: untrusted types {untrusted}")

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 JOBS_ENV = "PIPELINE_N_JOBS"      # local worker processes (default: the CPUs this process may use)
 # environment variables that change float results (stages/__init__.py sets them before torch)
-PINNED_ENV = ("ATEN_CPU_CAPABILITY", "MKL_CBWR")
+PINNED_ENV = ("ATEN_CPU_CAPABILITY", "MKL_CBWR", "OPENBLAS_NUM_THREADS")
 
 _clients: dict[str, Any] = {}
 
