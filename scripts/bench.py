@@ -98,6 +98,9 @@ def local_cluster(workdir: Path) -> subprocess.Popen:
 
 
 def bench_grid(workdir: Path, results: dict) -> None:
+    """Runs after the exp run, so with its params: the cold grid's outputs must be the bytes
+    the exp run wrote from the fit cache."""
+    from_cache = {name: (workdir / name).read_bytes() for name in GRID_OUTPUTS}
     with tempfile.TemporaryDirectory(prefix="nba-fit-cache-") as tmp:
         results["grid_local_s"], local = timed(train_a_grid, workdir, Path(tmp) / "local")
         cluster = local_cluster(workdir)
@@ -109,6 +112,7 @@ def bench_grid(workdir: Path, results: dict) -> None:
             cluster.stdin.close()
             cluster.wait(timeout=60)
     results["grid_same_bytes"] = float(local == remote)
+    results["exp_run_same_bytes_as_cold"] = float(from_cache == local)
 
 
 def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
