@@ -3,9 +3,10 @@
 Times, on the real data: a cold `dvc repro` of the whole pipeline (in a throwaway clone,
 so the workspace is untouched), a no-op `dvc repro`, the ML engineer's loop `dvc exp run -S
 model_a.attention_entropy_min=0.4` after it (Model A's fits come from the stage's fit cache),
-the same grid of Model A fits (every nested candidate on every walk-forward split, the stage
-train_a with an empty fit cache) in local worker processes and on a Dask LocalCluster of 2
-worker processes (and whether both wrote the same bytes), one Model A fit on every training
+the same grid of fits (stage train_b: Model B on every split and the final fit, 24 tasks) in
+local worker processes and on a Dask LocalCluster of 2 worker processes (and whether both
+wrote the same bytes; --check-exp also re-runs train_a cold with the exp's params and compares
+its outputs with the exp run's, read from the fit cache), one Model A fit on every training
 season, one walk-forward fold of Model B, 100,000 bracket simulations of one season, and the
 peak memory of any pipeline process. Prints a table and writes metrics/bench.local.json
 (git-ignored); with --update (`make bench UPDATE=1`) the committed metrics/bench.json instead.
@@ -42,8 +43,10 @@ TARGETS = {"cold_repro_s": 180, "noop_repro_s": 2, "exp_run_entropy_s": 90,
            "train_a_stage_s": 240, "model_a_fit_s": 30, "monte_carlo_100k_s": 1.0,
            "peak_memory_gib": 4.0}
 EXP_PARAM = "model_a.attention_entropy_min=0.4"
-GRID_OUTPUTS = ("data/processed/oof_model_a.parquet", "models/model_a.pt")
-PINS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2"}      # as stages/__init__.py
+GRID_OUTPUTS = ("data/processed/oof_model_b.parquet", "models/model_b_xgb.json",
+                "models/model_b_rf.skops")
+MODEL_A_OUTPUTS = ("data/processed/oof_model_a.parquet", "models/model_a.pt")
+PINS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "OPENBLAS_NUM_THREADS": "1"}  # stages/__init__.py
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
@@ -73,14 +76,11 @@ def exp_run(workdir: Path) -> None:
     dvc(workdir, "exp", "run", "--quiet", "-S", EXP_PARAM)
 
 
-def train_a_grid(workdir: Path, cache: Path, scheduler: str | None = None) -> dict[str, bytes]:
-    """Stage train_a with an empty fit cache: every nested candidate on every split, in local
-    processes or (scheduler) on a Dask cluster; returns the bytes of its main outputs."""
-    env = stage_env(MODEL_A_FIT_CACHE=str(cache),
-                    **({"DASK_SCHEDULER_ADDRESS": scheduler} if scheduler else {}))
-    subprocess.run([sys.executable, "-m", "stages.train_a", "--quiet"], cwd=workdir, env=env,
-                   check=True)
-    return {name: (workdir / name).read_bytes() for name in GRID_OUTPUTS}
+def run_stage(workdir: Path, stage: str, outputs: tuple[str, ...], **env: str) -> dict[str, bytes]:
+    """`python -m stages.<stage>` in the clone; returns the bytes of `outputs`."""
+    subprocess.run([sys.executable, "-m", f"stages.{stage}", "--quiet"], cwd=workdir,
+                   env=stage_env(**env), check=True)
+    return {name: (workdir / name).read_bytes() for name in outputs}
 
 
 def local_cluster(workdir: Path) -> subprocess.Popen:
@@ -98,21 +98,27 @@ def local_cluster(workdir: Path) -> subprocess.Popen:
 
 
 def bench_grid(workdir: Path, results: dict) -> None:
-    """Runs after the exp run, so with its params: the cold grid's outputs must be the bytes
-    the exp run wrote from the fit cache."""
-    from_cache = {name: (workdir / name).read_bytes() for name in GRID_OUTPUTS}
-    with tempfile.TemporaryDirectory(prefix="nba-fit-cache-") as tmp:
-        results["grid_local_s"], local = timed(train_a_grid, workdir, Path(tmp) / "local")
-        cluster = local_cluster(workdir)
-        try:
-            address = cluster.stdout.readline().strip()
-            results["grid_dask_2_workers_s"], remote = timed(train_a_grid, workdir,
-                                                             Path(tmp) / "dask", address)
-        finally:
-            cluster.stdin.close()
-            cluster.wait(timeout=60)
+    """The same grid of fits in local processes and on a 2-worker LocalCluster."""
+    results["grid_local_s"], local = timed(run_stage, workdir, "train_b", GRID_OUTPUTS)
+    cluster = local_cluster(workdir)
+    try:
+        address = cluster.stdout.readline().strip()
+        results["grid_dask_2_workers_s"], remote = timed(
+            run_stage, workdir, "train_b", GRID_OUTPUTS, DASK_SCHEDULER_ADDRESS=address)
+    finally:
+        cluster.stdin.close()
+        cluster.wait(timeout=60)
     results["grid_same_bytes"] = float(local == remote)
-    results["exp_run_same_bytes_as_cold"] = float(from_cache == local)
+
+
+def check_exp(workdir: Path, results: dict) -> None:
+    """train_a cold (empty fit cache) with the exp run's params: the same bytes as the exp
+    run's outputs, which came from the fit cache."""
+    from_cache = {name: (workdir / name).read_bytes() for name in MODEL_A_OUTPUTS}
+    with tempfile.TemporaryDirectory(prefix="nba-fit-cache-") as tmp:
+        results["train_a_cold_s"], cold = timed(run_stage, workdir, "train_a", MODEL_A_OUTPUTS,
+                                                MODEL_A_FIT_CACHE=tmp)
+    results["exp_run_same_bytes_as_cold"] = float(from_cache == cold)
 
 
 def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
@@ -195,6 +201,8 @@ def main() -> None:
     parser.add_argument("--update", action="store_true",
                         help=f"write the committed {COMMITTED_RESULT.relative_to(REPO)} "
                              f"(default: {LOCAL_RESULT.relative_to(REPO)}, git-ignored)")
+    parser.add_argument("--check-exp", action="store_true",
+                        help="also train Model A cold with the exp run's params and compare bytes")
     args = parser.parse_args()
     raw_dir = Path(args.raw_dir)
     if not (raw_dir / "Team Summaries.csv").exists():
@@ -211,7 +219,10 @@ def main() -> None:
         results["train_a_stage_s"] = json.loads((workdir / "metrics/train_a.json").read_text())["stage_seconds"]
         print(f"bench: dvc exp run -S {EXP_PARAM}...", flush=True)
         results["exp_run_entropy_s"], _ = timed(exp_run, workdir)
-        print("bench: the Model A grid in local processes, then on a 2-worker LocalCluster...",
+        if args.check_exp:
+            print("bench: train_a cold with the exp's params...", flush=True)
+            check_exp(workdir, results)
+        print("bench: a grid of fits in local processes, then on a 2-worker LocalCluster...",
               flush=True)
         bench_grid(workdir, results)
         results["model_a_fit_s"] = bench_model_a(workdir, params)
