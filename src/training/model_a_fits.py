@@ -5,7 +5,7 @@ its training seasons, the three configs, the validation-season count, the game m
 `fit_many` runs a list of them; a fit whose inputs were fitted before is read back from a
 content-addressed folder instead (`FitCache`), so a parameter change re-fits only the fits
 it reaches. The key is a SHA-256 of every input (the rows, the configs, the project's code
-under src/, the versions of torch/numpy/pandas and the CPU pins).
+the process has loaded from src/, the versions of torch/numpy/pandas and the CPU pins).
 
 One exception, exact by construction: the attention monitor's thresholds
 (`attention_entropy_min`, `attention_variance_min`) act on a fit only when a training batch
@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import platform
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -107,9 +108,13 @@ def restore(record: FitRecord, task: FitTask) -> ModelAFit:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """Every .py file under src/: a code change is a new key (never a stale fit)."""
+    """The source of every project module this process has loaded (the fit's code and what
+    runs it): a change there is a new key, never a stale fit; a change elsewhere in src/
+    (a report, the evaluation) keeps the cache."""
+    files = sorted({Path(module.__file__).resolve() for name, module in list(sys.modules.items())
+                    if name.split(".")[0] == "src" and getattr(module, "__file__", None)})
     h = hashlib.sha256()
-    for path in sorted(SRC.rglob("*.py")):
+    for path in files:
         h.update(str(path.relative_to(SRC)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
