@@ -86,8 +86,6 @@ def test_here_local_processes_and_a_dask_cluster_give_the_same_bytes(
         tiny_league, model_a_configs_small, game_model, monkeypatch):
     distributed = pytest.importorskip("distributed")
     monkeypatch.delenv(parallel.SCHEDULER_ENV, raising=False)
-    # Dask's nanny starts workers with OPENBLAS_NUM_THREADS=1, as stages/__init__.py does
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     here_a = _model_a(tiny_league, model_a_configs_small, game_model, n_jobs=1)
     local_a = _model_a(tiny_league, model_a_configs_small, game_model, n_jobs=2)
     monkeypatch.setenv(parallel.JOBS_ENV, "1")

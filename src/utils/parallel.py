@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 JOBS_ENV = "PIPELINE_N_JOBS"      # local worker processes (default: the CPUs this process may use)
-# environment variables that change float results (stages/__init__.py sets them before torch)
-PINNED_ENV = ("ATEN_CPU_CAPABILITY", "MKL_CBWR", "OPENBLAS_NUM_THREADS")
+# environment variables that change float results (stages/__init__.py sets them before torch).
+# Not the BLAS thread counts: loky and Dask set those in their workers themselves, and the
+# tasks' numbers come from torch (threads set by each task) and tree models, not OpenBLAS.
+PINNED_ENV = ("ATEN_CPU_CAPABILITY", "MKL_CBWR")
 
 _clients: dict[str, Any] = {}
 
