@@ -44,9 +44,9 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     # one task per split and the final fit (local processes or a Dask cluster); each task
     # gets only its training seasons' rows and series
     tasks = [(_rows_of(labelled, train), feature_cols, train, seasons.n_val_seasons, cfg,
-              None if series is None else series[series["season"].isin(list(train))])
-             for train in trains]
-    *trainers, final = fan_out(_fit_on, tasks, n_jobs=local_jobs(), desc="model B fits",
+              None if series is None else series[series["season"].isin(list(train))],
+              train == all_seasons) for train in trains]
+    *trainers, final = fan_out(_fit_task, tasks, n_jobs=local_jobs(), desc="model B fits",
                                labels=[s.name for s in splits] + ["final"])
     rows, rounds = [], {}
     for split, trainer in zip(splits, trainers):
@@ -56,6 +56,14 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     log.info("model B: XGBoost rounds chosen on validation seasons: %s", rounds)
     scores = pd.concat(rows, ignore_index=True).sort_values(KEY, kind="stable").reset_index(drop=True)
     return ModelBRun(scores=scores, final=final, rounds=rounds)
+
+
+def _fit_task(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],
+              n_val: int, cfg: ModelBConfig, series: pd.DataFrame | None,
+              final: bool) -> ModelBTrainer:
+    """One split's fit in a worker; the final model's forest is serialised there."""
+    trainer = _fit_on(labelled, feature_cols, train_seasons, n_val, cfg, series)
+    return trainer.freeze() if final else trainer
 
 
 def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],

@@ -104,6 +104,14 @@ class ModelBTrainer:
         self.rf_model: RandomForestRegressor | None = None
         self.playoff_model: xgb.XGBRanker | None = None
         self.playoff_rounds: int = cfg.xgb.n_estimators
+        self.rf_bytes: bytes | None = None     # the forest's skops file, once frozen
+
+    def freeze(self) -> "ModelBTrainer":
+        """Serialise the forest where it was fitted: a forest that travelled back from a
+        worker process (pickled by loky or Dask) can serialise to other bytes (Dask's
+        out-of-band buffers), the file must not depend on where the fit ran."""
+        self.rf_bytes = skops_bytes(self.rf_model)
+        return self
 
     @property
     def learns_playoffs(self) -> bool:
@@ -159,7 +167,7 @@ class ModelBTrainer:
         bytes built in memory (same model = same bytes). The playoff-outcome XGBoost goes to
         playoff_path (when trained and a path is given)."""
         written = [write_bytes(bytes(self.xgb_model.get_booster().save_raw(raw_format="json")), xgb_path),
-                   write_bytes(skops_bytes(self.rf_model), rf_path)]
+                   write_bytes(self.rf_bytes or skops_bytes(self.rf_model), rf_path)]
         if playoff_path is not None and self.playoff_model is not None:
             written.append(write_bytes(
                 bytes(self.playoff_model.get_booster().save_raw(raw_format="json")), playoff_path))
