@@ -1,10 +1,17 @@
 """`make bench`: how long the pipeline and its hot parts take on this machine (not a test).
 
 Times, on the real data: a cold `dvc repro` of the whole pipeline (in a throwaway clone,
-so the workspace is untouched), a no-op `dvc repro`, one Model A fit on every training
-season, one walk-forward fold of Model B, 100,000 bracket simulations of one season, and
-the peak memory of any pipeline process. Prints a table and writes metrics/bench.local.json
+so the workspace is untouched), a no-op `dvc repro`, the ML engineer's loop `dvc exp run -S
+model_a.attention_entropy_min=0.4` after it (Model A's fits come from the stage's fit cache),
+the same grid of fits (stage train_b: Model B on every split and the final fit, 24 tasks) in
+local worker processes and on a Dask LocalCluster of 2 worker processes (and whether both
+wrote the same bytes; --check-exp also re-runs train_a cold with the exp's params and compares
+its outputs with the exp run's, read from the fit cache), one Model A fit on every training
+season, one walk-forward fold of Model B, 100,000 bracket simulations of one season, and the
+peak memory of any pipeline process. Prints a table and writes metrics/bench.local.json
 (git-ignored); with --update (`make bench UPDATE=1`) the committed metrics/bench.json instead.
+The machine's load average before and after goes with the numbers (other work on the same
+cores makes every time longer).
 """
 from __future__ import annotations
 
@@ -32,8 +39,14 @@ from src.utils.io import write_json  # noqa: E402
 
 LOCAL_RESULT = REPO / "metrics/bench.local.json"      # a run on this machine, not committed
 COMMITTED_RESULT = REPO / "metrics/bench.json"        # the numbers the README quotes
-TARGETS = {"cold_repro_s": 600, "noop_repro_s": 15, "train_a_stage_s": 240, "model_a_fit_s": 30,
-           "monte_carlo_100k_s": 1.0, "peak_memory_gib": 4.0}
+TARGETS = {"cold_repro_s": 180, "noop_repro_s": 2, "exp_run_entropy_s": 90,
+           "train_a_stage_s": 240, "model_a_fit_s": 30, "monte_carlo_100k_s": 1.0,
+           "peak_memory_gib": 4.0}
+EXP_PARAM = "model_a.attention_entropy_min=0.4"
+GRID_OUTPUTS = ("data/processed/oof_model_b.parquet", "models/model_b_xgb.json",
+                "models/model_b_rf.skops")
+MODEL_A_OUTPUTS = ("data/processed/oof_model_a.parquet", "models/model_a.pt")
+PINS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2", "OPENBLAS_NUM_THREADS": "1"}  # stages/__init__.py
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
@@ -42,11 +55,70 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def stage_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "DVC_NO_ANALYTICS": "1", "PYTHONHASHSEED": "0",
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **extra}
+
+
+def dvc(workdir: Path, *args: str) -> None:
+    subprocess.run([str(Path(sys.executable).parent / "dvc"), *args], cwd=workdir,
+                   env=stage_env(), check=True)
+
+
 def dvc_repro(workdir: Path) -> None:
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    subprocess.run([str(Path(sys.executable).parent / "dvc"), "repro", "--quiet"], cwd=workdir,
-                   env=env, check=True)
+    dvc(workdir, "repro", "--quiet")
+
+
+def exp_run(workdir: Path) -> None:
+    """The loop an ML engineer runs; the experiment is applied to the clone's workspace."""
+    for key, value in (("user.email", "bench@localhost"), ("user.name", "bench")):
+        subprocess.run(["git", "config", key, value], cwd=workdir, check=True)
+    dvc(workdir, "exp", "run", "--quiet", "-S", EXP_PARAM)
+
+
+def run_stage(workdir: Path, stage: str, outputs: tuple[str, ...], **env: str) -> dict[str, bytes]:
+    """`python -m stages.<stage>` in the clone; returns the bytes of `outputs`."""
+    subprocess.run([sys.executable, "-m", f"stages.{stage}", "--quiet"], cwd=workdir,
+                   env=stage_env(**env), check=True)
+    return {name: (workdir / name).read_bytes() for name in outputs}
+
+
+def local_cluster(workdir: Path) -> subprocess.Popen:
+    """A Dask LocalCluster of 2 single-threaded worker processes, started in the clone (its
+    workers import the clone's code, with the stages' CPU pins); prints its address."""
+    code = ("from distributed import LocalCluster\n"
+            "c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, "
+            "dashboard_address=None)\n"
+            "print(c.scheduler_address, flush=True)\n"
+            "import sys; sys.stdin.read()\n")
+    return subprocess.Popen([sys.executable, "-c", code], cwd=workdir, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL,
+                            env=stage_env(PYTHONPATH=str(workdir), **PINS))
+
+
+def bench_grid(workdir: Path, results: dict) -> None:
+    """The same grid of fits in local processes and on a 2-worker LocalCluster."""
+    results["grid_local_s"], local = timed(run_stage, workdir, "train_b", GRID_OUTPUTS)
+    cluster = local_cluster(workdir)
+    try:
+        address = cluster.stdout.readline().strip()
+        results["grid_dask_2_workers_s"], remote = timed(
+            run_stage, workdir, "train_b", GRID_OUTPUTS, DASK_SCHEDULER_ADDRESS=address)
+    finally:
+        cluster.stdin.close()
+        cluster.wait(timeout=60)
+    results["grid_same_bytes"] = float(local == remote)
+
+
+def check_exp(workdir: Path, results: dict) -> None:
+    """train_a cold (empty fit cache) with the exp run's params: the same bytes as the exp
+    run's outputs, which came from the fit cache."""
+    from_cache = {name: (workdir / name).read_bytes() for name in MODEL_A_OUTPUTS}
+    with tempfile.TemporaryDirectory(prefix="nba-fit-cache-") as tmp:
+        results["train_a_cold_s"], cold = timed(run_stage, workdir, "train_a", MODEL_A_OUTPUTS,
+                                                MODEL_A_FIT_CACHE=tmp)
+    results["exp_run_same_bytes_as_cold"] = float(from_cache == cold)
 
 
 def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
@@ -129,12 +201,15 @@ def main() -> None:
     parser.add_argument("--update", action="store_true",
                         help=f"write the committed {COMMITTED_RESULT.relative_to(REPO)} "
                              f"(default: {LOCAL_RESULT.relative_to(REPO)}, git-ignored)")
+    parser.add_argument("--check-exp", action="store_true",
+                        help="also train Model A cold with the exp run's params and compare bytes")
     args = parser.parse_args()
     raw_dir = Path(args.raw_dir)
     if not (raw_dir / "Team Summaries.csv").exists():
         sys.exit(f"bench: no real data in {raw_dir} (run `make repro` first or set NBA_RAW_DIR)")
     params = load_params(REPO / "params.yaml")
     results: dict[str, float] = {}
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="nba-bench-") as tmp:
         workdir = clone_with_raw_data(raw_dir, Path(tmp) / "repo")
         print("bench: cold dvc repro of the whole pipeline (a few minutes)...", flush=True)
@@ -142,6 +217,14 @@ def main() -> None:
         results["noop_repro_s"], _ = timed(dvc_repro, workdir)
         # every walk-forward and out-of-fold fit of Model A, as the stage itself timed it
         results["train_a_stage_s"] = json.loads((workdir / "metrics/train_a.json").read_text())["stage_seconds"]
+        print(f"bench: dvc exp run -S {EXP_PARAM}...", flush=True)
+        results["exp_run_entropy_s"], _ = timed(exp_run, workdir)
+        if args.check_exp:
+            print("bench: train_a cold with the exp's params...", flush=True)
+            check_exp(workdir, results)
+        print("bench: a grid of fits in local processes, then on a 2-worker LocalCluster...",
+              flush=True)
+        bench_grid(workdir, results)
         results["model_a_fit_s"] = bench_model_a(workdir, params)
         results["model_b_fold_s"] = bench_model_b_fold(workdir, params)
     results["monte_carlo_100k_s"] = bench_monte_carlo(params)
@@ -150,7 +233,9 @@ def main() -> None:
     results["peak_memory_gib"] = peak_kib / 2**20
     results = {k: round(v, 3) for k, v in results.items()}
     report = {**results, "date": date.today().isoformat(), "cpus": os.cpu_count(),
-              "machine": platform.machine(), "python": platform.python_version()}
+              "machine": platform.machine(), "python": platform.python_version(),
+              "load_average_before": [round(x, 2) for x in load_before],
+              "load_average_after": [round(x, 2) for x in os.getloadavg()]}
     out = COMMITTED_RESULT if args.update else LOCAL_RESULT
     write_json(report, out)
     print_table(results, out)

@@ -8,6 +8,11 @@ Importing this package comes before any stage imports torch or the project's pac
   is on every x86-64 server CPU of the last decade and cost ~15% of train_a's time here (the
   SSE-only `default` path: ~2x). The environment may override both (e.g. for speed, giving
   up reproducibility across CPUs);
+* it runs OpenBLAS (numpy's and scipy's BLAS) on one thread: the pipeline's matrices are tiny,
+  and with 2 threads the stacker's L-BFGS-B spent 5x the CPU time spin-waiting in BLAS
+  (stack: 43 s of CPU -> 8 s, same bytes; profiled with cProfile). Parallel work is spread
+  over processes instead (src/utils/parallel.py), and a sum no longer depends on the number
+  of cores;
 * dvc.yaml's commands call `python`: outside the project's virtual environment that is a
   Python without the project's packages. Say so in one line instead of a traceback ending in
   `ModuleNotFoundError: No module named 'pandas'`. (find_spec looks packages up without
@@ -19,6 +24,7 @@ import sys
 
 os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
 os.environ.setdefault("MKL_CBWR", "AVX2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 _NEEDED = ("numpy", "pandas", "pyarrow", "yaml", "scipy", "sklearn", "xgboost", "torch", "rich", "tqdm")
 

@@ -12,14 +12,14 @@ from src.features.roster import select_rosters
 from src.inference.config import simulation_config
 from src.inference.title_odds import game_model
 from src.models.config import model_a_configs, model_a_selection_config, roster_config
-from src.training.fit_model_a import (SeriesData, configure_torch, fit_model_a, fit_summary,
-                                      run_all_splits)
-from src.training.model_a_selection import candidates, run_nested
+from src.training.fit_model_a import SeriesData, configure_torch, fit_summary
+from src.training.model_a_fits import default_cache
+from src.training.model_a_selection import candidates, run_all_splits, run_nested
 from src.training.series_targets import series_by_season
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
                                    walk_forward_quality, walk_forward_series_quality)
 from src.utils.cli import stage_main
-from src.utils.io import atomic_dir, read_input, write_json, write_parquet
+from src.utils.io import atomic_dir, read_input, write_bytes, write_json, write_parquet
 
 PLAYERS = artifacts.PLAYER_SEASONS.path
 TEAMS = artifacts.TEAM_SEASONS.path
@@ -48,31 +48,30 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
                         game_model(simulation_config(params)))
     final_choice = None
+    cache = default_cache()      # fits whose inputs were fitted before are read back
     # walk-forward models go to a temp folder that replaces the old one only at the end:
     # a killed run never leaves a few new checkpoints beside the old ones
     with atomic_dir(WALK_FORWARD_DIR) as walk_forward_tmp:
         if selection.grid:
             cands = candidates(selection.grid, model_cfg, train_cfg, roster_cfg)
-            oof, split_summaries, cand, final_choice = run_nested(
+            oof, split_summaries, cand, final_choice, final = run_nested(
                 players, teams, seasons, cands, selection, series,
-                walk_forward_dir=walk_forward_tmp)
-            model_cfg, train_cfg, roster_cfg = cand.model_cfg, cand.train_cfg, cand.roster_cfg
-            rosters = select_rosters(players, all_seasons, roster_cfg)
+                walk_forward_dir=walk_forward_tmp, cache=cache)
         else:
             rosters = select_rosters(players, all_seasons, roster_cfg)
-            oof, split_summaries = run_all_splits(rosters, teams, seasons, model_cfg, train_cfg,
-                                                  roster_cfg, series,
-                                                  walk_forward_dir=walk_forward_tmp)
-        final = fit_model_a(rosters, teams, all_seasons, model_cfg, train_cfg, roster_cfg,
-                            seasons.n_val_seasons, series)
-        final.trainer.save_checkpoint(MODEL)
+            oof, split_summaries, final = run_all_splits(
+                rosters, teams, seasons, model_cfg, train_cfg, roster_cfg, series,
+                walk_forward_dir=walk_forward_tmp, cache=cache, n_jobs=selection.n_jobs)
+        write_bytes(final.checkpoint_bytes(), MODEL)
     rows = history_rows(final.history)
     log_dvclive(rows, LIVE_DIR)
     quality = {**walk_forward_quality(oof, teams), **walk_forward_series_quality(
         oof, teams, series.by_season, set(playoff_series["season"].astype(int)),
         series.game_model)}
     final_summary = {**fit_summary(None, final), **({"nested": final_choice} if final_choice else {})}
-    summary = summary_metrics(split_summaries, final_summary, quality, time.perf_counter() - start)
+    summary = {**summary_metrics(split_summaries, final_summary, quality,
+                                 time.perf_counter() - start),
+               "fits_from_cache": cache.hits, "fits_run": cache.misses}
     return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),
             LIVE_DIR, write_json(split_summaries, SPLITS), write_json(summary, METRICS)]
 

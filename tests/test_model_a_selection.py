@@ -64,14 +64,14 @@ def _nested(tiny_league, model_a_configs_small, game_model, flip_from=None, cfg=
 
 def test_nested_scores_of_t_do_not_move_when_later_seasons_change(
         tiny_league, model_a_configs_small, game_model):
-    oof, summaries, _, final_info = _nested(tiny_league, model_a_configs_small, game_model)
+    oof, summaries, _, final_info, _ = _nested(tiny_league, model_a_configs_small, game_model)
     assert sorted(oof.loc[oof["split"] == "test", "season"].unique()) == [2005, 2006, 2007]
     test = oof[oof["split"] == "test"]
     assert (test["max_train_season"] < test["season"]).all()
     by_name = {s["split"]: s["nested"] for s in summaries}
     assert by_name["test 2006"]["validation_seasons"] == [2004, 2005]
     assert final_info["validation_seasons"] == [2006, 2007]
-    flipped, flipped_summaries, _, _ = _nested(tiny_league, model_a_configs_small, game_model,
+    flipped, flipped_summaries, _, _, _ = _nested(tiny_league, model_a_configs_small, game_model,
                                                flip_from=2006)
     keep = oof["season"] <= 2005
     pd.testing.assert_frame_equal(oof[keep].reset_index(drop=True),

@@ -8,7 +8,8 @@ import torch
 from src.config import SeasonsConfig
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.config import RosterConfig
-from src.training.fit_model_a import fit_model_a, run_all_splits
+from src.training.fit_model_a import fit_model_a
+from src.training.model_a_selection import run_all_splits
 from tests.conftest import tiny_series
 from src.training.train_model_a import make_lists
 from src.training.report_a import history_rows, log_dvclive, walk_forward_quality
@@ -24,7 +25,7 @@ def test_oof_and_walk_forward_rows(tiny_league, model_a_configs_small, series_da
     (tmp_path / "wf").mkdir()
     (tmp_path / "wf" / "2030.pt").write_bytes(b"stale")      # from an earlier, longer run
     arch, train = model_a_configs_small(epochs=3, refit_on_all=True)
-    oof, summaries = run_all_splits(rosters, teams, SEASONS, arch, train, ROSTER,
+    oof, summaries, _ = run_all_splits(rosters, teams, SEASONS, arch, train, ROSTER,
                                     series_data(teams), walk_forward_dir=tmp_path / "wf")
     assert list(oof.columns) == ["season", "team", "split", "fold", "max_train_season",
                                  "score_model_a"]

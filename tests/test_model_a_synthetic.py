@@ -8,7 +8,8 @@ from src.config import SeasonsConfig
 from src.features.roster import select_rosters
 from src.models.config import RosterConfig
 from src.league.monte_carlo import GameModel
-from src.training.fit_model_a import SeriesData, run_all_splits
+from src.training.fit_model_a import SeriesData
+from src.training.model_a_selection import run_all_splits
 from src.training.series_targets import series_by_season
 from tests.conftest import GAME_MODEL_ARGS
 from src.training.report_a import walk_forward_quality
@@ -26,7 +27,7 @@ def test_model_a_learns_the_synthetic_league(synthetic_tables, model_a_configs_s
     arch = dataclasses.replace(arch, dropout=0.1)
     series = SeriesData(series_by_season(teams, synthetic_tables.playoff_series, range(1998, 2017)),
                         GameModel(**GAME_MODEL_ARGS))
-    oof, _ = run_all_splits(rosters, teams, SEASONS, arch, train, ROSTER, series)
+    oof, _, _ = run_all_splits(rosters, teams, SEASONS, arch, train, ROSTER, series)
     expected = teams[teams["season"].between(1998, 2016)]
     assert len(oof) == len(expected)
     quality = walk_forward_quality(oof, teams)

@@ -9,6 +9,7 @@ trainer restarts; see ModelATrainer.fit).
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import torch
@@ -49,6 +50,10 @@ class AttentionMonitorCallback(Callback):
         self._captured: tuple[torch.Tensor, torch.Tensor] | None = None
         self._streak = 0
         self._epoch_stats: list[dict[str, float]] = []
+        # what a fit cache needs to know whether other thresholds would have acted: the
+        # lowest statistics of any training batch, and how many batches were below them
+        self.lowest = {"entropy": math.inf, "variance": math.inf}
+        self.flagged = 0
 
     def _hook(self, module: torch.nn.Module, args: tuple, output: tuple) -> None:
         if module.training:   # validation/inference passes are not training batches
@@ -68,8 +73,11 @@ class AttentionMonitorCallback(Callback):
         stats = attention_stats(*self._captured)
         self._captured = None
         self._epoch_stats.append(stats)
-        collapsed = (stats["attention_entropy_mean"] < self.entropy_min
-                     or stats["attention_variance_mean"] < self.variance_min)
+        entropy, variance = stats["attention_entropy_mean"], stats["attention_variance_mean"]
+        self.lowest = {"entropy": min(self.lowest["entropy"], entropy),
+                       "variance": min(self.lowest["variance"], variance)}
+        collapsed = entropy < self.entropy_min or variance < self.variance_min
+        self.flagged += int(collapsed)
         self._streak = self._streak + 1 if collapsed else 0
         if self._streak >= self.patience:
             self._on_collapse(stats)

@@ -1,4 +1,5 @@
-"""Model A over every split of src/training/splitters.py, plus the final fit.
+"""One Model A fit (fit_model_a) and what the splits do with it (scores, summaries); the
+loop over the splits is src/training/model_a_selection.py.
 
 Each fit: standardisation statistics from the split's training seasons only; the latest
 `n_val_seasons` training seasons are held out for early stopping and for the nested choice:
@@ -10,8 +11,9 @@ early-stopped number of epochs, same seed, no early stopping.
 from __future__ import annotations
 
 import logging
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -19,16 +21,13 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy.stats import spearmanr
-from tqdm import tqdm
 
-from src.config import SeasonsConfig
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
 from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
                                with_choice)
-from src.training.splitters import TEST, Split, all_splits, early_stopping_split
+from src.training.splitters import Split, early_stopping_split
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
-from src.utils.logging import progress_disabled
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +48,22 @@ class ModelAFit:
     choice: dict                    # the select_grid candidate chosen ({} without a grid)
     fit_seconds: float
     history: list[dict]     # per epoch; "phase" = "select" (early stopping) or "refit"
+    # the attention monitor over every trainer of the fit: lowest batch statistics and the
+    # number of batches below the thresholds (src/training/model_a_fits.py reads them)
+    monitor_lowest: dict[str, float] = field(default_factory=dict)
+    monitor_flagged: int = 0
+    checkpoint: bytes | None = None   # the checkpoint as written after the fit (a cached fit)
+
+    def checkpoint_bytes(self) -> bytes:
+        return self.checkpoint if self.checkpoint is not None else self.trainer.checkpoint_bytes()
+
+
+def monitor_summary(trainers: list[ModelATrainer]) -> tuple[dict[str, float], int]:
+    """(lowest entropy and variance of any monitored batch, batches flagged) over `trainers`."""
+    monitors = [t.monitor for t in trainers if t.monitor is not None]
+    lowest = {key: min((m.lowest[key] for m in monitors), default=math.inf)
+              for key in ("entropy", "variance")}
+    return lowest, sum(m.flagged for m in monitors)
 
 
 def configure_torch(cfg: ModelATrainingConfig) -> None:
@@ -91,11 +106,12 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
                     "and no select_grid choice in this fit", val_seasons)
         fit_lists, val_lists = lists, []
     choices = grid_choices(train_cfg.select_grid) if val_lists else [{}]
-    best = None
+    best, trainers = None, []
     for choice in choices:
         arch, tcfg = with_choice(model_cfg.with_stat_dim(len(spec.feature_names)), train_cfg, choice)
         trainer = ModelATrainer(arch, tcfg, spec, series.game_model)
         trainer.fit(fit_lists, val_lists or None)
+        trainers.append(trainer)
         if best is None or (val_lists and trainer.best_loss < best[0].best_loss):
             best = (trainer, choice, arch, tcfg)
     trainer, choice, arch, tcfg = best
@@ -110,6 +126,7 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
         trainer = ModelATrainer(arch, tcfg, spec, series.game_model, early_stopping=False,
                                 epochs=best_epoch + 1)
         trainer.fit(lists, None)
+        trainers.append(trainer)
         restarts += trainer.restarts
         history += [{**row, "phase": "refit"} for row in trainer.history]
     # the checkpoint keeps the whole fit's history (selection epochs too), so the curves of a
@@ -117,7 +134,7 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
     trainer.history = history
     return ModelAFit(trainer, spec, train_seasons, val_seasons, best_epoch, len(history),
                      restarts, val_loss, val_spearman, choice, time.perf_counter() - start,
-                     history)
+                     history, *monitor_summary(trainers))
 
 
 def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int]) -> pd.DataFrame:
@@ -154,26 +171,3 @@ def clear_checkpoints(directory: Path) -> None:
     if stale:
         log.info("removed %d walk-forward checkpoints of an earlier run from %s", len(stale),
                  directory)
-
-
-def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: SeasonsConfig,
-                   model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig,
-                   roster_cfg: RosterConfig, series: SeriesData,
-                   walk_forward_dir: Path | None = None) -> tuple[pd.DataFrame, list[dict]]:
-    """Out-of-sample scores (contract columns of oof_model_a.parquet) and one summary per
-    split; each walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
-    frames, summaries = [], []
-    splits = all_splits(seasons)
-    if walk_forward_dir is not None:
-        clear_checkpoints(Path(walk_forward_dir))
-    for split in tqdm(splits, desc="model_a splits", disable=progress_disabled()):
-        fit = fit_model_a(rosters, team_seasons, split.train_seasons, model_cfg, train_cfg,
-                          roster_cfg, seasons.n_val_seasons, series)
-        frames.append(with_split(score_seasons(fit, rosters, split.predict_seasons), split))
-        summaries.append(fit_summary(split, fit))
-        if walk_forward_dir is not None and split.kind == TEST:
-            fit.trainer.save_checkpoint(Path(walk_forward_dir) / f"{split.predict_seasons[0]}.pt")
-        log.info("%s: best epoch %d, val Spearman %s, %.1fs", split.name, fit.best_epoch,
-                 fit.val_spearman, fit.fit_seconds)
-    oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
-    return oof.reset_index(drop=True), summaries

@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 
 import pandas as pd
-from tqdm import tqdm
 
 from src.config import SeasonsConfig
 from src.errors import DataError
@@ -19,7 +18,7 @@ from src.training.quality import mean_test_spearman, srs_baseline
 from src.training.splitters import Split, all_splits, early_stopping_split
 from src.training.targets import KEY, TARGET_COLUMNS
 from src.training.train_model_b import PLAYOFF_SCORE, ModelBTrainer, PlayoffRows
-from src.utils.logging import progress_disabled
+from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
 SCORE_COLUMNS = ["score_xgb", "score_rf"]
@@ -39,17 +38,32 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     only its training seasons' series."""
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
+    splits = all_splits(seasons)
+    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    trains = [split.train_seasons for split in splits] + [all_seasons]
+    # one task per split and the final fit (local processes or a Dask cluster); each task
+    # gets only its training seasons' rows and series
+    tasks = [(_rows_of(labelled, train), feature_cols, train, seasons.n_val_seasons, cfg,
+              None if series is None else series[series["season"].isin(list(train))],
+              train == all_seasons) for train in trains]
+    *trainers, final = fan_out(_fit_task, tasks, n_jobs=local_jobs(), desc="model B fits",
+                               labels=[s.name for s in splits] + ["final"])
     rows, rounds = [], {}
-    for split in tqdm(all_splits(seasons), desc="model B splits", disable=progress_disabled()):
-        trainer = _fit_on(labelled, feature_cols, split.train_seasons, seasons.n_val_seasons, cfg, series)
+    for split, trainer in zip(splits, trainers):
         rounds[split.name] = trainer.n_rounds
         rows.append(_score_split(trainer, features, feature_cols, split))
-    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
-    final = _fit_on(labelled, feature_cols, all_seasons, seasons.n_val_seasons, cfg, series)
     rounds["final"] = final.n_rounds
     log.info("model B: XGBoost rounds chosen on validation seasons: %s", rounds)
     scores = pd.concat(rows, ignore_index=True).sort_values(KEY, kind="stable").reset_index(drop=True)
     return ModelBRun(scores=scores, final=final, rounds=rounds)
+
+
+def _fit_task(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],
+              n_val: int, cfg: ModelBConfig, series: pd.DataFrame | None,
+              final: bool) -> ModelBTrainer:
+    """One split's fit in a worker; the final model's forest is serialised there."""
+    trainer = _fit_on(labelled, feature_cols, train_seasons, n_val, cfg, series)
+    return trainer.freeze() if final else trainer
 
 
 def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],

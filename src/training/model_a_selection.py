@@ -9,6 +9,11 @@ seasons before t (the same fit that scored t as a validation season of later cho
 t. So every choice behind a score of t reads seasons < t only. The out-of-fold splits use the
 choice made for the first test season (seasons before it only); the final model the choice
 made on the last `validation_seasons` seasons.
+
+Every fit is a task of src/training/model_a_fits.py: all candidates' walk-forward fits go
+out at once (local processes or a Dask cluster, src/utils/parallel.py), then the out-of-fold
+fits of the first choice and the final fit of the last; a fit whose inputs were fitted
+before is read from the fit cache instead.
 """
 from __future__ import annotations
 
@@ -20,19 +25,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-from tqdm import tqdm
-
 from src.config import SeasonsConfig
 from src.features.roster import select_rosters
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, grid_choices, with_choice)
-from src.training.fit_model_a import (SeriesData, clear_checkpoints, configure_torch,
-                                      fit_model_a, fit_summary, score_seasons, with_split)
+from src.training.fit_model_a import (ModelAFit, SeriesData, clear_checkpoints, fit_summary,
+                                      score_seasons, with_split)
+from src.training.model_a_fits import FitCache, FitTask, fit_many
 from src.training.report_a import season_series_nll
-from src.training.splitters import TEST, WALK_FORWARD_FOLD, Split, oof_splits
+from src.training.splitters import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
 from src.utils.io import write_bytes
-from src.utils.logging import progress_disabled
 
 log = logging.getLogger(__name__)
 
@@ -77,30 +79,49 @@ class CandidateRun:
         losses = [self.series_nll[v] for v in seasons if v in self.series_nll]
         return float(np.mean(np.concatenate(losses))) if losses else float("inf")
 
-
-def run_candidate(candidate: Candidate, players: pd.DataFrame, teams: pd.DataFrame,
-                  seasons: SeasonsConfig, cfg: ModelASelectionConfig,
-                  series: SeriesData) -> CandidateRun:
-    """Every walk-forward fit of one candidate (also in a worker process: torch is set up
-    here, and only plain results go back)."""
-    configure_torch(candidate.train_cfg)
-    all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
-    rosters = select_rosters(players, all_seasons, candidate.roster_cfg)
-    run = CandidateRun(candidate, {}, {}, {}, {})
-    first = seasons.first_train + cfg.min_fit_seasons
-    for v in tqdm(range(first, seasons.last_test + 1), desc=f"model_a [{candidate.label}]",
-                  disable=progress_disabled()):
-        train = tuple(range(seasons.first_train, v))
-        fit = fit_model_a(rosters, teams, train, candidate.model_cfg, candidate.train_cfg,
-                          candidate.roster_cfg, seasons.n_val_seasons, series)
-        run.scores[v] = score_seasons(fit, rosters, [v])
+    def add(self, v: int, fit: ModelAFit, rosters: pd.DataFrame, seasons: SeasonsConfig,
+            series: SeriesData) -> None:
+        """The fit on the seasons before v, scoring v."""
+        self.scores[v] = score_seasons(fit, rosters, [v])
         if v >= seasons.first_test:      # a test season's model: its summary and checkpoint
-            run.summaries[v] = fit_summary(Split(TEST, WALK_FORWARD_FOLD, train, (v,)), fit)
-            run.checkpoints[v] = fit.trainer.checkpoint_bytes()
+            split = Split(TEST, WALK_FORWARD_FOLD, tuple(fit.train_seasons), (v,))
+            self.summaries[v] = fit_summary(split, fit)
+            self.checkpoints[v] = fit.checkpoint_bytes()
         if v in series.by_season:
-            run.series_nll[v] = season_series_nll(run.scores[v], SCORE_COLUMN,
-                                                  series.by_season[v], series.game_model)
-    return run
+            self.series_nll[v] = season_series_nll(self.scores[v], SCORE_COLUMN,
+                                                   series.by_season[v], series.game_model)
+
+
+def candidate_rosters(players: pd.DataFrame, seasons: SeasonsConfig,
+                      cands: list[Candidate]) -> dict[RosterConfig, pd.DataFrame]:
+    """The rosters of each distinct roster setting among the candidates."""
+    all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
+    return {cfg: select_rosters(players, all_seasons, cfg)
+            for cfg in dict.fromkeys(c.roster_cfg for c in cands)}
+
+
+def task_of(cand: Candidate, rosters: pd.DataFrame, teams: pd.DataFrame, train: tuple[int, ...],
+            seasons: SeasonsConfig, series: SeriesData) -> FitTask:
+    return FitTask.of(rosters, teams, train, cand.model_cfg, cand.train_cfg, cand.roster_cfg,
+                      seasons.n_val_seasons, series)
+
+
+def walk_forward_runs(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
+                      cands: list[Candidate], cfg: ModelASelectionConfig, series: SeriesData,
+                      cache: FitCache | None) -> tuple[list[CandidateRun], dict]:
+    """Every candidate fitted on the seasons before v, for v from first_train +
+    min_fit_seasons to last_test (one task each), and the rosters of each roster setting."""
+    rosters = candidate_rosters(players, seasons, cands)
+    first = seasons.first_train + cfg.min_fit_seasons
+    pairs = [(c, v) for c in cands for v in range(first, seasons.last_test + 1)]
+    tasks = [task_of(c, rosters[c.roster_cfg], teams, tuple(range(seasons.first_train, v)),
+                     seasons, series) for c, v in pairs]
+    fits = fit_many(tasks, cache, cfg.n_jobs, "model_a candidates",
+                    [f"{c.label}: fit < {v}" for c, v in pairs])
+    runs = {c.label: CandidateRun(c, {}, {}, {}, {}) for c in cands}
+    for (c, v), fit in zip(pairs, fits):
+        runs[c.label].add(v, fit, rosters[c.roster_cfg], seasons, series)
+    return [runs[c.label] for c in cands], rosters
 
 
 def choose(runs: list[CandidateRun], before: int, n_seasons: int) -> tuple[CandidateRun, dict]:
@@ -116,21 +137,27 @@ def choose(runs: list[CandidateRun], before: int, n_seasons: int) -> tuple[Candi
 
 def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                cands: list[Candidate], cfg: ModelASelectionConfig, series: SeriesData,
-               walk_forward_dir: Path | None = None
-               ) -> tuple[pd.DataFrame, list[dict], Candidate, dict]:
-    """(oof_model_a rows, one summary per split, the candidate chosen for the final model and
-    what chose it). Candidates run in `cfg.n_jobs` processes; the results do not depend on it."""
-    jobs = (delayed(run_candidate)(c, players, teams, seasons, cfg, series) for c in cands)
-    runs = Parallel(n_jobs=min(cfg.n_jobs, len(cands)))(jobs)
-    frames, summaries = [], []
+               walk_forward_dir: Path | None = None, cache: FitCache | None = None
+               ) -> tuple[pd.DataFrame, list[dict], Candidate, dict, ModelAFit]:
+    """(oof_model_a rows, one summary per split, the candidate chosen for the final model,
+    what chose it, and the final fit on every season). Fits run in `cfg.n_jobs` processes
+    (or on a Dask cluster); the results do not depend on where they ran."""
+    runs, rosters = walk_forward_runs(players, teams, seasons, cands, cfg, series, cache)
     first_choice, first_info = choose(runs, seasons.first_test, cfg.validation_seasons)
+    final, final_info = choose(runs, seasons.last_test + 1, cfg.validation_seasons)
     chosen = first_choice.candidate
-    rosters = select_rosters(players, range(seasons.first_train, seasons.last_test + 1),
-                             chosen.roster_cfg)
-    for split in oof_splits(seasons):
-        fit = fit_model_a(rosters, teams, split.train_seasons, chosen.model_cfg,
-                          chosen.train_cfg, chosen.roster_cfg, seasons.n_val_seasons, series)
-        frames.append(with_split(score_seasons(fit, rosters, split.predict_seasons), split))
+    splits = oof_splits(seasons)
+    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    tasks = [*(task_of(chosen, rosters[chosen.roster_cfg], teams, s.train_seasons, seasons,
+                       series) for s in splits),
+             task_of(final.candidate, rosters[final.candidate.roster_cfg], teams, all_seasons,
+                     seasons, series)]
+    *oof_fits, final_fit = fit_many(tasks, cache, cfg.n_jobs, "model_a out-of-fold + final",
+                                    [s.name for s in splits] + ["final"])
+    frames, summaries = [], []
+    for split, fit in zip(splits, oof_fits):
+        frames.append(with_split(score_seasons(fit, rosters[chosen.roster_cfg],
+                                               split.predict_seasons), split))
         summaries.append({**fit_summary(split, fit), "nested": first_info})
     if walk_forward_dir is not None:
         clear_checkpoints(Path(walk_forward_dir))
@@ -144,10 +171,38 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
             write_bytes(run.checkpoints[t], Path(walk_forward_dir) / f"{t}.pt")
         log.debug("test %d: chose %s", t, info["chosen"])
         by_choice.setdefault(str(info["chosen"]), []).append(t)
-    final, final_info = choose(runs, seasons.last_test + 1, cfg.validation_seasons)
     log.info("nested choice, test seasons per candidate: %s; final model: %s",
              "; ".join(f"{c}: {', '.join(map(str, ts))}" for c, ts in by_choice.items()),
              final_info["chosen"])
     oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
-    return oof.reset_index(drop=True), summaries, final.candidate, final_info
+    return oof.reset_index(drop=True), summaries, final.candidate, final_info, final_fit
 
+
+def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: SeasonsConfig,
+                   model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig,
+                   roster_cfg: RosterConfig, series: SeriesData,
+                   walk_forward_dir: Path | None = None, cache: FitCache | None = None,
+                   n_jobs: int = 1) -> tuple[pd.DataFrame, list[dict], ModelAFit]:
+    """Without a selection grid: out-of-sample scores (contract columns of
+    oof_model_a.parquet), one summary per split, and the final fit on every season; each
+    walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
+    splits = all_splits(seasons)
+    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    trains = [s.train_seasons for s in splits] + [all_seasons]
+    tasks = [FitTask.of(rosters, team_seasons, train, model_cfg, train_cfg, roster_cfg,
+                        seasons.n_val_seasons, series) for train in trains]
+    *fits, final = fit_many(tasks, cache, n_jobs, "model_a splits",
+                            [s.name for s in splits] + ["final"])
+    frames, summaries = [], []
+    if walk_forward_dir is not None:
+        clear_checkpoints(Path(walk_forward_dir))
+    for split, fit in zip(splits, fits):
+        frames.append(with_split(score_seasons(fit, rosters, split.predict_seasons), split))
+        summaries.append(fit_summary(split, fit))
+        if walk_forward_dir is not None and split.kind == TEST:
+            write_bytes(fit.checkpoint_bytes(),
+                        Path(walk_forward_dir) / f"{split.predict_seasons[0]}.pt")
+        log.info("%s: best epoch %d, val Spearman %s, %.1fs", split.name, fit.best_epoch,
+                 fit.val_spearman, fit.fit_seconds)
+    oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
+    return oof.reset_index(drop=True), summaries, final

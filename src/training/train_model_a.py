@@ -112,7 +112,8 @@ class ModelATrainer(BaseTrainer):
         optimizer = torch.optim.AdamW(
             [{"params": list(model.parameters())},
              {"params": [self.log_temperature], "weight_decay": 0.0}],
-            lr=self.train_config.learning_rate, weight_decay=self.train_config.weight_decay)
+            lr=self.train_config.learning_rate, weight_decay=self.train_config.weight_decay,
+            fused=True)
         return model, optimizer
 
     def _anchor(self, model: DeepSetRank) -> None:
@@ -185,7 +186,8 @@ class ModelATrainer(BaseTrainer):
                                 series.home_won, self.game_model)
 
     def season_loss(self, strength: torch.Tensor, item: TrainList) -> torch.Tensor:
-        """Mean series log-loss of the season + listmle_weight * ListMLE(strength / T)."""
+        """Mean series log-loss of the season + listmle_weight * ListMLE(strength / T). The
+        L2-SP penalty of a training step is added by `_penalise` (outside the graph)."""
         cfg = self.train_config
         loss = strength.new_zeros(())
         if item.series is not None:
@@ -193,10 +195,22 @@ class ModelATrainer(BaseTrainer):
         if cfg.listmle_weight > 0:
             loss = loss + cfg.listmle_weight * grouped_list_mle(
                 strength / self.log_temperature.exp(), item.ranks, item.groups)
-        if self.model.training:
-            loss = loss + sum(weight * ((p - p0) ** 2).sum() for (p, weight), p0 in
-                              zip(self.anchored, self.start_weights) if weight > 0)
         return loss
+
+    @torch.no_grad()
+    def _penalise(self) -> float:
+        """L2-SP: adds the gradient of sum(weight * (p - p0)^2), 2 * weight * (p - p0), to each
+        anchored parameter's gradient and returns the penalty. Written out instead of built
+        into the autograd graph: ~50 fewer graph nodes a step, a tenth of a training step."""
+        penalty = torch.zeros(())
+        for (p, weight), p0 in zip(self.anchored, self.start_weights):
+            if weight > 0:
+                diff = p - p0
+                penalty += weight * (diff * diff).sum()
+                if p.grad is None:
+                    p.grad = torch.zeros_like(p)
+                p.grad.add_(diff, alpha=2.0 * weight)
+        return float(penalty)
 
     def usable(self, batches: Sequence[TrainList]) -> list[TrainList]:
         """Seasons the loss can learn from (a season without series needs the ListMLE term)."""
@@ -209,16 +223,17 @@ class ModelATrainer(BaseTrainer):
         if not batches:
             raise DataError("Model A: no training season has playoff series (and "
                             "listmle_weight is 0): nothing to learn from")
-        losses = []
+        losses, params = [], list(self.model.parameters())
         for i, j in enumerate(torch.randperm(len(batches), generator=self.generator).tolist()):
             item = batches[j]
             strength, _, _ = self.model(*item.roster.model_inputs())
             loss = self.season_loss(strength, item)
             self.optimizer.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.train_config.grad_clip)
+            penalty = self._penalise()
+            torch.nn.utils.clip_grad_norm_(params, self.train_config.grad_clip, foreach=True)
             self.optimizer.step()
-            losses.append(float(loss.detach()))
+            losses.append(float(loss.detach()) + penalty)
             self.batch_end(i, {"loss": losses[-1]})
             if self.stop_training:
                 break

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import skops.io as sio
 import xgboost as xgb
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.metrics import ndcg_score
@@ -106,6 +105,14 @@ class ModelBTrainer:
         self.rf_model: RandomForestRegressor | None = None
         self.playoff_model: xgb.XGBRanker | None = None
         self.playoff_rounds: int = cfg.xgb.n_estimators
+        self.rf_bytes: bytes | None = None     # the forest's skops file, once frozen
+
+    def freeze(self) -> "ModelBTrainer":
+        """Serialise the forest where it was fitted: a forest that travelled back from a
+        worker process (pickled by loky or Dask) can serialise to other bytes (Dask's
+        out-of-band buffers), the file must not depend on where the fit ran."""
+        self.rf_bytes = skops_bytes(self.rf_model)
+        return self
 
     @property
     def learns_playoffs(self) -> bool:
@@ -161,7 +168,7 @@ class ModelBTrainer:
         bytes built in memory (same model = same bytes). The playoff-outcome XGBoost goes to
         playoff_path (when trained and a path is given)."""
         written = [write_bytes(xgb_json_bytes(self.xgb_model.get_booster(), XGB_RANKER), xgb_path),
-                   write_bytes(skops_bytes(self.rf_model), rf_path)]
+                   write_bytes(self.rf_bytes or skops_bytes(self.rf_model), rf_path)]
         if playoff_path is not None and self.playoff_model is not None:
             written.append(write_bytes(
                 xgb_json_bytes(self.playoff_model.get_booster(), XGB_PLAYOFF), playoff_path))
@@ -241,6 +248,9 @@ def load_xgb(path: str | Path, objective: str, kind: str = XGB_RANKER) -> xgb.XG
 def load_rf(path: str | Path) -> RandomForestRegressor:
     """Load with skops' trusted-types check: a file holding any other type is refused."""
     def load() -> RandomForestRegressor:
+        # imported here: skops' import lists every sklearn estimator (importing torch via
+        # sklearn's array-API shim), ~2 s of CPU in every process that imports this module
+        import skops.io as sio
         untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in RF_TRUSTED_TYPES]
         if untrusted:
             raise DataError(f"{path}: refused: untrusted types {untrusted}")

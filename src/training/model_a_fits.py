@@ -1,0 +1,214 @@
+"""Model A fits as tasks: run in parallel (src/utils/parallel.py) and cached by their inputs.
+
+A `FitTask` is everything one `fit_model_a` call reads: the roster, team and series rows of
+its training seasons, the three configs, the validation-season count, the game model.
+`fit_many` runs a list of them; a fit whose inputs were fitted before is read back from a
+content-addressed folder instead (`FitCache`), so a parameter change re-fits only the fits
+it reaches. The key is a SHA-256 of every input (the rows, the configs, the project's code
+the process has loaded from src/, the versions of torch/numpy/pandas and the CPU pins).
+
+One exception, exact by construction: the attention monitor's thresholds
+(`attention_entropy_min`, `attention_variance_min`) act on a fit only when a training batch
+falls below them. A fit records the lowest entropy and variance of any of its batches and
+how many batches were below the thresholds it ran with; a fit with none below is stored
+without the thresholds in its key and is re-used for any thresholds at or below those
+lowest values (no batch would have been flagged: the same fit, byte for byte). A fit in which
+some batch was flagged is stored under its exact thresholds.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import logging
+import os
+import platform
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+
+from src.features.roster import FeatureSpec
+from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig, with_choice
+from src.training.fit_model_a import ModelAFit, SeriesData, configure_torch, fit_model_a
+from src.training.train_model_a import ModelATrainer
+from src.utils.io import write_bytes, write_text
+from src.utils.parallel import PINNED_ENV, fan_out
+
+log = logging.getLogger(__name__)
+
+CACHE_ENV = "MODEL_A_FIT_CACHE"          # a folder shared by a team or machine (docs/scale.md)
+CACHE_SUBDIR = Path(".cache/model_a_fits")
+THRESHOLDS = {"attention_entropy_min": "entropy", "attention_variance_min": "variance"}
+SRC = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class FitTask:
+    """The inputs of one fit_model_a call, cut to its training seasons."""
+    rosters: pd.DataFrame
+    teams: pd.DataFrame
+    train_seasons: tuple[int, ...]
+    model_cfg: ModelAConfig
+    train_cfg: ModelATrainingConfig
+    roster_cfg: RosterConfig
+    n_val_seasons: int
+    series: SeriesData
+
+    @classmethod
+    def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
+           train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
+        train = tuple(sorted(int(s) for s in train_seasons))
+        return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
+                   train, model_cfg, train_cfg, roster_cfg, n_val_seasons,
+                   SeriesData({s: f for s, f in series.by_season.items() if s in train},
+                              series.game_model))
+
+
+@dataclass
+class FitRecord:
+    """A fit as plain data (what a worker sends back and the cache stores): the checkpoint
+    bytes and every ModelAFit field but the trainer."""
+    checkpoint: bytes
+    meta: dict[str, Any]
+
+
+def run_fit(task: FitTask) -> FitRecord:
+    """One fit (in a worker process or here): torch is set up by the task itself."""
+    configure_torch(task.train_cfg)
+    fit = fit_model_a(task.rosters, task.teams, task.train_seasons, task.model_cfg,
+                      task.train_cfg, task.roster_cfg, task.n_val_seasons, task.series)
+    meta = {f.name: getattr(fit, f.name) for f in dataclasses.fields(fit)
+            if f.name not in ("trainer", "spec", "checkpoint")}
+    meta["spec"] = fit.spec.to_dict()
+    return FitRecord(fit.trainer.checkpoint_bytes(), json.loads(json.dumps(meta)))
+
+
+def restore(record: FitRecord, task: FitTask) -> ModelAFit:
+    """The ModelAFit of a record: a trainer with the fitted weights (for scoring) and the
+    checkpoint bytes as they were written."""
+    meta = dict(record.meta)
+    spec = FeatureSpec.from_dict(meta.pop("spec"))
+    arch, tcfg = with_choice(task.model_cfg.with_stat_dim(len(spec.feature_names)),
+                             task.train_cfg, meta["choice"])
+    trainer = ModelATrainer(arch, tcfg, spec, task.series.game_model, early_stopping=False,
+                            epochs=0)
+    state = torch.load(io.BytesIO(record.checkpoint), map_location="cpu", weights_only=True)
+    trainer.model.load_state_dict(state["model_state"])
+    return ModelAFit(trainer=trainer, spec=spec, **meta, checkpoint=record.checkpoint)
+
+
+# -- the content-addressed cache --------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The source of every project module this process has loaded (the fit's code and what
+    runs it): a change there is a new key, never a stale fit; a change elsewhere in src/
+    (a report, the evaluation) keeps the cache."""
+    files = sorted({Path(module.__file__).resolve() for name, module in list(sys.modules.items())
+                    if name.split(".")[0] == "src" and getattr(module, "__file__", None)})
+    h = hashlib.sha256()
+    for path in files:
+        h.update(str(path.relative_to(SRC)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    h = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def task_key(task: FitTask, with_thresholds: bool) -> str:
+    train = dataclasses.asdict(task.train_cfg)
+    if not with_thresholds:
+        for key in THRESHOLDS:
+            train.pop(key)
+    parts = {
+        "code": code_digest(),
+        "env": {"torch": torch.__version__, "numpy": np.__version__, "pandas": pd.__version__,
+                "python": platform.python_version(),
+                **{k: os.environ.get(k) for k in PINNED_ENV}},
+        "train_seasons": list(task.train_seasons), "n_val_seasons": task.n_val_seasons,
+        "model": dataclasses.asdict(task.model_cfg), "train": train,
+        "roster": dataclasses.asdict(task.roster_cfg),
+        "game_model": dataclasses.asdict(task.series.game_model),
+        "rosters": frame_digest(task.rosters), "teams": frame_digest(task.teams),
+        "series": {str(s): frame_digest(f) for s, f in sorted(task.series.by_season.items())},
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def thresholds_never_reached(meta: dict[str, Any], train_cfg: ModelATrainingConfig) -> bool:
+    """True when no batch of the recorded fit would be flagged under `train_cfg`'s thresholds
+    (flagged = a statistic strictly below its threshold, src/training/callbacks.py)."""
+    if meta.get("monitor_flagged", 1) != 0:
+        return False
+    lowest = meta.get("monitor_lowest") or {}
+    return all(getattr(train_cfg, key) <= lowest.get(stat, -np.inf)
+               for key, stat in THRESHOLDS.items())
+
+
+class FitCache:
+    """<folder>/<key[:2]>/<key>.pt (checkpoint) + .json (the rest, written last)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.hits = self.misses = 0
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        base = self.folder / key[:2] / key
+        return base.with_suffix(".pt"), base.with_suffix(".json")
+
+    def _read(self, key: str) -> FitRecord | None:
+        pt, meta = self._paths(key)
+        try:
+            return FitRecord(pt.read_bytes(), json.loads(meta.read_text()))
+        except (OSError, ValueError):      # absent, or a half-written entry: fit again
+            return None
+
+    def get(self, task: FitTask) -> FitRecord | None:
+        record = self._read(task_key(task, with_thresholds=False))
+        if record is None or not thresholds_never_reached(record.meta, task.train_cfg):
+            record = self._read(task_key(task, with_thresholds=True))
+        self.hits, self.misses = self.hits + (record is not None), self.misses + (record is None)
+        return record
+
+    def put(self, task: FitTask, record: FitRecord) -> None:
+        exact = record.meta["monitor_flagged"] != 0
+        pt, meta = self._paths(task_key(task, with_thresholds=exact))
+        write_bytes(record.checkpoint, pt)
+        write_text(json.dumps(record.meta), meta)
+
+
+def default_cache() -> FitCache:
+    """MODEL_A_FIT_CACHE, else .cache/model_a_fits in the DVC repo (DVC_ROOT: the workspace's
+    repo also for queued experiments, which run in temporary copies of it)."""
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        folder = Path(os.environ.get("DVC_ROOT") or ".") / CACHE_SUBDIR
+    return FitCache(folder)
+
+
+def fit_many(tasks: Sequence[FitTask], cache: FitCache | None, n_jobs: int, desc: str,
+             labels: Sequence[str] | None = None) -> list[ModelAFit]:
+    """fit_model_a for every task, in task order: cached fits read back, the others fitted
+    in parallel (and stored)."""
+    records = [cache.get(t) if cache is not None else None for t in tasks]
+    todo = [i for i, r in enumerate(records) if r is None]
+    fitted = fan_out(run_fit, [(tasks[i],) for i in todo], n_jobs=n_jobs, desc=desc,
+                     labels=[labels[i] for i in todo] if labels is not None else None)
+    for i, record in zip(todo, fitted):
+        records[i] = record
+        if cache is not None:
+            cache.put(tasks[i], record)
+    if cache is not None:
+        log.info("%s: %d fits read from %s, %d fitted", desc, len(tasks) - len(todo),
+                 cache.folder, len(todo))
+    return [restore(r, t) for r, t in zip(records, tasks)]

@@ -1,0 +1,133 @@
+"""One fan-out for every parallel loop of the pipeline: `fan_out(fn, tasks, ...)`.
+
+Where the work runs is the environment's business, never params.yaml's (it must not change
+DVC's hashes): local worker processes (joblib's loky) by default, or a Dask cluster when
+`DASK_SCHEDULER_ADDRESS` (Dask's own variable) names its scheduler. Results come back in task
+order whichever backend ran them, and every task is a pure function of its arguments (each
+sets up its own torch/numpy state), so the outputs are the same bytes on any backend.
+
+Progress is reported per finished task: a tqdm bar in a terminal, otherwise one log line
+per task (what a DVC stage's log or a CI job shows).
+
+Dask workers must run the project's code under the same CPU pins as the stage that submits
+the work (ATEN_CPU_CAPABILITY, MKL_CBWR: see stages/__init__.py); a worker whose pins differ
+refuses the task with an error naming it, instead of returning other floats.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
+
+from joblib import Parallel, delayed, parallel_config
+from tqdm import tqdm
+
+from src.errors import ConfigError
+from src.utils.logging import progress_disabled
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+JOBS_ENV = "PIPELINE_N_JOBS"      # local worker processes (default: the CPUs this process may use)
+# environment variables that change float results (stages/__init__.py sets them before torch).
+# Not the BLAS thread counts: loky and Dask set those in their workers themselves, and the
+# tasks' numbers come from torch (threads set by each task) and tree models, not OpenBLAS.
+PINNED_ENV = ("ATEN_CPU_CAPABILITY", "MKL_CBWR")
+
+_clients: dict[str, Any] = {}
+
+
+def scheduler_address() -> str | None:
+    return os.environ.get(SCHEDULER_ENV) or None
+
+
+def local_jobs() -> int:
+    """Local worker processes for a fan-out: PIPELINE_N_JOBS, else one per usable CPU. An
+    environment setting like the scheduler address: it changes where work runs, not results."""
+    value = os.environ.get(JOBS_ENV)
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ConfigError(f"{JOBS_ENV}={value!r}: must be a whole number >= 1")
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def backend_name() -> str:
+    """'dask' when a scheduler is named in the environment, else 'loky' (local processes)."""
+    return "dask" if scheduler_address() else "loky"
+
+
+def _pins() -> dict[str, str | None]:
+    return {key: os.environ.get(key) for key in PINNED_ENV}
+
+
+def _run_task(index: int, fn: Callable, args: tuple, pins: dict[str, str | None]) -> tuple:
+    """(index, fn(*args)) in a worker: the index lets results finish in any order."""
+    here = _pins()
+    if here != pins:
+        import socket
+        raise ConfigError(f"worker {socket.gethostname()} (pid {os.getpid()}) runs with "
+                          f"{here}, the submitting stage with {pins}: start the Dask workers "
+                          "with the same environment (docs/scale.md), or floats would differ")
+    return index, fn(*args)
+
+
+@contextmanager
+def _backend(n_jobs: int) -> Iterator[int]:
+    """Sets joblib's backend for the block and yields the n_jobs to pass to Parallel."""
+    address = scheduler_address()
+    if address is None:
+        with parallel_config(backend="loky"):
+            yield n_jobs
+        return
+    client = _clients.get(address)
+    if client is None or client.status not in ("running", "connecting"):
+        from distributed import Client
+        client = _clients[address] = Client(address, set_as_default=False)
+    with parallel_config(backend="dask", client=client):
+        yield -1      # as many tasks at once as the cluster has worker threads
+
+
+def _progress(total: int, desc: str) -> Callable[[int, str], None]:
+    """A per-task reporter: tqdm on a terminal, a log line per finished task otherwise."""
+    if not progress_disabled():          # a terminal, not --quiet
+        bar = tqdm(total=total, desc=desc, leave=False)
+
+        def tick(done: int, label: str) -> None:
+            bar.set_postfix_str(label, refresh=False)
+            bar.update(1)
+            if done == total:
+                bar.close()
+        return tick
+    start = time.perf_counter()          # a log (INFO; --quiet hides it)
+    return lambda done, label: log.info("%s: %d/%d done (%s) after %.1fs", desc, done, total,
+                                        label, time.perf_counter() - start)
+
+
+def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
+            labels: Sequence[str] | None = None) -> list:
+    """[fn(*task) for task in tasks], run in parallel on the environment's backend.
+
+    `n_jobs` is the number of local processes (a Dask cluster uses all its workers); with
+    one job, one task, or from inside a worker the tasks run here, in order. `labels` name the
+    tasks in the progress report."""
+    tasks = list(tasks)
+    labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
+    tick = _progress(len(tasks), desc)
+    results: list[Any] = [None] * len(tasks)
+    local = scheduler_address() is None and (n_jobs == 1 or len(tasks) <= 1)
+    if local:
+        for i, args in enumerate(tasks):
+            results[i] = fn(*args)
+            tick(i + 1, labels[i])
+        return results
+    pins = _pins()
+    jobs = (delayed(_run_task)(i, fn, args, pins) for i, args in enumerate(tasks))
+    with _backend(min(n_jobs, len(tasks))) as jobs_n:
+        finished = Parallel(n_jobs=jobs_n, return_as="generator_unordered")(jobs)
+        for done, (i, result) in enumerate(finished, start=1):
+            results[i] = result
+            tick(done, labels[i])
+    return results

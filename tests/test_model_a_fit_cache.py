@@ -1,0 +1,90 @@
+"""The Model A fit cache (src/training/model_a_fits.py): a fit is read back only when its
+inputs are those of the stored fit, and what is read back is the same bytes as a new fit."""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from src.features.roster import select_rosters
+from src.training.model_a_fits import FitCache, FitTask, fit_many
+from tests.conftest import roster_cfg
+
+SEASONS = tuple(range(2001, 2006))
+ROSTER = roster_cfg(8, 0)
+
+
+def _task(tiny_league, series_data, arch, train, players=None):
+    league_players, teams = tiny_league(seasons=SEASONS, n_teams=4, n_players=6, seed=2)
+    rosters = select_rosters(league_players if players is None else players, SEASONS, ROSTER)
+    return FitTask.of(rosters, teams, SEASONS[:-1], arch, train, ROSTER, 1, series_data(teams))
+
+
+def _fit(task, cache):
+    fit, = fit_many([task], cache, n_jobs=1, desc="test")
+    return fit
+
+
+def _same(a, b):
+    assert a.checkpoint_bytes() == b.checkpoint_bytes()
+    assert a.history == b.history and a.best_epoch == b.best_epoch
+
+
+def test_identical_inputs_are_read_back_any_other_input_is_refitted(
+        tiny_league, model_a_configs_small, series_data, tmp_path):
+    arch, train = model_a_configs_small(epochs=3)
+    cache = FitCache(tmp_path)
+    task = _task(tiny_league, series_data, arch, train)
+    first = _fit(task, cache)
+    assert (cache.hits, cache.misses) == (0, 1)
+    again = _fit(_task(tiny_league, series_data, arch, train), cache)   # rebuilt, same inputs
+    assert (cache.hits, cache.misses) == (1, 1)
+    _same(first, again)
+    # one config value
+    _fit(_task(tiny_league, series_data, arch, dataclasses.replace(train, learning_rate=0.02)),
+         cache)
+    assert (cache.hits, cache.misses) == (1, 2)
+    # one number in one player row of a training season
+    players, _ = tiny_league(seasons=SEASONS, n_teams=4, n_players=6, seed=2)
+    changed = players.copy()
+    column = changed.select_dtypes("float").columns[0]
+    changed.loc[changed.index[0], column] += 1.0
+    _fit(_task(tiny_league, series_data, arch, train, players=changed), cache)
+    assert (cache.hits, cache.misses) == (1, 3)
+    # a row of the season the fit does not train on is not an input of the fit
+    later = players.copy()
+    later.loc[later["season"] == SEASONS[-1], column] += 1.0
+    _fit(_task(tiny_league, series_data, arch, train, players=later), cache)
+    assert (cache.hits, cache.misses) == (2, 3)
+
+
+def test_monitor_thresholds_reuse_a_fit_only_where_they_would_not_have_acted(
+        tiny_league, model_a_configs_small, series_data, tmp_path):
+    arch, train = model_a_configs_small(epochs=3, attention_entropy_min=0.0)
+    cache = FitCache(tmp_path)
+    stored = _fit(_task(tiny_league, series_data, arch, train), cache)
+    assert stored.monitor_flagged == 0
+    lowest = stored.monitor_lowest["entropy"]
+    below = dataclasses.replace(train, attention_entropy_min=lowest * 0.99)
+    reused = _fit(_task(tiny_league, series_data, arch, below), cache)
+    assert (cache.hits, cache.misses) == (1, 1)
+    _same(reused, _fit(_task(tiny_league, series_data, arch, below), None))   # a cold fit
+    above = dataclasses.replace(train, attention_entropy_min=lowest * 1.01)
+    acted = _fit(_task(tiny_league, series_data, arch, above), cache)
+    assert (cache.hits, cache.misses) == (1, 2) and acted.monitor_flagged > 0
+    _same(acted, _fit(_task(tiny_league, series_data, arch, above), None))
+    assert _fit(_task(tiny_league, series_data, arch, above), cache).restarts == acted.restarts
+    assert (cache.hits, cache.misses) == (2, 2)          # stored under its exact thresholds
+
+
+def test_a_half_written_entry_is_fitted_again(tiny_league, model_a_configs_small, series_data,
+                                              tmp_path):
+    arch, train = model_a_configs_small(epochs=2)
+    cache = FitCache(tmp_path)
+    first = _fit(_task(tiny_league, series_data, arch, train), cache)
+    for meta in tmp_path.rglob("*.json"):
+        meta.write_text("{")                      # a killed writer
+    again = _fit(_task(tiny_league, series_data, arch, train), cache)
+    assert (cache.hits, cache.misses) == (0, 2)
+    _same(first, again)
+    pd.testing.assert_frame_equal(pd.DataFrame(first.history), pd.DataFrame(again.history))
