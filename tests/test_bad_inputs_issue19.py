@@ -5,7 +5,6 @@ Range rows run on copies of the real files (skipped without them); cross-file ro
 synthetic league 2011..2013 (fast); params rows on params.yaml with one value changed."""
 from __future__ import annotations
 
-import copy
 import shutil
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from src.data.team_seasons import read_team_summaries, season_teams
 from src.errors import ConfigError, DataError
 from src.inference.config import simulation_config
 from src.params import parse_params
+from test_params import _with
 from src.training.train_model_b import load_xgb
 from src.utils.model_files import XGB_PLAYOFF, XGB_RANKER, xgb_json_bytes
 
@@ -162,16 +162,6 @@ def test_game_7_of_cle_orl_2024_swapped(real_raw_dir: Path, swap_points: bool) -
 
 
 # ---- params ----
-def _with(path: str, value) -> dict:
-    params = copy.deepcopy(PARAMS)
-    *parents, key = path.split(".")
-    node = params
-    for part in parents:
-        node = node[part]
-    node[key] = value
-    return params
-
-
 @pytest.mark.parametrize("path, value, shown", [
     ("simulation.home_court", float("nan"), "simulation.home_court"),
     ("simulation.scale", float("inf"), "simulation.scale"),

@@ -29,12 +29,8 @@ def series_line(state: SeriesState, bracket: Bracket) -> str:
     if not state.started:
         return f"{home} v {away} (not started; home court {home})"
     game = state.next_game
-    host = home if game in _home_games(state.best_of) else away
+    host = home if game in HOME_GAMES[state.best_of] else away
     return f"{score} (game {game} at {host})"
-
-
-def _home_games(best_of: int) -> frozenset[int]:
-    return HOME_GAMES[best_of]
 
 
 def bracket_markdown(playoffs: PlayoffsAsOf, bracket: Bracket) -> list[str]:
