@@ -68,46 +68,75 @@ def playoff_update_config(params: dict[str, Any]) -> PlayoffUpdateConfig:
     return section(PlayoffUpdateConfig, params.get("playoff_update"), "playoff_update")
 
 
+@dataclass(frozen=True)
+class GamesEvidence:
+    """Games of one season as the update reads them: the home/away design over the teams that
+    played, and each game's margin beside its pre-playoff expectation (home court included).
+    Built once per (season, date) and solved for every setting."""
+    teams: list[str]
+    x: np.ndarray            # [games, teams]: +1 home team, -1 away team
+    expected: np.ndarray     # [games] pre-playoff strength difference + home court
+    margin: np.ndarray       # [games] home points - away points
+
+    @classmethod
+    def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel) -> "GamesEvidence":
+        """`games` of one season; `strength`: pre-playoff points indexed by team."""
+        home, away = games["home_team"].to_numpy(), games["away_team"].to_numpy()
+        teams = sorted(set(home) | set(away))
+        col = {t: i for i, t in enumerate(teams)}
+        x = np.zeros((len(games), len(teams)))
+        rows = np.arange(len(games))
+        x[rows, [col[t] for t in home]] = 1.0
+        x[rows, [col[t] for t in away]] = -1.0
+        expected = (strength.loc[home].to_numpy(float) - strength.loc[away].to_numpy(float)
+                    + model.home_court)
+        margin = games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float)
+        return cls(teams, x, expected, margin)
+
+    def deltas(self, setting: UpdateSetting, model: GameModel) -> dict[str, float]:
+        """Posterior mean delta (points) of every team that played; {} without an update."""
+        if setting.prior_sd == 0 or not self.teams:
+            return {}
+        residual = np.clip(self.margin, -setting.margin_cap, setting.margin_cap) - self.expected
+        ridge = (model.scale / setting.prior_sd) ** 2
+        delta = np.linalg.solve(self.x.T @ self.x + ridge * np.eye(len(self.teams)),
+                                self.x.T @ residual)
+        return dict(zip(self.teams, delta.tolist()))
+
+
 def strength_deltas(games: pd.DataFrame, strength: pd.Series, setting: UpdateSetting,
                     model: GameModel) -> pd.Series:
     """Posterior mean delta (points) of every team in `games` given its pre-playoff `strength`
     (indexed by team); teams without games are absent (delta 0)."""
     if setting.prior_sd == 0 or games.empty:
         return pd.Series(dtype=float)
-    teams = sorted(set(games["home_team"]) | set(games["away_team"]))
-    col = {t: i for i, t in enumerate(teams)}
-    x = np.zeros((len(games), len(teams)))
-    rows = np.arange(len(games))
-    x[rows, games["home_team"].map(col).to_numpy()] = 1.0
-    x[rows, games["away_team"].map(col).to_numpy()] = -1.0
-    expected = (strength.loc[games["home_team"]].to_numpy(float)
-                - strength.loc[games["away_team"]].to_numpy(float) + model.home_court)
-    margin = np.clip(games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float),
-                     -setting.margin_cap, setting.margin_cap)
-    residual = margin - expected
-    ridge = (model.scale / setting.prior_sd) ** 2
-    delta = np.linalg.solve(x.T @ x + ridge * np.eye(len(teams)), x.T @ residual)
-    return pd.Series(delta, index=teams)
+    return pd.Series(GamesEvidence.of(games, strength, model).deltas(setting, model), dtype=float)
 
 
-def asof_strengths(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame, setting: UpdateSetting,
-                   model: GameModel) -> tuple[np.ndarray, np.ndarray]:
-    """Home and away strengths of every series (season, home_team, away_team, start) from the
-    pre-playoff strengths `pre` (indexed by season, team) and the season's games before `start`."""
-    home, away = np.empty(len(series)), np.empty(len(series))
-    by_season = {s: g for s, g in games.groupby("season")}
-    cache: dict[tuple[int, pd.Timestamp], pd.Series] = {}
-    for i, (season, h, a, start) in enumerate(zip(series["season"], series["home_team"],
+def asof_strengths(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
+                   settings: list[UpdateSetting], model: GameModel
+                   ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each setting, home and away strengths of every series (season, home_team,
+    away_team, start) from the pre-playoff strengths `pre` (indexed by season, team) and the
+    season's games before `start` (none where start is missing)."""
+    points = pre.to_dict()
+    by_season = {int(s): g for s, g in games.groupby("season")}
+    deltas: dict[tuple[int, pd.Timestamp], list[dict[str, float]]] = {}
+    out = [(np.empty(len(series)), np.empty(len(series))) for _ in settings]
+    for i, (season, h, a, start) in enumerate(zip(series["season"].astype(int), series["home_team"],
                                                   series["away_team"], series["start"])):
-        key = (int(season), start)
-        if key not in cache:
-            season_games = by_season.get(int(season), games.iloc[:0])
-            before = season_games[season_games["date"] < start] if pd.notna(start) else season_games.iloc[:0]
-            cache[key] = strength_deltas(before, pre.loc[int(season)], setting, model)
-        delta = cache[key]
-        home[i] = pre.loc[(int(season), h)] + delta.get(h, 0.0)
-        away[i] = pre.loc[(int(season), a)] + delta.get(a, 0.0)
-    return home, away
+        key = (season, start)
+        if key not in deltas:
+            played = by_season.get(season)
+            before = (played[played["date"] < start] if played is not None and pd.notna(start)
+                      else None)
+            evidence = (GamesEvidence.of(before, pre.loc[season], model)
+                        if before is not None and len(before) else None)
+            deltas[key] = [evidence.deltas(s, model) if evidence else {} for s in settings]
+        for (home, away), delta in zip(out, deltas[key]):
+            home[i] = points[(season, h)] + delta.get(h, 0.0)
+            away[i] = points[(season, a)] + delta.get(a, 0.0)
+    return out
 
 
 def chosen_setting(losses: pd.DataFrame, season: int,
@@ -126,12 +155,15 @@ def candidate_losses(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
                      cfg: PlayoffUpdateConfig, model: GameModel) -> pd.DataFrame:
     """season, candidate (index into cfg.candidates), loss: the as-of series log-loss of every
     candidate on every series (all with a start date)."""
-    rows = []
-    for i, setting in enumerate(cfg.candidates):
-        h, a = asof_strengths(series, pre, games, setting, model)
-        loss = series_nll(h, a, series["best_of"].to_numpy(int), series["home_won"].to_numpy(bool), model)
-        rows.append(pd.DataFrame({"season": series["season"].to_numpy(int), "candidate": i, "loss": loss}))
-    return pd.concat(rows, ignore_index=True)
+    return _losses(series, asof_strengths(series, pre, games, cfg.candidates, model), model)
+
+
+def _losses(series: pd.DataFrame, strengths: list[tuple[np.ndarray, np.ndarray]],
+            model: GameModel) -> pd.DataFrame:
+    best_of, home_won = series["best_of"].to_numpy(int), series["home_won"].to_numpy(bool)
+    return pd.concat([pd.DataFrame({"season": series["season"].to_numpy(int), "candidate": i,
+                                    "loss": series_nll(h, a, best_of, home_won, model)})
+                      for i, (h, a) in enumerate(strengths)], ignore_index=True)
 
 
 def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
@@ -142,12 +174,16 @@ def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
     date (no games in the data) keep their pre-playoff strengths."""
     has_games = series["start"].notna().to_numpy()
     scored = series[has_games]
-    losses = candidate_losses(scored, pre, games, cfg, model)
-    home, away = asof_strengths(series.assign(start=pd.NaT), pre, games, cfg.default, model)
+    settings = [*cfg.candidates, cfg.default]       # the default: seasons without earlier ones
+    per_setting = asof_strengths(scored, pre, games, settings, model)
+    losses = _losses(scored, per_setting[:-1], model)
+    [(home, away)] = asof_strengths(series.assign(start=pd.NaT), pre, games, [cfg.default], model)
     choices = []
     for season in sorted(scored["season"].unique()):
         setting, window = chosen_setting(losses, int(season), cfg)
-        rows_t = (series["season"] == season).to_numpy() & has_games
-        home[rows_t], away[rows_t] = asof_strengths(series[rows_t], pre, games, setting, model)
+        in_season = (scored["season"] == season).to_numpy()
+        rows_t = np.flatnonzero(has_games)[in_season]
+        h, a = per_setting[settings.index(setting)]
+        home[rows_t], away[rows_t] = h[in_season], a[in_season]
         choices.append({"season": int(season), **asdict(setting), "validation_seasons": window})
     return home, away, choices
