@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-import torch
-
 from src import artifacts
 from src.config import load_params, seasons_config
 from src.explain.config import explain_config
@@ -38,10 +36,9 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     seasons = seasons_config(params)
     cfg = explain_config(params)
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
-    torch.set_num_threads(train_cfg.num_threads)
     players, teams = read_input(PLAYERS, "ingest"), read_input(TEAMS, "ingest")
     result = explain_walk_forward(players, teams, seasons, cfg, WALK_FORWARD_DIR,
-                                  expected_arch=model_cfg,
+                                  expected_arch=model_cfg, torch_threads=train_cfg.num_threads,
                                   raptor=read_raptor(raptor_dir(cfg.raptor_dir)))
     top = top_contributors(result.contributors, teams, cfg.summary_players)
     value_cfg = player_value_config(params)

@@ -78,7 +78,8 @@ def test_stage_fails_with_install_hint_when_rfxfuse_missing(monkeypatch, model_a
     with pytest.raises(PipelineError, match=r"pip install -e \.\[explain\]"):
         pipeline.explain_walk_forward(players, players, seasons_config(params),
                                       explain_config(params), "no/such/dir",
-                                      expected_arch=model_a_configs(params["model_a"])[0])
+                                      expected_arch=model_a_configs(params["model_a"])[0],
+                                      torch_threads=1)
 
 def test_missing_walk_forward_checkpoint_is_a_clear_error(model_and_data):
     _, _, players, _ = model_and_data
@@ -87,4 +88,5 @@ def test_missing_walk_forward_checkpoint_is_a_clear_error(model_and_data):
     cfg = dataclasses.replace(cfg, rfx_fuse=dataclasses.replace(cfg.rfx_fuse, enabled=False))
     with pytest.raises(PipelineError, match="no/such/dir/2006.pt"):
         pipeline.explain_walk_forward(players, players, seasons_config(params), cfg,
-                                      "no/such/dir", expected_arch=model_a_configs(params["model_a"])[0])
+                                      "no/such/dir", expected_arch=model_a_configs(params["model_a"])[0],
+                                      torch_threads=1)

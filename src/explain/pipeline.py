@@ -7,12 +7,11 @@ fitted on the same split's training seasons (all < t) for importance and archety
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
+import torch
 
 from src.config import SeasonsConfig
 from src.errors import PipelineError
@@ -23,8 +22,8 @@ from src.explain.config import ExplainConfig
 from src.explain.raptor import raptor_agreement
 from src.features.roster import select_rosters
 from src.models.config import ModelAConfig, RosterConfig
-from src.training.splitters import walk_forward_splits
-from src.utils.logging import progress_disabled
+from src.training.splitters import Split, walk_forward_splits
+from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
 
@@ -65,36 +64,30 @@ def method_pairs(rfx_enabled: bool) -> list[MethodPair]:
 def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                          cfg: ExplainConfig,
                          walk_forward_dir: str | Path, *,
-                         expected_arch: ModelAConfig,
+                         expected_arch: ModelAConfig, torch_threads: int,
                          raptor: pd.DataFrame | None = None) -> ExplainResult:
     """`expected_arch`: params.yaml model_a; a walk-forward checkpoint of another
-    architecture is refused. `raptor` (src/explain/raptor.py): the judge, read only after every
+    architecture is refused. `torch_threads`: each season's torch threads (model_a.num_threads). `raptor` (src/explain/raptor.py): the judge, read only after every
     contribution is computed; None = no agreement numbers (the judge's file is absent)."""
     if cfg.rfx_fuse.enabled:
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
+    specs = [checkpoint_for_season(walk_forward_dir, split.predict_seasons[0],
+                                   expected=expected_arch)[1] for split in splits]
     # RFX-Fuse reads the rosters each checkpoint was trained on (the nested choice of
-    # model_a_selection may pick other roster settings than params.yaml for some seasons)
-    rosters_by_cfg: dict[RosterConfig, pd.DataFrame] = {}
-    frames, archetypes = [], []
-    for split in tqdm(splits, desc="explain seasons", disable=progress_disabled()):
-        season = split.predict_seasons[0]
-        start = time.perf_counter()
-        model, spec = checkpoint_for_season(walk_forward_dir, season, expected=expected_arch)
-        contrib = contributors(model, spec, players[players["season"] <= season], [season])
-        contrib.insert(2, "max_train_season", max(spec.train_seasons))
-        if cfg.rfx_fuse.enabled:
-            if spec.roster not in rosters_by_cfg:
-                rosters_by_cfg[spec.roster] = select_rosters(
-                    players, range(seasons.first_train, seasons.last_test + 1), spec.roster)
-            importance, arch = rfx_fuse.explain_season(
-                rosters_by_cfg[spec.roster], teams, season, split.train_seasons,
-                spec.feature_names, cfg.rfx_fuse)
-            contrib = _join_rfx(contrib, importance, season)
-            archetypes.append(arch)
-        frames.append(contrib)
-        log.info("explain %d: %d players, %.1fs", season, len(contrib),
-                 time.perf_counter() - start)
+    # model_a_selection may pick other roster settings than params.yaml for some seasons):
+    # each distinct setting's rosters are built once, here, not once per season
+    all_seasons = range(seasons.first_train, seasons.last_test + 1)
+    rosters_by_cfg = ({roster: select_rosters(players, all_seasons, roster)
+                       for roster in dict.fromkeys(spec.roster for spec in specs)}
+                      if cfg.rfx_fuse.enabled else {})
+    tasks = [(Path(walk_forward_dir), split, players[players["season"] <= split.predict_seasons[0]],
+              teams, cfg, expected_arch, torch_threads, rosters_by_cfg.get(spec.roster))
+             for split, spec in zip(splits, specs)]
+    results = fan_out(explain_season, tasks, n_jobs=local_jobs(), desc="explain seasons",
+                      labels=[str(split.predict_seasons[0]) for split in splits])
+    frames = [contrib for contrib, _ in results]
+    archetypes = [arch for _, arch in results if arch is not None]
     table = pd.concat(frames, ignore_index=True)
     comparator = ExplainabilityComparator(table, method_pairs(cfg.rfx_fuse.enabled), cfg.top_k,
                                           cfg.n_permutations, cfg.seed)
@@ -106,6 +99,25 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
         metrics.update(judge_metrics)
     arch_table = pd.concat(archetypes, ignore_index=True) if archetypes else _empty_archetypes()
     return ExplainResult(table, arch_table, comparator.per_team(), metrics, judged)
+
+
+def explain_season(walk_forward_dir: Path, split: Split, players: pd.DataFrame,
+                   teams: pd.DataFrame, cfg: ExplainConfig, expected_arch: ModelAConfig,
+                   torch_threads: int, rosters: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """One test season t (a fan-out task): contributors from t's walk-forward Model A and,
+    with `rosters` (RFX-Fuse on), the forest's importance and archetypes. `players`: seasons
+    <= t. A pure function of its arguments (torch on one thread), so any backend gives the
+    same bytes."""
+    torch.set_num_threads(torch_threads)
+    season = split.predict_seasons[0]
+    model, spec = checkpoint_for_season(walk_forward_dir, season, expected=expected_arch)
+    contrib = contributors(model, spec, players, [season])
+    contrib.insert(2, "max_train_season", max(spec.train_seasons))
+    if rosters is None:
+        return contrib, None
+    importance, arch = rfx_fuse.explain_season(rosters, teams, season, split.train_seasons,
+                                               spec.feature_names, cfg.rfx_fuse)
+    return _join_rfx(contrib, importance, season), arch
 
 
 def _join_rfx(contrib: pd.DataFrame, importance: pd.DataFrame, season: int) -> pd.DataFrame:

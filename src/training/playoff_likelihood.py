@@ -63,28 +63,29 @@ def torch_game_win_prob(margin: torch.Tensor, model: GameModel) -> torch.Tensor:
     return torch.sigmoid(z / _LOGISTIC_SD_FACTOR)
 
 
-def _binom_pmfs(n: int, p: torch.Tensor) -> list[torch.Tensor]:
-    """[P(k wins of n) for k = 0..n], games independent with P(win) = p."""
-    q = 1.0 - p
-    return [comb(n, k) * p ** k * q ** (n - k) for k in range(n + 1)]
+def _binom_pmfs(n: int, p: torch.Tensor) -> torch.Tensor:
+    """[..., n + 1]: P(k wins of n) for k = 0..n, games independent with P(win) = p."""
+    import torch
+    k = torch.arange(n + 1, dtype=p.dtype)
+    coef = torch.tensor([float(comb(n, j)) for j in range(n + 1)], dtype=p.dtype)
+    p = p.unsqueeze(-1)
+    return coef * p ** k * (1.0 - p) ** (n - k)
 
 
 def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: int) -> torch.Tensor:
-    """Same sum of binomials as monte_carlo.series_win_prob, differentiable. Each binomial
-    term is built once (the autograd graph of Model A's loss is most of a training step)."""
+    """Same sum of binomials as monte_carlo.series_win_prob, differentiable, as a few
+    vectorised ops (the autograd graph of Model A's loss is most of a training step: one
+    node per binomial term made the likelihood's backward pass cost more than the model's)."""
     import torch
     n_home = (best_of + 1) // 2
     n_away = best_of - n_home
     need = (best_of + 1) // 2
     home, away = _binom_pmfs(n_home, p_home), _binom_pmfs(n_away, p_away)
-    # at_least[m] = P(the home team wins at least m of its away games)
-    at_least = [torch.zeros_like(p_away)] * (n_away + 2)
-    for m in range(n_away, -1, -1):
-        at_least[m] = away[m] + at_least[m + 1]
-    total = torch.zeros_like(p_home)
-    for k_home in range(n_home + 1):
-        total = total + home[k_home] * at_least[max(need - k_home, 0)]
-    return total
+    # at_least[..., m] = P(the home team wins at least m of its away games), 0 past n_away
+    at_least = torch.flip(torch.cumsum(torch.flip(away, [-1]), -1), [-1])
+    at_least = torch.cat([at_least, torch.zeros_like(at_least[..., :1])], -1)
+    needed = torch.tensor([min(max(need - k, 0), n_away + 1) for k in range(n_home + 1)])
+    return (home * at_least[..., needed]).sum(-1)
 
 
 def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch.Tensor,

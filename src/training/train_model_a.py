@@ -121,6 +121,13 @@ class ModelATrainer(BaseTrainer):
         self.anchored = [(p, cfg.prior_l2 if name.startswith(("value_", "bias")) else
                           cfg.attention_prior_l2) for name, p in model.named_parameters()]
         self.start_weights = [p.detach().clone() for p, _ in self.anchored]
+        # weight -> (parameters, their starts): what _penalise's foreach calls read
+        self._anchor_groups: dict[float, tuple[list, list]] = {}
+        for (p, weight), p0 in zip(self.anchored, self.start_weights):
+            if weight > 0:
+                params, starts = self._anchor_groups.setdefault(weight, ([], []))
+                params.append(p)
+                starts.append(p0)
 
     def warm_start(self, batches: Sequence[TrainList]) -> None:
         """Fit the value head's linear weights on `batches`' series (src/training/warm_start.py)
@@ -201,16 +208,17 @@ class ModelATrainer(BaseTrainer):
     def _penalise(self) -> float:
         """L2-SP: adds the gradient of sum(weight * (p - p0)^2), 2 * weight * (p - p0), to each
         anchored parameter's gradient and returns the penalty. Written out instead of built
-        into the autograd graph: ~50 fewer graph nodes a step, a tenth of a training step."""
-        penalty = torch.zeros(())
-        for (p, weight), p0 in zip(self.anchored, self.start_weights):
-            if weight > 0:
-                diff = p - p0
-                penalty += weight * (diff * diff).sum()
+        into the autograd graph: ~50 fewer graph nodes a step, a tenth of a training step;
+        one foreach call per weight instead of a loop over the parameters."""
+        penalty = 0.0
+        for weight, (params, starts) in self._anchor_groups.items():
+            diffs = torch._foreach_sub(params, starts)
+            penalty += weight * float((torch.stack(torch._foreach_norm(diffs)) ** 2).sum())
+            for p in params:
                 if p.grad is None:
                     p.grad = torch.zeros_like(p)
-                p.grad.add_(diff, alpha=2.0 * weight)
-        return float(penalty)
+            torch._foreach_add_([p.grad for p in params], diffs, alpha=2.0 * weight)
+        return penalty
 
     def usable(self, batches: Sequence[TrainList]) -> list[TrainList]:
         """Seasons the loss can learn from (a season without series needs the ListMLE term)."""

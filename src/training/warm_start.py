@@ -49,6 +49,19 @@ class WarmStart:
     n_series: int
 
 
+def pooled_terms(terms: Sequence[SeasonTerms]) -> SeasonTerms:
+    """Every season's terms as one: teams stacked, series indices shifted to them. The loss
+    is then one vectorised call instead of one per season (the warm start was most of a
+    0-epoch fit, nearly all of it per-season call overhead)."""
+    offsets = torch.cumsum(torch.tensor([0] + [len(t.fixed) for t in terms[:-1]]), 0)
+    return SeasonTerms(torch.cat([t.pooled_stats for t in terms]),
+                       torch.cat([t.fixed for t in terms]),
+                       torch.cat([t.home + o for t, o in zip(terms, offsets)]),
+                       torch.cat([t.away + o for t, o in zip(terms, offsets)]),
+                       torch.cat([t.best_of for t in terms]),
+                       torch.cat([t.home_won for t in terms]))
+
+
 @torch.no_grad()
 def season_terms(model: DeepSetRank, lists: Sequence) -> list[SeasonTerms]:
     """strength = ON_COURT * pooled_stats @ w + fixed, for each list (season) with series."""
@@ -76,19 +89,19 @@ def fit_value_head(model: DeepSetRank, lists: Sequence, game_model: GameModel,
         log.warning("warm start: no training season has playoff series; value head left at "
                     "its prior")
         return None
+    pooled = pooled_terms(terms)
     prior = model.value_linear.weight[0].detach().double().clone()
     has_prior = bool(prior.abs().sum() > 0)
     scale = torch.ones((), dtype=torch.float64, requires_grad=has_prior)
     delta = torch.zeros_like(prior, requires_grad=True)
-    n_series = sum(len(t.home) for t in terms)
+    n_series = len(pooled.home)
     params = [delta, scale] if has_prior else [delta]
     optimizer = torch.optim.LBFGS(params, max_iter=MAX_ITER, line_search_fn="strong_wolfe")
 
     def nll() -> torch.Tensor:
         w = scale * prior + delta
-        total = sum(torch_series_nll(*_home_away(t, w), t.best_of, t.home_won, game_model).sum()
-                    for t in terms)
-        return total / n_series
+        return torch_series_nll(*_home_away(pooled, w), pooled.best_of, pooled.home_won,
+                                game_model).sum() / n_series
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad()
