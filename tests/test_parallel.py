@@ -40,6 +40,13 @@ def test_results_keep_task_order_and_progress_is_per_task(caplog):
     assert len(done) == 6 and done[-1].startswith("squares: 6/6 done")
 
 
+def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
+    with caplog.at_level(logging.INFO, logger="src.utils.parallel"):
+        fan_out(abs, [(-i,) for i in range(150)], n_jobs=1, desc="many")
+    done = [r.getMessage() for r in caplog.records if r.getMessage().startswith("many:")]
+    assert [m.split()[1] for m in done] == [f"{15 * k}/150" for k in range(1, 11)]
+
+
 def test_local_jobs_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(parallel.JOBS_ENV, "3")
     assert local_jobs() == 3

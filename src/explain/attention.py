@@ -28,9 +28,9 @@ import torch
 
 from src.errors import PipelineError
 from src.explain.compare import within_team_rank
-from src.features.roster import FeatureSpec, RosterBatch, select_rosters
-from src.inference.predict_a import (attention_table, build_inputs, load_model_a,
-                                     predict_with_attention)
+from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
+from src.inference.predict_a import (load_model_a, predict_with_attention,
+                                     roster_attention_table)
 from src.models.config import ModelAConfig
 from src.models.deep_set_rank import DeepSetRank
 
@@ -89,7 +89,8 @@ def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataF
     if value_cfg is None:
         raise PipelineError("Model A checkpoint has no features.player_value in its feature "
                             "spec: re-run `dvc repro train_a`")
-    table = attention_table(model, spec, player_seasons, seasons).rename(
+    rosters = select_rosters(player_seasons, seasons, spec.roster)   # once: the value fit is most of it
+    table = roster_attention_table(model, spec, rosters).rename(
         columns={"value": "model_value", "contribution": "model_contribution",
                  "player_value": "value", "contribution_above_replacement": "contribution"})
     missing = table["value"].isna()
@@ -98,11 +99,10 @@ def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataF
         raise PipelineError(f"season {row['season']}: no player value for {row['player_id']} "
                             f"({row['team']}): the value needs an earlier season to fit on")
     table["replacement_level"] = value_cfg.replacement_level
-    on_off = select_rosters(player_seasons, seasons, spec.roster)[
-        ["season", "team", "player_id", "net_plus_minus_per_100_poss"]]
+    on_off = rosters[["season", "team", "player_id", "net_plus_minus_per_100_poss"]]
     table = table.merge(on_off, on=["season", "team", "player_id"], how="left",
                         validate="one_to_one")
-    batch = build_inputs(spec, player_seasons, seasons)
+    batch = to_batch(spec, rosters)
     scores, _ = predict_with_attention(model, batch)
     drops = leave_one_out_drops(model, batch)
     rows, slots = np.nonzero(~batch.key_padding_mask.numpy())

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from src.errors import DataError
+from src.utils.parallel import fan_out, local_jobs
 
 TEAM_KEY = ["season", "team"]
 MIN_PLAYERS_FOR_SPEARMAN = 3
@@ -89,29 +90,37 @@ class ExplainabilityComparator:
 
     @cached_property
     def _results(self) -> dict[str, tuple[pd.DataFrame, dict[str, np.ndarray]]]:
-        return {pair.name: self._team_rows(pair) for pair in self.pairs}
+        # one task per pair (its own generator: a pair's baseline does not depend on the others)
+        columns = TEAM_KEY + sorted({c for p in self.pairs for c in (p.first, p.second)})
+        tasks = [(self.players[columns], pair, self.top_k, self.n_permutations, self.seed)
+                 for pair in self.pairs]
+        results = fan_out(pair_team_rows, tasks, n_jobs=local_jobs(), desc="method pairs",
+                          labels=[p.name for p in self.pairs])
+        return {pair.name: result for pair, result in zip(self.pairs, results)}
 
-    def _team_rows(self, pair: MethodPair) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-        # one generator per pair: the baseline of a pair does not depend on the other pairs
-        rng = np.random.default_rng([self.seed, _stable_id(pair.name)])
-        rows, agree_draws, corr_draws = [], [], []
-        for (season, team), group in self.players.groupby(TEAM_KEY, sort=True):
-            first = group[pair.first].to_numpy(dtype=float)
-            second = group[pair.second].to_numpy(dtype=float)
-            shuffled = rng.permuted(np.tile(second, (self.n_permutations, 1)), axis=1)
-            agree, corr = (top_k_agreement(first, second[None, :], self.top_k)[0],
-                           rank_correlation(first, second[None, :])[0])
-            agree_draws.append(top_k_agreement(first, shuffled, self.top_k))
-            corr_draws.append(rank_correlation(first, shuffled))
-            rows.append({"season": int(season), "team": team, "pair": pair.name,
-                         "n_players": len(group), "agreement_at_k": agree, "spearman": corr,
-                         "baseline_agreement_at_k": float(agree_draws[-1].mean()),
-                         "baseline_spearman": float(np.nanmean(corr_draws[-1]))
-                         if np.isfinite(corr_draws[-1]).any() else np.nan})
-        if not rows:
-            raise DataError("contributors: no team-seasons to compare")
-        return pd.DataFrame(rows), {"agreement_at_k": np.vstack(agree_draws),
-                                    "spearman": np.vstack(corr_draws)}
+
+def pair_team_rows(players: pd.DataFrame, pair: MethodPair, top_k: int, n_permutations: int,
+                   seed: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Per team-season rows of one pair, and its shuffled draws (one row per team)."""
+    rng = np.random.default_rng([seed, _stable_id(pair.name)])
+    rows, agree_draws, corr_draws = [], [], []
+    for (season, team), group in players.groupby(TEAM_KEY, sort=True):
+        first = group[pair.first].to_numpy(dtype=float)
+        second = group[pair.second].to_numpy(dtype=float)
+        shuffled = rng.permuted(np.tile(second, (n_permutations, 1)), axis=1)
+        agree, corr = (top_k_agreement(first, second[None, :], top_k)[0],
+                       rank_correlation(first, second[None, :])[0])
+        agree_draws.append(top_k_agreement(first, shuffled, top_k))
+        corr_draws.append(rank_correlation(first, shuffled))
+        rows.append({"season": int(season), "team": team, "pair": pair.name,
+                     "n_players": len(group), "agreement_at_k": agree, "spearman": corr,
+                     "baseline_agreement_at_k": float(agree_draws[-1].mean()),
+                     "baseline_spearman": float(np.nanmean(corr_draws[-1]))
+                     if np.isfinite(corr_draws[-1]).any() else np.nan})
+    if not rows:
+        raise DataError("contributors: no team-seasons to compare")
+    return pd.DataFrame(rows), {"agreement_at_k": np.vstack(agree_draws),
+                                "spearman": np.vstack(corr_draws)}
 
 
 def within_team_rank(frame: pd.DataFrame, column: str) -> pd.Series:

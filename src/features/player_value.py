@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import Ridge
 
 from src.errors import DataError
 from src.features.config import PlayerValueConfig
@@ -106,6 +105,7 @@ def _ridge(X: np.ndarray, y: np.ndarray, alpha: float,
     returned in the columns' own units."""
     scale = X.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
+    from sklearn.linear_model import Ridge    # here: every stage reads this module, few fit
     model = Ridge(alpha=alpha, fit_intercept=False).fit(X / scale, y, sample_weight=weight)
     return model.coef_ / scale
 

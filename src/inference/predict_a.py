@@ -100,7 +100,12 @@ def attention_table(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.Da
     per 100 possessions), contribution (points; a team's contributions sum to its strength
     minus the model's bias), on_court_plus_minus_per_100_poss (the roster's, unscaled), and
     mp, player_value, contribution_above_replacement (with_value_above_replacement)."""
-    rosters = select_rosters(player_seasons, seasons, spec.roster)
+    return roster_attention_table(model, spec, select_rosters(player_seasons, seasons, spec.roster))
+
+
+def roster_attention_table(model: DeepSetRank, spec: FeatureSpec,
+                           rosters: pd.DataFrame) -> pd.DataFrame:
+    """attention_table of rosters already selected with `spec.roster` (select_rosters)."""
     batch = to_batch(spec, rosters)
     _, value, attn_w = predict_parts(model, batch)
     fallback = model.attn.needs_fallback(batch.minutes, batch.key_padding_mask).numpy()

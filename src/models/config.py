@@ -7,14 +7,16 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import torch
 from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
 from src.config import PlayerValueConfig, Probability, load_params, params_section, section
 from src.errors import ConfigError, DataError
 from src.utils.model_files import load_torch_checkpoint
+
+if TYPE_CHECKING:      # every stage reads params through this module: torch costs ~1 s to import
+    import torch
 
 FALLBACK_STRATEGIES = ("minutes", "uniform")
 COLLAPSE_ACTIONS = ("log", "stop", "stop_and_restart")

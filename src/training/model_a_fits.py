@@ -26,7 +26,7 @@ import os
 import platform
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -69,6 +69,12 @@ class FitTask:
                    train, model_cfg, train_cfg, roster_cfg, n_val_seasons,
                    SeriesData({s: f for s, f in series.by_season.items() if s in train},
                               series.game_model))
+
+    @cached_property
+    def data_digest(self) -> dict[str, Any]:
+        """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
+        return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
+                "series": {str(s): frame_digest(f) for s, f in sorted(self.series.by_season.items())}}
 
 
 @dataclass
@@ -138,9 +144,7 @@ def task_key(task: FitTask, with_thresholds: bool) -> str:
         "train_seasons": list(task.train_seasons), "n_val_seasons": task.n_val_seasons,
         "model": dataclasses.asdict(task.model_cfg), "train": train,
         "roster": dataclasses.asdict(task.roster_cfg),
-        "game_model": dataclasses.asdict(task.series.game_model),
-        "rosters": frame_digest(task.rosters), "teams": frame_digest(task.teams),
-        "series": {str(s): frame_digest(f) for s, f in sorted(task.series.by_season.items())},
+        "game_model": dataclasses.asdict(task.series.game_model), **task.data_digest,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
