@@ -45,12 +45,12 @@ def test_monitor_does_not_change_outputs_and_hook_is_removed(tiny_league, model_
     before = model(*batch.model_inputs())[0]
     monitor = trainer.monitor
     monitor.on_train_start({})
-    assert len(model.attn._forward_hooks) == 1
+    assert len(model._forward_hooks) == 1
     assert torch.equal(model(*batch.model_inputs())[0], before)
     monitor.on_train_end({})
-    assert len(model.attn._forward_hooks) == 0
+    assert len(model._forward_hooks) == 0
     trainer.fit(lists)
-    assert len(trainer.model.attn._forward_hooks) == 0
+    assert len(trainer.model._forward_hooks) == 0
     assert trainer.history[-1]["attention_entropy_mean"] > 0
 
 

@@ -60,7 +60,7 @@ class DeepSetRank(nn.Module):
         """(value [B,P] points per 100 possessions, attn_w [B,P]); value is 0 at padding."""
         x = torch.cat([stats, self.embed(player_index)], dim=-1)
         z = self.encoder(x)
-        _, attn_w = self.attn(z, minutes, key_padding_mask)
+        attn_w = self.attn.weights(z, minutes, key_padding_mask)
         value = (self.value_linear(stats) + self.value_mlp(z)).squeeze(-1)
         return value.masked_fill(key_padding_mask, 0.0), attn_w
 

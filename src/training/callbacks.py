@@ -1,4 +1,4 @@
-"""Attention monitoring as a PyTorch forward hook on `model.attn`.
+"""Attention monitoring as a PyTorch forward hook on the model (its attention output).
 
 Per training batch, over valid roster slots only: mean entropy, variance and max weight
 of each team's attention distribution. Collapse = entropy below `entropy_min` (a spike on
@@ -56,12 +56,14 @@ class AttentionMonitorCallback(Callback):
         self.flagged = 0
 
     def _hook(self, module: torch.nn.Module, args: tuple, output: tuple) -> None:
-        if module.training:   # validation/inference passes are not training batches
-            self._captured = (output[1].detach(), args[2].detach())
+        # DeepSetRank: args (stats, player_index, minutes, key_padding_mask), output
+        # (strength, value, attn_w); validation/inference passes are not training batches
+        if module.training:
+            self._captured = (output[2].detach(), args[3].detach())
 
     def on_train_start(self, logs: dict[str, Any]) -> None:
         self.remove_hook()
-        self.handle = self.trainer.model.attn.register_forward_hook(self._hook)
+        self.handle = self.trainer.model.register_forward_hook(self._hook)
         self._streak, self._captured = 0, None
 
     def on_epoch_start(self, epoch: int, logs: dict[str, Any]) -> None:
