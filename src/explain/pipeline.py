@@ -20,7 +20,7 @@ from src.explain.attention import checkpoint_for_season, contributors
 from src.explain.compare import ExplainabilityComparator, MethodPair
 from src.explain.config import ExplainConfig
 from src.explain.raptor import raptor_agreement
-from src.features.roster import select_rosters
+from src.features.roster import select_rosters_many
 from src.models.config import ModelAConfig, RosterConfig
 from src.training.splitters import Split, walk_forward_splits
 from src.utils.parallel import fan_out, local_jobs
@@ -78,8 +78,7 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     # model_a_selection may pick other roster settings than params.yaml for some seasons):
     # each distinct setting's rosters are built once, here, not once per season
     all_seasons = range(seasons.first_train, seasons.last_test + 1)
-    rosters_by_cfg = ({roster: select_rosters(players, all_seasons, roster)
-                       for roster in dict.fromkeys(spec.roster for spec in specs)}
+    rosters_by_cfg = (select_rosters_many(players, all_seasons, (s.roster for s in specs))
                       if cfg.rfx_fuse.enabled else {})
     tasks = [(Path(walk_forward_dir), split, players[players["season"] <= split.predict_seasons[0]],
               teams, cfg, expected_arch, torch_threads, rosters_by_cfg.get(spec.roster))

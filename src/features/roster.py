@@ -106,18 +106,35 @@ class RosterBatch:
         return dataclasses.replace(self, key_padding_mask=mask)
 
 
-def select_rosters(players: pd.DataFrame, seasons: Iterable[int],
-                   cfg: RosterConfig) -> pd.DataFrame:
+def select_rosters_many(players: pd.DataFrame, seasons: Iterable[int],
+                        cfgs: Iterable[RosterConfig]) -> dict[RosterConfig, pd.DataFrame]:
+    """select_rosters for each distinct setting; settings with the same player_value share
+    its fit (most of the cost of a roster selection)."""
+    wanted = sorted({int(s) for s in seasons})
+    values: dict[Any, pd.DataFrame] = {}
+    out = {}
+    for cfg in dict.fromkeys(cfgs):
+        if cfg.player_value is not None and cfg.player_value not in values:
+            values[cfg.player_value] = player_values(
+                players[players["season"] <= wanted[-1]] if wanted else players, wanted,
+                cfg.player_value)[0]
+        out[cfg] = select_rosters(players, wanted, cfg, values.get(cfg.player_value))
+    return out
+
+
+def select_rosters(players: pd.DataFrame, seasons: Iterable[int], cfg: RosterConfig,
+                   values: pd.DataFrame | None = None) -> pd.DataFrame:
     """Feature frame of the players kept, with `slot` (0 = most expected minutes) per
     team-season. `players` may hold earlier seasons: the shrinkage reads the `prior_seasons`
-    before each wanted season (never a later one)."""
+    before each wanted season (never a later one). `values`: player_values of these seasons
+    under cfg.player_value, when the caller has them already (select_rosters_many)."""
     wanted = sorted({int(s) for s in seasons})
     history = players["season"].between(wanted[0] - cfg.prior_seasons, wanted[-1]) if wanted \
         else players["season"].isin(wanted)
     frame = player_feature_frame(players[history], cfg)
     frame = frame[frame["season"].isin(wanted)]
     frame = with_player_value(frame, players[players["season"] <= wanted[-1]] if wanted
-                              else players, wanted, cfg)
+                              else players, wanted, cfg, values)
     short = frame["mp"] < cfg.min_minutes
     if short.any():
         log.info("rosters: dropped %d player-seasons under %s minutes",
@@ -140,13 +157,14 @@ def select_rosters(players: pd.DataFrame, seasons: Iterable[int],
 
 
 def with_player_value(frame: pd.DataFrame, players: pd.DataFrame, wanted: list[int],
-                      cfg: RosterConfig) -> pd.DataFrame:
+                      cfg: RosterConfig, values: pd.DataFrame | None = None) -> pd.DataFrame:
     """The `player_value` column (points per 100, src/features/player_value.py: season t's
     weights fitted on seasons < t of `players`); 0 without `cfg.player_value`. A season with no
     fit (the first season of the data) gets NaN: the training mean once standardised."""
     if cfg.player_value is None:
         return frame.assign(player_value=0.0)
-    values, _ = player_values(players, wanted, cfg.player_value)
+    if values is None:
+        values, _ = player_values(players, wanted, cfg.player_value)
     out = frame.drop(columns="player_value").merge(
         values[["season", "player_id", "value"]].rename(columns={"value": "player_value"}),
         on=["season", "player_id"], how="left", validate="one_to_one")

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from src.config import SeasonsConfig
-from src.features.roster import select_rosters
+from src.features.roster import select_rosters_many
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, grid_choices, with_choice)
 from src.training.fit_model_a import (ModelAFit, SeriesData, clear_checkpoints, fit_summary,
@@ -96,8 +96,7 @@ def candidate_rosters(players: pd.DataFrame, seasons: SeasonsConfig,
                       cands: list[Candidate]) -> dict[RosterConfig, pd.DataFrame]:
     """The rosters of each distinct roster setting among the candidates."""
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
-    return {cfg: select_rosters(players, all_seasons, cfg)
-            for cfg in dict.fromkeys(c.roster_cfg for c in cands)}
+    return select_rosters_many(players, all_seasons, (c.roster_cfg for c in cands))
 
 
 def task_of(cand: Candidate, rosters: pd.DataFrame, teams: pd.DataFrame, train: tuple[int, ...],
@@ -114,6 +113,9 @@ def walk_forward_runs(players: pd.DataFrame, teams: pd.DataFrame, seasons: Seaso
     rosters = candidate_rosters(players, seasons, cands)
     first = seasons.first_train + cfg.min_fit_seasons
     pairs = [(c, v) for c in cands for v in range(first, seasons.last_test + 1)]
+    # the longest fits (epochs to train, most seasons) go out first, so that the workers end
+    # on short ones instead of one waiting on the other; results do not depend on the order
+    pairs.sort(key=lambda cv: (cv[0].train_cfg.epochs == 0, -cv[1]))
     tasks = [task_of(c, rosters[c.roster_cfg], teams, tuple(range(seasons.first_train, v)),
                      seasons, series) for c, v in pairs]
     fits = fit_many(tasks, cache, cfg.n_jobs, "model_a candidates",
