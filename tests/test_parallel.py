@@ -40,6 +40,15 @@ def test_results_keep_task_order_and_progress_is_per_task(caplog):
     assert len(done) == 6 and done[-1].startswith("squares: 6/6 done")
 
 
+def test_costliest_tasks_go_first_and_results_keep_the_task_order(caplog):
+    with caplog.at_level(logging.INFO, logger="src.utils.parallel"):
+        assert fan_out(slow_square, [(i,) for i in range(6)], n_jobs=2, desc="costs",
+                       costs=[0, 1, 2, 3, 4, 5]) == [0, 1, 4, 9, 16, 25]
+    first = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("costs:"))
+    # sent 5 and 4 first (without costs: 0 and 1, and 1 finishes first)
+    assert "(5)" in first or "(4)" in first
+
+
 def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
     with caplog.at_level(logging.INFO, logger="src.utils.parallel"):
         fan_out(abs, [(-i,) for i in range(150)], n_jobs=1, desc="many")

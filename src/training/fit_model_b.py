@@ -47,7 +47,8 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
               None if series is None else series[series["season"].isin(list(train))],
               train == all_seasons) for train in trains]
     *trainers, final = fan_out(_fit_task, tasks, n_jobs=local_jobs(), desc="model B fits",
-                               labels=[s.name for s in splits] + ["final"])
+                               labels=[s.name for s in splits] + ["final"],
+                               costs=[len(train) for train in trains])
     rows, rounds = [], {}
     for split, trainer in zip(splits, trainers):
         rounds[split.name] = trainer.n_rounds

@@ -85,6 +85,12 @@ class FitRecord:
     meta: dict[str, Any]
 
 
+def fit_cost(task: FitTask) -> float:
+    """A relative estimate of a fit's time (for the fan-out's order): seasons x epochs + 1
+    (the warm start)."""
+    return len(task.train_seasons) * (task.train_cfg.epochs + 1)
+
+
 def run_fit(task: FitTask) -> FitRecord:
     """One fit (in a worker process or here): torch is set up by the task itself."""
     configure_torch(task.train_cfg)
@@ -207,6 +213,7 @@ def fit_many(tasks: Sequence[FitTask], cache: FitCache | None, n_jobs: int, desc
     records = [cache.get(t) if cache is not None else None for t in tasks]
     todo = [i for i, r in enumerate(records) if r is None]
     fitted = fan_out(run_fit, [(tasks[i],) for i in todo], n_jobs=n_jobs, desc=desc,
+                     costs=[fit_cost(tasks[i]) for i in todo],
                      labels=[labels[i] for i in todo] if labels is not None else None)
     for i, record in zip(todo, fitted):
         records[i] = record

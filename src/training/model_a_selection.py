@@ -113,9 +113,6 @@ def walk_forward_runs(players: pd.DataFrame, teams: pd.DataFrame, seasons: Seaso
     rosters = candidate_rosters(players, seasons, cands)
     first = seasons.first_train + cfg.min_fit_seasons
     pairs = [(c, v) for c in cands for v in range(first, seasons.last_test + 1)]
-    # the longest fits (epochs to train, most seasons) go out first, so that the workers end
-    # on short ones instead of one waiting on the other; results do not depend on the order
-    pairs.sort(key=lambda cv: (cv[0].train_cfg.epochs == 0, -cv[1]))
     tasks = [task_of(c, rosters[c.roster_cfg], teams, tuple(range(seasons.first_train, v)),
                      seasons, series) for c, v in pairs]
     fits = fit_many(tasks, cache, cfg.n_jobs, "model_a candidates",

@@ -113,12 +113,14 @@ def _progress(total: int, desc: str) -> Callable[[int, str], None]:
 
 
 def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
-            labels: Sequence[str] | None = None) -> list:
+            labels: Sequence[str] | None = None, costs: Sequence[float] | None = None) -> list:
     """[fn(*task) for task in tasks], run in parallel on the environment's backend.
 
     `n_jobs` is the number of local processes (a Dask cluster uses all its workers); with
     one job, one task, or from inside a worker the tasks run here, in order. `labels` name the
-    tasks in the progress report."""
+    tasks in the progress report. `costs` (any relative estimate) send the costliest tasks
+    first, so the workers end on short ones instead of one waiting on the other; the results
+    keep the task order whatever the costs."""
     tasks = list(tasks)
     labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
     tick = _progress(len(tasks), desc)
@@ -130,7 +132,9 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
             tick(i + 1, labels[i])
         return results
     pins = _pins()
-    jobs = (delayed(_run_task)(i, fn, args, pins) for i, args in enumerate(tasks))
+    order = (sorted(range(len(tasks)), key=lambda i: -costs[i]) if costs is not None
+             else range(len(tasks)))
+    jobs = (delayed(_run_task)(i, fn, tasks[i], pins) for i in order)
     with _backend(min(n_jobs, len(tasks))) as jobs_n:
         finished = Parallel(n_jobs=jobs_n, return_as="generator_unordered")(jobs)
         for done, (i, result) in enumerate(finished, start=1):
