@@ -146,3 +146,19 @@ def test_stages_pin_torch_cpu_kernels_before_torch_loads():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
                          text=True, timeout=120).stdout.strip()
     assert out in ("AVX2", "DEFAULT"), out      # DEFAULT: a CPU without AVX2 (or not x86)
+
+
+def test_configure_torch_turns_on_deterministic_kernels_without_the_compiler():
+    """It sets torch's switch directly (the public call imports the inductor compiler, ~1.5 s
+    a process): the switch must still be on afterwards."""
+    code = textwrap.dedent("""
+        import sys, torch
+        from src.config import load_params
+        from src.models.config import model_a_configs
+        from src.training.fit_model_a import configure_torch
+        configure_torch(model_a_configs(load_params()["model_a"])[1])
+        print(torch.are_deterministic_algorithms_enabled(), "torch._inductor" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["True", "False"]
