@@ -72,8 +72,9 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     if cfg.rfx_fuse.enabled:
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
-    specs = [checkpoint_for_season(walk_forward_dir, split.predict_seasons[0],
-                                   expected=expected_arch)[1] for split in splits]
+    seasons_scored = [split.predict_seasons[0] for split in splits]
+    specs = [checkpoint_for_season(walk_forward_dir, t, expected=expected_arch)[1]
+             for t in seasons_scored]
     # RFX-Fuse reads the rosters each checkpoint was trained on (the nested choice of
     # model_a_selection may pick other roster settings than params.yaml for some seasons):
     # each distinct setting's rosters are built once, here, not once per season
