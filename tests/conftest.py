@@ -5,7 +5,13 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
+# `make test` runs two test processes on a 2-core box: one thread each for torch's and BLAS's
+# kernels (set before either is imported), or the two processes spin-wait on each other's
+# cores (a torch test took 11.7 s beside another process instead of 2.5 s alone)
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))   # research tools in scripts/ (scripts.map_holdout, ...)
