@@ -16,6 +16,7 @@ use only the numpy half (stack, evaluate, forecast) then never import it (~1.5 s
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from math import comb, sqrt
 from typing import TYPE_CHECKING
 
@@ -63,13 +64,28 @@ def torch_game_win_prob(margin: torch.Tensor, model: GameModel) -> torch.Tensor:
     return torch.sigmoid(z / _LOGISTIC_SD_FACTOR)
 
 
+@lru_cache(maxsize=None)
+def _pmf_constants(n: int, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(k, n - k, C(n, k)) for k = 0..n: built once (a training step calls for them ~4 times)."""
+    import torch
+    k = torch.arange(n + 1, dtype=dtype)
+    return k, n - k, torch.tensor([float(comb(n, j)) for j in range(n + 1)], dtype=dtype)
+
+
+@lru_cache(maxsize=None)
+def _needed_road_wins(best_of: int) -> torch.Tensor:
+    """For k home wins (k = 0..n_home): road wins still needed, n_away + 1 where impossible."""
+    import torch
+    n_home = need = (best_of + 1) // 2
+    n_away = best_of - n_home
+    return torch.tensor([min(max(need - k, 0), n_away + 1) for k in range(n_home + 1)])
+
+
 def _binom_pmfs(n: int, p: torch.Tensor) -> torch.Tensor:
     """[..., n + 1]: P(k wins of n) for k = 0..n, games independent with P(win) = p."""
-    import torch
-    k = torch.arange(n + 1, dtype=p.dtype)
-    coef = torch.tensor([float(comb(n, j)) for j in range(n + 1)], dtype=p.dtype)
+    k, n_minus_k, coef = _pmf_constants(n, p.dtype)
     p = p.unsqueeze(-1)
-    return coef * p ** k * (1.0 - p) ** (n - k)
+    return coef * p ** k * (1.0 - p) ** n_minus_k
 
 
 def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: int) -> torch.Tensor:
@@ -78,14 +94,11 @@ def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: 
     node per binomial term made the likelihood's backward pass cost more than the model's)."""
     import torch
     n_home = (best_of + 1) // 2
-    n_away = best_of - n_home
-    need = (best_of + 1) // 2
-    home, away = _binom_pmfs(n_home, p_home), _binom_pmfs(n_away, p_away)
+    home, away = _binom_pmfs(n_home, p_home), _binom_pmfs(best_of - n_home, p_away)
     # at_least[..., m] = P(the home team wins at least m of its away games), 0 past n_away
     at_least = torch.flip(torch.cumsum(torch.flip(away, [-1]), -1), [-1])
     at_least = torch.cat([at_least, torch.zeros_like(at_least[..., :1])], -1)
-    needed = torch.tensor([min(max(need - k, 0), n_away + 1) for k in range(n_home + 1)])
-    return (home * at_least[..., needed]).sum(-1)
+    return (home * at_least[..., _needed_road_wins(best_of)]).sum(-1)
 
 
 def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch.Tensor,
@@ -95,8 +108,11 @@ def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch
     margin = home_strength - away_strength
     p_home_game = torch_game_win_prob(margin + model.home_court, model)
     p_away_game = torch_game_win_prob(margin - model.home_court, model)
+    lengths = torch.unique(best_of).tolist()
+    if len(lengths) == 1:           # every series of a season since 2003: no merge needed
+        return _torch_series_win_prob(p_home_game, p_away_game, int(lengths[0]))
     out = torch.zeros_like(margin)
-    for n in torch.unique(best_of).tolist():
+    for n in lengths:
         rows = best_of == n
         out = torch.where(rows, _torch_series_win_prob(p_home_game, p_away_game, int(n)), out)
     return out
