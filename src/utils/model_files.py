@@ -13,6 +13,7 @@ playoff-outcome XGBoost swapped would otherwise load and score without complaint
 from __future__ import annotations
 
 import io
+import itertools
 import pickle
 import re
 import warnings
@@ -25,7 +26,8 @@ from src.utils.io import canonical_zip
 
 _GLOBAL = re.compile(r"unsupported GLOBAL ([\w.]+)", re.IGNORECASE)
 _QUOTED_NPY = re.compile(r'"([^"]+\.npy)"')
-_OBJECT_ID = re.compile(r'"__id__": (\d+)')
+# an object's id; group 1 is set when the object is a JSON value (a str, number, ...)
+_OBJECT_ID = re.compile(r'("is_json": true,\s*)?"__id__": (\d+)')
 
 
 KIND_KEY = "nba_model_kind"
@@ -105,10 +107,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 def skops_bytes(obj: Any) -> bytes:
-    """skops' file of `obj` with the same bytes on every run: skops names each array file and
-    each object's `__id__` after a memory address and stamps the clock time; here arrays and
-    ids are numbered in the order skops wrote them (the same object keeps one number, which
-    is all the loader needs) and every timestamp is zip's epoch."""
+    """skops' file of `obj` with the same bytes on every run and in every process: skops names
+    each array file and each object's `__id__` after a memory address and stamps the clock
+    time; here arrays and ids are numbered in the order skops wrote them (the same object keeps
+    one number, which is all the loader needs) and every timestamp is zip's epoch. A JSON value
+    (a string or number) gets a number of its own at each place: whether two trees share one
+    "squared_error" string object depends on the process that built them (a Dask worker's
+    did not), and loading a value does not depend on it."""
     import skops.io as sio
     data = sio.dumps(obj)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -121,6 +126,13 @@ def skops_bytes(obj: Any) -> bytes:
         text = _QUOTED_NPY.sub(lambda m: f'"{renames.get(m.group(1), m.group(1))}"',
                                content.decode("utf-8"))
         ids: dict[str, int] = {}      # "__id__": memory address -> order of first appearance
-        return _OBJECT_ID.sub(lambda m: f'"__id__": {ids.setdefault(m.group(1), len(ids) + 1)}',
-                              text).encode("utf-8")
+        numbers = itertools.count(1)
+
+        def number(m: re.Match) -> str:
+            if m.group(1):            # a JSON value: never shared
+                return f'{m.group(1)}"__id__": {next(numbers)}'
+            if m.group(2) not in ids:
+                ids[m.group(2)] = next(numbers)
+            return f'"__id__": {ids[m.group(2)]}'
+        return _OBJECT_ID.sub(number, text).encode("utf-8")
     return canonical_zip(data, renames, rewrite)
