@@ -125,11 +125,17 @@ def explain_markdown(flat: dict, params: dict) -> str:
 
 
 def bench_markdown(bench: dict) -> str:
-    rows = [[key, f"{value:g}"] for key, value in bench.items() if isinstance(value, (int, float))
-            and key != "cpus"]
+    from scripts.bench import TARGETS       # the targets `make bench` prints its numbers against
+
+    def target(key: str, value: float) -> str:
+        if key not in TARGETS:
+            return ""
+        return f"<= {TARGETS[key]:g} ({'met' if value <= TARGETS[key] else 'missed'})"
+    rows = [[key, f"{value:g}", target(key, value)] for key, value in bench.items()
+            if isinstance(value, (int, float)) and key != "cpus"]
     return "\n".join([f"Measured {bench['date']} by `make bench` on {bench['cpus']} cores "
                       f"({bench['machine']}, Python {bench['python']}); copied from `metrics/bench.json`.",
-                      "", *tables.md_table(["what", "value"], rows)])
+                      "", *tables.md_table(["what", "value", "target"], rows)])
 
 
 def replace_block(readme: str, name: str, body: str) -> str:
