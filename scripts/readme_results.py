@@ -36,8 +36,8 @@ def results_markdown(flat: dict, params: dict) -> str:
              "seasons; log-loss: mean over seasons of -log p(champion); Brier: mean over playoff "
              "team-seasons (`brier_season_sum` = per-season sum); ECE over pooled playoff team-seasons.",
              "", *tables.pooled_table(flat, METRICS, _digits(params)), "",
-             f"Paired bootstrap over test seasons (2,000 resamples): ensemble minus baseline "
-             f"(lower is better for log-loss/Brier, higher for NDCG@4).", "",
+             "Paired bootstrap over test seasons (2,000 resamples): ensemble minus baseline "
+             "(lower is better for log-loss/Brier, higher for NDCG@4).", "",
              *tables.bootstrap_table(tables.comparisons(flat), interval, _digits(params))]
     return "\n".join(lines)
 

@@ -21,7 +21,7 @@ from src.explain.compare import ExplainabilityComparator, MethodPair
 from src.explain.config import ExplainConfig
 from src.explain.raptor import raptor_agreement
 from src.features.roster import select_rosters_many
-from src.models.config import ModelAConfig, RosterConfig
+from src.models.config import ModelAConfig
 from src.training.splitters import Split, walk_forward_splits
 from src.utils.parallel import fan_out, local_jobs
 
@@ -67,8 +67,9 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
                          expected_arch: ModelAConfig, torch_threads: int,
                          raptor: pd.DataFrame | None = None) -> ExplainResult:
     """`expected_arch`: params.yaml model_a; a walk-forward checkpoint of another
-    architecture is refused. `torch_threads`: each season's torch threads (model_a.num_threads). `raptor` (src/explain/raptor.py): the judge, read only after every
-    contribution is computed; None = no agreement numbers (the judge's file is absent)."""
+    architecture is refused. `torch_threads`: each season's torch threads (model_a.num_threads).
+    `raptor` (src/explain/raptor.py): the judge, read only after every contribution is
+    computed; None = no agreement numbers (the judge's file is absent)."""
     if cfg.rfx_fuse.enabled:
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
@@ -81,11 +82,11 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     all_seasons = range(seasons.first_train, seasons.last_test + 1)
     rosters_by_cfg = (select_rosters_many(players, all_seasons, (s.roster for s in specs))
                       if cfg.rfx_fuse.enabled else {})
-    tasks = [(Path(walk_forward_dir), split, players[players["season"] <= split.predict_seasons[0]],
-              teams, cfg, expected_arch, torch_threads, rosters_by_cfg.get(spec.roster))
-             for split, spec in zip(splits, specs)]
+    tasks = [(Path(walk_forward_dir), split, players[players["season"] <= t], teams, cfg,
+              expected_arch, torch_threads, rosters_by_cfg.get(spec.roster))
+             for split, t, spec in zip(splits, seasons_scored, specs)]
     results = fan_out(explain_season, tasks, n_jobs=local_jobs(), desc="explain seasons",
-                      labels=[str(split.predict_seasons[0]) for split in splits])
+                      labels=[str(t) for t in seasons_scored])
     frames = [contrib for contrib, _ in results]
     archetypes = [arch for _, arch in results if arch is not None]
     table = pd.concat(frames, ignore_index=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from src.inference.forecast import Forecast, SeasonStatus
+from src.inference.forecast import Forecast
 from src.inference.forecast_playoffs import bracket_markdown
 from src.league.playin import has_playin
 from src.utils.io import atomic_path, write_parquet, write_text

@@ -35,7 +35,7 @@ import pandas as pd
 from sklearn.linear_model import RidgeCV
 
 from src.config import SeasonsConfig, params_section, section
-from src.errors import ConfigError, DataError
+from src.errors import ConfigError
 from src.league.monte_carlo import GameModel
 from src.training.level1 import KEY, LEVEL1_SOURCES, join_to_level1, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
