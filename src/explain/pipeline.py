@@ -20,8 +20,9 @@ from src.explain.attention import checkpoint_for_season, contributors
 from src.explain.compare import ExplainabilityComparator, MethodPair
 from src.explain.config import ExplainConfig
 from src.explain.raptor import raptor_agreement
-from src.features.roster import select_rosters_many
+from src.features.roster import FeatureSpec, select_rosters_many
 from src.models.config import ModelAConfig
+from src.models.deep_set_rank import DeepSetRank
 from src.training.splitters import Split, walk_forward_splits
 from src.utils.parallel import fan_out, local_jobs
 
@@ -74,17 +75,18 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
         rfx_fuse.load_rfxfuse()          # fail before any work if the package is missing
     splits = walk_forward_splits(seasons)
     seasons_scored = [split.predict_seasons[0] for split in splits]
-    specs = [checkpoint_for_season(walk_forward_dir, t, expected=expected_arch)[1]
-             for t in seasons_scored]
+    checkpoints = [checkpoint_for_season(walk_forward_dir, t, expected=expected_arch)
+                   for t in seasons_scored]       # (model, spec), loaded once, here
+    specs = [spec for _, spec in checkpoints]
     # RFX-Fuse reads the rosters each checkpoint was trained on (the nested choice of
     # model_a_selection may pick other roster settings than params.yaml for some seasons):
     # each distinct setting's rosters are built once, here, not once per season
     all_seasons = range(seasons.first_train, seasons.last_test + 1)
     rosters_by_cfg = (select_rosters_many(players, all_seasons, (s.roster for s in specs))
                       if cfg.rfx_fuse.enabled else {})
-    tasks = [(Path(walk_forward_dir), split, players[players["season"] <= t], teams, cfg,
-              expected_arch, torch_threads, rosters_by_cfg.get(spec.roster))
-             for split, t, spec in zip(splits, seasons_scored, specs)]
+    tasks = [(model, spec, split, players[players["season"] <= t], teams, cfg, torch_threads,
+              rosters_by_cfg.get(spec.roster))
+             for split, t, (model, spec) in zip(splits, seasons_scored, checkpoints)]
     results = fan_out(explain_season, tasks, n_jobs=local_jobs(), desc="explain seasons",
                       labels=[str(t) for t in seasons_scored])
     frames = [contrib for contrib, _ in results]
@@ -102,16 +104,15 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     return ExplainResult(table, arch_table, comparator.per_team(), metrics, judged)
 
 
-def explain_season(walk_forward_dir: Path, split: Split, players: pd.DataFrame,
-                   teams: pd.DataFrame, cfg: ExplainConfig, expected_arch: ModelAConfig,
-                   torch_threads: int, rosters: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def explain_season(model: DeepSetRank, spec: FeatureSpec, split: Split, players: pd.DataFrame,
+                   teams: pd.DataFrame, cfg: ExplainConfig, torch_threads: int,
+                   rosters: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """One test season t (a fan-out task): contributors from t's walk-forward Model A and,
     with `rosters` (RFX-Fuse on), the forest's importance and archetypes. `players`: seasons
     <= t. A pure function of its arguments (torch on one thread), so any backend gives the
     same bytes."""
     torch.set_num_threads(torch_threads)
     season = split.predict_seasons[0]
-    model, spec = checkpoint_for_season(walk_forward_dir, season, expected=expected_arch)
     contrib = contributors(model, spec, players, [season])
     contrib.insert(2, "max_train_season", max(spec.train_seasons))
     if rosters is None:

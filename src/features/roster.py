@@ -115,9 +115,8 @@ def select_rosters_many(players: pd.DataFrame, seasons: Iterable[int],
     out = {}
     for cfg in dict.fromkeys(cfgs):
         if cfg.player_value is not None and cfg.player_value not in values:
-            values[cfg.player_value] = player_values(
-                players[players["season"] <= wanted[-1]] if wanted else players, wanted,
-                cfg.player_value)[0]
+            values[cfg.player_value] = player_values(value_history(players, wanted), wanted,
+                                                     cfg.player_value)[0]
         out[cfg] = select_rosters(players, wanted, cfg, values.get(cfg.player_value))
     return out
 
@@ -133,8 +132,7 @@ def select_rosters(players: pd.DataFrame, seasons: Iterable[int], cfg: RosterCon
         else players["season"].isin(wanted)
     frame = player_feature_frame(players[history], cfg)
     frame = frame[frame["season"].isin(wanted)]
-    frame = with_player_value(frame, players[players["season"] <= wanted[-1]] if wanted
-                              else players, wanted, cfg, values)
+    frame = with_player_value(frame, value_history(players, wanted), wanted, cfg, values)
     short = frame["mp"] < cfg.min_minutes
     if short.any():
         log.info("rosters: dropped %d player-seasons under %s minutes",
@@ -154,6 +152,11 @@ def select_rosters(players: pd.DataFrame, seasons: Iterable[int], cfg: RosterCon
     team_weight = frame.groupby(["season", "team"])["minutes_weight"].transform("sum")
     frame["minutes_share"] = frame["minutes_weight"] / team_weight.where(team_weight > 0)
     return frame
+
+
+def value_history(players: pd.DataFrame, wanted: list[int]) -> pd.DataFrame:
+    """The seasons a player value of `wanted` may read: every one up to the last wanted."""
+    return players[players["season"] <= wanted[-1]] if wanted else players
 
 
 def with_player_value(frame: pd.DataFrame, players: pd.DataFrame, wanted: list[int],
