@@ -10,7 +10,7 @@ from typing import Iterable
 from src import artifacts
 from src.config import load_params, seasons_config
 from src.explain.config import explain_config
-from src.explain.pipeline import explain_walk_forward
+from src.explain.pipeline import WORKER_MODULES, explain_walk_forward
 from src.explain.raptor import raptor_dir, read_raptor
 from src.explain.summary import summary_markdown
 from src.explain.top_contributors import top_contributors, top_contributors_markdown
@@ -20,6 +20,7 @@ from src.models.config import model_a_configs
 from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet, write_text
+from src.utils.parallel import local_jobs, warm_up
 
 PLAYERS = artifacts.PLAYER_SEASONS.path
 TEAMS = artifacts.TEAM_SEASONS.path
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     params = load_params(args.params)
     seasons = seasons_config(params)
     cfg = explain_config(params)
+    warm_up(local_jobs(), WORKER_MODULES)     # the workers start while the tables are read
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     players, teams = read_input(PLAYERS, "ingest"), read_input(TEAMS, "ingest")
     result = explain_walk_forward(players, teams, seasons, cfg, WALK_FORWARD_DIR,

@@ -13,13 +13,14 @@ from src.inference.config import simulation_config
 from src.inference.title_odds import game_model
 from src.models.config import model_a_configs, model_a_selection_config, roster_config
 from src.training.fit_model_a import SeriesData, configure_torch, fit_summary
-from src.training.model_a_fits import default_cache
+from src.training.model_a_fits import WORKER_MODULES, default_cache
 from src.training.model_a_selection import candidates, run_all_splits, run_nested
 from src.training.series_targets import series_by_season
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
                                    walk_forward_quality, walk_forward_series_quality)
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_bytes, write_json, write_parquet
+from src.utils.parallel import warm_up
 
 PLAYERS = artifacts.PLAYER_SEASONS.path
 TEAMS = artifacts.TEAM_SEASONS.path
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     roster_cfg = roster_config(params)
     configure_torch(train_cfg)
     selection = model_a_selection_config(params)
+    warm_up(selection.n_jobs, WORKER_MODULES)   # the workers start while the tables are read
     all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
     players = read_input(PLAYERS, "ingest")
     teams = read_input(TEAMS, "ingest")

@@ -14,10 +14,11 @@ SEASONS = tuple(range(2001, 2006))
 ROSTER = roster_cfg(8, 0)
 
 
-def _task(tiny_league, series_data, arch, train, players=None):
+def _task(tiny_league, series_data, arch, train, players=None, series=None):
     league_players, teams = tiny_league(seasons=SEASONS, n_teams=4, n_players=6, seed=2)
     rosters = select_rosters(league_players if players is None else players, SEASONS, ROSTER)
-    return FitTask.of(rosters, teams, SEASONS[:-1], arch, train, ROSTER, 1, series_data(teams))
+    return FitTask.of(rosters, teams, SEASONS[:-1], arch, train, ROSTER, 1,
+                      series or series_data(teams))
 
 
 def _fit(task, cache):
@@ -40,6 +41,7 @@ def test_identical_inputs_are_read_back_any_other_input_is_refitted(
     again = _fit(_task(tiny_league, series_data, arch, train), cache)   # rebuilt, same inputs
     assert (cache.hits, cache.misses) == (1, 1)
     _same(first, again)
+    assert again.trainer._optimizer is None    # read back to score: no optimiser was built
     # one config value
     _fit(_task(tiny_league, series_data, arch, dataclasses.replace(train, learning_rate=0.02)),
          cache)
@@ -56,6 +58,15 @@ def test_identical_inputs_are_read_back_any_other_input_is_refitted(
     later.loc[later["season"] == SEASONS[-1], column] += 1.0
     _fit(_task(tiny_league, series_data, arch, train, players=later), cache)
     assert (cache.hits, cache.misses) == (2, 3)
+    # one series result of a training season (the series are hashed once per SeriesData,
+    # each task reads its seasons' digests)
+    _, teams = tiny_league(seasons=SEASONS, n_teams=4, n_players=6, seed=2)
+    series = series_data(teams)
+    flipped = series.by_season[SEASONS[0]].copy()
+    flipped.loc[0, "winner_home"] = False
+    series = dataclasses.replace(series, by_season={**series.by_season, SEASONS[0]: flipped})
+    _fit(_task(tiny_league, series_data, arch, train, series=series), cache)
+    assert (cache.hits, cache.misses) == (2, 4)
 
 
 def test_monitor_thresholds_reuse_a_fit_only_where_they_would_not_have_acted(

@@ -56,6 +56,18 @@ def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
     assert [m.split()[1] for m in done] == [f"{15 * k}/150" for k in range(1, 11)]
 
 
+def worker_pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_warm_up_starts_the_workers_that_the_next_fan_out_uses():
+    warming = parallel.warm_up(2, ["tests.test_parallel"])
+    pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
+    assert not warming.is_alive()                  # the fan-out waited for it
+    assert set(warming.pids) & set(pids)           # and ran on the warmed workers
+    assert parallel.warm_up(1, ["tests.test_parallel"]) is None    # one job: nothing to start
+
+
 def test_local_jobs_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(parallel.JOBS_ENV, "3")
     assert local_jobs() == 3

@@ -28,6 +28,7 @@ from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
 
+WORKER_MODULES = (__name__,)     # what a season task imports in a worker (parallel.warm_up)
 RFX_COLUMNS = ["rfx_pred_srs", "rfx_local_importance", "rfx_importance", "rfx_rank",
                "rfx_top_features"]
 PLAYER_KEY = ["season", "team", "player_id"]

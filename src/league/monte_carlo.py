@@ -16,6 +16,7 @@ gives the home-court team 4 of 7 games (2-2-1 gives 3 of 5). The 2-3-2 Finals fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -65,10 +66,15 @@ def _binom_pmfs(n: int, p: np.ndarray) -> np.ndarray:
     """[..., n + 1]: P(Binom(n, p) = k) for k = 0..n, in plain numpy (scipy.stats.binom is
     ~10x slower on small arrays); one vectorised expression, the stacker calls this ~50,000
     times a run."""
-    k = np.arange(n + 1)
-    coef = np.array([comb(n, j) for j in range(n + 1)], float)
+    k, coef = _binom_constants(n)
     p = p[..., None]
     return coef * p ** k * (1.0 - p) ** (n - k)
+
+
+@lru_cache(maxsize=None)
+def _binom_constants(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(k = 0..n, C(n, k) as floats): built once per n."""
+    return np.arange(n + 1), np.array([comb(n, j) for j in range(n + 1)], float)
 
 
 def series_if_home(strength: np.ndarray, model: GameModel, best_of: int) -> np.ndarray:

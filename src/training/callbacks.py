@@ -33,9 +33,8 @@ def attention_stats(attn_w: torch.Tensor, key_padding_mask: torch.Tensor) -> dic
     mean = p.sum(-1, keepdim=True) / n_valid.unsqueeze(-1)
     variance = (((p - mean) ** 2) * valid).sum(-1) / n_valid
     max_weight = p.max(-1).values
-    return {"attention_entropy_mean": float(entropy.mean()),
-            "attention_variance_mean": float(variance.mean()),
-            "attention_max_weight_mean": float(max_weight.mean())}
+    means = torch.stack([entropy.mean(), variance.mean(), max_weight.mean()]).tolist()
+    return dict(zip(STAT_KEYS, means))
 
 
 class AttentionMonitorCallback(Callback):

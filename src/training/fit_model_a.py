@@ -14,6 +14,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -28,6 +29,7 @@ from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig,
                                with_choice)
 from src.training.splitters import Split, early_stopping_split
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
+from src.utils.digest import frame_digest
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,12 @@ class SeriesData:
     """What the likelihood needs: season -> series results, and the simulator's game model."""
     by_season: dict[int, pd.DataFrame]
     game_model: GameModel
+
+    @cached_property
+    def season_digests(self) -> dict[int, str]:
+        """season -> digest of its series rows; hashed once here for every fit cut from these
+        seasons (a fit cache key reads ~16 of them: one pandas hash each cost ~1 ms)."""
+        return {s: frame_digest(f) for s, f in self.by_season.items()}
 
 
 def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,

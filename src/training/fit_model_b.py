@@ -22,6 +22,7 @@ from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
 SCORE_COLUMNS = ["score_xgb", "score_rf"]
+WORKER_MODULES = (__name__,)     # what a fit task imports in a worker (src/utils/parallel.warm_up)
 
 
 @dataclass

@@ -38,6 +38,7 @@ from src.features.roster import FeatureSpec
 from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig, with_choice
 from src.training.fit_model_a import ModelAFit, SeriesData, configure_torch, fit_model_a
 from src.training.train_model_a import ModelATrainer
+from src.utils.digest import frame_digest
 from src.utils.io import write_bytes, write_text
 from src.utils.parallel import PINNED_ENV, fan_out
 
@@ -47,6 +48,9 @@ CACHE_ENV = "MODEL_A_FIT_CACHE"          # a folder shared by a team or machine 
 CACHE_SUBDIR = Path(".cache/model_a_fits")
 THRESHOLDS = {"attention_entropy_min": "entropy", "attention_variance_min": "variance"}
 SRC = Path(__file__).resolve().parents[1]
+# what a fit imports in a worker (src/utils/parallel.warm_up): this module, and torch's
+# compiler, which the first optimiser of a process imports (~1.4 s)
+WORKER_MODULES = (__name__, "torch._dynamo")
 
 
 @dataclass
@@ -65,16 +69,18 @@ class FitTask:
     def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
            train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
         train = tuple(sorted(int(s) for s in train_seasons))
+        in_train = SeriesData({s: f for s, f in series.by_season.items() if s in train},
+                              series.game_model)
+        # the series digests of the full SeriesData, hashed once for all the tasks cut from it
+        in_train.season_digests = {s: series.season_digests[s] for s in in_train.by_season}
         return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
-                   train, model_cfg, train_cfg, roster_cfg, n_val_seasons,
-                   SeriesData({s: f for s, f in series.by_season.items() if s in train},
-                              series.game_model))
+                   train, model_cfg, train_cfg, roster_cfg, n_val_seasons, in_train)
 
     @cached_property
     def data_digest(self) -> dict[str, Any]:
         """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
         return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
-                "series": {str(s): frame_digest(f) for s, f in sorted(self.series.by_season.items())}}
+                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())}}
 
 
 @dataclass
@@ -128,12 +134,6 @@ def code_digest() -> str:
     h = hashlib.sha256()
     for path in files:
         h.update(str(path.relative_to(SRC)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def frame_digest(frame: pd.DataFrame) -> str:
-    h = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
-    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return h.hexdigest()
 
 

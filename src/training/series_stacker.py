@@ -83,11 +83,12 @@ def season_weights(seasons: list[int], half_life: float) -> list[float]:
 def penalised_nll(w: np.ndarray, data: SeasonSeries, penalty: float, model: GameModel) -> tuple[float, np.ndarray]:
     """Weighted sum of series NLLs at margin diff @ w plus penalty |w|^2, and its gradient in w."""
     d = data.diff @ w
-    zero = np.zeros_like(d)
     weight = np.ones_like(d) if data.weight is None else data.weight
-    nll = series_nll(d, zero, data.best_of, data.home_won, model)
-    slope = (series_nll(d + _MARGIN_STEP, zero, data.best_of, data.home_won, model)
-             - series_nll(d - _MARGIN_STEP, zero, data.best_of, data.home_won, model)) / (2 * _MARGIN_STEP)
+    # the NLL at d and at d +/- a step (its central-difference slope) in one call: the stacker
+    # evaluates this ~8,000 times a run
+    margins = np.stack([d, d + _MARGIN_STEP, d - _MARGIN_STEP])
+    nll, up, down = series_nll(margins, np.zeros_like(margins), data.best_of, data.home_won, model)
+    slope = (up - down) / (2 * _MARGIN_STEP)
     return float(weight @ nll + penalty * w @ w), data.diff.T @ (weight * slope) + 2 * penalty * w
 
 
