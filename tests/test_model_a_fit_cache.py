@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 
 from src.features.roster import select_rosters
-from src.training.model_a_fits import FitCache, FitTask, fit_many
+from src.training.model_a_fits import FitCache, FitTask, fit_many, zero_epoch_twins
 from tests.conftest import roster_cfg
 
 SEASONS = tuple(range(2001, 2006))
@@ -99,3 +99,26 @@ def test_a_half_written_entry_is_fitted_again(tiny_league, model_a_configs_small
     assert (cache.hits, cache.misses) == (0, 2)
     _same(first, again)
     pd.testing.assert_frame_equal(pd.DataFrame(first.history), pd.DataFrame(again.history))
+
+
+def test_a_zero_epoch_fit_read_off_a_trained_fit_is_that_fit(
+        tiny_league, model_a_configs_small, series_data, tmp_path):
+    """The nested choice's `epochs: [60, 0]`: the 0-epoch fit is read off the warm starts of
+    the trained fit of the same inputs (src/training/warm_start_twin.py), byte for byte."""
+    arch, train = model_a_configs_small(epochs=4, warm_start=True, warm_start_l2=1.0,
+                                        refit_on_all=True, prior_l2=0.1)
+    zero = dataclasses.replace(train, epochs=0)
+    tasks = [_task(tiny_league, series_data, arch, train),
+             _task(tiny_league, series_data, arch, zero)]
+    assert zero_epoch_twins(tasks, [0, 1]) == {0: 1}
+    assert zero_epoch_twins(tasks, [1]) == {}          # the trained fit came from the cache
+    cache = FitCache(tmp_path)
+    trained, read_off = fit_many(tasks, cache, n_jobs=1, desc="twins")
+    assert (cache.hits, cache.misses) == (0, 2) and trained.epochs_run > read_off.epochs_run
+    fitted = _fit(_task(tiny_league, series_data, arch, zero), None)      # on its own
+    _same(read_off, fitted)
+    assert (read_off.val_loss, read_off.val_spearman, read_off.monitor_lowest,
+            read_off.monitor_flagged) == (fitted.val_loss, fitted.val_spearman,
+                                          fitted.monitor_lowest, fitted.monitor_flagged)
+    _same(_fit(tasks[1], cache), fitted)                # stored under its own key
+    assert cache.hits == 1

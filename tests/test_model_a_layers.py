@@ -83,6 +83,26 @@ def test_deep_set_rank_shapes(model_a_configs_small):
     assert (value[pad] == 0).all()
 
 
+def test_output_parameters_are_exactly_those_the_outputs_depend_on(model_a_configs_small):
+    """What training optimises and anchors (src/training/train_model_a.py): every parameter
+    a gradient of the outputs reaches, and none of the attention's pooled-vector layers."""
+    arch, _ = model_a_configs_small()
+    model = DeepSetRank.from_config(arch.with_stat_dim(4)).train()
+    with torch.no_grad():
+        model.value_linear.weight.normal_()
+        model.value_mlp[-1].weight.normal_()
+    x, minutes, pad = _inputs()
+    stats = torch.randn(3, 5, 4)
+    index = torch.randint(1, 64, (3, 5)).masked_fill(pad, 0)
+    score, value, w = model(stats, index, minutes, pad)
+    (score.sum() + value.sum() + (w * torch.arange(5.0)).sum()).backward()
+    reached = {name for name, p in model.named_parameters() if p.grad is not None}
+    assert {name for name, _ in model.output_parameters()} == reached
+    assert not reached & {name for name, _ in model.named_parameters()
+                          if name.startswith(("attn.v_proj", "attn.out_proj", "attn.norm_out",
+                                              "attn.ffn"))}
+
+
 def test_strength_is_the_sum_of_contributions_plus_bias(model_a_configs_small):
     """c_i = 5 * a_i * v_i is exact by construction: a team's contributions add up to its
     strength minus the one bias; an untrained model (value head at zero) rates all teams 0."""

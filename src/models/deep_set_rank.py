@@ -54,6 +54,13 @@ class DeepSetRank(nn.Module):
     def from_config(cls, config: ModelAConfig) -> "DeepSetRank":
         return cls(config)
 
+    def output_parameters(self) -> list[tuple[str, nn.Parameter]]:
+        """(name, parameter) of every parameter the outputs depend on: all but the layers of
+        the attention's pooled vector, which DeepSetRank never reads (no gradient reaches
+        them: training leaves them at their initial values)."""
+        unused = {id(p) for p in self.attn.pooling_parameters()}
+        return [(name, p) for name, p in self.named_parameters() if id(p) not in unused]
+
     def values_and_attention(self, stats: torch.Tensor, player_index: torch.Tensor,
                              minutes: torch.Tensor, key_padding_mask: torch.Tensor
                              ) -> tuple[torch.Tensor, torch.Tensor]:

@@ -66,6 +66,12 @@ class SetAttention(nn.Module):
                    cfg.attention_use_residual, cfg.minutes_bias_weight, cfg.minutes_sum_min,
                    cfg.fallback_strategy, cfg.dropout)
 
+    def pooling_parameters(self) -> list[nn.Parameter]:
+        """The parameters only the pooled vector (`forward`) reads: none of them moves
+        `weights`."""
+        return [p for layer in (self.v_proj, self.out_proj, self.norm_out, self.ffn)
+                for p in layer.parameters()]
+
     def needs_fallback(self, minutes: torch.Tensor, key_padding_mask: torch.Tensor) -> torch.Tensor:
         """[B] bool: teams whose valid slots hold less than `minutes_sum_min` of the minutes."""
         valid_minutes = (minutes * (~key_padding_mask).to(minutes.dtype)).sum(-1)

@@ -10,6 +10,7 @@ early-stopped number of epochs, same seed, no early stopping.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
@@ -23,12 +24,15 @@ import pandas as pd
 import torch
 from scipy.stats import spearmanr
 
+from src.errors import ConfigError
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
 from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
                                with_choice)
 from src.training.splitters import Split, early_stopping_split
+from src.training.base_trainer import START_EPOCH
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
+from src.training.warm_start_twin import WarmStartSnapshot
 from src.utils.digest import frame_digest
 
 log = logging.getLogger(__name__)
@@ -108,6 +112,48 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
                 train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
                 n_val_seasons: int, series: SeriesData) -> ModelAFit:
     """One Model A fit on `train_seasons` (grid choice and early stopping inside them)."""
+    return _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg, roster_cfg,
+                n_val_seasons, series, None)
+
+
+def twin_eligible(train_cfg: ModelATrainingConfig) -> bool:
+    """Whether a fit of `train_cfg` with epochs > 0 also gives its 0-epoch twin (a warm
+    start to snapshot, a refit, one setting: src/training/warm_start_twin.py)."""
+    return train_cfg.warm_start and train_cfg.refit_on_all and not train_cfg.select_grid
+
+
+def fit_with_zero_epoch_twin(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
+                             train_seasons: Iterable[int], model_cfg: ModelAConfig,
+                             train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
+                             n_val_seasons: int, series: SeriesData
+                             ) -> tuple[ModelAFit, ModelAFit | None]:
+    """fit_model_a, and the fit of the same inputs with `epochs: 0` read off its warm starts
+    (None where it has none to read: no validation seasons with series, so no refit)."""
+    if not twin_eligible(train_cfg):
+        raise ConfigError("a 0-epoch twin needs warm_start, refit_on_all and no select_grid")
+    snapshots = (WarmStartSnapshot(), WarmStartSnapshot())
+    fit = _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg, roster_cfg,
+               n_val_seasons, series, snapshots)
+    select, refit = snapshots
+    if select.state is None or refit.state is None:
+        return fit, None
+    zero = dataclasses.replace(train_cfg, epochs=0)
+    arch = model_cfg.with_stat_dim(len(fit.spec.feature_names))
+    trainer = ModelATrainer(arch, zero, fit.spec, series.game_model, early_stopping=False,
+                            epochs=0)
+    trainer.model.load_state_dict(refit.state)
+    trainer.history = [{**select.logs, "phase": "select"}, {**refit.logs, "phase": "refit"}]
+    twin = ModelAFit(trainer, fit.spec, fit.train_seasons, fit.val_seasons, START_EPOCH,
+                     len(trainer.history), 0, float(select.logs["val_loss"]),
+                     select.score_value, {}, select.seconds + refit.seconds, trainer.history,
+                     {"entropy": math.inf, "variance": math.inf}, 0)
+    return fit, twin
+
+
+def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Iterable[int],
+         model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
+         n_val_seasons: int, series: SeriesData,
+         snapshots: tuple[WarmStartSnapshot, WarmStartSnapshot] | None) -> ModelAFit:
     start = time.perf_counter()
     train_seasons = sorted(int(s) for s in train_seasons)
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
@@ -122,9 +168,12 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
         fit_lists, val_lists = lists, []
     choices = grid_choices(train_cfg.select_grid) if val_lists else [{}]
     best, trainers = None, []
+    if snapshots is not None and val_lists:
+        snapshots[0].score = lambda t: season_spearman(t, val_lists)
     for choice in choices:
         arch, tcfg = with_choice(model_cfg.with_stat_dim(len(spec.feature_names)), train_cfg, choice)
-        trainer = ModelATrainer(arch, tcfg, spec, series.game_model)
+        trainer = ModelATrainer(arch, tcfg, spec, series.game_model,
+                                callbacks=snapshots[:1] if snapshots and val_lists else ())
         trainer.fit(fit_lists, val_lists or None)
         trainers.append(trainer)
         if best is None or (val_lists and trainer.best_loss < best[0].best_loss):
@@ -138,8 +187,10 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
     history = [{**row, "phase": "select"} for row in trainer.history]
     if tcfg.refit_on_all and val_lists:
         # best_epoch -1 (the warm start beat every epoch): a refit of 0 epochs, the warm start
+        if snapshots is not None:
+            snapshots[1].created = time.perf_counter()
         trainer = ModelATrainer(arch, tcfg, spec, series.game_model, early_stopping=False,
-                                epochs=best_epoch + 1)
+                                epochs=best_epoch + 1, callbacks=snapshots[1:] if snapshots else ())
         trainer.fit(lists, None)
         trainers.append(trainer)
         restarts += trainer.restarts

@@ -36,7 +36,8 @@ import torch
 
 from src.features.roster import FeatureSpec
 from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig, with_choice
-from src.training.fit_model_a import ModelAFit, SeriesData, configure_torch, fit_model_a
+from src.training.fit_model_a import (ModelAFit, SeriesData, configure_torch, fit_model_a,
+                                      fit_with_zero_epoch_twin, twin_eligible)
 from src.training.train_model_a import ModelATrainer
 from src.utils.digest import frame_digest
 from src.utils.io import write_bytes, write_text
@@ -97,15 +98,36 @@ def fit_cost(task: FitTask) -> float:
     return len(task.train_seasons) * (task.train_cfg.epochs + 1)
 
 
-def run_fit(task: FitTask) -> FitRecord:
-    """One fit (in a worker process or here): torch is set up by the task itself."""
+def run_fit(task: FitTask, with_twin: bool = False) -> tuple[FitRecord, FitRecord | None]:
+    """One fit (in a worker process or here; torch is set up by the task itself) and, with
+    `with_twin`, the fit of the same inputs with epochs 0 read off its warm starts (None
+    where there is none to read: src/training/warm_start_twin.py)."""
     configure_torch(task.train_cfg)
-    fit = fit_model_a(task.rosters, task.teams, task.train_seasons, task.model_cfg,
-                      task.train_cfg, task.roster_cfg, task.n_val_seasons, task.series)
+    args = (task.rosters, task.teams, task.train_seasons, task.model_cfg, task.train_cfg,
+            task.roster_cfg, task.n_val_seasons, task.series)
+    fit, twin = fit_with_zero_epoch_twin(*args) if with_twin else (fit_model_a(*args), None)
+    return to_record(fit), (to_record(twin) if twin is not None else None)
+
+
+def to_record(fit: ModelAFit) -> FitRecord:
     meta = {f.name: getattr(fit, f.name) for f in dataclasses.fields(fit)
             if f.name not in ("trainer", "spec", "checkpoint")}
     meta["spec"] = fit.spec.to_dict()
     return FitRecord(fit.trainer.checkpoint_bytes(), json.loads(json.dumps(meta)))
+
+
+def zero_epoch_twins(tasks: Sequence[FitTask], todo: Sequence[int]) -> dict[int, int]:
+    """{i: j}: task i (epochs > 0) gives task j (its inputs with epochs 0) off its warm
+    starts, so task j is not fitted on its own."""
+    trained = {task_key(tasks[i], with_thresholds=True, epochs=0): i for i in todo
+               if tasks[i].train_cfg.epochs > 0 and twin_eligible(tasks[i].train_cfg)}
+    pairs = {}
+    for j in todo:
+        if tasks[j].train_cfg.epochs == 0:
+            i = trained.pop(task_key(tasks[j], with_thresholds=True), None)
+            if i is not None:
+                pairs[i] = j
+    return pairs
 
 
 def restore(record: FitRecord, task: FitTask) -> ModelAFit:
@@ -137,8 +159,11 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def task_key(task: FitTask, with_thresholds: bool) -> str:
+def task_key(task: FitTask, with_thresholds: bool, epochs: int | None = None) -> str:
+    """The cache key; with `epochs`, the key of the same inputs with that many epochs."""
     train = dataclasses.asdict(task.train_cfg)
+    if epochs is not None:
+        train["epochs"] = epochs
     if not with_thresholds:
         for key in THRESHOLDS:
             train.pop(key)
@@ -212,14 +237,24 @@ def fit_many(tasks: Sequence[FitTask], cache: FitCache | None, n_jobs: int, desc
     in parallel (and stored)."""
     records = [cache.get(t) if cache is not None else None for t in tasks]
     todo = [i for i, r in enumerate(records) if r is None]
-    fitted = fan_out(run_fit, [(tasks[i],) for i in todo], n_jobs=n_jobs, desc=desc,
-                     costs=[fit_cost(tasks[i]) for i in todo],
-                     labels=[labels[i] for i in todo] if labels is not None else None)
-    for i, record in zip(todo, fitted):
+    labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
+    twins = zero_epoch_twins(tasks, todo)
+    run = [i for i in todo if i not in set(twins.values())]
+    fitted = fan_out(run_fit, [(tasks[i], i in twins) for i in run], n_jobs=n_jobs, desc=desc,
+                     costs=[fit_cost(tasks[i]) for i in run], labels=[labels[i] for i in run])
+    for i, (record, twin) in zip(run, fitted):
         records[i] = record
-        if cache is not None:
-            cache.put(tasks[i], record)
+        if i in twins:
+            records[twins[i]] = twin
+    missed = [i for i in todo if records[i] is None]    # a twin with nothing to read off
+    refitted = fan_out(run_fit, [(tasks[i],) for i in missed], n_jobs=n_jobs, desc=desc,
+                       labels=[labels[i] for i in missed])
+    for i, (record, _) in zip(missed, refitted):
+        records[i] = record
     if cache is not None:
-        log.info("%s: %d fits read from %s, %d fitted", desc, len(tasks) - len(todo),
-                 cache.folder, len(todo))
+        for i in todo:
+            cache.put(tasks[i], records[i])
+        log.info("%s: %d fits read from %s, %d fitted (%d of them read off the warm starts "
+                 "of a trained fit of the same inputs)", desc, len(tasks) - len(todo),
+                 cache.folder, len(todo), len(twins) - len(missed))
     return [restore(r, t) for r, t in zip(records, tasks)]

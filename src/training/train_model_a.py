@@ -121,7 +121,7 @@ class ModelATrainer(BaseTrainer):
         first optimiser of a process imports torch's compiler (~1.4 s)."""
         if self._optimizer is None:
             self._optimizer = torch.optim.AdamW(
-                [{"params": list(self.model.parameters())},
+                [{"params": [p for _, p in self.model.output_parameters()]},
                  {"params": [self.log_temperature], "weight_decay": 0.0}],
                 lr=self.train_config.learning_rate, weight_decay=self.train_config.weight_decay,
                 fused=True)
@@ -134,7 +134,7 @@ class ModelATrainer(BaseTrainer):
     def _anchor(self, model: DeepSetRank) -> None:
         cfg = self.train_config
         self.anchored = [(p, cfg.prior_l2 if name.startswith(("value_", "bias")) else
-                          cfg.attention_prior_l2) for name, p in model.named_parameters()]
+                          cfg.attention_prior_l2) for name, p in model.output_parameters()]
         self.start_weights = [p.detach().clone() for p, _ in self.anchored]
         # weight -> (parameters, their starts): what _penalise's foreach calls read
         self._anchor_groups: dict[float, tuple[list, list]] = {}
@@ -246,7 +246,7 @@ class ModelATrainer(BaseTrainer):
         if not batches:
             raise DataError("Model A: no training season has playoff series (and "
                             "listmle_weight is 0): nothing to learn from")
-        losses, params = [], list(self.model.parameters())
+        losses, params = [], [p for _, p in self.model.output_parameters()]
         stepped = [*params, self.log_temperature]       # the optimiser's parameters
         for i, j in enumerate(torch.randperm(len(batches), generator=self.generator).tolist()):
             item = batches[j]

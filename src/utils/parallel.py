@@ -169,6 +169,8 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     first, so the workers end on short ones instead of one waiting on the other; the results
     keep the task order whatever the costs."""
     tasks = list(tasks)
+    if not tasks:
+        return []
     labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
     tick = _progress(len(tasks), desc)
     results: list[Any] = [None] * len(tasks)
