@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -43,6 +44,18 @@ def test_leave_one_out_matches_masking_one_player_at_a_time(model_and_data):
         masked, _ = predict_with_attention(model, batch.with_slot_masked(row, slot))
         assert drops[row, slot] == pytest.approx(float(base[row] - masked[row]), abs=1e-6)
     assert np.isnan(drops[:, 6:]).all()          # padding slots (6 players, 8 slots)
+
+def test_contributors_from_the_rosters_of_every_season_are_those_of_the_season_alone(
+        tiny_league, model_and_data):
+    """The explain stage selects each roster setting's rosters once over every season and
+    slices them per season: a roster of season t reads seasons < t only, so a later season
+    in the selection changes nothing."""
+    model, spec, _, _ = model_and_data
+    players, _ = tiny_league(seasons=(2001, 2002, 2003), n_teams=4, n_players=6)
+    alone = contributors(model, spec, players[players["season"] <= 2002], [2002])
+    every = select_rosters(players, [2001, 2002, 2003], ROSTER)
+    pd.testing.assert_frame_equal(contributors(model, spec, None, [2002], rosters=every), alone)
+
 
 def test_contributors_rank_within_each_team(model_and_data):
     model, spec, players, _ = model_and_data

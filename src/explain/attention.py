@@ -78,18 +78,21 @@ def leave_one_out_drops(model: DeepSetRank, batch: RosterBatch) -> np.ndarray:
 HEURISTIC_OFFSET = 10.0   # minutes x (net on-off + 10): the one-line heuristic of issue 17
 
 
-def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame,
-                 seasons: list[int]) -> pd.DataFrame:
+def contributors(model: DeepSetRank, spec: FeatureSpec, player_seasons: pd.DataFrame | None,
+                 seasons: list[int], rosters: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per rostered player: attention (with fallback flag), minutes share, value and
     contribution above replacement (points), Model A's own model_value / model_contribution,
     the heuristics, team score, leave-one-out drop, and the within-team ranks (1 = most
     important). `player_seasons` should hold every season before `seasons` too (the player
-    value is fitted on them, its prior reads them)."""
+    value is fitted on them, its prior reads them); or `rosters`: select_rosters under
+    spec.roster, of more seasons if need be (a roster of season t reads seasons < t only)."""
     value_cfg = spec.roster.player_value
     if value_cfg is None:
         raise PipelineError("Model A checkpoint has no features.player_value in its feature "
                             "spec: re-run `dvc repro train_a`")
-    rosters = select_rosters(player_seasons, seasons, spec.roster)   # once: the value fit is most of it
+    if rosters is None:             # once: the value fit is most of it
+        rosters = select_rosters(player_seasons, seasons, spec.roster)
+    rosters = rosters[rosters["season"].isin(seasons)].reset_index(drop=True)
     table = roster_attention_table(model, spec, rosters).rename(
         columns={"value": "model_value", "contribution": "model_contribution",
                  "player_value": "value", "contribution_above_replacement": "contribution"})

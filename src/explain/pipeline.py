@@ -79,14 +79,14 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     checkpoints = [checkpoint_for_season(walk_forward_dir, t, expected=expected_arch)
                    for t in seasons_scored]       # (model, spec), loaded once, here
     specs = [spec for _, spec in checkpoints]
-    # RFX-Fuse reads the rosters each checkpoint was trained on (the nested choice of
+    # each checkpoint reads the rosters of the setting it was trained on (the nested choice of
     # model_a_selection may pick other roster settings than params.yaml for some seasons):
-    # each distinct setting's rosters are built once, here, not once per season
+    # each distinct setting's rosters are built once, here, not once per season (a roster of
+    # season t reads seasons < t only, so one selection over every season serves them all)
     all_seasons = range(seasons.first_train, seasons.last_test + 1)
-    rosters_by_cfg = (select_rosters_many(players, all_seasons, (s.roster for s in specs))
-                      if cfg.rfx_fuse.enabled else {})
-    tasks = [(model, spec, split, players[players["season"] <= t], teams, cfg, torch_threads,
-              rosters_by_cfg.get(spec.roster))
+    rosters_by_cfg = select_rosters_many(players, all_seasons, (s.roster for s in specs))
+    tasks = [(model, spec, split, teams, cfg, torch_threads,
+              rosters_by_cfg[spec.roster].query("season <= @t"))
              for split, t, (model, spec) in zip(splits, seasons_scored, checkpoints)]
     results = fan_out(explain_season, tasks, n_jobs=local_jobs(), desc="explain seasons",
                       labels=[str(t) for t in seasons_scored])
@@ -105,18 +105,18 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     return ExplainResult(table, arch_table, comparator.per_team(), metrics, judged)
 
 
-def explain_season(model: DeepSetRank, spec: FeatureSpec, split: Split, players: pd.DataFrame,
-                   teams: pd.DataFrame, cfg: ExplainConfig, torch_threads: int,
-                   rosters: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def explain_season(model: DeepSetRank, spec: FeatureSpec, split: Split, teams: pd.DataFrame,
+                   cfg: ExplainConfig, torch_threads: int, rosters: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """One test season t (a fan-out task): contributors from t's walk-forward Model A and,
-    with `rosters` (RFX-Fuse on), the forest's importance and archetypes. `players`: seasons
-    <= t. A pure function of its arguments (torch on one thread), so any backend gives the
-    same bytes."""
+    with RFX-Fuse on, the forest's importance and archetypes. `rosters`: seasons <= t under
+    the checkpoint's roster setting. A pure function of its arguments (torch on one thread),
+    so any backend gives the same bytes."""
     torch.set_num_threads(torch_threads)
     season = split.predict_seasons[0]
-    contrib = contributors(model, spec, players, [season])
+    contrib = contributors(model, spec, None, [season], rosters=rosters)
     contrib.insert(2, "max_train_season", max(spec.train_seasons))
-    if rosters is None:
+    if not cfg.rfx_fuse.enabled:
         return contrib, None
     importance, arch = rfx_fuse.explain_season(rosters, teams, season, split.train_seasons,
                                                spec.feature_names, cfg.rfx_fuse)
