@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -103,3 +105,14 @@ def test_missing_walk_forward_checkpoint_is_a_clear_error(model_and_data):
         pipeline.explain_walk_forward(players, players, seasons_config(params), cfg,
                                       "no/such/dir", expected_arch=model_a_configs(params["model_a"])[0],
                                       torch_threads=1)
+
+
+def test_a_worker_replaced_for_rfx_fuse_memory_is_said_plainly_other_warnings_pass(caplog):
+    restart = warnings.WarningMessage(UserWarning(pipeline.LOKY_RESTART + ". This can be ..."),
+                                      UserWarning, "loky.py", 1)
+    other = warnings.WarningMessage(UserWarning("something else"), UserWarning, "x.py", 2)
+    with caplog.at_level(logging.INFO, logger="src.explain.pipeline"), \
+            pytest.warns(UserWarning, match="something else") as passed:
+        pipeline._report_worker_restarts([restart, other])
+    assert len(passed) == 1
+    assert "1 worker process(es) replaced" in caplog.text

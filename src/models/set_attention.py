@@ -8,7 +8,8 @@ too few to trust (`minutes_sum_min`) the weights come from the fallback instead.
 DeepSetRank reads the weights only (`weights`): its strength is the weighted sum of player
 values. The pooled vector (`forward`) and the layers only it uses (v_proj, out_proj,
 norm_out, ffn; so also `attention_use_residual`) do not change Model A's output; they stay
-for the checkpoints' state-dict layout.
+for the checkpoints' state-dict layout, and training leaves them at their initial values
+(DeepSetRank.output_parameters).
 """
 from __future__ import annotations
 
