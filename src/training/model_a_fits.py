@@ -14,6 +14,10 @@ how many batches were below the thresholds it ran with; a fit with none below is
 without the thresholds in its key and is re-used for any thresholds at or below those
 lowest values (no batch would have been flagged: the same fit, byte for byte). A fit in which
 some batch was flagged is stored under its exact thresholds.
+
+A task of `epochs: 0` whose inputs are otherwise those of a task to be trained is not fitted
+on its own: the trained fit computes its two warm starts first and hands it back with its own
+record (src/training/warm_start_twin.py), the same bytes; both are stored under their keys.
 """
 from __future__ import annotations
 
@@ -239,7 +243,8 @@ def fit_many(tasks: Sequence[FitTask], cache: FitCache | None, n_jobs: int, desc
     todo = [i for i, r in enumerate(records) if r is None]
     labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
     twins = zero_epoch_twins(tasks, todo)
-    run = [i for i in todo if i not in set(twins.values())]
+    read_off = set(twins.values())
+    run = [i for i in todo if i not in read_off]
     fitted = fan_out(run_fit, [(tasks[i], i in twins) for i in run], n_jobs=n_jobs, desc=desc,
                      costs=[fit_cost(tasks[i]) for i in run], labels=[labels[i] for i in run])
     for i, (record, twin) in zip(run, fitted):
