@@ -113,7 +113,7 @@ def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
                 n_val_seasons: int, series: SeriesData) -> ModelAFit:
     """One Model A fit on `train_seasons` (grid choice and early stopping inside them)."""
     return _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg, roster_cfg,
-                n_val_seasons, series, None)
+                n_val_seasons, series, snapshot=False)[0]
 
 
 def twin_eligible(train_cfg: ModelATrainingConfig) -> bool:
@@ -131,12 +131,11 @@ def fit_with_zero_epoch_twin(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
     (None where it has none to read: no validation seasons with series, so no refit)."""
     if not twin_eligible(train_cfg):
         raise ConfigError("a 0-epoch twin needs warm_start, refit_on_all and no select_grid")
-    snapshots = (WarmStartSnapshot(), WarmStartSnapshot())
-    fit = _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg, roster_cfg,
-               n_val_seasons, series, snapshots)
-    select, refit = snapshots
-    if select.state is None or refit.state is None:
+    fit, snapshots = _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg,
+                          roster_cfg, n_val_seasons, series, snapshot=True)
+    if snapshots is None:
         return fit, None
+    select, refit = snapshots
     zero = dataclasses.replace(train_cfg, epochs=0)
     arch = model_cfg.with_stat_dim(len(fit.spec.feature_names))
     trainer = ModelATrainer(arch, zero, fit.spec, series.game_model, early_stopping=False,
@@ -153,7 +152,9 @@ def fit_with_zero_epoch_twin(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
 def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Iterable[int],
          model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
          n_val_seasons: int, series: SeriesData,
-         snapshots: tuple[WarmStartSnapshot, WarmStartSnapshot] | None) -> ModelAFit:
+         snapshot: bool) -> tuple[ModelAFit, tuple[WarmStartSnapshot, WarmStartSnapshot] | None]:
+    """The fit and, with `snapshot`, its two warm starts (selection, refit) where it has
+    both: validation seasons with series, and a refit."""
     start = time.perf_counter()
     train_seasons = sorted(int(s) for s in train_seasons)
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
@@ -168,12 +169,12 @@ def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Itera
         fit_lists, val_lists = lists, []
     choices = grid_choices(train_cfg.select_grid) if val_lists else [{}]
     best, trainers = None, []
-    if snapshots is not None and val_lists:
-        snapshots[0].score = lambda t: season_spearman(t, val_lists)
+    select_snap = (WarmStartSnapshot(start, lambda t: season_spearman(t, val_lists))
+                   if snapshot and val_lists else None)
     for choice in choices:
         arch, tcfg = with_choice(model_cfg.with_stat_dim(len(spec.feature_names)), train_cfg, choice)
         trainer = ModelATrainer(arch, tcfg, spec, series.game_model,
-                                callbacks=snapshots[:1] if snapshots and val_lists else ())
+                                callbacks=[select_snap] if select_snap else ())
         trainer.fit(fit_lists, val_lists or None)
         trainers.append(trainer)
         if best is None or (val_lists and trainer.best_loss < best[0].best_loss):
@@ -185,12 +186,12 @@ def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Itera
     val_loss = trainer.best_loss if val_lists else None
     val_spearman = season_spearman(trainer, val_lists)
     history = [{**row, "phase": "select"} for row in trainer.history]
+    refit_snap = None
     if tcfg.refit_on_all and val_lists:
         # best_epoch -1 (the warm start beat every epoch): a refit of 0 epochs, the warm start
-        if snapshots is not None:
-            snapshots[1].created = time.perf_counter()
+        refit_snap = WarmStartSnapshot(time.perf_counter()) if select_snap else None
         trainer = ModelATrainer(arch, tcfg, spec, series.game_model, early_stopping=False,
-                                epochs=best_epoch + 1, callbacks=snapshots[1:] if snapshots else ())
+                                epochs=best_epoch + 1, callbacks=[refit_snap] if refit_snap else ())
         trainer.fit(lists, None)
         trainers.append(trainer)
         restarts += trainer.restarts
@@ -198,9 +199,10 @@ def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Itera
     # the checkpoint keeps the whole fit's history (selection epochs too), so the curves of a
     # walk-forward split that trained can be drawn even when its refit kept the warm start
     trainer.history = history
-    return ModelAFit(trainer, spec, train_seasons, val_seasons, best_epoch, len(history),
-                     restarts, val_loss, val_spearman, choice, time.perf_counter() - start,
-                     history, *monitor_summary(trainers))
+    fit = ModelAFit(trainer, spec, train_seasons, val_seasons, best_epoch, len(history),
+                    restarts, val_loss, val_spearman, choice, time.perf_counter() - start,
+                    history, *monitor_summary(trainers))
+    return fit, ((select_snap, refit_snap) if refit_snap is not None else None)
 
 
 def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int]) -> pd.DataFrame:

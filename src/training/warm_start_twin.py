@@ -23,11 +23,12 @@ from src.training.base_trainer import Callback
 class WarmStartSnapshot(Callback):
     """The weights, the start logs (epoch -1) and `score(trainer)` when training starts, for
     the first attempt only (a restart after an attention collapse re-seeds); `seconds` from
-    the snapshot's creation to then."""
+    `started` (a time.perf_counter() reading) to then."""
 
-    def __init__(self, score: Callable[[Any], float | None] | None = None) -> None:
+    def __init__(self, started: float,
+                 score: Callable[[Any], float | None] | None = None) -> None:
         self.score = score
-        self.created = time.perf_counter()
+        self.started = started
         self.state: dict[str, torch.Tensor] | None = None
         self.logs: dict[str, Any] = {}
         self.score_value: float | None = None
@@ -41,4 +42,4 @@ class WarmStartSnapshot(Callback):
         # predict() only reads the weights (eval mode, no dropout draw): training goes on as
         # if nothing had looked
         self.score_value = self.score(self.trainer) if self.score is not None else None
-        self.seconds = time.perf_counter() - self.created
+        self.seconds = time.perf_counter() - self.started
