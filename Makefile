@@ -30,11 +30,14 @@ repro: setup  ## run the pipeline (dvc repro), then print the run summary
 	$(DVC) repro
 	@$(PY) scripts/run_summary.py
 
-test: setup  ## the test suite on 2 processes (real-data tests skip without ../shared)
+# the page tests open the pages in headless Chromium; without it they skip with a reason
+CHROMIUM_INSTALL := apt-get install -y chromium
+test: setup  ## every test on 2 processes (browser tests need: apt-get install -y chromium)
+	@$(PY) -c 'from src.utils.browser import find_browser; find_browser() or print("make test: no Chromium, so the browser tests skip; to run them: $(CHROMIUM_INSTALL) (as root)")'
 	$(PY) -m pytest -q -n 2
 
-dag: setup  ## print the stage graph
-	$(DVC) dag
+dag: setup  ## the stage graph: each stage and the stages it reads (fits 100 columns)
+	@DVC=$(DVC) $(PY) scripts/dag.py
 
 # A synthetic league (known true strengths) run through the pipeline in a throwaway copy of
 # the repo, so the committed dvc.lock and data/ stay untouched.

@@ -1,11 +1,15 @@
 """One screen after `make repro`: every output dvc.yaml declares, where it is, its size and
-when it was written, plus the headline metrics. Reads dvc.yaml/params.yaml; writes nothing.
-Fits 100 columns. `--headline` prints the headline metrics only (the end of `make demo`)."""
+when it was written, the headline metrics, and how far the git-tracked outputs are from the
+committed ones (git HEAD; another CPU moves numbers in their last digits). Reads dvc.yaml,
+params.yaml and git; writes nothing. Fits 100 columns. `--headline` prints the headline
+metrics only (the end of `make demo`)."""
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from src.utils.display import metric_text  # noqa: E402  (the one rounding of shown metrics)
+from src.utils.repro_check import compare_file, summary_lines  # noqa: E402
 HEADLINE_FILE = "metrics/headline.json"     # src/evaluation/headline.py (stage evaluate)
 WIDTH = 100
 
@@ -86,10 +91,35 @@ def headline_lines(digits: int) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
+def _git(*args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=REPO, capture_output=True, check=True).stdout
+
+
+def committed_comparison(output_paths: list[str], rev: str = "HEAD") -> list[str]:
+    """Each git-tracked output file that differs from `rev`, compared number by number
+    (src/utils/repro_check.py); [] where this is not a git checkout."""
+    try:
+        tracked = _git("ls-files", "-z", "--", *output_paths).decode().split("\0")
+        changed = set(_git("diff", "--name-only", "-z", rev, "--", *output_paths).decode().split("\0"))
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    tracked = [p for p in tracked if p]
+    verdicts = []
+    for path in (p for p in tracked if p in changed):
+        now = (REPO / path).read_bytes() if (REPO / path).exists() else b""
+        verdicts.append(compare_file(path, _git("show", f"{rev}:{path}"), now))
+    lines = summary_lines(verdicts, unchanged=len(tracked) - len(verdicts))
+    if verdicts and "dvc.lock" in _git("diff", "--name-only", rev, "--", "dvc.lock").decode():
+        lines.append("dvc.lock changed with them: it records the new files' hashes")
+    return [f"git-tracked outputs against {rev}: {len(tracked)} files"] + lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="summary of a pipeline run")
     parser.add_argument("--headline", action="store_true", help="print the headline metrics only")
     parser.add_argument("--all", action="store_true", help="one row per output file (default: per stage)")
+    parser.add_argument("--against", default="HEAD", metavar="REV",
+                        help="the git revision the outputs are compared with (default: HEAD)")
     args = parser.parse_args(argv)
     console = Console(width=WIDTH)
     params = yaml.safe_load((REPO / "params.yaml").read_text())
@@ -98,6 +128,10 @@ def main(argv: list[str] | None = None) -> None:
         console.print(outputs_table(dvc_yaml, params, args.all))
     for line in headline_lines(params["report"]["digits"]):
         console.print(line, highlight=False)
+    if not args.headline:
+        outputs = sorted({rel for _, rel in declared_outputs(dvc_yaml, params) if not Path(rel).is_absolute()})
+        for line in committed_comparison(outputs, args.against):
+            console.print(textwrap.fill(line, WIDTH, subsequent_indent="  "), highlight=False)
     if not args.headline:
         season = params["forecast"]["season"]
         console.print(f"read: reports/report.md, reports/forecast_{season}.html, `dvc plots show`;\n"
