@@ -91,9 +91,11 @@ def test_stage_deps_exist_or_are_outputs(name):
 
 def test_every_stage_runs_after_params_validation():
     """validate_params runs first, so a bad param stops `dvc repro`/`dvc exp run` before DVC
-    removes any other stage's outputs (DVC removes a stage's outs right before running it)."""
+    removes any other stage's outputs (DVC removes a stage's outs right before running it).
+    Its own output persists: a refused value leaves it, so undoing the edit leaves `dvc status`
+    as it was (issue 29 row 5)."""
     stages = _stages()
-    assert stages["validate_params"]["outs"] == [VALIDATED]
+    assert stages["validate_params"]["outs"] == [{VALIDATED: {"persist": True}}]
     assert "params.yaml" in _dep_paths(stages["validate_params"])
     for name, stage in stages.items():
         if name != "validate_params":

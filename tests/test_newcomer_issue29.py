@@ -95,3 +95,17 @@ def test_run_summary_compares_with_the_committed_outputs():
                           capture_output=True, text=True, check=True)
     assert re.search(r"git-tracked outputs against HEAD: \d+ files", done.stdout)
     assert re.search(r"^(reproduced|NOT reproduced)", done.stdout, re.M)
+
+
+def test_a_relative_nba_raw_dir_is_read_from_the_users_repo(tmp_path, monkeypatch):
+    from src.data.download import from_users_repo
+    elsewhere = tmp_path / "exp_tempdir"                 # where a queued experiment runs
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("DVC_ROOT", str(tmp_path / "repo"))
+    assert from_users_repo(Path("../shared/nba")) == tmp_path / "repo" / "../shared/nba"
+    assert from_users_repo(tmp_path / "abs") == tmp_path / "abs"
+    assert from_users_repo(None) is None
+    monkeypatch.delenv("DVC_ROOT")                       # a stage run by hand: the current folder
+    assert from_users_repo(Path("raw")) == elsewhere / "raw"
+

@@ -41,6 +41,19 @@ LOCAL_COPY_HINT = ("set the NBA_RAW_DIR environment variable to a local copy of 
                    "`data.raw_dir` in params.yaml at a folder that already holds them")
 
 
+def from_users_repo(local_source: Path | None) -> Path | None:
+    """NBA_RAW_DIR made absolute: a relative path is read from the repo the user ran dvc in.
+
+    DVC sets DVC_ROOT to that repo for every stage command, also for a queued experiment,
+    which runs in a temporary copy of the repo where the path as typed points nowhere.
+    Outside DVC (a stage run by hand) the current folder stands in for it.
+    """
+    if local_source is None:
+        return None
+    path = Path(local_source).expanduser()
+    return path if path.is_absolute() else Path(os.environ.get("DVC_ROOT") or os.getcwd()) / path
+
+
 class DownloadError(Exception):
     """One attempt failed; retried by `download_file`, turned into a DataError at the end."""
 
