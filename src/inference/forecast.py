@@ -161,15 +161,17 @@ def series_stack_season(history: pd.DataFrame, level1: pd.DataFrame, teams: pd.D
 
 def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
     """team, player_1..k, contribution_1..k (points above a replacement-level player),
-    attention_1..k, value_1..k (points per 100), minutes_share_1..k, mp_1..k: the k largest
+    attention_1..k, value_1..k (points per 100), minutes_share_1..k, mp_1..k (season total),
+    team_mp_1..k (for this team), value_season_1..k, value_history_1..k (the parts of value,
+    src/inference/forecast_players.py) where the table has them: the k largest
     contributions (Model A's own contribution for a table without player values, by
     attention for a table without either)."""
     if attention.get("contribution_above_replacement", pd.Series(dtype=float)).notna().any():
         attention = attention.drop(columns=["contribution", "value"], errors="ignore").rename(
             columns={"contribution_above_replacement": "contribution", "player_value": "value"})
     by = "contribution" if "contribution" in attention.columns else "attention"
-    names = [c for c in ("player", "contribution", "attention", "value", "minutes_share", "mp")
-             if c in attention.columns]
+    names = [c for c in ("player", "contribution", "attention", "value", "minutes_share", "mp",
+                         "team_mp", "value_season", "value_history") if c in attention.columns]
     rows = attention[attention["season"] == season].sort_values(
         ["team", by, "minutes_share"], ascending=[True, False, False], kind="mergesort")
     rows = rows.assign(rank=rows.groupby("team").cumcount() + 1)

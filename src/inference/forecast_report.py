@@ -148,36 +148,51 @@ def team_columns(fc: Forecast) -> list[Column]:
 
 
 def top_players_text(table: pd.DataFrame, k: int) -> pd.DataFrame:
-    """team, player 1..k as "name (contribution, value, minutes)": the one function every
-    report reads players through (forecast columns player_<r>, contribution_<r>, value_<r>,
-    mp_<r>, attention_<r>, minutes_share_<r>; players ordered by contribution)."""
+    """team, player 1..k as "name (contribution; value: its parts; minutes)": the one function
+    every report reads players through (forecast columns player_<r>, contribution_<r>,
+    value_<r>, value_season_<r>, value_history_<r>, mp_<r>, team_mp_<r>, attention_<r>,
+    minutes_share_<r>; players ordered by contribution)."""
     out = {"team": table["team"]}
     missing = pd.Series(float("nan"), index=table.index)
     for r in range(1, k + 1):
         if f"player_{r}" not in table.columns:
             break
         # a table from a Model A without a value head has no contributions: attention order
-        cols = [table.get(f"{c}_{r}", missing) for c in
-                ("player", "contribution", "value", "mp", "attention", "minutes_share")]
-        out[f"player {r}"] = [_player_text(*values) for values in zip(*cols)]
+        cols = [table.get(f"{c}_{r}", missing) for c in PLAYER_FIELDS]
+        out[f"player {r}"] = [_player_text(team, *values)
+                              for team, *values in zip(table["team"], *cols)]
     return pd.DataFrame(out)
 
 
-def _player_text(name, contribution: float, value: float, mp: float, attention: float,
+PLAYER_FIELDS = ("player", "contribution", "value", "value_season", "value_history", "mp",
+                 "team_mp", "attention", "minutes_share")
+
+
+def _player_text(team: str, name, contribution: float, value: float, value_season: float,
+                 value_history: float, mp: float, team_mp: float, attention: float,
                  minutes_share: float) -> str:
     if pd.isna(name):
         return "-"
-    points = "" if pd.isna(contribution) else f"{contribution:+.1f} pts, "
-    if not pd.isna(value) and not pd.isna(mp):
-        return f"{name} ({points}value {value:+.1f}, {mp:.0f} min)"
-    return f"{name} ({points}{attention:.2f} attention, {pct(minutes_share)} of minutes)"
+    points = "" if pd.isna(contribution) else f"{contribution:+.1f} pts; "
+    if pd.isna(value) or pd.isna(mp):
+        return f"{name} ({points}{attention:.2f} attention, {pct(minutes_share)} of minutes)"
+    parts = "" if pd.isna(value_season) else (
+        f": season {value_season:+.1f}" + ("" if pd.isna(value_history) else f", earlier {value_history:+.1f}"))
+    minutes = f"{mp:.0f} min" if pd.isna(team_mp) or round(team_mp) == round(mp) else \
+        f"{team_mp:.0f} min for {team} ({mp:.0f} in the season)"
+    return f"{name} ({points}value {value:+.1f}{parts}; {minutes})"
 
 
 PLAYERS_NOTE = ("Top players by contribution: the points a player adds to his team's strength over "
                 "a replacement-level player in the same court time, 5 x attention x (value - "
                 "replacement level); a team's contributions add up exactly to its strength above a "
                 "team of replacement-level players. Value: points per 100 possessions from his own "
-                "box production, shooting, on-off and earlier seasons; minutes: regular season.")
+                "box production, shooting and on-off: this season's (season) blended with his "
+                "earlier seasons' (earlier; how much each counts: features.player_value in "
+                "params.yaml) and some minutes at replacement level, so weak earlier seasons pull "
+                "a good season's value down. "
+                "Minutes: regular season; a player traded during the season is rated on his whole "
+                "season, his minutes for this team shown first.")
 
 
 def _md_table(frame: pd.DataFrame) -> str:

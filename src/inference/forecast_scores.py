@@ -16,6 +16,7 @@ import torch
 from src.errors import DataError
 from src.models.config import ModelAConfig
 from src.inference.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
+from src.inference.forecast_players import with_team_minutes, with_value_parts
 from src.training.level1 import KEY
 from src.training.train_model_b import load_rf, load_xgb
 from src.utils.model_files import XGB_PLAYOFF
@@ -26,7 +27,8 @@ FEATURES_FILE = "data/processed/team_features.parquet"
 
 def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
                    num_threads: int, *, expected: ModelAConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(season, team, score_model_a) and the attention table of `season`; a checkpoint whose
+    """(season, team, score_model_a) and the attention table of `season` with each player's
+    minutes for his team and his value's parts (forecast_players); a checkpoint whose
     architecture differs from `expected` (params.yaml model_a) is refused."""
     torch.set_num_threads(num_threads)
     model, spec = load_model_a(model_path, expected=expected)
@@ -34,7 +36,8 @@ def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
     scores, _ = predict_with_attention(model, batch)
     frame = pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
                           "score_model_a": scores.numpy().astype(float)})
-    return frame, attention_table(model, spec, players, [season])
+    table = with_team_minutes(attention_table(model, spec, players, [season]), players)
+    return frame, with_value_parts(table, players, spec.roster.player_value)
 
 
 def model_b_scores(xgb_path: str | Path, rf_path: str | Path, objective: str,
