@@ -23,4 +23,4 @@ $DVC queue status
 if grep -q Failed <<< "$($DVC queue status)"; then
   echo "some queued experiments failed: see 'dvc queue logs <name>'" >&2; exit 1
 fi
-$DVC exp show --md --no-pager --only-changed --drop 'Created|.*/'
+$DVC exp show --md --no-pager --only-changed --drop 'Created|Executor|.*/|params\.yaml'
