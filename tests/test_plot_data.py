@@ -55,9 +55,9 @@ def test_model_a_refit_is_its_own_curve_and_threshold_is_drawn():
                  "attention_entropy_mean": 2.45, "attention_max_weight_mean": 0.14, "restarts": 0} for e in range(3)]
     tables = train_a_plot_tables(history, entropy_min=0.25, max_players=15)
     loss = tables[TRAIN_PLOTS_DIR / "loss.csv"]
-    assert set(loss["curve"]) == {"train, model selection", "validation, model selection",
-                                  "train, refit on all seasons"}
-    refit = loss[loss["curve"] == "train, refit on all seasons"]
+    assert set(loss["curve"]) == {"train + weight penalty, model selection", "validation, model selection",
+                                  "train + weight penalty, refit on all seasons"}
+    refit = loss[loss["curve"] == "train + weight penalty, refit on all seasons"]
     assert refit["epoch"].tolist() == [0, 1, 2]                 # its own epochs, not steps 4..6
     entropy = tables[TRAIN_PLOTS_DIR / "attention_entropy.csv"]
     threshold = entropy[entropy["curve"].str.startswith("collapse threshold")]

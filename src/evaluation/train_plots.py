@@ -24,7 +24,7 @@ from src.errors import DataError
 TRAIN_PLOTS_DIR = Path("plots/train_a")
 HISTORY_FILE = "metrics/train_history.json"
 PHASES = {"select": "model selection", "refit": "refit on all seasons"}
-LOSS_SERIES = {"train_loss": "train", "val_loss": "validation"}
+LOSS_SERIES = {"train_loss": "train + weight penalty", "val_loss": "validation"}
 
 
 def _phase_label(phase: str, restarts: int) -> str:
@@ -60,9 +60,9 @@ def trained_splits(split_histories: dict[int, list[dict]]) -> dict[int, pd.DataF
     return out
 
 
-def _split_lines(splits: dict[int, pd.DataFrame], column: str, value: str) -> pd.DataFrame:
+def _split_lines(splits: dict[int, pd.DataFrame], column: str, value: str, what: str = "") -> pd.DataFrame:
     parts = [pd.DataFrame({"epoch": rows["epoch"].astype(int), value: rows[column],
-                           "curve": f"split {season} (fit on seasons < {season})"})
+                           "curve": f"split {season}{what} (fit on seasons < {season})"})
              for season, rows in splits.items() if column in rows.columns]
     parts = [p.dropna(subset=[value]) for p in parts]
     return pd.concat(parts, ignore_index=True) if parts else \
@@ -93,7 +93,7 @@ def train_a_plot_tables(history: list[dict], entropy_min: float, max_players: in
                             _split_lines(splits, "attention_max_weight_mean", "value"),
                             _reference(f"uniform over {max_players} players (1/{max_players})",
                                        1.0 / max_players, epochs, "value")], ignore_index=True)
-    loss = pd.concat([_long(frame, LOSS_SERIES, "loss"), _split_lines(splits, "val_loss", "loss")],
+    loss = pd.concat([_long(frame, LOSS_SERIES, "loss"), _split_lines(splits, "val_loss", "loss", " validation")],
                      ignore_index=True)
     return {TRAIN_PLOTS_DIR / "loss.csv": loss,
             TRAIN_PLOTS_DIR / "attention_entropy.csv": entropy,

@@ -3,6 +3,7 @@ report shows what `dvc plots show` shows: same files, same columns, same titles 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from src.errors import DataError     # noqa: E402
 from src.report.config import ReportConfig  # noqa: E402
 from src.report.sources import PlotSpec, Series  # noqa: E402
 from src.utils.io import atomic_path  # noqa: E402
+from src.utils.plot_style import MODEL_COLOURS  # noqa: E402
 
 # Long-form plot data (src/evaluation/plot_data.py, train_plots.py): one series per value of
 # the first of these columns the file has, named by it.
@@ -34,14 +36,22 @@ RANK_SUFFIX = "rank"
 BAR_HEADROOM = 1.15                  # room right of the longest bar for its value
 COUNT_COLUMN = "count"               # reliability bins carry their size: drawn as marker area
 COUNT_AREA = 6.0                     # points^2 per sqrt(count): 1 team 6, 250 teams 95
+# Lines that are not models: tab20's ten dark hues, then their light twins, greys left out
+# (they are the references'), so up to 18 lines in a plot each get their own colour.
+LINE_COLOURS = [plt.get_cmap("tab20")(i) for i in [*range(0, 20, 2), *range(1, 20, 2)]
+                if i not in (14, 15)]
+# A curve that moves by less than this share of its axis looks flat: the figure says so.
+FLAT_SHARE = 0.05
+LABEL_CHARS_PER_INCH = 12            # axis label / title characters per inch at their font size
 
 
 @dataclass
 class Extras:
-    """Additions a section knows about: vertical markers (x, label, colour) and horizontal
-    reference lines per column (y, label)."""
+    """Additions a section knows about: vertical markers (x, label, colour), horizontal
+    reference lines per column (y, label), and why the curves are flat when they are."""
     vlines: list[tuple[float, str, str]] = field(default_factory=list)
     hlines: dict[str, tuple[float, str]] = field(default_factory=dict)
+    flat_reason: str = ""
 
 
 @dataclass
@@ -63,8 +73,11 @@ def render(spec: PlotSpec, frames: dict[str, pd.DataFrame], path: Path, cfg: Rep
         return Drawn(None, notes + [f"No figure for '{spec.title}': none of its data is present."])
     draw = _bar_horizontal if _is_bar(spec) else _scatter if "scatter" in spec.template else _linear
     fig = draw(spec, data, cfg, extras)
-    fig.axes[0].set_title(spec.title + title_suffix)
-    fig.tight_layout()
+    title = spec.title + title_suffix
+    if draw is _linear and (flat := flat_note(spec, data, extras.flat_reason)):
+        title += ". " + flat
+    width = int(cfg.figure_size[0] * LABEL_CHARS_PER_INCH)
+    fig.suptitle(textwrap.fill(title, width), fontsize=10)     # over the figure: never cut off
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=cfg.dpi, metadata={"Software": None})
     plt.close(fig)
@@ -131,11 +144,46 @@ def _panels(data: dict[Series, pd.DataFrame]) -> list[list[Series]]:
     return [series]
 
 
+def flat_note(spec: PlotSpec, data: dict[Series, pd.DataFrame], reason: str) -> str:
+    """'Every curve is flat (...)' when every non-reference line moves by less than FLAT_SHARE
+    of the axis it is drawn on, with the largest move measured; '' otherwise."""
+    lines = [rows[s.column].to_numpy(float) for s, rows in data.items() if not _is_reference(s)]
+    lines = [v for v in lines if len(v) > 1]          # a single point (a refit of 0 epochs) never moves
+    if not lines:
+        return ""
+    every = np.concatenate([rows[s.column].to_numpy(float) for s, rows in data.items()])
+    span = float(np.nanmax(every) - np.nanmin(every))
+    moves = max(float(np.nanmax(v) - np.nanmin(v)) for v in lines)
+    if span <= 0 or moves >= FLAT_SHARE * span:
+        return ""
+    return (f"Every curve is nearly flat: it moves by at most {moves:.2g} over its epochs"
+            + (f" ({reason})" if reason else ""))
+
+
 def _figure(cfg: ReportConfig, n_panels: int = 1):
     width, height = cfg.figure_size
+    # constrained: axis labels and the legend outside the axes all stay inside the figure
     fig, axes = plt.subplots(n_panels, 1, figsize=(width, height * (1 + 0.6 * (n_panels - 1))),
-                             sharex=True, squeeze=False)
+                             sharex=True, squeeze=False, layout="constrained")
     return fig, list(axes[:, 0])
+
+
+def _legend(ax) -> None:
+    """The legend right of the axes, never over the data."""
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+
+
+def _axis_label(text: str, inches: float) -> str:
+    """An axis label wrapped to the length of its axis, so no end is cut off."""
+    return textwrap.fill(text, max(20, int(inches * LABEL_CHARS_PER_INCH)))
+
+
+def _line_colour(label: str, used: list) -> object:
+    """A model's own colour (src/utils/plot_style.py); any other line the next free colour."""
+    if label in MODEL_COLOURS:
+        return MODEL_COLOURS[label]
+    free = [c for c in LINE_COLOURS if c not in used]
+    return (free or LINE_COLOURS)[0]
 
 
 def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
@@ -143,11 +191,16 @@ def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
     fig, axes = _figure(cfg, len(panels))
     for ax, group in zip(axes, panels):
         references = [s for s in group if _is_reference(s)]
+        used: list = []
         for s in group:
             rows = data[s].sort_values(spec.x)
-            style = dict(color="grey", linestyle=REFERENCE_STYLES[references.index(s) % len(REFERENCE_STYLES)],
-                         linewidth=1) if _is_reference(s) else dict(marker="o", markersize=3)
             label = _label(s, list(data)) if s.group or not _is_reference(s) else "perfect calibration"
+            if _is_reference(s):
+                style = dict(color="grey", linewidth=1,
+                             linestyle=REFERENCE_STYLES[references.index(s) % len(REFERENCE_STYLES)])
+            else:
+                used.append(_line_colour(label, used))
+                style = dict(marker="o", markersize=3, color=used[-1])
             sized = COUNT_COLUMN in rows.columns and not _is_reference(s)
             if sized:                # bins hold very different numbers of teams: show it
                 style["marker"] = None
@@ -162,11 +215,11 @@ def _linear(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
         for x, text, colour in extras.vlines:
             ax.axvline(x, color=colour, linestyle="-.", linewidth=1, label=text)
         if len(panels) == 1:
-            ax.set_ylabel(spec.y_label)
+            ax.set_ylabel(_axis_label(spec.y_label, cfg.figure_size[1]))
         else:
             ax.set_ylabel(_label(group[0], list(data)), fontsize=8)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        _legend(ax)
     axes[-1].set_xlabel(spec.x_label)
     if all(float(v).is_integer() for rows in data.values() for v in rows[spec.x]):
         axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))   # seasons, steps
@@ -185,9 +238,9 @@ def _scatter(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
             ax.plot([1, top], [1, top], color="grey", linestyle="--", linewidth=1,
                     label="predicted = actual")
     ax.set_xlabel(spec.x_label)
-    ax.set_ylabel(spec.y_label)
+    ax.set_ylabel(_axis_label(spec.y_label, cfg.figure_size[1]))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    _legend(ax)
     return fig
 
 
@@ -203,7 +256,9 @@ def _bar_horizontal(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
     for k, s in enumerate(groups):
         rows = data[s].set_index(data[s][s.column].astype(str)).reindex(order)
         ys = np.arange(len(order))[::-1] + (len(groups) - 1 - 2 * k) * height / 2
-        ax.barh(ys, rows[spec.x].fillna(0.0), height=height, label=_label(s, groups) if s.group else None)
+        label = _label(s, groups) if s.group else None
+        ax.barh(ys, rows[spec.x].fillna(0.0), height=height, label=label,
+                color=MODEL_COLOURS.get(label, LINE_COLOURS[k % len(LINE_COLOURS)]))
         for y, value in zip(ys, rows[spec.x]):
             if not pd.isna(value):
                 ax.annotate(metric_text(float(value), cfg.digits), (value, y), textcoords="offset points",
@@ -212,8 +267,8 @@ def _bar_horizontal(spec: PlotSpec, data, cfg: ReportConfig, extras: Extras):
     peak = max(float(data[s][spec.x].max()) for s in groups)
     ax.set_xlim(0, peak * BAR_HEADROOM)
     ax.set_xlabel(spec.x_label)
-    ax.set_ylabel(spec.y_label)
+    ax.set_ylabel(_axis_label(spec.y_label, cfg.figure_size[1]))
     ax.grid(alpha=0.3, axis="x")
     if len(groups) > 1:
-        ax.legend(fontsize=8)
+        _legend(ax)
     return fig
