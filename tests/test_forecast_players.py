@@ -47,6 +47,9 @@ def test_player_text_shows_team_minutes_and_value_parts():
                                        "266 min for DAL (1706 in the season))")
     one_team = top_players_text(_table(team_mp_1=1706.0, value_season_1=2.5, value_history_1=np.nan), 1)
     assert one_team.loc[0, "player 1"] == "Anthony Davis (+1.0 pts; value +2.1: season +2.5; 1706 min)"
+    near_zero = top_players_text(_table(value_1=-0.04, value_season_1=0.93, value_history_1=-1.58,
+                                        team_mp_1=1706.0), 1)
+    assert "value +0.0: season +0.9, earlier -1.6" in near_zero.loc[0, "player 1"]   # never "-0.0"
     older = top_players_text(_table(), 1)                       # a table without the new columns
     assert older.loc[0, "player 1"] == "Anthony Davis (+1.0 pts; value +2.1; 1706 min)"
 

@@ -173,14 +173,19 @@ def _player_text(team: str, name, contribution: float, value: float, value_seaso
                  minutes_share: float) -> str:
     if pd.isna(name):
         return "-"
-    points = "" if pd.isna(contribution) else f"{contribution:+.1f} pts; "
+    points = "" if pd.isna(contribution) else f"{_signed(contribution)} pts; "
     if pd.isna(value) or pd.isna(mp):
         return f"{name} ({points}{attention:.2f} attention, {pct(minutes_share)} of minutes)"
     parts = "" if pd.isna(value_season) else (
-        f": season {value_season:+.1f}" + ("" if pd.isna(value_history) else f", earlier {value_history:+.1f}"))
+        f": season {_signed(value_season)}" + ("" if pd.isna(value_history) else f", earlier {_signed(value_history)}"))
     minutes = f"{mp:.0f} min" if pd.isna(team_mp) or round(team_mp) == round(mp) else \
         f"{team_mp:.0f} min for {team} ({mp:.0f} in the season)"
-    return f"{name} ({points}value {value:+.1f}{parts}; {minutes})"
+    return f"{name} ({points}value {_signed(value)}{parts}; {minutes})"
+
+
+def _signed(x: float) -> str:
+    """+1.2, -0.7, and +0.0 for a value that rounds to zero (never "-0.0")."""
+    return f"{round(float(x), 1) + 0.0:+.1f}"
 
 
 PLAYERS_NOTE = ("Top players by contribution: the points a player adds to his team's strength over "
