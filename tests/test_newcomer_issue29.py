@@ -63,7 +63,7 @@ def test_numbers_moved_in_the_8th_digit_reproduce_and_say_so():
     new = b'{\n  "series_log_loss": 0.5168481839367879,\n  "n": 19\n}\n'
     verdict = compare_file("metrics/headline.json", old, new)
     assert verdict.kind == "digits" and digits_agreeing(verdict.max_rel_diff) == 7
-    line = summary_lines([verdict], unchanged=3)[0]
+    line = summary_lines([verdict], unchanged=3)[1]
     assert line.startswith("reproduced") and "3 identical" in line
     assert "1 differ only in their last digits: 1 beyond the 7th significant digit" in line
 
@@ -74,8 +74,14 @@ def test_a_moved_result_is_named_with_its_line():
     verdict = compare_file("reports/x.csv", old, new)
     assert verdict.kind == "differs" and verdict.detail == "line 3: DEN,1.25 -> DEN,1.31"
     lines = summary_lines([verdict], unchanged=0)
-    assert lines[0].startswith("NOT reproduced, 1 files differ")
-    assert lines[1] == "  differs: reports/x.csv: line 3: DEN,1.25 -> DEN,1.31"
+    assert lines[1].startswith("1 differ beyond it (expected after a change")
+    assert lines[2] == "  differs: reports/x.csv: line 3: DEN,1.25 -> DEN,1.31"
+
+
+def test_a_long_line_is_shown_where_it_differs():
+    old = "x" * 200 + "0.512,BOS" + "y" * 100
+    verdict = compare_file("f.html", old.encode(), old.replace("BOS", "DEN").encode())
+    assert "0.512,BOS" in verdict.detail and "0.512,DEN" in verdict.detail
 
 
 def test_text_timing_rounding_and_binary_verdicts():
@@ -94,7 +100,7 @@ def test_run_summary_compares_with_the_committed_outputs():
     done = subprocess.run([str(REPO / ".venv/bin/python"), "scripts/run_summary.py"], cwd=REPO,
                           capture_output=True, text=True, check=True)
     assert re.search(r"git-tracked outputs against HEAD: \d+ files", done.stdout)
-    assert re.search(r"^(reproduced|NOT reproduced)", done.stdout, re.M)
+    assert re.search(r"^(reproduced: |\d+ differ beyond it)", done.stdout, re.M)
 
 
 def test_a_relative_nba_raw_dir_is_read_from_the_users_repo(tmp_path, monkeypatch):

@@ -98,16 +98,22 @@ def compare_file(path: str, old: bytes, new: bytes) -> FileVerdict:
             continue
         kind, rel = compare_line(a, b)
         if kind == "differs":
-            return FileVerdict(path, "differs", rel, f"line {number}: {_short(a)} -> {_short(b)}")
+            return FileVerdict(path, "differs", rel, f"line {number}: {_where(a, b)}")
         kinds.add(kind)
         worst = max(worst, rel)
     kind = next((k for k in ("rounding", "digits", "timing") if k in kinds), "identical")
     return FileVerdict(path, kind, worst)
 
 
-def _short(line: str, width: int = 60) -> str:
-    line = line.strip()
-    return line if len(line) <= width else line[:width - 3] + "..."
+def _where(old: str, new: str, before: int = 15, width: int = 45) -> str:
+    """'old -> new' around the first character where the lines part (long lines: a window)."""
+    start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, start - before)
+
+    def cut(line: str) -> str:
+        piece = line[start:start + width]
+        return ("..." if start else "") + piece.strip() + ("..." if start + width < len(line) else "")
+    return f"{cut(old)} -> {cut(new)}"
 
 
 def digits_agreeing(max_rel_diff: float) -> int:
@@ -132,9 +138,11 @@ def summary_lines(verdicts: list[FileVerdict], unchanged: int) -> list[str]:
     if binary := by_kind.get("binary"):
         parts.append(f"{len(binary)} figures redrawn from those numbers (binary, not compared)")
     differs = by_kind.get("differs", [])
-    head = "reproduced" if not differs else f"NOT reproduced, {len(differs)} files differ"
-    lines = [f"{head} (tolerance: numbers agree to {SIGNIFICANT_DIGITS} significant digits, "
-             "the precision results are shown at): " + "; ".join(parts) + "."]
+    head = "reproduced: " if not differs else (
+        f"{len(differs)} differ beyond it (expected after a change of code, params or data; "
+        "else not reproduced); ")
+    lines = [f"tolerance: numbers agree to {SIGNIFICANT_DIGITS} significant digits (the precision "
+             "results are shown at)", head + "; ".join(parts) + "."]
     lines += [f"  differs: {v.path}: {v.detail}" for v in differs]
     return lines
 
