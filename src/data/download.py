@@ -51,7 +51,9 @@ def from_users_repo(local_source: Path | None) -> Path | None:
     if local_source is None:
         return None
     path = Path(local_source).expanduser()
-    return path if path.is_absolute() else Path(os.environ.get("DVC_ROOT") or os.getcwd()) / path
+    if path.is_absolute():
+        return path
+    return Path(os.path.normpath(Path(os.environ.get("DVC_ROOT") or os.getcwd()) / path))
 
 
 class DownloadError(Exception):
