@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from src.data.results_file import read_results
+from src.data.results_file import playoff_window, read_results
+from src.errors import DataError
 from src.inference.playoff_update import (PlayoffUpdateConfig, UpdateSetting, candidate_losses,
                                           chosen_setting, strength_deltas)
 from src.league.bracket import Bracket
@@ -106,3 +107,23 @@ def title_path(bracket: Bracket, points: pd.Series, games: pd.DataFrame, setting
         start = games["date"].min() - pd.Timedelta(days=1) if day is None and len(games) else day
         rows += [{"date": start, "team": t, "p_champion": float(p)} for t, p in zip(bracket.teams, title)]
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
+
+
+def check_as_of_applies(as_of: pd.Timestamp | None, season: int, season_games: pd.DataFrame,
+                        origin: str, results: str) -> None:
+    """An as-of date the season cannot answer is an error saying why: outside its playoff window
+    (the regular season is the pre-playoff forecast: leave the date out), or a season without
+    playoff games (the game file lacks it and no results file is given)."""
+    if as_of is None:
+        return
+    low, high = playoff_window(season)
+    if not low <= as_of <= high:
+        raise DataError(f"{origin} {as_of:%Y-%m-%d}: outside season {season}'s playoff window "
+                        f"({low:%Y-%m-%d} to {high:%Y-%m-%d}); a forecast before the playoffs is the "
+                        "pre-playoff one: leave the as-of date out")
+    if season_games.empty:
+        given = f"the results file {results} has none" if results else (
+            "the game file lacks the season and no results file is given (params "
+            "forecast.playoff_results or --results)")
+        raise DataError(f"{origin} {as_of:%Y-%m-%d}: season {season} has no playoff games to read "
+                        f"as of a date: {given}")

@@ -70,9 +70,11 @@ def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, fram
 
 def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
                      season: int, sim: SimulationConfig, in_points: bool = False,
-                     real_bracket: bool = False) -> SeasonOdds:
+                     real_bracket: bool = False, given: Bracket | None = None) -> SeasonOdds:
     """Title and round odds of the real field; the points map (and temperature) are fitted on
-    the seasons before it, unless the ensemble is already in points (simulated as it is)."""
+    the seasons before it, unless the ensemble is already in points (simulated as it is).
+    `given`: the season's real bracket from a user's results or bracket file
+    (src/league/real_bracket.py), used as it is."""
     earlier = sorted(s for s in frame["season"].unique() if s < season)
     inputs = season_inputs(teams, series, earlier)
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
@@ -80,7 +82,7 @@ def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd
     # a replay of a past season through its playoffs (real_bracket) uses the real bracket,
     # public before its first game, that the season's games are played on.
     before = series if series is None or real_bracket else series[series["season"] != season]
-    bracket = inputs.brackets[season] = build_bracket(teams, before, season)
+    bracket = inputs.brackets[season] = given if given is not None else build_bracket(teams, before, season)
     if in_points:
         odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]
     else:

@@ -4,6 +4,8 @@ from the Forecast table only; `team_columns` and `top_players_text` are the one 
 report reads them."""
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +182,15 @@ PLAYERS_NOTE = ("Top players by contribution: the points a player adds to his te
                 "box production, shooting, on-off and earlier seasons; minutes: regular season.")
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+
+
+def md_text(value: object) -> str:
+    """A name from the data as Markdown shows it, never as markup: HTML (<script>) and Markdown
+    characters escaped; plain names (letters, spaces, . ' -) come out unchanged."""
+    return html.escape(str(value), quote=False).translate(_MD_SPECIAL)
+
+
 def _md_table(frame: pd.DataFrame) -> str:
     head = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -190,8 +201,12 @@ def _md_table(frame: pd.DataFrame) -> str:
 def render_markdown(fc: Forecast, k: int) -> str:
     cols = team_columns(fc)
     teams = pd.DataFrame({c.header: c.text.to_numpy() for c in cols})
+    teams["team"] = teams["team"].map(md_text)
     legend = "; ".join(f"{c.header} = {c.note}" for c in cols[3:])
-    players = top_players_text(fc.table, k)
+    named = fc.table.assign(team=fc.table["team"].map(md_text), **{
+        c: fc.table[c].map(lambda v: v if pd.isna(v) else md_text(v))
+        for c in fc.table.columns if c.startswith("player_")})
+    players = top_players_text(named, k)
     players.insert(0, "#", fc.table["rank"])
     s = fc.status.season
     return "\n".join([f"# Forecast {s}", "", "\n\n".join(status_lines(fc)), "",
@@ -203,9 +218,11 @@ def render_markdown(fc: Forecast, k: int) -> str:
 
 
 def _bracket_lines(fc: Forecast) -> list[str]:
+    notes = [f"- {md_text(n)}" for n in fc.fit.get("bracket_notes", [])]
+    notes = ["The real bracket differs from the product's own seeding:", "", *notes, ""] if notes else []
     if fc.playoffs is None or fc.bracket is None:
-        return []
-    return [*bracket_markdown(fc.playoffs, fc.bracket), ""]
+        return notes
+    return [*map(md_text, bracket_markdown(fc.playoffs, fc.bracket)), "", *notes]
 
 
 def write_forecast(fc: Forecast, out_dir: str | Path, k: int, calibration=None) -> list[Path]:
