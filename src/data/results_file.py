@@ -99,7 +99,8 @@ def _decode(raw: bytes, encoding: str, path: Path) -> str:
         return raw.decode(encoding)
     except UnicodeDecodeError as err:
         line = raw[:err.start].count(b"\n") + 1
-        raise DataError(f"{path}: line {line}: byte 0x{raw[err.start]:02x} is not {encoding.upper()} "
+        name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        raise DataError(f"{path}: line {line}: byte 0x{raw[err.start]:02x} is not {name} "
                         "(a Latin-1 / Windows-1252 file?); save it as UTF-8") from None
 
 
