@@ -38,7 +38,12 @@ def report_paths(out_dir: str | Path, season: int) -> dict[str, Path]:
 
 def status_lines(fc: Forecast) -> list[str]:
     status, s, odds = fc.status, fc.status.season, fc.fit["odds"]
-    if status.in_progress:
+    given = ODDS_SOURCES.get(fc.fit["bracket_source"]) if fc.fit["bracket_source"] in GIVEN_BRACKETS else None
+    if status.in_progress and given is not None:
+        lines = [f"**Season {s}**: teams have played {status.games_min}-{status.games_max} games "
+                 f"(team_seasons.g); the playoff field and seeds are {given}, so the rest of the "
+                 "regular season and the play-in are no longer simulated."]
+    elif status.in_progress:
         left = fc.table["games_left"]
         lines = [f"**Season {s} is in progress**: teams have played {status.games_min}-{status.games_max} "
                  f"games (team_seasons.g), {int(left.min())}-{int(left.max())} left. The rest of the regular "
@@ -56,6 +61,8 @@ def status_lines(fc: Forecast) -> list[str]:
                  "conference; the playoff results are not in the data.",
                  "Seeds are approximate where records tie: ties are broken by SRS, not by the NBA's "
                  "tie-break rules, and the play-in's order of seeds 7 and 8 is not known here."]
+        if given is not None:
+            lines = [f"Season {s}: regular season complete ({games} games); the bracket is {given}."]
     if status.outcome_known:
         lines.append(f"**Backtest**: the outcome of {s} is known (run with --allow-known).")
     if status.models_saw_season:
@@ -67,7 +74,10 @@ def status_lines(fc: Forecast) -> list[str]:
 ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-in and the playoffs simulated",
                 "seeding_rules": "the known playoff field's bracket, seeded by the era's rules, simulated",
                 "record_order": "the known playoff field's bracket, seeded by record, simulated",
-                "playoff_series": "the real bracket (from the season's playoff series), simulated"}
+                "playoff_series": "the real bracket (from the season's playoff series), simulated",
+                "results_file": "the real bracket (the first-round pairings of the playoff results file)",
+                "bracket_file": "the real bracket (the bracket file: conference, seed, team)"}
+GIVEN_BRACKETS = ("results_file", "bracket_file")
 
 
 def method_lines(fc: Forecast) -> list[str]:
