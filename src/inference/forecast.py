@@ -43,6 +43,7 @@ from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrain
 log = logging.getLogger(__name__)
 TEAMS_FILE = "data/interim/team_seasons.parquet"
 SCORES_FILE = "data/processed/scores.parquet"
+FIRST_PLAYOFFS, LAST_YEAR = 1947, 2262      # the first playoffs; pandas' last representable year
 USER_FILES = "data/results"      # results and bracket files the forecast stage reads (a dvc.yaml dep)
 TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "srs"]
 
@@ -81,9 +82,16 @@ def checked_as_of(value: object, origin: str) -> str:
     if isinstance(value, (datetime.date, datetime.datetime)):
         raise ConfigError(f"{origin} must be a quoted date string: YAML read the unquoted {value} as "
                           f"a date; write it quoted, as_of: '{value}'")
-    if not isinstance(value, str) or pd.to_datetime(value, format="%Y-%m-%d", errors="coerce") is pd.NaT:
+    try:
+        day = datetime.datetime.strptime(value, "%Y-%m-%d") if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
         raise ConfigError(f"{origin} must be a date like 2024-05-15" +
                           (" or null" if origin.startswith("params") else "") + f", got {value!r}")
+    if not FIRST_PLAYOFFS <= day.year <= LAST_YEAR:
+        raise ConfigError(f"{origin} {value}: no NBA playoffs are played then (an as-of date lies in "
+                          f"a season's playoffs, {FIRST_PLAYOFFS}-{LAST_YEAR})")
     return value
 
 
