@@ -92,7 +92,7 @@ def test_game_between_teams_that_cannot_meet_is_refused():
 
 
 def test_too_many_wins_tie_and_unknown_team_are_refused():
-    with pytest.raises(DataError, match="comes after the series was decided \\(T00 4-0 won it on 2020-04-21\\)"):
+    with pytest.raises(DataError, match="comes after the series was decided \\(T00 won it 4-0 on 2020-04-21\\)"):
         bracket_state(BRACKET, _games(("T00", "T01", 5, 0)), "games.csv")
     tied = _games(("T00", "T01", 1, 0))
     tied.loc[0, "away_pts"] = tied.loc[0, "home_pts"]

@@ -111,7 +111,7 @@ def _check_decided_first(games: pd.DataFrame, slot: dict[str, int], bracket: Bra
         if pair in decided:
             winner, by = decided[pair]
             raise DataError(f"{source}: {where(games, row)}: {h} v {a} on {pd.Timestamp(day):%Y-%m-%d} "
-                            f"comes after the series was decided ({winner} won it on {by}); a series "
+                            f"comes after the series was decided ({winner} on {by}); a series "
                             "ends when a team has the wins it needs")
         for team in (h, a):
             if pair not in series_of.setdefault(team, []):
@@ -123,7 +123,7 @@ def _check_decided_first(games: pd.DataFrame, slot: dict[str, int], bracket: Bra
         count[winner] += 1
         if count[winner] >= need:
             loser = a if winner == h else h
-            decided[pair] = (f"{winner} {count[winner]}-{count[loser]}", f"{pd.Timestamp(day):%Y-%m-%d}")
+            decided[pair] = (f"{winner} won it {count[winner]}-{count[loser]}", f"{pd.Timestamp(day):%Y-%m-%d}")
 
 
 def _check_teams(games: pd.DataFrame, slot: dict[str, int], season: int, source: str) -> None:
