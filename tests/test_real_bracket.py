@@ -11,6 +11,7 @@ import pytest
 from src.data.results_file import read_results
 from src.errors import DataError
 from src.inference.forecast import build_forecast, real_bracket, season_status
+from src.inference.forecast_page import render_page
 from src.inference.forecast_report import render_markdown
 from src.league.bracket import build_bracket
 from src.league.real_bracket import first_round, read_bracket_file, seed_orders
@@ -170,3 +171,5 @@ def test_results_that_differ_from_the_seeding_are_accepted(synthetic_tables, tmp
     assert [n[:4] for n in fc.fit["bracket_notes"]] == ["East"]
     assert fc.table["p_champion"].sum() == pytest.approx(1.0)
     assert {s.wins_home + s.wins_away for s in fc.playoffs.states if s.round == 1 and s.started} == {2}
+    page = render_page(fc, CFG.top_players, None)
+    assert f"East: the real first round is {pairs[0][0]} v {pairs[0][1]}" in page
