@@ -5,8 +5,9 @@ Playoff games before the as-of date are read as (season, date, home_team, away_t
 away_pts): the game file's rows (src/league/series.playoff_games) or a user's file of the same
 minimal columns. Two teams meet at most once in a season's playoffs, so the games of a pair are
 its series; the bracket walk (src/league/walk.py) decides who meets whom, so a game between two
-teams that cannot meet yet (one has not won its earlier series) is an error, as is a series with
-more wins than it needs.
+teams that cannot meet yet (one has not won its earlier series) is an error, as is a game after its
+series was decided (which also refuses 4-4 and more wins than a series needs). Errors name a user
+file's own line (column `line`, src/data/results_file.py), else the game id.
 
 Home pattern: the home-court team (the home team of game 1; before game 1, the better record,
 the simulator's rule) hosts games 1, 2, 5 and 7 of a best-of-7 (2-2-1-1-1) and 1, 2 and 5 of a
