@@ -18,7 +18,7 @@ from src.inference.forecast_asof import check_as_of_applies
 from src.inference.forecast_report import md_text, render_markdown
 from src.league.series import playoff_games
 from stages.forecast import with_arguments
-from league_2025 import GAMES_2025, SEASON, teams_2025, write
+from league_2025 import GAMES_2025, teams_2025, write
 from test_forecast import (CFG, SEASONS, SIM, STACKING, fake_attention, fake_history, fake_scores,
                            strip_outcomes)
 from test_forecast import SEASON as SYN_SEASON

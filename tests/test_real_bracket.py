@@ -3,9 +3,6 @@ season's playoff games show ARE its bracket, where they differ from the product'
 (2025's West: record with SRS tie-breaks pairs OKC v GSW, the real series was OKC v MEM) they are
 accepted and the difference is said; a bracket file fixes a season whose playoffs have not
 started, the play-in included; errors name the file's own line."""
-import io
-
-import pandas as pd
 import pytest
 
 from src.data.results_file import read_results
