@@ -93,7 +93,9 @@ def test_impossible_first_rounds_are_refused_with_their_line(tmp_path, extra, me
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda t: t.replace("W,8,MEM", "W,9,MEM"), r"line \d+, column 'seed': '9' is not a seed 1-8"),
+    (lambda t: t.replace("W,8,MEM", "W,11,MEM"), r"line 14, column 'seed': '11' is not a seed 1-10 \(1-8 after "
+                                                  r"the play-in, 1-10 before it\)"),
+    (lambda t: t.replace("W,8,MEM", "W,9,MEM"), r"conference W: seed\(s\) 8, 10 missing"),
     (lambda t: t.replace("W,8,MEM", "W,8,XXX"), r"line \d+, column 'team': 'XXX' is not a team of season 2025"),
     (lambda t: t.replace("W,8,MEM", "W,8,ATL"), r"line \d+: ATL plays in the E, not the W"),
     (lambda t: t.replace("W,8,MEM", "W,7,MEM"), r"line \d+: W seed 7 is already given on line \d+"),
@@ -170,3 +172,30 @@ def test_results_that_differ_from_the_seeding_are_accepted(synthetic_tables, tmp
     assert {s.wins_home + s.wins_away for s in fc.playoffs.states if s.round == 1 and s.started} == {2}
     page = render_page(fc, CFG.top_players, None)
     assert f"East: the real first round is {pairs[0][0]} v {pairs[0][1]}" in page
+
+
+def test_before_the_play_in_only_the_play_in_is_simulated(tmp_path):
+    """Bracket file of 2025 before the play-in: East seeds 1-10 (ORL, ATL, CHI, MIA to play it),
+    West seeds 1-8 (its play-in done). The East's seeds 1-6 are in, its play-in four share the two
+    last places, nobody else gets in; the West plays no play-in."""
+    import numpy as np
+    from src.league.monte_carlo import GameModel
+    from src.league.season_sim import league_from, simulate_season
+    teams = teams_2025(in_progress=True)
+    east = ["CLE", "BOS", "NYK", "IND", "MIL", "DET", "ORL", "ATL", "CHI", "MIA"]
+    text = "conference,seed,team\n" + "".join(f"E,{k + 1},{t}\n" for k, t in enumerate(east)) + \
+        "".join(line + "\n" for line in BRACKET_2025.splitlines()[1:] if line.startswith("W"))
+    given = read_bracket_file(write(tmp_path / "bracket.csv", text), SEASON, teams)
+    assert len(given["E"]) == 10 and len(given["W"]) == 8
+    points = teams.set_index("team")["srs"]
+    table = simulate_season(league_from(teams, points, SEASON), GameModel(2.5, "normal", 11.5), 4000, 1, 1, 7,
+                            given).set_index("team")
+    assert (table.loc[east[:6], "p_playoffs"] == 1).all()
+    playin = table.loc[east[6:], "p_playoffs"]
+    assert playin.sum() == pytest.approx(2.0) and (playin > 0).all() and (playin < 1).all()
+    assert table.loc[["TOR", "BRK", "PHI"], "p_playoffs"].sum() == 0
+    west = [t for pair in REAL_WEST for t in pair]
+    assert (table.loc[west, "p_playoffs"] == 1).all() and table.loc[["SAC", "DAL"], "p_playoffs"].sum() == 0
+    assert table["p_playoffs"].sum() == pytest.approx(16) and np.isclose(table["p_champion"].sum(), 1.0)
+    # MIA (10th) must win two play-in games, ORL (7th) one of two: ORL is likelier to get in
+    assert table.loc["ORL", "p_playoffs"] > table.loc["MIA", "p_playoffs"]

@@ -27,7 +27,8 @@ import pandas as pd
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.league.bracket import Bracket, build_bracket
-from src.league.real_bracket import SOURCE_FILE, bracket_from_games, differences, make_bracket
+from src.league.real_bracket import (SOURCE_FILE, bracket_from_games, differences, make_bracket,
+                                     play_in_pending)
 from src.inference.config import SimulationConfig
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
 from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
@@ -238,8 +239,16 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
     season_games = None if games is None else games[games["season"] == season]
-    real, notes = real_bracket(teams, series, season, season_games, given_bracket, games_source)
-    if status.in_progress and real is None:
+    pending = play_in_pending(given_bracket)
+    if pending and season_games is not None and not season_games.empty:
+        raise DataError(f"season {season}: the bracket file lists seeds 9-10 (the play-in still to be "
+                        f"played) but {games_source} has playoff games; give seeds 1-8 after the play-in")
+    real, notes = (None, []) if pending else real_bracket(teams, series, season, season_games,
+                                                         given_bracket, games_source)
+    if pending:
+        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points,
+                                     given=given_bracket)
+    elif status.in_progress and real is None:
         odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points)
     else:
         odds = known_field_odds(teams, series, frame, season, sim, in_points,

@@ -39,7 +39,12 @@ def report_paths(out_dir: str | Path, season: int) -> dict[str, Path]:
 def status_lines(fc: Forecast) -> list[str]:
     status, s, odds = fc.status, fc.status.season, fc.fit["odds"]
     given = ODDS_SOURCES.get(fc.fit["bracket_source"]) if fc.fit["bracket_source"] in GIVEN_BRACKETS else None
-    if status.in_progress and given is not None:
+    if fc.fit["bracket_source"] == "bracket_file_playin":
+        lines = [f"**Season {s}**: teams have played {status.games_min}-{status.games_max} games "
+                 "(team_seasons.g); seeds 1-10 are the bracket file's. The play-in (seeds 7-10) is "
+                 f"simulated {odds['n_sims']:,} times, then the playoffs"
+                 + (", after the rest of the regular season" if status.in_progress else "") + "."]
+    elif status.in_progress and given is not None:
         lines = [f"**Season {s}**: teams have played {status.games_min}-{status.games_max} games "
                  f"(team_seasons.g); the playoff field and seeds are {given}, so the rest of the "
                  "regular season and the play-in are no longer simulated."]
@@ -76,7 +81,8 @@ ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-i
                 "record_order": "the known playoff field's bracket, seeded by record, simulated",
                 "playoff_series": "the real bracket (from the season's playoff series), simulated",
                 "results_file": "the real bracket (the first-round pairings of the playoff results file)",
-                "bracket_file": "the real bracket (the bracket file: conference, seed, team)"}
+                "bracket_file": "the real bracket (the bracket file: conference, seed, team)",
+                "bracket_file_playin": "the bracket file's seeds 1-10, the play-in and the playoffs simulated"}
 GIVEN_BRACKETS = ("results_file", "bracket_file")
 
 

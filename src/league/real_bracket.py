@@ -10,10 +10,12 @@ facts, not a guess, so where the user gives them they replace the product's own 
   games where any are known, then with the record order (seeding is strictly by record since
   2015-16), then with the product's order (its tie-breaks).
 * From a bracket file (CSV ``conference,seed,team``: E/W, seeds 1-8, Basketball-Reference codes),
-  for a season whose playoffs have not started: the bracket as published after the play-in.
+  for a season whose playoffs have not started: the bracket as published after the play-in. Before
+  the play-in a conference may list seeds 1-10: the season simulation then plays the play-in of
+  those seeds 7-10 (src/league/season_sim.py), and only it.
 
-Either way the play-in is no longer simulated (its results are in the bracket), and `notes` say
-where the real pairings differ from the product's own.
+Either way the play-in is simulated only until its results are known, and `notes` say where the
+real pairings differ from the product's own.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from src.data.results_file import csv_rows, decode_text
 from src.errors import DataError
 from src.league.bracket import CONFERENCES, TEAMS_PER_CONFERENCE, Bracket, record_order
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
+from src.league.playin import PLAYIN_SEEDS, has_playin
 from src.league.state import where
 
 BRACKET_COLUMNS = ("conference", "seed", "team")
@@ -147,6 +150,11 @@ def _inversions(values: list) -> int:
     return sum(1 for i, j in itertools.combinations(range(len(values)), 2) if values[i] > values[j])
 
 
+def play_in_pending(orders: dict[str, list[str]] | None) -> bool:
+    """A bracket file that lists seeds 9-10: the play-in is still to be played."""
+    return orders is not None and any(len(o) > TEAMS_PER_CONFERENCE for o in orders.values())
+
+
 def read_bracket_file(path: Path, season: int, season_teams: pd.DataFrame) -> dict[str, list[str]]:
     """Each conference's seed order from a bracket file (module doc); errors name its line."""
     path = Path(path)
@@ -165,9 +173,11 @@ def read_bracket_file(path: Path, season: int, season_teams: pd.DataFrame) -> di
         conf = conf.upper()[:1] if conf.lower() in ("e", "w", "east", "west") else conf
         if conf not in CONFERENCES:
             raise DataError(f"{path}: line {line}, column 'conference': {conf!r} is not E or W")
-        if not seed.isdigit() or not 1 <= int(seed) <= TEAMS_PER_CONFERENCE:
-            raise DataError(f"{path}: line {line}, column 'seed': {seed!r} is not a seed 1-"
-                            f"{TEAMS_PER_CONFERENCE} (after the play-in)")
+        top = max(PLAYIN_SEEDS) if has_playin(season) else TEAMS_PER_CONFERENCE
+        if not seed.isdigit() or not 1 <= int(seed) <= top:
+            raise DataError(f"{path}: line {line}, column 'seed': {seed!r} is not a seed 1-{top}" +
+                            (f" (1-{TEAMS_PER_CONFERENCE} after the play-in, 1-{top} before it)"
+                             if top > TEAMS_PER_CONFERENCE else ""))
         if team not in conference.index:
             raise DataError(f"{path}: line {line}, column 'team': {team!r} is not a team of season {season}")
         if conference[team] != conf:
@@ -181,10 +191,12 @@ def read_bracket_file(path: Path, season: int, season_teams: pd.DataFrame) -> di
     orders = {}
     for c in CONFERENCES:
         by_seed = given[c]
-        if sorted(by_seed) != list(range(1, TEAMS_PER_CONFERENCE + 1)):
-            lacking = sorted(set(range(1, TEAMS_PER_CONFERENCE + 1)) - set(by_seed))
+        n = max(PLAYIN_SEEDS) if max(by_seed, default=0) > TEAMS_PER_CONFERENCE else TEAMS_PER_CONFERENCE
+        if sorted(by_seed) != list(range(1, n + 1)):
+            lacking = sorted(set(range(1, n + 1)) - set(by_seed))
             raise DataError(f"{path}: conference {c}: seed(s) {', '.join(map(str, lacking))} missing; a "
-                            f"bracket file gives seeds 1-{TEAMS_PER_CONFERENCE} of both conferences")
-        orders[c] = [by_seed[s] for s in range(1, TEAMS_PER_CONFERENCE + 1)]
+                            f"bracket file gives seeds 1-{TEAMS_PER_CONFERENCE} of both conferences "
+                            f"(1-{max(PLAYIN_SEEDS)} while the play-in is to be played)")
+        orders[c] = [by_seed[s] for s in range(1, n + 1)]
     return orders
 
