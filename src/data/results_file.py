@@ -145,7 +145,12 @@ def read_results(path: Path, season: int, teams: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cells(header: list[str], cells: list[str]) -> dict[str, str]:
-    return {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h not in ("",)}
+    """Named cells of a row (a short row's missing cells are empty)."""
+    return {h: _cell(cells, i) for i, h in enumerate(header) if h}
+
+
+def _cell(cells: list[str], i: int) -> str:
+    return cells[i] if i < len(cells) else ""
 
 
 def _minimal(header, body, season, path) -> list[Game]:
@@ -221,16 +226,15 @@ def _bref_schedule(header, body, season, path) -> list[Game]:
     divider = next((i for i, (_, c) in enumerate(body) if c and c[0].lower() == "playoffs"), None)
     skipped: list[int] = [line for line, _ in body[:divider + 1]] if divider is not None else []
     out = []
+    home, visitor = header.index("Home/Neutral"), header.index("Visitor/Neutral")
     for line, cells in body[divider + 1 if divider is not None else 0:]:
-        cell = lambda i: cells[i] if i < len(cells) else ""        # noqa: E731
-        is_playin = notes is not None and "play-in" in cell(notes).lower()
-        if cell(0) == "Date" or is_playin or (not cell(pts[0]) and not cell(pts[1])):
+        is_playin = notes is not None and "play-in" in _cell(cells, notes).lower()
+        if _cell(cells, 0) == "Date" or is_playin or not (_cell(cells, pts[0]) or _cell(cells, pts[1])):
             skipped.append(line)                 # a repeated header, a play-in game, not played yet
             continue
-        date = pd.to_datetime(cell(0), format="%a, %b %d, %Y", errors="coerce")
-        out.append(Game(line, cell(0) if date is pd.NaT else f"{date:%Y-%m-%d}",
-                        cell(header.index("Home/Neutral")), cell(header.index("Visitor/Neutral")),
-                        cell(pts[1]), cell(pts[0]),
+        date = pd.to_datetime(_cell(cells, 0), format="%a, %b %d, %Y", errors="coerce")
+        out.append(Game(line, _cell(cells, 0) if date is pd.NaT else f"{date:%Y-%m-%d}",
+                        _cell(cells, home), _cell(cells, visitor), _cell(cells, pts[1]), _cell(cells, pts[0]),
                         columns=("Date", "Home/Neutral", "Visitor/Neutral", "PTS", "PTS")))
     if skipped:
         log.info("%s: %d row(s) skipped (regular season above the 'Playoffs' divider, play-in games, "
