@@ -31,7 +31,8 @@ from src.league.real_bracket import (SOURCE_FILE, bracket_from_games, difference
                                      play_in_pending)
 from src.inference.config import SimulationConfig
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
-from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
+from src.inference.forecast_odds import (SeasonOdds, known_field_odds, simulated_season_odds,
+                                         strength_points)
 from src.inference.playoff_update import PlayoffUpdateConfig
 from src.inference.title_odds import ODDS_COLUMNS
 from src.league.series import observed_series
@@ -239,20 +240,8 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
     season_games = None if games is None else games[games["season"] == season]
-    pending = play_in_pending(given_bracket)
-    if pending and season_games is not None and not season_games.empty:
-        raise DataError(f"season {season}: the bracket file lists seeds 9-10 (the play-in still to be "
-                        f"played) but {games_source} has playoff games; give seeds 1-8 after the play-in")
-    real, notes = (None, []) if pending else real_bracket(teams, series, season, season_games,
-                                                         given_bracket, games_source)
-    if pending:
-        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points,
-                                     given=given_bracket)
-    elif status.in_progress and real is None:
-        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points)
-    else:
-        odds = known_field_odds(teams, series, frame, season, sim, in_points,
-                                real_bracket=replay is not None, given=real)
+    odds, notes = _season_odds(teams, series, frame, status, sim, cfg, in_points, replay is not None,
+                               season_games, given_bracket, games_source)
     points = strength_points(frame, season, odds.fit["slope"], in_points)
     table = _ranked(teams[teams["season"] == season], now, points).merge(
         odds.table, on="team", how="left", validate="one_to_one")
@@ -269,6 +258,27 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
                     odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source,
                                    "bracket_notes": notes}, playoffs)
+
+
+def _season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
+                 status: SeasonStatus, sim: SimulationConfig, cfg: ForecastConfig, in_points: bool,
+                 replay: bool, season_games: pd.DataFrame | None, given: dict[str, list[str]] | None,
+                 source: str) -> tuple[SeasonOdds, list[str]]:
+    """The season's odds and bracket notes: a bracket file before the play-in keeps its seeds and
+    simulates the play-in; a season in progress without a real bracket is simulated to its end;
+    otherwise the real field's bracket (a results or bracket file's where given) is played."""
+    season = status.season
+    if play_in_pending(given):
+        if season_games is not None and not season_games.empty:
+            raise DataError(f"season {season}: the bracket file lists seeds 9-10 (the play-in still to "
+                            f"be played) but {source} has playoff games; give seeds 1-8 after the play-in")
+        return simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points,
+                                     given=given), []
+    real, notes = real_bracket(teams, series, season, season_games, given, source)
+    if status.in_progress and real is None:
+        return simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points), notes
+    return known_field_odds(teams, series, frame, season, sim, in_points, real_bracket=replay,
+                            given=real), notes
 
 
 def real_bracket(teams: pd.DataFrame, series: pd.DataFrame | None, season: int,
