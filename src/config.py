@@ -8,6 +8,8 @@ names the key path (e.g. `model_b.xgb.subsample`). src/params.py composes them a
 """
 from __future__ import annotations
 
+import datetime
+
 import dataclasses
 import functools
 import math
@@ -77,6 +79,8 @@ def _rule(err: dict[str, Any]) -> str:
         hint = _string_hint(value, kind)
     elif isinstance(value, float) and kind == "int_type":
         hint = " (a whole number is required)"
+    elif isinstance(value, datetime.date):
+        hint = f" (YAML reads an unquoted date as a date: write it quoted, '{value}')"
     return f"{err['msg'].replace('Value error, ', '')}, got {value!r}{hint}"
 
 

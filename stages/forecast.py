@@ -6,11 +6,15 @@ ranking of a season without outcomes: reports/forecast_<season>.{md,csv,parquet,
                                               # reports/seasons/forecast_2025.* (git-ignored)
     python -m stages.forecast --season 2024 --as-of 2024-05-15 --allow-known
                                               # replay a past season's playoffs to a date
+    python -m stages.forecast --season 2025 --results my_2025_games.csv [--as-of 2025-05-01]
+    python -m stages.forecast --season 2026 --bracket bracket_2026.csv
+                                              # the real bracket (docs/asof.md: file formats)
 """
 from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,11 +23,13 @@ from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.data import schema
 from src.errors import ConfigError
-from src.inference.forecast_asof import read_playoff_results
+from src.inference.forecast_asof import check_as_of_applies, read_playoff_results
 from src.inference.playoff_update import playoff_update_config
 from src.league.series import playoff_games
 from src.inference.config import simulation_config
-from src.inference.forecast import build_forecast, forecast_config, season_status
+from src.inference.forecast import (ForecastConfig, build_forecast, checked_as_of, forecast_config,
+                                    season_status)
+from src.league.real_bracket import read_bracket_file
 from src.inference.forecast_page import load_calibration
 from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
@@ -64,6 +70,10 @@ def add_args(parser: argparse.ArgumentParser) -> None:
                              "strengths, the real bracket and its playoff games to --as-of)")
     parser.add_argument("--as-of", default=None, help="YYYY-MM-DD: playoff games to the end of this day "
                                                       "are known (default: params forecast.as_of)")
+    parser.add_argument("--results", default=None, help="the season's playoff results file (default: "
+                                                        "params forecast.playoff_results)")
+    parser.add_argument("--bracket", default=None, help="the season's bracket file, conference,seed,team "
+                                                        "(default: params forecast.bracket)")
 
 
 def output_dir(season: int, pipeline_season: int) -> Path:
@@ -73,12 +83,16 @@ def output_dir(season: int, pipeline_season: int) -> Path:
 
 def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
-    if args.as_of is not None:
-        params.setdefault("forecast", {})["as_of"] = args.as_of
     cfg, seasons, stacking = forecast_config(params), seasons_config(params), stacking_config(params)
+    cfg, as_of_origin = with_arguments(cfg, args)
     season = args.season if args.season is not None else cfg.season
     teams = read_input(TEAMS, "ingest")
     status = season_status(teams, season, seasons, args.allow_known)
+    games, source = forecast_games(cfg, data_config(params), teams, season)
+    check_as_of_applies(cfg.as_of_date, season, games[games["season"] == season], as_of_origin,
+                        cfg.playoff_results)
+    bracket = (read_bracket_file(Path(cfg.bracket), season, teams[teams["season"] == season])
+               if cfg.bracket else None)
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     level1, attention = level1_scores(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
@@ -87,10 +101,9 @@ def run(args: argparse.Namespace) -> list[Path]:
     # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)
-    games, source = forecast_games(cfg, data_config(params), teams, season)
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg,
-                        games, playoff_update_config(params), source)
+                        games, playoff_update_config(params), source, bracket)
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
     written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)
     if args.quiet:
@@ -102,6 +115,21 @@ def run(args: argparse.Namespace) -> list[Path]:
     return written
 
 
+def with_arguments(cfg: ForecastConfig, args: argparse.Namespace) -> tuple[ForecastConfig, str]:
+    """The config with the command line's --as-of, --results and --bracket (checked, and named
+    as such in errors), and the origin of the as-of date."""
+    origin = "params.yaml: forecast.as_of"
+    if args.as_of is not None:
+        cfg, origin = replace(cfg, as_of=checked_as_of(args.as_of, "--as-of")), "--as-of"
+    for flag, key in (("results", "playoff_results"), ("bracket", "bracket")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            if not Path(value).is_file():
+                raise ConfigError(f"--{flag} {value}: file not found")
+            object.__setattr__(cfg, key, value)      # a command-line file may live anywhere
+    return cfg, origin
+
+
 def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.DataFrame, str]:
     """Playoff games of the game file, plus the forecast season's from forecast.playoff_results."""
     games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
@@ -111,6 +139,7 @@ def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.Data
             raise ConfigError(f"params.yaml: forecast.playoff_results is set, but the game file already "
                               f"holds season {season}'s playoffs ({source})")
         user = read_playoff_results(Path(cfg.playoff_results), season, teams, data.first_season)
+        # `line` keeps each user game's own line in its file for the bracket's errors
         games, source = pd.concat([games, user], ignore_index=True), cfg.playoff_results
     return games, source
 

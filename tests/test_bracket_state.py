@@ -17,11 +17,12 @@ BRACKET = Bracket(season=2020, teams=TEAMS, conference=("E",) * 8 + ("W",) * 8, 
 
 
 def _games(*series: tuple[str, str, int, int], start: str = "2020-04-18") -> pd.DataFrame:
-    """Games of each (home-court team, other, home wins, away wins): home wins first, each at home."""
+    """Games of each (home-court team, other, home wins, away wins): away wins first (a series
+    ends on its deciding win), each at home."""
     rows, day = [], pd.Timestamp(start)
     for home, away, wh, wa in series:
         for k in range(wh + wa):
-            won = k < wh
+            won = k >= wa
             rows.append({"date": day + pd.Timedelta(days=k), "home_team": home, "away_team": away,
                          "home_pts": 100 + 5 * won, "away_pts": 100 + 5 * (not won)})
     return pd.DataFrame(rows)
@@ -91,7 +92,7 @@ def test_game_between_teams_that_cannot_meet_is_refused():
 
 
 def test_too_many_wins_tie_and_unknown_team_are_refused():
-    with pytest.raises(DataError, match="5-0 wins in a best-of-7"):
+    with pytest.raises(DataError, match="comes after the series was decided \\(T00 won it 4-0 on 2020-04-21\\)"):
         bracket_state(BRACKET, _games(("T00", "T01", 5, 0)), "games.csv")
     tied = _games(("T00", "T01", 1, 0))
     tied.loc[0, "away_pts"] = tied.loc[0, "home_pts"]

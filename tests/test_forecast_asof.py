@@ -51,13 +51,13 @@ def test_minimal_results_file_errors_name_file_row_and_column(field, tmp_path):
     teams, _ = field
     t = teams.loc[teams["season"] == SEASON, "team"].tolist()
     bad_team = _csv(tmp_path, [["2016-04-16", t[0], "XXX", 100, 90]])
-    with pytest.raises(DataError, match=r"results.csv: row 2, column 'away': 'XXX'"):
+    with pytest.raises(DataError, match=r"results.csv: line 2, column 'away': 'XXX'"):
         read_playoff_results(bad_team, SEASON, teams, 1997)
     bad_date = _csv(tmp_path, [["16/04/2016", t[0], t[1], 100, 90]])
-    with pytest.raises(DataError, match=r"row 2, column 'date'"):
+    with pytest.raises(DataError, match=r"line 2, column 'date'"):
         read_playoff_results(bad_date, SEASON, teams, 1997)
     bad_pts = _csv(tmp_path, [["2016-04-16", t[0], t[1], 100, "ninety"]])
-    with pytest.raises(DataError, match=r"row 2, column 'away_pts'"):
+    with pytest.raises(DataError, match=r"line 2, column 'away_pts'"):
         read_playoff_results(bad_pts, SEASON, teams, 1997)
 
 
@@ -105,5 +105,5 @@ def test_a_game_the_bracket_does_not_allow_is_refused(field, tmp_path):
     b = _forecast(teams, series, None).bracket
     # slot 0 meets slot 2 only in round 2, after both won their round-1 series
     games = read_playoff_results(_csv(tmp_path, _series_games(b.teams[0], b.teams[2], 1, 0)), SEASON, teams, 1997)
-    with pytest.raises(DataError, match=r"results.csv: row 2: .* is not a series"):
+    with pytest.raises(DataError, match=r"results.csv: line 2: .* is not a series"):
         _forecast(teams, series, games)

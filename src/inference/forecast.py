@@ -15,8 +15,10 @@ Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
 """
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,10 +26,13 @@ import pandas as pd
 
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
-from src.league.bracket import Bracket
+from src.league.bracket import Bracket, build_bracket
+from src.league.real_bracket import (SOURCE_FILE, bracket_from_games, differences, make_bracket,
+                                     play_in_pending)
 from src.inference.config import SimulationConfig
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
-from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
+from src.inference.forecast_odds import (SeasonOdds, known_field_odds, simulated_season_odds,
+                                         strength_points)
 from src.inference.playoff_update import PlayoffUpdateConfig
 from src.inference.title_odds import ODDS_COLUMNS
 from src.league.series import observed_series
@@ -40,6 +45,8 @@ from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrain
 log = logging.getLogger(__name__)
 TEAMS_FILE = "data/interim/team_seasons.parquet"
 SCORES_FILE = "data/processed/scores.parquet"
+FIRST_PLAYOFFS, LAST_YEAR = 1947, 2262      # the first playoffs; pandas' last representable year
+USER_FILES = "data/results"      # results and bracket files the forecast stage reads (a dvc.yaml dep)
 TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "srs"]
 
 
@@ -50,19 +57,44 @@ class ForecastConfig:
     schedules: int           # remaining-season schedules drawn by the season simulation
     as_of: str | None        # YYYY-MM-DD: playoff games to the end of this day are known; null = all
     playoff_results: str     # a season the game file lacks: its playoff games (docs/asof.md); "" = none
+    bracket: str = ""        # a season whose playoffs have not started: its bracket file; "" = none
 
     @property
     def as_of_date(self) -> pd.Timestamp | None:
         return None if self.as_of is None else pd.Timestamp(self.as_of)
 
     def __post_init__(self) -> None:
-        if self.as_of is not None and pd.to_datetime(self.as_of, format="%Y-%m-%d", errors="coerce") is pd.NaT:
-            raise ConfigError(f"params.yaml: forecast.as_of must be a date like 2024-05-15 or null, "
-                              f"got {self.as_of!r}")
+        if self.as_of is not None:
+            checked_as_of(self.as_of, "params.yaml: forecast.as_of")
+        for key in ("playoff_results", "bracket"):
+            value = getattr(self, key)
+            if value and not Path(value).as_posix().startswith(f"{USER_FILES}/"):
+                raise ConfigError(f"params.yaml: forecast.{key} must name a file under {USER_FILES}/ "
+                                  f"(the forecast stage depends on that folder, so `dvc repro` sees a "
+                                  f"game appended), got {value!r}; outside the pipeline use "
+                                  f"`python -m stages.forecast --{key.replace('playoff_', '')} PATH`")
         if self.top_players < 1:
             raise ConfigError(f"params.yaml: forecast.top_players must be >= 1, got {self.top_players}")
         if self.schedules < 1:
             raise ConfigError(f"params.yaml: forecast.schedules must be >= 1, got {self.schedules}")
+
+
+def checked_as_of(value: object, origin: str) -> str:
+    """`value` as YYYY-MM-DD, or a ConfigError naming `origin` (the params key or --as-of)."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        raise ConfigError(f"{origin} must be a quoted date string: YAML read the unquoted {value} as "
+                          f"a date; write it quoted, as_of: '{value}'")
+    try:
+        day = datetime.datetime.strptime(value, "%Y-%m-%d") if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ConfigError(f"{origin} must be a date like 2024-05-15" +
+                          (" or null" if origin.startswith("params") else "") + f", got {value!r}")
+    if not FIRST_PLAYOFFS <= day.year <= LAST_YEAR:
+        raise ConfigError(f"{origin} {value}: no NBA playoffs are played then (an as-of date lies in "
+                          f"a season's playoffs, {FIRST_PLAYOFFS}-{LAST_YEAR})")
+    return value
 
 
 def forecast_config(params: dict[str, Any]) -> ForecastConfig:
@@ -100,7 +132,8 @@ def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,
     if known and not allow_known:
         raise DataError(f"{TEAMS_FILE}: season {season} has known playoff outcomes (outcome_known): "
                         "its out-of-sample evaluation is the evaluate stage (`dvc repro evaluate`, "
-                        "data/processed/predictions.parquet); pass --allow-known to forecast it anyway")
+                        "data/processed/predictions.parquet); pass --allow-known to forecast it anyway "
+                        "(with make: `make forecast SEASON=2024 AS_OF=2024-05-15` replays its playoffs)")
     if season < seasons.first_train:
         raise DataError(f"season {season} is before seasons.first_train={seasons.first_train}: "
                         "no level-1 history to compare it with")
@@ -186,10 +219,12 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
                    level1: pd.DataFrame, attention: pd.DataFrame, status: SeasonStatus,
                    seasons: SeasonsConfig, stacking: StackingConfig, sim: SimulationConfig,
                    cfg: ForecastConfig, games: pd.DataFrame | None = None,
-                   update: PlayoffUpdateConfig | None = None, games_source: str = "") -> Forecast:
+                   update: PlayoffUpdateConfig | None = None, games_source: str = "",
+                   given_bracket: dict[str, list[str]] | None = None) -> Forecast:
     """level1: season, team, score_<model> of the forecast season from the final models;
     attention: src/inference/predict_a.attention_table rows of the forecast season; games: playoff
-    games (src/league/series.GAME_COLUMNS) of the forecast season and earlier ones, if any."""
+    games (src/league/series.GAME_COLUMNS) of the forecast season and earlier ones, if any;
+    given_bracket: each conference's seed order from a bracket file (src/league/real_bracket.py)."""
     season = status.season
     past = history_rows(history, teams, season, stacking.stacked, seasons.last_test)
     now = check_level1(level1, teams, season, stacking.stacked)
@@ -206,16 +241,14 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     srs = teams[[*KEY, "srs"]]
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
-    if status.in_progress:
-        odds = simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points)
-    else:
-        odds = known_field_odds(teams, series, frame, season, sim, in_points, real_bracket=replay is not None)
+    season_games = None if games is None else games[games["season"] == season]
+    odds, notes = _season_odds(teams, series, frame, status, sim, cfg, in_points, replay is not None,
+                               season_games, given_bracket, games_source)
     points = strength_points(frame, season, odds.fit["slope"], in_points)
     table = _ranked(teams[teams["season"] == season], now, points).merge(
         odds.table, on="team", how="left", validate="one_to_one")
     table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")
     playoffs = None
-    season_games = None if games is None else games[games["season"] == season]
     if odds.bracket is not None and season_games is not None and not season_games.empty and update is not None:
         playoffs = _playoffs(odds.bracket, points, frame, teams, series, games, season_games, cfg,
                              update, sim, games_source, in_points)
@@ -225,8 +258,51 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
     log.info("forecast %d: stacker on %d rows, points slope %.2f%s, odds from %s", season,
              stack_fit["rows"], odds.fit["slope"], temperature, odds.source)
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
-                    odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source},
-                    playoffs)
+                    odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source,
+                                   "bracket_notes": notes}, playoffs)
+
+
+def _season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
+                 status: SeasonStatus, sim: SimulationConfig, cfg: ForecastConfig, in_points: bool,
+                 replay: bool, season_games: pd.DataFrame | None, given: dict[str, list[str]] | None,
+                 source: str) -> tuple[SeasonOdds, list[str]]:
+    """The season's odds and bracket notes: a bracket file before the play-in keeps its seeds and
+    simulates the play-in; a season in progress without a real bracket is simulated to its end;
+    otherwise the real field's bracket (a results or bracket file's where given) is played."""
+    season = status.season
+    if play_in_pending(given):
+        if season_games is not None and not season_games.empty:
+            raise DataError(f"season {season}: the bracket file lists seeds 9-10 (the play-in still to "
+                            f"be played) but {source} has playoff games; give seeds 1-8 after the play-in")
+        return simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points,
+                                     given=given), []
+    real, notes = real_bracket(teams, series, season, season_games, given, source)
+    if status.in_progress and real is None:
+        return simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points), notes
+    return known_field_odds(teams, series, frame, season, sim, in_points, real_bracket=replay,
+                            given=real), notes
+
+
+def real_bracket(teams: pd.DataFrame, series: pd.DataFrame | None, season: int,
+                 season_games: pd.DataFrame | None, given: dict[str, list[str]] | None,
+                 source: str) -> tuple[Bracket | None, list[str]]:
+    """The season's real bracket from a bracket file or its playoff games, with notes on where it
+    differs from the product's seeding; None where the series table has the season (its real
+    bracket is already the one built) or nothing is given."""
+    has_games = season_games is not None and not season_games.empty
+    in_table = series is not None and (series["season"] == season).any()
+    if in_table or (given is None and not has_games):
+        return None, []
+    season_teams = teams[teams["season"] == season]
+    product = build_bracket(teams, series, season)
+    if given is not None:
+        real = make_bracket(season, given, season_teams, SOURCE_FILE)
+    else:
+        real = bracket_from_games(product, season_teams, season_games, source)
+    notes = differences(product, real)
+    for note in notes:
+        log.info("season %d: %s", season, note)
+    return real, notes
 
 
 def replay_scores(history: pd.DataFrame, season: int) -> pd.Series | None:

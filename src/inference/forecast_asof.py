@@ -4,12 +4,7 @@ games exist) the title odds of every playoff team after each day of the playoffs
 
 As of a date means at the end of that day: its games are known. Playoff games come from the
 game file for the seasons it holds, or from a user's file for a season it does not (params
-`forecast.playoff_results`), either in the game file's format or in the minimal CSV
-
-    date,home,away,home_pts,away_pts
-    2025-04-19,OKC,MEM,131,80
-
-with Basketball-Reference team codes. The update's settings (src/inference/playoff_update.py) are
+`forecast.playoff_results`, --results) in any format src/data/results_file.py reads. The update's settings (src/inference/playoff_update.py) are
 chosen on the seasons before the forecast season, as the evaluate stage chooses them.
 """
 from __future__ import annotations
@@ -21,17 +16,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from src.data.results_file import playoff_window, read_results
 from src.errors import DataError
 from src.inference.playoff_update import (PlayoffUpdateConfig, UpdateSetting, candidate_losses,
                                           chosen_setting, strength_deltas)
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket
-from src.league.series import games_from_file, observed_series, with_starts
+from src.league.series import observed_series, with_starts
 from src.league.state import SeriesState, bracket_state, state_matrices
 
 log = logging.getLogger(__name__)
 
-MINIMAL_COLUMNS = ["date", "home", "away", "home_pts", "away_pts"]
 PATH_COLUMNS = ["date", "team", "p_champion"]
 
 
@@ -48,43 +43,9 @@ class PlayoffsAsOf:
 
 
 def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
-    """A user's playoff games of `season` as GAME_COLUMNS' date/team/points columns; the game
-    file's format or the minimal CSV; errors name the file, row and column."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: playoff results file not found (params forecast.playoff_results)")
-    head = pd.read_csv(path, nrows=0).columns
-    if set(MINIMAL_COLUMNS) <= set(head):
-        return _minimal_games(path, season, teams)
-    games = games_from_file(path, teams, first_season)
-    return games[games["season"] == season].reset_index(drop=True)
-
-
-def _minimal_games(path: Path, season: int, teams: pd.DataFrame) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    known = set(teams.loc[teams["season"] == season, "team"])
-    for column in ("home", "away"):
-        bad = ~raw[column].isin(known)
-        if bad.any():
-            i = int(bad.to_numpy().argmax())
-            raise DataError(f"{path}: row {i + 2}, column '{column}': {raw[column].iloc[i]!r} is not a "
-                            f"team of season {season} (Basketball-Reference codes, e.g. OKC, BRK)")
-    out = pd.DataFrame({"season": season, "home_team": raw["home"], "away_team": raw["away"]})
-    out["date"] = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
-    if out["date"].isna().any():
-        i = int(out["date"].isna().to_numpy().argmax())
-        raise DataError(f"{path}: row {i + 2}, column 'date': {raw['date'].iloc[i]!r} is not a date "
-                        "like 2025-04-19")
-    for column in ("home_pts", "away_pts"):
-        pts = pd.to_numeric(raw[column], errors="coerce")
-        bad = pts.isna() | (pts < 0) | (pts != pts.round())
-        if bad.any():
-            i = int(bad.to_numpy().argmax())
-            raise DataError(f"{path}: row {i + 2}, column '{column}': {raw[column].iloc[i]!r} is not "
-                            "a number of points")
-        out[column] = pts.astype("int64")
-    out.index = out.index + 2            # errors downstream name the CSV line
-    return out
+    """A user's playoff games of `season` (src/data/results_file.py: its formats and checks);
+    `line` names each game's line in the file, for the bracket's errors too."""
+    return read_results(Path(path), season, teams)
 
 
 def asof_cut(games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
@@ -146,3 +107,23 @@ def title_path(bracket: Bracket, points: pd.Series, games: pd.DataFrame, setting
         start = games["date"].min() - pd.Timedelta(days=1) if day is None and len(games) else day
         rows += [{"date": start, "team": t, "p_champion": float(p)} for t, p in zip(bracket.teams, title)]
     return pd.DataFrame(rows, columns=PATH_COLUMNS)
+
+
+def check_as_of_applies(as_of: pd.Timestamp | None, season: int, season_games: pd.DataFrame,
+                        origin: str, results: str) -> None:
+    """An as-of date the season cannot answer is an error saying why: outside its playoff window
+    (the regular season is the pre-playoff forecast: leave the date out), or a season without
+    playoff games (the game file lacks it and no results file is given)."""
+    if as_of is None:
+        return
+    low, high = playoff_window(season)
+    if not low <= as_of <= high:
+        raise DataError(f"{origin} {as_of:%Y-%m-%d}: outside season {season}'s playoff window "
+                        f"({low:%Y-%m-%d} to {high:%Y-%m-%d}); a forecast before the playoffs is the "
+                        "pre-playoff one: leave the as-of date out")
+    if season_games.empty:
+        given = f"the results file {results} has none" if results else (
+            "the game file lacks the season and no results file is given (params "
+            "forecast.playoff_results or --results)")
+        raise DataError(f"{origin} {as_of:%Y-%m-%d}: season {season} has no playoff games to read "
+                        f"as of a date: {given}")

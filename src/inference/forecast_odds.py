@@ -27,6 +27,7 @@ from src.inference.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_
 from src.training.train_stacking import ENSEMBLE
 
 BRACKET_SOURCE_SIMULATED = "season_simulation"
+BRACKET_SOURCE_PLAYIN = "bracket_file_playin"     # a bracket file's seeds 1-10: the play-in simulated
 
 
 @dataclass
@@ -50,8 +51,9 @@ def strength_points(frame: pd.DataFrame, season: int, slope: float, in_points: b
 
 def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
                           season: int, sim: SimulationConfig, n_schedules: int,
-                          in_points: bool = False) -> SeasonOdds:
-    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons."""
+                          in_points: bool = False, given: dict[str, list[str]] | None = None) -> SeasonOdds:
+    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons;
+    given: seeds 1-10 of a bracket file before the play-in (src/league/season_sim.simulate_season)."""
     fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
     if not in_points:
         earlier = sorted(s for s in frame["season"].unique() if s < season)
@@ -63,16 +65,18 @@ def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, fram
     points = strength_points(frame, season, fit["slope"], in_points)
     league = league_from(teams[teams["season"] == season], points, season)
     table = simulate_season(league, game_model(sim), sim.n_sims, sim.seed, n_schedules,
-                            first_round_best_of(season))
+                            first_round_best_of(season), given)
     table.insert(1, "seed", pd.array([pd.NA] * len(table), dtype="Int64"))
-    return SeasonOdds(table, fit, None, BRACKET_SOURCE_SIMULATED)
+    return SeasonOdds(table, fit, None, BRACKET_SOURCE_PLAYIN if given else BRACKET_SOURCE_SIMULATED)
 
 
 def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
                      season: int, sim: SimulationConfig, in_points: bool = False,
-                     real_bracket: bool = False) -> SeasonOdds:
+                     real_bracket: bool = False, given: Bracket | None = None) -> SeasonOdds:
     """Title and round odds of the real field; the points map (and temperature) are fitted on
-    the seasons before it, unless the ensemble is already in points (simulated as it is)."""
+    the seasons before it, unless the ensemble is already in points (simulated as it is).
+    `given`: the season's real bracket from a user's results or bracket file
+    (src/league/real_bracket.py), used as it is."""
     earlier = sorted(s for s in frame["season"].unique() if s < season)
     inputs = season_inputs(teams, series, earlier)
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
@@ -80,7 +84,7 @@ def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd
     # a replay of a past season through its playoffs (real_bracket) uses the real bracket,
     # public before its first game, that the season's games are played on.
     before = series if series is None or real_bracket else series[series["season"] != season]
-    bracket = inputs.brackets[season] = build_bracket(teams, before, season)
+    bracket = inputs.brackets[season] = given if given is not None else build_bracket(teams, before, season)
     if in_points:
         odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]
     else:

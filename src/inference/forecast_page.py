@@ -224,6 +224,8 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 def render_page(fc: Forecast, k: int, calibration: PastCalibration | None) -> str:
     s = fc.status.season
     status = "".join(f"<p>{_inline_md(line)}</p>" for line in status_lines(fc))
+    # where the real bracket (results or bracket file) differs from the product's own seeding
+    status += "".join(f"<p>{html.escape(note)}</p>" for note in fc.fit.get("bracket_notes", []))
     method = "".join(f"<li>{_inline_md(line[2:])}</li>" for line in method_lines(fc))
     favourite = fc.table.sort_values("p_champion", ascending=False).iloc[0]
     return f"""<!DOCTYPE html>

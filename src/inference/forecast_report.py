@@ -4,6 +4,8 @@ from the Forecast table only; `team_columns` and `top_players_text` are the one 
 report reads them."""
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,17 @@ def report_paths(out_dir: str | Path, season: int) -> dict[str, Path]:
 
 def status_lines(fc: Forecast) -> list[str]:
     status, s, odds = fc.status, fc.status.season, fc.fit["odds"]
-    if status.in_progress:
+    given = ODDS_SOURCES.get(fc.fit["bracket_source"]) if fc.fit["bracket_source"] in GIVEN_BRACKETS else None
+    if fc.fit["bracket_source"] == "bracket_file_playin":
+        lines = [f"**Season {s}**: teams have played {status.games_min}-{status.games_max} games "
+                 "(team_seasons.g); seeds 1-10 are the bracket file's. The play-in (seeds 7-10) is "
+                 f"simulated {odds['n_sims']:,} times, then the playoffs"
+                 + (", after the rest of the regular season" if status.in_progress else "") + "."]
+    elif status.in_progress and given is not None:
+        lines = [f"**Season {s}**: teams have played {status.games_min}-{status.games_max} games "
+                 f"(team_seasons.g); the playoff field and seeds are {given}, so the rest of the "
+                 "regular season and the play-in are no longer simulated."]
+    elif status.in_progress:
         left = fc.table["games_left"]
         lines = [f"**Season {s} is in progress**: teams have played {status.games_min}-{status.games_max} "
                  f"games (team_seasons.g), {int(left.min())}-{int(left.max())} left. The rest of the regular "
@@ -54,6 +66,8 @@ def status_lines(fc: Forecast) -> list[str]:
                  "conference; the playoff results are not in the data.",
                  "Seeds are approximate where records tie: ties are broken by SRS, not by the NBA's "
                  "tie-break rules, and the play-in's order of seeds 7 and 8 is not known here."]
+        if given is not None:
+            lines = [f"Season {s}: regular season complete ({games} games); the bracket is {given}."]
     if status.outcome_known:
         lines.append(f"**Backtest**: the outcome of {s} is known (run with --allow-known).")
     if status.models_saw_season:
@@ -65,7 +79,11 @@ def status_lines(fc: Forecast) -> list[str]:
 ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-in and the playoffs simulated",
                 "seeding_rules": "the known playoff field's bracket, seeded by the era's rules, simulated",
                 "record_order": "the known playoff field's bracket, seeded by record, simulated",
-                "playoff_series": "the real bracket (from the season's playoff series), simulated"}
+                "playoff_series": "the real bracket (from the season's playoff series), simulated",
+                "results_file": "the real bracket (the first-round pairings of the playoff results file)",
+                "bracket_file": "the real bracket (the bracket file: conference, seed, team)",
+                "bracket_file_playin": "the bracket file's seeds 1-10, the play-in and the playoffs simulated"}
+GIVEN_BRACKETS = ("results_file", "bracket_file")
 
 
 def method_lines(fc: Forecast) -> list[str]:
@@ -200,6 +218,15 @@ PLAYERS_NOTE = ("Top players by contribution: the points a player adds to his te
                 "season, his minutes for this team shown first.")
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+
+
+def md_text(value: object) -> str:
+    """A name from the data as Markdown shows it, never as markup: HTML (<script>) and Markdown
+    characters escaped; plain names (letters, spaces, . ' -) come out unchanged."""
+    return html.escape(str(value), quote=False).translate(_MD_SPECIAL)
+
+
 def _md_table(frame: pd.DataFrame) -> str:
     head = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -210,8 +237,12 @@ def _md_table(frame: pd.DataFrame) -> str:
 def render_markdown(fc: Forecast, k: int) -> str:
     cols = team_columns(fc)
     teams = pd.DataFrame({c.header: c.text.to_numpy() for c in cols})
+    teams["team"] = teams["team"].map(md_text)
     legend = "; ".join(f"{c.header} = {c.note}" for c in cols[3:])
-    players = top_players_text(fc.table, k)
+    named = fc.table.assign(team=fc.table["team"].map(md_text), **{
+        c: fc.table[c].map(lambda v: v if pd.isna(v) else md_text(v))
+        for c in fc.table.columns if c.startswith("player_")})
+    players = top_players_text(named, k)
     players.insert(0, "#", fc.table["rank"])
     s = fc.status.season
     return "\n".join([f"# Forecast {s}", "", "\n\n".join(status_lines(fc)), "",
@@ -223,9 +254,11 @@ def render_markdown(fc: Forecast, k: int) -> str:
 
 
 def _bracket_lines(fc: Forecast) -> list[str]:
+    notes = [f"- {md_text(n)}" for n in fc.fit.get("bracket_notes", [])]
+    notes = ["The real bracket differs from the product's own seeding:", "", *notes, ""] if notes else []
     if fc.playoffs is None or fc.bracket is None:
-        return []
-    return [*bracket_markdown(fc.playoffs, fc.bracket), ""]
+        return notes
+    return [*map(md_text, bracket_markdown(fc.playoffs, fc.bracket)), "", *notes]
 
 
 def write_forecast(fc: Forecast, out_dir: str | Path, k: int, calibration=None) -> list[Path]:

@@ -111,10 +111,20 @@ def conference_seeds(win_pct: np.ndarray, tiebreak: np.ndarray, conference: np.n
     return members[standings_order(win_pct[:, members], tiebreak[:, members])]
 
 
+def fixed_seeds(seeds: np.ndarray, given: list[str], league: League) -> np.ndarray:
+    """`seeds` (n_sims, n_conf) with the first len(given) seeds set to `given` (a bracket file's
+    teams in seed order); the other teams follow in each simulation's standing order."""
+    index = {t: i for i, t in enumerate(league.teams)}
+    top = np.array([index[t] for t in given])
+    rest = seeds[~np.isin(seeds, top)].reshape(len(seeds), -1)
+    return np.column_stack([np.broadcast_to(top, (len(seeds), len(top))), rest])
+
+
 def playoff_field(seeds: np.ndarray, league: League, model: GameModel,
-                  rng: np.random.Generator) -> np.ndarray:
-    """(n_sims, 8) team indices of one conference's seeds 1-8 (after the play-in if any)."""
-    if not has_playin(league.season):
+                  rng: np.random.Generator, play_in_known: bool = False) -> np.ndarray:
+    """(n_sims, 8) team indices of one conference's seeds 1-8 (after the play-in if any; not
+    played when its results are known: `play_in_known`, seeds 7 and 8 given)."""
+    if not has_playin(league.season) or play_in_known:
         return seeds[:, :len(SLOT_SEEDS)]
     first, last = PLAYIN_SEEDS[0] - 1, PLAYIN_SEEDS[-1]
     seventh, eighth = play_in(seeds[:, first:last], league.strength, model, rng)
@@ -122,8 +132,10 @@ def playoff_field(seeds: np.ndarray, league: League, model: GameModel,
 
 
 def simulate_season(league: League, model: GameModel, n_sims: int, seed: int, n_schedules: int,
-                    first_round_best_of: int) -> pd.DataFrame:
-    """One row per team: projected wins, seed odds, play-in, playoff and round odds."""
+                    first_round_best_of: int, given: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """One row per team: projected wins, seed odds, play-in, playoff and round odds. `given`:
+    a conference's seeds from a bracket file (1-10 before the play-in, 1-8 after it) replace the
+    simulated standings; the play-in is played only where seeds 9-10 are given."""
     rng = np.random.default_rng(seed)
     n_teams = len(league.teams)
     extra, unpaired = simulate_remaining(league, model, n_sims, n_schedules, rng)
@@ -137,7 +149,10 @@ def simulate_season(league: League, model: GameModel, n_sims: int, seed: int, n_
     np.put_along_axis(priority, standings_order(win_pct, tiebreak),
                       np.arange(n_teams, 0, -1, dtype=float)[None, :].repeat(n_sims, 0), axis=1)
     seeds = {c: conference_seeds(win_pct, tiebreak, league.conference, c) for c in CONFERENCES}
-    fields = [playoff_field(seeds[c], league, model, rng) for c in CONFERENCES]
+    given = given or {}
+    seeds = {c: fixed_seeds(seeds[c], given[c], league) if c in given else seeds[c] for c in CONFERENCES}
+    fields = [playoff_field(seeds[c], league, model, rng, len(given.get(c, ())) == len(SLOT_SEEDS))
+              for c in CONFERENCES]
     slots = np.column_stack([f[:, [s - 1 for s in SLOT_SEEDS]] for f in fields])
     best_of_7 = series_if_home(league.strength, model, 7)
     first = best_of_7 if first_round_best_of == 7 else series_if_home(league.strength, model, first_round_best_of)

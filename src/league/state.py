@@ -5,8 +5,9 @@ Playoff games before the as-of date are read as (season, date, home_team, away_t
 away_pts): the game file's rows (src/league/series.playoff_games) or a user's file of the same
 minimal columns. Two teams meet at most once in a season's playoffs, so the games of a pair are
 its series; the bracket walk (src/league/walk.py) decides who meets whom, so a game between two
-teams that cannot meet yet (one has not won its earlier series) is an error, as is a series with
-more wins than it needs.
+teams that cannot meet yet (one has not won its earlier series) is an error, as is a game after its
+series was decided (which also refuses 4-4 and more wins than a series needs). Errors name a user
+file's own line (column `line`, src/data/results_file.py), else the game id.
 
 Home pattern: the home-court team (the home team of game 1; before game 1, the better record,
 the simulator's rule) hosts games 1, 2, 5 and 7 of a best-of-7 (2-2-1-1-1) and 1, 2 and 5 of a
@@ -76,16 +77,54 @@ def bracket_state(bracket: Bracket, games: pd.DataFrame, source: str) -> list[Se
             home = a if bracket.home_priority[a] > bracket.home_priority[b] else b
         away = b if home == a else a
         state = SeriesState(r, a, b, home, best_of, wins.get((home, away), 0), wins.get((away, home), 0))
-        if max(state.wins_home, state.wins_away) > state.need:
-            raise DataError(f"{source}: season {bracket.season}: {bracket.teams[home]} v "
-                            f"{bracket.teams[away]} has {state.wins_home}-{state.wins_away} wins "
-                            f"in a best-of-{best_of}")
         states[frozenset((a, b))] = state
         return state.winner_slot
 
+    _check_decided_first(games, slot, bracket, source)
     list(walk(range(N_TEAMS), winner_of))
     _check_pairs_met(games, slot, states, bracket, source)
     return sorted(states.values(), key=lambda s: (s.round, s.slot_a))
+
+
+def where(games: pd.DataFrame, row) -> str:
+    """A game's place in its file: the file's own line (a user's results file, column `line`),
+    else its game id."""
+    if "line" in games and pd.notna(games.at[row, "line"]):
+        return f"line {int(games.at[row, 'line'])}"
+    if "game_id" in games and isinstance(games.at[row, "game_id"], str) and games.at[row, "game_id"]:
+        return f"game {games.at[row, 'game_id']}"
+    return f"row {row}"
+
+
+def _check_decided_first(games: pd.DataFrame, slot: dict[str, int], bracket: Bracket,
+                         source: str) -> None:
+    """No game of a pair after its series is decided: a series needs `need` wins and ends there
+    (this also refuses 4-4 and more wins than needed). Round-1 series are best-of-N of the era,
+    later ones best-of-7; a pair's round is read off the order teams play in."""
+    order = games.assign(_row=games.index).sort_values(
+        ["date", "line"] if "line" in games else ["date"], kind="mergesort")
+    wins: dict[frozenset, dict[str, int]] = {}
+    decided: dict[frozenset, tuple[str, str]] = {}
+    series_of: dict[str, list[frozenset]] = {}
+    for row, day, h, a, hp, ap in zip(order["_row"], order["date"], order["home_team"],
+                                      order["away_team"], order["home_pts"], order["away_pts"]):
+        pair = frozenset((h, a))
+        if pair in decided:
+            winner, by = decided[pair]
+            raise DataError(f"{source}: {where(games, row)}: {h} v {a} on {pd.Timestamp(day):%Y-%m-%d} "
+                            f"comes after the series was decided ({winner} on {by}); a series "
+                            "ends when a team has the wins it needs")
+        for team in (h, a):
+            if pair not in series_of.setdefault(team, []):
+                series_of[team].append(pair)
+        first_round = len(series_of[h]) == 1 and len(series_of[a]) == 1
+        need = (bracket.first_round_best_of if first_round else 7) // 2 + 1
+        count = wins.setdefault(pair, {h: 0, a: 0})
+        winner = h if hp > ap else a
+        count[winner] += 1
+        if count[winner] >= need:
+            loser = a if winner == h else h
+            decided[pair] = (f"{winner} won it {count[winner]}-{count[loser]}", f"{pd.Timestamp(day):%Y-%m-%d}")
 
 
 def _check_teams(games: pd.DataFrame, slot: dict[str, int], season: int, source: str) -> None:
@@ -93,12 +132,12 @@ def _check_teams(games: pd.DataFrame, slot: dict[str, int], season: int, source:
         unknown = ~games[column].isin(list(slot))
         if unknown.any():
             row = games.index[unknown.argmax()]
-            raise DataError(f"{source}: row {row}, column '{column}': {games.at[row, column]!r} is not "
+            raise DataError(f"{source}: {where(games, row)}, column '{column}': {games.at[row, column]!r} is not "
                             f"one of season {season}'s 16 playoff teams")
     tied = games["home_pts"] == games["away_pts"]
     if tied.any():
         row = games.index[tied.argmax()]
-        raise DataError(f"{source}: row {row}: a playoff game has a winner with more points, "
+        raise DataError(f"{source}: {where(games, row)}: a playoff game has a winner with more points, "
                         f"got {games.at[row, 'home_pts']}-{games.at[row, 'away_pts']}")
 
 
@@ -127,7 +166,7 @@ def _check_pairs_met(games: pd.DataFrame, slot: dict[str, int], states: dict[fro
     """Every game is between two teams the bracket lets meet by then."""
     for row, h, a in zip(games.index, games["home_team"], games["away_team"]):
         if frozenset((slot[h], slot[a])) not in states:
-            raise DataError(f"{source}: row {row}: {h} v {a} is not a series of season "
+            raise DataError(f"{source}: {where(games, row)}: {h} v {a} is not a series of season "
                             f"{bracket.season}'s bracket as it stands (each must first win its "
                             "earlier series against the team the bracket pairs it with)")
 
