@@ -20,6 +20,9 @@ from src.config import data_config, load_params, seasons_config
 from src.data import schema
 from src.errors import ConfigError
 from src.inference.forecast_asof import read_playoff_results
+from src.inference.forecast_roster import forecast_roster, roster_what_if
+from src.inference.title_odds import game_model
+from src.league.state import bracket_state
 from src.inference.playoff_update import playoff_update_config
 from src.league.series import playoff_games
 from src.inference.config import simulation_config
@@ -41,6 +44,7 @@ log = logging.getLogger("stages.forecast")
 TEAMS = artifacts.TEAM_SEASONS.path
 PLAYERS = artifacts.PLAYER_SEASONS.path
 SERIES = artifacts.PLAYOFF_SERIES.path
+BOX_SCORES = artifacts.PLAYOFF_BOX_SCORES.path
 FEATURES = artifacts.TEAM_FEATURES.path
 SCORES = artifacts.SCORES.path
 MODEL_A = artifacts.MODEL_A.path
@@ -62,6 +66,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-known", action="store_true",
                         help="forecast a season whose outcomes are known (a replay: its walk-forward "
                              "strengths, the real bracket and its playoff games to --as-of)")
+    parser.add_argument("--unavailable", default=None,
+                        help="players out for the days ahead, 'TEAM: Player Name' separated by ';' "
+                             "(default: params forecast.unavailable)")
     parser.add_argument("--as-of", default=None, help="YYYY-MM-DD: playoff games to the end of this day "
                                                       "are known (default: params forecast.as_of)")
 
@@ -75,6 +82,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
     if args.as_of is not None:
         params.setdefault("forecast", {})["as_of"] = args.as_of
+    if args.unavailable:
+        params.setdefault("forecast", {})["unavailable"] = [e.strip() for e in args.unavailable.split(";") if e.strip()]
     cfg, seasons, stacking = forecast_config(params), seasons_config(params), stacking_config(params)
     season = args.season if args.season is not None else cfg.season
     teams = read_input(TEAMS, "ingest")
@@ -91,6 +100,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg,
                         games, playoff_update_config(params), source)
+    fc.roster = roster_section(fc, attention, games, read_input(PLAYERS, "ingest"), cfg, simulation_config(params))
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
     written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)
     if args.quiet:
@@ -100,6 +110,25 @@ def run(args: argparse.Namespace) -> list[Path]:
     else:                                 # a log (CI, a pipe): one line; the table is in the .md
         log.info(favourites_line(fc, written[0]))
     return written
+
+
+def roster_section(fc, attention: pd.DataFrame, games: pd.DataFrame, players: pd.DataFrame, cfg, sim):
+    """Who is missing and the odds without him (src/inference/forecast_roster.py); None before the
+    field is known (a season in progress: no bracket to play the odds on)."""
+    season = fc.status.season
+    if fc.bracket is None:
+        if cfg.unavailable:
+            raise ConfigError(f"params.yaml: forecast.unavailable is set, but season {season}'s playoff "
+                              "field is not known yet: the odds without a player need its bracket")
+        return None
+    if fc.playoffs is not None:
+        strength, states = fc.playoffs.strength, fc.playoffs.states
+    else:
+        # the field is known, no game played: every first-round series at 0-0
+        strength, states = fc.table.set_index("team")["strength_points"], bracket_state(fc.bracket, games.iloc[:0], "")
+    box = read_input(BOX_SCORES, "box_scores")
+    return roster_what_if(box, games, players, forecast_roster(attention, season), season, cfg.as_of_date,
+                          list(cfg.unavailable), fc.bracket, strength, states, game_model(sim))
 
 
 def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.DataFrame, str]:
