@@ -67,10 +67,7 @@ def availability(box: pd.DataFrame, games: pd.DataFrame, roster: pd.DataFrame, s
     grid = game_statuses(box, roster, played)
     if grid.empty:
         return pd.DataFrame(columns=AVAILABILITY_COLUMNS)
-    grid = grid.sort_values(["team", "player_id", "date", "game_id"], kind="stable")
-    rows = [_player_row(key, g) for key, g in grid.groupby(["team", "player_id"], sort=True)]
-    out = pd.DataFrame(rows, columns=["team", "player_id", "last_game", "last_game_date", "status",
-                                      "comment", "missed_in_row", "played_recent"])
+    out = last_game_rows(grid)
     out = roster.merge(out, on=["team", "player_id"], how="inner", validate="one_to_one")
     total = out.groupby("team")["contribution"].transform("sum")
     out["share"] = out["contribution"] / total.where(total != 0)
@@ -84,17 +81,23 @@ def with_rotation(roster: pd.DataFrame) -> pd.DataFrame:
     return roster.assign(rotation=rank.reindex(roster.index) < ROTATION)
 
 
-def _player_row(key: tuple[str, str], games: pd.DataFrame) -> tuple:
-    statuses = games["status"].tolist()
-    last = games.iloc[-1]
-    missed = 0
-    for status in reversed(statuses):
-        if status not in MISSED:
-            break
-        missed += 1
-    recent = statuses[-RECENT_GAMES:]
-    return (*key, last["game_id"], last["date"], last["status"], last["comment"], missed,
-            sum(s == "played" for s in recent))
+def last_game_rows(grid: pd.DataFrame) -> pd.DataFrame:
+    """Per (team, player_id) of game_statuses rows: his last game, its status and comment,
+    missed_in_row (games missed, up to and including the last) and played_recent."""
+    grid = grid.sort_values(["team", "player_id", "date", "game_id"], kind="stable").reset_index(drop=True)
+    by = grid.groupby(["team", "player_id"], sort=False)
+    position = by.cumcount()
+    size = by["status"].transform("size")
+    played = grid["status"].eq("played")
+    stop = ~grid["status"].isin(MISSED)                      # played or unknown ends a run of misses
+    last_stop = position.where(stop).groupby([grid["team"], grid["player_id"]]).transform("max").fillna(-1)
+    recent = played & (position >= size - RECENT_GAMES)
+    last = grid[position == size - 1].copy()
+    last["missed_in_row"] = (size - 1 - last_stop)[last.index].astype(int)
+    last["played_recent"] = recent.groupby([grid["team"], grid["player_id"]]).transform("sum")[last.index].astype(int)
+    last = last.rename(columns={"game_id": "last_game", "date": "last_game_date"})
+    return last[["team", "player_id", "last_game", "last_game_date", "status", "comment", "missed_in_row",
+                 "played_recent"]].reset_index(drop=True)
 
 
 def missing_from_last_game(table: pd.DataFrame) -> pd.DataFrame:
