@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from src import artifacts  # noqa: E402
 from src.config import data_config, load_params  # noqa: E402
 from src.evaluation.availability_asof import availability_yardstick  # noqa: E402
+from src.evaluation.availability_games import game_yardstick  # noqa: E402
+from src.inference.playoff_update import playoff_update_config  # noqa: E402
 from src.inference.config import simulation_config  # noqa: E402
 from src.inference.title_odds import game_model  # noqa: E402
 from src.league.series import playoff_games  # noqa: E402
@@ -37,6 +39,13 @@ def main() -> None:
         pd.read_parquet("data/processed/series_predictions.parquet"), games,
         pd.read_parquet(artifacts.PLAYOFF_BOX_SCORES.path), pd.read_parquet("reports/explain/contributors.parquet"),
         pd.read_parquet(artifacts.PLAYER_SEASONS.path), NAMES, game_model(simulation_config(params)), boot)
+    scores = pd.read_parquet(artifacts.SCORES.path)
+    test = scores[scores["split"] == "test"].set_index(["season", "team"])["score_ensemble"].astype(float)
+    games_metrics, _ = game_yardstick(
+        games, test, pd.read_parquet(artifacts.PLAYOFF_BOX_SCORES.path),
+        pd.read_parquet("reports/explain/contributors.parquet"), pd.read_parquet(artifacts.PLAYER_SEASONS.path),
+        playoff_update_config(params), game_model(simulation_config(params)), boot, list(range(2011, 2024)))
+    metrics["games_ensemble"] = games_metrics
     changed = table[(table["missing_home"] != "") | (table["missing_away"] != "")]
     cols = ["season", "round", "home_team", "away_team", "winner", "missing_home", "missing_away",
             "p_home_asof_ensemble", "p_home_full_ensemble", "p_home_expected_ensemble"]
