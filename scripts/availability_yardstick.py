@@ -60,7 +60,7 @@ def main() -> None:
 
 def playoff_record_check(params, games, boot) -> dict:
     """Issue 30 item 3 as an experiment: players' earlier playoff plus-minus on the as-of series."""
-    from src.features.playoff_record import SHRINK_GRID, WEIGHT_GRID, team_records
+    from src.evaluation.playoff_record import SHRINK_GRID, WEIGHT_GRID, team_records
     from src.league.series import with_starts
     model = game_model(simulation_config(params))
     series = with_starts(pd.read_parquet("data/processed/series_predictions.parquet"), games)
@@ -83,7 +83,7 @@ WIDE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5)
 def _record_rows(series, records, weights, model, boot, prefix) -> dict:
     from src.evaluation.availability_asof import implied_margin
     from src.evaluation.series import outcome_losses, season_bootstrap
-    from src.features.playoff_record import walk_forward_record
+    from src.evaluation.playoff_record import walk_forward_record
     out = {}
     for name in ("ensemble", "model_a"):
         p_asof = series[f"p_home_asof_{name}"].to_numpy(float)

@@ -21,7 +21,7 @@ from src.data import schema
 from src.errors import ConfigError
 from src.inference.forecast_asof import read_playoff_results
 from src.inference.forecast_roster import forecast_roster, roster_what_if
-from src.inference.title_odds import game_model
+from src.league.monte_carlo import GameModel
 from src.league.state import bracket_state
 from src.inference.playoff_update import playoff_update_config
 from src.league.series import playoff_games
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
     if args.as_of is not None:
         params.setdefault("forecast", {})["as_of"] = args.as_of
-    if args.unavailable:
+    if getattr(args, "unavailable", None):
         params.setdefault("forecast", {})["unavailable"] = [e.strip() for e in args.unavailable.split(";") if e.strip()]
     cfg, seasons, stacking = forecast_config(params), seasons_config(params), stacking_config(params)
     season = args.season if args.season is not None else cfg.season
@@ -128,7 +128,8 @@ def roster_section(fc, attention: pd.DataFrame, games: pd.DataFrame, players: pd
         strength, states = fc.table.set_index("team")["strength_points"], bracket_state(fc.bracket, games.iloc[:0], "")
     box = read_input(BOX_SCORES, "box_scores")
     return roster_what_if(box, games, players, forecast_roster(attention, season), season, cfg.as_of_date,
-                          list(cfg.unavailable), fc.bracket, strength, states, game_model(sim))
+                          list(cfg.unavailable), fc.bracket, strength, states,
+                          GameModel(home_court=sim.home_court, link=sim.link, scale=sim.scale))
 
 
 def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.DataFrame, str]:

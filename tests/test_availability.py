@@ -174,7 +174,7 @@ def test_implied_margin_inverts_the_series_probability():
 
 
 def test_playoff_record_reads_only_earlier_seasons_and_games_before_the_series():
-    from src.features.playoff_record import team_records
+    from src.evaluation.playoff_record import team_records
     box = pd.DataFrame({"season": [2019, 2020, 2020, 2020], "team": "AAA", "player_id": "star",
                         "date": pd.to_datetime(["2019-05-01", "2020-04-18", "2020-05-02", "2020-05-03"]),
                         "minutes": [40.0, 40.0, 40.0, 40.0], "plus_minus": [10.0, 20.0, -500.0, -500.0],
@@ -186,3 +186,18 @@ def test_playoff_record_reads_only_earlier_seasons_and_games_before_the_series()
     rec = team_records(box, roster, series, (100.0,))[100.0]
     assert rec[0, 0] == pytest.approx(0.2 * 48 * 30.0 / (80.0 + 100.0))     # not the -500s of 05-02 on
     assert rec[0, 1] == 0.0
+
+
+def test_the_page_section_names_the_missing_player_with_both_odds(league):
+    from src.inference.roster_page import roster_html, roster_markdown
+    games, box, players, roster, bracket, srs = league
+    as_of = _as_of_mid_first_round(games)
+    states = bracket_state(bracket, games[(games["season"] == SEASON) & (games["date"] <= as_of)], "games")
+    star = roster.sort_values("mp").iloc[-1]
+    rw = roster_what_if(box, games, players, roster, SEASON, as_of, [f"{star.team}: {star.player}"],
+                        bracket, srs, states, MODEL)
+    row = rw.odds.set_index("player").loc[star.player]
+    page, md = roster_html(rw), "\n".join(roster_markdown(rw))
+    for text in (page, md):
+        assert star.player in text and f"{100 * row.p_title_with:.1f}% / {100 * row.p_title_without:.1f}%" in text
+    assert "stated unavailable" in md and f"as of {as_of:%Y-%m-%d}" in md.lower()
