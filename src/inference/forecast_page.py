@@ -239,8 +239,7 @@ Click a column header to sort (<code>#sort=P(playoffs)</code> in the address ope
 click a player's name for the team's top players.</p>
 {status}
 {teams_table(fc, k)}
-{playoffs_section(fc.playoffs, fc.bracket)}
-{roster_html(fc.roster)}
+{playoffs_section(fc.playoffs, fc.bracket)}{roster_html(fc.roster)}
 <h2>How it was made</h2><ul>{method}</ul>
 {calibration_section(calibration)}
 <script>{_SCRIPT}</script>
