@@ -63,8 +63,8 @@ bench: setup  ## time the stages: metrics/bench.local.json (UPDATE=1: metrics/be
 # reports/forecast_<season>.{md,html,csv}. SEASON=2025: that season after `dvc repro evaluate`
 # (the page shows past calibration), in reports/seasons/ (git-ignored: not a pipeline output);
 # AS_OF=2024-05-15 with a past SEASON replays its playoffs to that day.
-forecast: setup  ## the season in progress (dvc repro forecast); SEASON=2025 [AS_OF=date]: reports/seasons/
-	$(if $(SEASON),$(DVC) repro evaluate && $(PY) -m stages.forecast --season $(SEASON) $(if $(AS_OF),--as-of $(AS_OF) --allow-known),$(DVC) repro forecast)
+forecast: setup  ## the season in progress (dvc repro forecast); SEASON=2025 [AS_OF=date] [UNAVAILABLE="PHI: Joel Embiid"]: reports/seasons/
+	$(if $(SEASON),$(DVC) repro evaluate && $(PY) -m stages.forecast --season $(SEASON) $(if $(AS_OF),--as-of $(AS_OF) --allow-known) $(if $(UNAVAILABLE),--unavailable "$(UNAVAILABLE)"),$(DVC) repro forecast)
 
 # reports/report.md + reports/figures/*.png: the pipeline's `report` stage (and what it needs)
 report: setup  ## reports/report.md and its figures (the pipeline's report stage)

@@ -18,6 +18,8 @@ PARAMS_VALIDATED = Artifact("params_validated", Path("data/interim/params_valida
 TEAM_SEASONS = Artifact("team_seasons", Path("data/interim/team_seasons.parquet"), "ingest")
 PLAYER_SEASONS = Artifact("player_seasons", Path("data/interim/player_seasons.parquet"), "ingest")
 PLAYOFF_SERIES = Artifact("playoff_series", Path("data/interim/playoff_series.parquet"), "ingest")
+PLAYOFF_BOX_SCORES = Artifact("playoff_box_scores", Path("data/interim/playoff_box_scores.parquet"), "box_scores")
+BOX_SCORE_LINK = Artifact("box_score_link", Path("reports/box_score_link.json"), "box_scores")
 TEAM_FEATURES = Artifact("team_features", Path("data/processed/team_features.parquet"), "sos_features")
 OOF_MODEL_A = Artifact("oof_model_a", Path("data/processed/oof_model_a.parquet"), "train_a")
 MODEL_A = Artifact("model_a", Path("models/model_a.pt"), "train_a")
@@ -42,7 +44,8 @@ EVALUATE_PLOTS = Artifact("evaluate_plots", Path("plots/evaluate"), "evaluate")
 TRAIN_A_PLOTS = Artifact("train_a_plots", Path("plots/train_a"), "train_a_plots")
 
 ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
-    PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, TEAM_FEATURES, OOF_MODEL_A,
+    PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, PLAYOFF_BOX_SCORES, BOX_SCORE_LINK,
+    TEAM_FEATURES, OOF_MODEL_A,
     MODEL_A, MODEL_A_WALK_FORWARD, TRAIN_HISTORY, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
     STACK_SELECTION, PREDICTIONS, EVAL_METRICS, EVAL_REPORT, TRAIN_A_METRICS, TRAIN_B_METRICS,
     STACK_METRICS, EXPLAIN_METRICS, EXPLAIN_SUMMARY, EVALUATE_PLOTS, TRAIN_A_PLOTS)}

@@ -198,6 +198,8 @@ class DataConfig:
                                              # its pin (a newer upstream file), logged; false: error
     min_team_minutes_share: Annotated[float, Field(ge=0.0, le=1.0)]  # a team's player minutes /
                                              # (240 x its games) at least this: else rows are missing
+    min_linked_minutes_share: Annotated[float, Field(ge=0.0, le=1.0)]  # playoff box-score minutes
+                                             # linked to a Basketball-Reference player at least this
 
     def resolved_raw_dir(self) -> Path:
         """The folder every stage reads: `data.raw_dir`, relative to the repo root or absolute.

@@ -24,6 +24,9 @@ from src.config import data_config, load_params, seasons_config
 from src.data import schema
 from src.errors import ConfigError
 from src.inference.forecast_asof import check_as_of_applies, read_playoff_results
+from src.inference.forecast_roster import forecast_roster, roster_what_if
+from src.league.monte_carlo import GameModel
+from src.league.state import bracket_state
 from src.inference.playoff_update import playoff_update_config
 from src.league.series import playoff_games
 from src.inference.config import simulation_config
@@ -47,6 +50,7 @@ log = logging.getLogger("stages.forecast")
 TEAMS = artifacts.TEAM_SEASONS.path
 PLAYERS = artifacts.PLAYER_SEASONS.path
 SERIES = artifacts.PLAYOFF_SERIES.path
+BOX_SCORES = artifacts.PLAYOFF_BOX_SCORES.path
 FEATURES = artifacts.TEAM_FEATURES.path
 SCORES = artifacts.SCORES.path
 MODEL_A = artifacts.MODEL_A.path
@@ -68,6 +72,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-known", action="store_true",
                         help="forecast a season whose outcomes are known (a replay: its walk-forward "
                              "strengths, the real bracket and its playoff games to --as-of)")
+    parser.add_argument("--unavailable", default=None,
+                        help="players out for the days ahead, 'TEAM: Player Name' separated by ';' "
+                             "(default: params forecast.unavailable)")
     parser.add_argument("--as-of", default=None, help="YYYY-MM-DD: playoff games to the end of this day "
                                                       "are known (default: params forecast.as_of)")
     parser.add_argument("--results", default=None, help="the season's playoff results file (default: "
@@ -83,6 +90,8 @@ def output_dir(season: int, pipeline_season: int) -> Path:
 
 def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
+    if getattr(args, "unavailable", None):
+        params.setdefault("forecast", {})["unavailable"] = [e.strip() for e in args.unavailable.split(";") if e.strip()]
     cfg, seasons, stacking = forecast_config(params), seasons_config(params), stacking_config(params)
     cfg, as_of_origin = with_arguments(cfg, args)
     season = args.season if args.season is not None else cfg.season
@@ -104,6 +113,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                         attention, status, seasons, stacking, simulation_config(params), cfg,
                         games, playoff_update_config(params), source, bracket)
+    fc.roster = roster_section(fc, attention, games, read_input(PLAYERS, "ingest"), cfg, simulation_config(params))
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
     written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)
     if args.quiet:
@@ -128,6 +138,26 @@ def with_arguments(cfg: ForecastConfig, args: argparse.Namespace) -> tuple[Forec
                 raise ConfigError(f"--{flag} {value}: file not found")
             object.__setattr__(cfg, key, value)      # a command-line file may live anywhere
     return cfg, origin
+
+
+def roster_section(fc, attention: pd.DataFrame, games: pd.DataFrame, players: pd.DataFrame, cfg, sim):
+    """Who is missing and the odds without him (src/inference/forecast_roster.py); None before the
+    field is known (a season in progress: no bracket to play the odds on)."""
+    season = fc.status.season
+    if fc.bracket is None:
+        if cfg.unavailable:
+            raise ConfigError(f"params.yaml: forecast.unavailable is set, but season {season}'s playoff "
+                              "field is not known yet: the odds without a player need its bracket")
+        return None
+    if fc.playoffs is not None:
+        strength, states = fc.playoffs.strength, fc.playoffs.states
+    else:
+        # the field is known, no game played: every first-round series at 0-0
+        strength, states = fc.table.set_index("team")["strength_points"], bracket_state(fc.bracket, games.iloc[:0], "")
+    box = read_input(BOX_SCORES, "box_scores")
+    return roster_what_if(box, games, players, forecast_roster(attention, season), season, cfg.as_of_date,
+                          list(cfg.unavailable), fc.bracket, strength, states,
+                          GameModel(home_court=sim.home_court, link=sim.link, scale=sim.scale))
 
 
 def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.DataFrame, str]:

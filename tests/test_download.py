@@ -98,7 +98,8 @@ def server():
 def _cfg(tmp_path: Path, retries: int = 2, accept: bool = False, deadline_s: float = 30) -> DataConfig:
     return DataConfig(raw_dir=str(tmp_path), first_season=1997, download_retries=retries,
                       download_timeout_s=5, download_deadline_s=deadline_s,
-                      accept_changed_checksums=accept, min_team_minutes_share=0.98)
+                      accept_changed_checksums=accept, min_team_minutes_share=0.98,
+                      min_linked_minutes_share=0.99)
 
 
 def test_good_download_writes_file_and_logs_matching_checksum(tmp_path, server, caplog):
@@ -272,11 +273,11 @@ def test_present_files_use_no_network(tmp_path, server, caplog):
 
 def test_sources_cover_shared_checksums_and_build_raw_urls():
     names = [s.name for s in RAW_SOURCES]
-    assert len(names) == len(set(names)) == 18
+    assert len(names) == len(set(names)) == 19
     assert {s.name for s in REQUIRED_SOURCES} == {
         "Team Summaries.csv", "Team Abbrev.csv", "Team_Records.csv", "play_off_totals_2010_2024.csv",
         "Player Play By Play.csv", "Player Shooting.csv", "Player Season Info.csv", "All-Star Selections.csv",
-        "Per 100 Poss.csv"}
+        "Per 100 Poss.csv", "play_off_box_scores_2010_2024.csv"}
     per_100 = next(s for s in RAW_SOURCES if s.name == "Per 100 Poss.csv")
     assert per_100.url().endswith("/6918b05/Data/Per%20100%20Poss.csv")   # its own pinned commit
     records = next(s for s in RAW_SOURCES if s.name == "Team_Records.csv")

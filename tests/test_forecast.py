@@ -27,7 +27,8 @@ STACKING = StackingConfig(models=["model_a", "xgb", "rf"], alphas=[0.1, 1.0, 10.
 SIM = SimulationConfig(championship_odds_method="monte_carlo", n_sims=4000, seed=1, home_court=2.5,
                        link="normal", scale=11.5, calibrate_to="srs", temperature=True,
                        temperature_bounds=[0.05, 20.0])
-CFG = ForecastConfig(season=SEASON, top_players=3, schedules=20, as_of=None, playoff_results="")
+CFG = ForecastConfig(season=SEASON, top_players=3, schedules=20, as_of=None, playoff_results="",
+                     unavailable=[])
 OUTCOME_COLUMNS = ["series_won", "champion", "post_playoff_rank", "relevance"]
 
 

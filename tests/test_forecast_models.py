@@ -23,7 +23,8 @@ from src.training.fit_model_a import SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
-from src.league.series import observed_series
+from src.data.playoff_box import linked_box_scores
+from src.league.series import observed_series, playoff_games
 from src.training.train_model_b import ModelBTrainer, PlayoffRows
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
@@ -53,7 +54,9 @@ def workdir(tmp_path_factory, synthetic_tables, synthetic_raw_dir):
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=True)
     players = synthetic_tables.player_seasons
-    for rel, frame in [(stage.TEAMS, teams), (stage.PLAYERS, players),
+    games = playoff_games(synthetic_raw_dir, synthetic_tables.team_seasons, 1997)
+    box, _ = linked_box_scores(synthetic_raw_dir, games, synthetic_tables.team_seasons, players, 0.99)
+    for rel, frame in [(stage.TEAMS, teams), (stage.PLAYERS, players), (stage.BOX_SCORES, box),
                        (stage.SERIES, synthetic_tables.playoff_series), (stage.SCORES, fake_history(teams)),
                        (stage.FEATURES, build_team_features(teams, players, team_feature_config(params)))]:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

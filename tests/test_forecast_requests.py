@@ -38,8 +38,8 @@ def test_the_forecast_stage_depends_on_the_results_folder():
     assert "data/results" in stage["deps"]
     for key in ("playoff_results", "bracket"):
         with pytest.raises(ConfigError, match=rf"params.yaml: forecast.{key} must name a file under data/results/"):
-            ForecastConfig(season=2025, top_players=3, schedules=2, as_of=None, **{"playoff_results": "", key: "/tmp/x.csv"})
-    assert ForecastConfig(season=2025, top_players=3, schedules=2, as_of=None, playoff_results="data/results/r.csv")
+            ForecastConfig(season=2025, top_players=3, schedules=2, as_of=None, unavailable=[], **{"playoff_results": "", key: "/tmp/x.csv"})
+    assert ForecastConfig(season=2025, top_players=3, schedules=2, as_of=None, unavailable=[], playoff_results="data/results/r.csv")
     params = load_params(REPO / "params.yaml")["forecast"]
     assert params["playoff_results"] == "" and params["bracket"] == ""      # default: none read
 
@@ -54,13 +54,13 @@ def test_as_of_outside_the_seasons_playoffs_is_refused(as_of):
 
 
 def test_as_of_beyond_any_season_is_refused_by_its_origin():
-    cfg = forecast_config({"forecast": dict(season=2024, top_players=3, schedules=2, as_of=None, playoff_results="")})
+    cfg = forecast_config({"forecast": dict(season=2024, top_players=3, schedules=2, as_of=None, playoff_results="", unavailable=[])})
     with pytest.raises(ConfigError, match=r"^--as-of 9999-12-31: no NBA playoffs are played then"):
         with_arguments(cfg, _args(as_of="9999-12-31"))
     with pytest.raises(ConfigError, match=r"^--as-of must be a date like 2024-05-15, got '2024-13-01'"):
         with_arguments(cfg, _args(as_of="2024-13-01"))
     with pytest.raises(ConfigError, match=r"^params.yaml: forecast.as_of must be a date like 2024-05-15 or null"):
-        forecast_config({"forecast": dict(season=2024, top_players=3, schedules=2, as_of="May 15", playoff_results="")})
+        forecast_config({"forecast": dict(season=2024, top_players=3, schedules=2, as_of="May 15", playoff_results="", unavailable=[])})
     got, origin = with_arguments(cfg, _args(as_of="2024-05-15"))
     assert got.as_of_date == pd.Timestamp("2024-05-15") and origin == "--as-of"
 
@@ -70,7 +70,7 @@ def test_an_unquoted_yaml_date_gets_a_hint():
     assert isinstance(day, datetime.date)
     with pytest.raises(ConfigError, match=r"forecast.as_of: .*got datetime.date\(2024, 5, 15\) \(YAML reads an "
                                           r"unquoted date as a date: write it quoted, '2024-05-15'\)"):
-        forecast_config({"forecast": dict(season=2024, top_players=3, schedules=2, as_of=day, playoff_results="")})
+        forecast_config({"forecast": dict(season=2024, top_players=3, schedules=2, as_of=day, playoff_results="", unavailable=[])})
 
 
 def test_as_of_for_a_season_without_playoff_games_is_refused():

@@ -27,6 +27,9 @@ class CsvSpec:
     numeric: tuple[str, ...] = ()      # required numeric columns
     dtype_str: tuple[str, ...] = ()    # read as str to keep leading zeros (ids)
     encoding: str = "utf-8-sig"        # Team_Records.csv starts with a byte-order mark
+    # false: the pinned file itself ends without a line break, so a missing one is no sign of a
+    # cut; its checksum (download stage) and its own checks (five starters a team-game) are
+    ends_with_line_break: bool = True
     required: tuple[str, ...] = ()     # numeric columns that may never be empty (core stats)
     ranges: tuple[tuple[str, float, float], ...] = ()   # (column, low, high), inclusive
     row_rules: tuple["RowRule", ...] = ()
@@ -120,6 +123,25 @@ PLAYOFF_GAMES = CsvSpec(
     required=("PTS",),
     dtype_str=("GAME_ID",),
     ranges=(("PTS", 50, 200),),     # real 63-154; the lowest playoff score on record is 54
+)
+
+# play_off_box_scores_2010_2024.csv: one row per player per playoff game (src/data/box_scores.py
+# parses minutes "MM:SS", reads the comment, links the NBA person to Basketball-Reference).
+# position is filled for the five starters only; comment and minutes: exactly one is filled.
+BOX_SCORE_COUNTS = ("points", "reboundsTotal", "assists", "steals", "blocks", "turnovers",
+                    "foulsPersonal")
+PLAYOFF_BOX_SCORES = CsvSpec(
+    "play_off_box_scores_2010_2024.csv",
+    text=("season_year", "game_date", "gameId", "teamTricode", "personId", "personName",
+          "position", "comment", "minutes"),
+    numeric=(*BOX_SCORE_COUNTS, "plusMinusPoints"),
+    required=(*BOX_SCORE_COUNTS, "plusMinusPoints"),
+    dtype_str=("gameId", "personId"),
+    ends_with_line_break=False,        # the pinned upstream file (2847bec) has none
+    # real: points <= 57, rebounds <= 26, fouls <= 6 (a player fouls out at 6), +/- -45..+46
+    ranges=(("points", 0, 100), ("reboundsTotal", 0, 50), ("assists", 0, 40), ("steals", 0, 20),
+            ("blocks", 0, 20), ("turnovers", 0, 20), ("foulsPersonal", 0, 6),
+            ("plusMinusPoints", -80, 80)),
 )
 
 _PLAYER_KEY_TEXT = ("lg", "player", "player_id", "team")

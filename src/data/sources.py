@@ -41,6 +41,8 @@ _RECORDS_REPO = "Tmaku18/NBA-Playoff-Strength-Project"
 _RECORDS_COMMIT = "4ea72b2"
 _PLAYOFFS_REPO = "NocturneBear/NBA-Data-2010-2024"
 _PLAYOFFS_COMMIT = "a5f108b5b1f08074d78b9e8e901926a9ce4c06c5"
+# the box scores are pinned to an earlier commit (the file's later versions are not available)
+_BOX_SCORES_COMMIT = "2847bec"
 
 _BREF_SHA256 = {
     "All-Star Selections.csv": "0638a940f8e40aacb2a51e7314e7fe6ba964892cd1323bc5f0ec93a003251069",
@@ -70,6 +72,9 @@ RAW_SOURCES: tuple[RawSource, ...] = (
     RawSource("play_off_totals_2010_2024.csv", _PLAYOFFS_REPO, _PLAYOFFS_COMMIT,
               "play_off_totals_2010_2024.csv",
               "d4e1c5717d1419d9f7dc060c762554a7a6bb4a4a52a0aaece165a897aa84ef07"),
+    RawSource("play_off_box_scores_2010_2024.csv", _PLAYOFFS_REPO, _BOX_SCORES_COMMIT,
+              "play_off_box_scores_2010_2024.csv",
+              "5363dc0a788dd131426610f477f3aac346c499edaaf8a557cac2275820f1084c"),
 )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from src.data import synthetic_tables as tables
+from src.data.synthetic_box_scores import box_scores
 from src.data.synthetic_players import per_100_stats, player_stats, with_total_rows
 from src.data.synthetic_sim import League, Season
 from src.data.synthetic_tables import INFO_COLUMNS, PBP_COLUMNS, PER_100_COLUMNS, SHOOTING_COLUMNS
@@ -29,7 +30,7 @@ log = logging.getLogger("synthetic")
 
 TRUTH_TEAMS, TRUTH_PLAYERS = "truth_teams.csv", "truth_players.csv"
 # The Basketball-Reference files write missing values as NA; these two leave them empty.
-EMPTY_NA_FILES = {"Team_Records.csv", "play_off_totals_2010_2024.csv"}
+EMPTY_NA_FILES = {"Team_Records.csv", "play_off_totals_2010_2024.csv", "play_off_box_scores_2010_2024.csv"}
 # Per 100 Poss stats draw from their own stream, so adding them left every other file unchanged.
 PER_100_STREAM = 100
 
@@ -64,6 +65,8 @@ def generate_league(out_dir: Path, seed: int = 0, first_season: int = 1997, last
         TRUTH_PLAYERS: _truth_players(seasons),
     }
     files.update(_player_files(seasons))
+    files["play_off_box_scores_2010_2024.csv"] = box_scores(
+        files["play_off_totals_2010_2024.csv"], files["Player Play By Play.csv"], seed)
     for name, frame in files.items():
         encoding = "utf-8-sig" if name == "Team_Records.csv" else "utf-8"
         text = frame.to_csv(index=False, na_rep="" if name in EMPTY_NA_FILES else "NA")

@@ -57,6 +57,8 @@ class ForecastConfig:
     schedules: int           # remaining-season schedules drawn by the season simulation
     as_of: str | None        # YYYY-MM-DD: playoff games to the end of this day are known; null = all
     playoff_results: str     # a season the game file lacks: its playoff games (docs/asof.md); "" = none
+    unavailable: list[str]   # "TEAM: Player Name" entries out for the days ahead: the page gives the odds
+                             # with and without each (src/inference/forecast_roster.py); [] = none
     bracket: str = ""        # a season whose playoffs have not started: its bracket file; "" = none
 
     @property
@@ -118,6 +120,7 @@ class Forecast:
     bracket: Bracket | None  # the real field's bracket; None when the season is simulated
     fit: dict[str, Any] = field(default_factory=dict)   # stacker, points map, temperature
     playoffs: PlayoffsAsOf | None = None   # the bracket as it stands (playoff games known)
+    roster: Any = None       # src/inference/forecast_roster.RosterWhatIf: who is missing, odds without him
 
 
 def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,

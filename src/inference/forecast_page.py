@@ -19,6 +19,7 @@ import pandas as pd
 
 from src.inference.forecast import Forecast
 from src.inference.forecast_playoffs import playoffs_section
+from src.inference.roster_page import roster_html
 from src.utils.display import metric_text
 from src.utils.plot_style import LINE_MIN_COUNT, MODEL_COLOURS
 from src.inference.forecast_report import (PLAYERS_NOTE, method_lines, pct, status_lines, team_columns,
@@ -240,7 +241,7 @@ Click a column header to sort (<code>#sort=P(playoffs)</code> in the address ope
 click a player's name for the team's top players.</p>
 {status}
 {teams_table(fc, k)}
-{playoffs_section(fc.playoffs, fc.bracket)}
+{playoffs_section(fc.playoffs, fc.bracket)}{roster_html(fc.roster)}
 <h2>How it was made</h2><ul>{method}</ul>
 {calibration_section(calibration)}
 <script>{_SCRIPT}</script>

@@ -13,6 +13,7 @@ import pandas as pd
 
 from src.inference.forecast import Forecast
 from src.inference.forecast_playoffs import bracket_markdown
+from src.inference.roster_page import roster_markdown
 from src.league.playin import has_playin
 from src.utils.io import atomic_path, write_parquet, write_text
 
@@ -246,7 +247,7 @@ def render_markdown(fc: Forecast, k: int) -> str:
     players.insert(0, "#", fc.table["rank"])
     s = fc.status.season
     return "\n".join([f"# Forecast {s}", "", "\n\n".join(status_lines(fc)), "",
-                      *_bracket_lines(fc),
+                      *_bracket_lines(fc), *roster_markdown(fc.roster),
                       "## How it was made", "", *method_lines(fc), "",
                       "## Every team, by rating", "", legend + ".", "", _md_table(teams), "",
                       f"## Top {k} players", "", PLAYERS_NOTE, "", _md_table(players), "",
