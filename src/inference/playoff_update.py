@@ -40,18 +40,23 @@ UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "
 class PlayoffUpdateConfig:
     prior_sd_grid: list[NonNegativeFloat]   # candidates (points) chosen walk-forward; 0 = no update
     margin_cap_grid: list[PositiveFloat]    # candidates (points): a game's margin counts up to this
+    home_court_grid: list[float]            # candidates (points): a playoff game's home edge
+    game_noise_grid: list[PositiveFloat]    # candidates (points): sd of a game's margin around its mean
+    series_weight_grid: list[NonNegativeFloat]  # candidates: weight of a game of a series still in progress
     default_prior_sd: NonNegativeFloat      # where no earlier season has playoff games in the data
     default_margin_cap: PositiveFloat
     validation_seasons: PositiveInt         # earlier seasons (with games) that score the candidates
 
     def __post_init__(self) -> None:
-        for key in ("prior_sd_grid", "margin_cap_grid"):
+        for key in ("prior_sd_grid", "margin_cap_grid", "home_court_grid", "game_noise_grid",
+                    "series_weight_grid"):
             if not getattr(self, key):
                 raise ConfigError(f"params.yaml: playoff_update.{key} needs at least one value")
 
     @property
     def candidates(self) -> list["UpdateSetting"]:
-        return [UpdateSetting(sd, cap) for sd in self.prior_sd_grid for cap in self.margin_cap_grid]
+        return [UpdateSetting(sd, cap, hc, noise, w) for sd in self.prior_sd_grid for cap in self.margin_cap_grid
+                for hc in self.home_court_grid for noise in self.game_noise_grid for w in self.series_weight_grid]
 
     @property
     def default(self) -> "UpdateSetting":
@@ -62,6 +67,17 @@ class PlayoffUpdateConfig:
 class UpdateSetting:
     prior_sd: float          # points; 0 = the pre-playoff strengths
     margin_cap: float        # points: a blowout's last minutes say little about strength
+    home_court: float | None = None    # points of a playoff game's home edge; None = the simulator's
+    game_noise: float | None = None    # sd (points) of a game's margin; None = the simulator's scale
+    series_weight: float = 1.0         # weight of a game of a series still in progress (the next game
+                                       # of a series reverts: a team adjusts to the opponent it just met)
+
+    def game_model(self, model: GameModel) -> GameModel:
+        """The simulator's game model with this setting's home court and game noise: what one
+        playoff game's probability and the update's likelihood use (series and title odds keep
+        the simulator's own, the scale its points map was fitted in)."""
+        return GameModel(home_court=model.home_court if self.home_court is None else self.home_court,
+                         link=model.link, scale=model.scale if self.game_noise is None else self.game_noise)
 
 
 def playoff_update_config(params: dict[str, Any]) -> PlayoffUpdateConfig:
@@ -75,12 +91,14 @@ class GamesEvidence:
     Built once per (season, date) and solved for every setting."""
     teams: list[str]
     x: np.ndarray            # [games, teams]: +1 home team, -1 away team
-    expected: np.ndarray     # [games] pre-playoff strength difference + home court
+    diff: np.ndarray         # [games] pre-playoff strength difference, home minus away
     margin: np.ndarray       # [games] home points - away points
+    in_progress: np.ndarray  # [games] bool: the game's series is not decided by these games
 
     @classmethod
-    def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel) -> "GamesEvidence":
-        """`games` of one season; `strength`: pre-playoff points indexed by team."""
+    def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel | None = None) -> "GamesEvidence":
+        """`games` of one season; `strength`: pre-playoff points indexed by team (`model`: unused,
+        the home court is the setting's, src/inference/playoff_update.py UpdateSetting)."""
         home, away = games["home_team"].to_numpy(), games["away_team"].to_numpy()
         teams = sorted(set(home) | set(away))
         col = {t: i for i, t in enumerate(teams)}
@@ -88,20 +106,36 @@ class GamesEvidence:
         rows = np.arange(len(games))
         x[rows, [col[t] for t in home]] = 1.0
         x[rows, [col[t] for t in away]] = -1.0
-        expected = (strength.loc[home].to_numpy(float) - strength.loc[away].to_numpy(float)
-                    + model.home_court)
+        diff = strength.loc[home].to_numpy(float) - strength.loc[away].to_numpy(float)
         margin = games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float)
-        return cls(teams, x, expected, margin)
+        return cls(teams, x, diff, margin, series_in_progress(games))
 
     def deltas(self, setting: UpdateSetting, model: GameModel) -> dict[str, float]:
         """Posterior mean delta (points) of every team that played; {} without an update."""
         if setting.prior_sd == 0 or not self.teams:
             return {}
-        residual = np.clip(self.margin, -setting.margin_cap, setting.margin_cap) - self.expected
-        ridge = (model.scale / setting.prior_sd) ** 2
-        delta = np.linalg.solve(self.x.T @ self.x + ridge * np.eye(len(self.teams)),
-                                self.x.T @ residual)
+        game = setting.game_model(model)
+        root_w = np.where(self.in_progress, np.sqrt(setting.series_weight), 1.0)
+        residual = (np.clip(self.margin, -setting.margin_cap, setting.margin_cap) - self.diff
+                    - game.home_court) * root_w
+        x = self.x * root_w[:, None]
+        ridge = (game.scale / setting.prior_sd) ** 2
+        delta = np.linalg.solve(x.T @ x + ridge * np.eye(len(self.teams)), x.T @ residual)
         return dict(zip(self.teams, delta.tolist()))
+
+
+def series_in_progress(games: pd.DataFrame, wins_needed: int = 4) -> np.ndarray:
+    """Per game of one season: True where its series (the pair of teams) is not decided by the
+    games given, i.e. neither team has `wins_needed` wins among them (best-of-7: every playoff
+    season of the game file)."""
+    if games.empty:
+        return np.zeros(0, bool)
+    home, away = games["home_team"].to_numpy(str), games["away_team"].to_numpy(str)
+    first = np.where(home < away, home, away)
+    codes, _ = pd.factorize(np.char.add(np.char.add(first, " "), np.where(home < away, away, home)))
+    first_won = (games["home_pts"].to_numpy() > games["away_pts"].to_numpy()) == (home == first)
+    wins = np.maximum(np.bincount(codes, weights=first_won), np.bincount(codes, weights=~first_won))
+    return wins[codes] < wins_needed
 
 
 def strength_deltas(games: pd.DataFrame, strength: pd.Series, setting: UpdateSetting,
@@ -167,23 +201,37 @@ def _losses(series: pd.DataFrame, strengths: list[tuple[np.ndarray, np.ndarray]]
 
 
 def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
-                      cfg: PlayoffUpdateConfig, model: GameModel) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+                      cfg: PlayoffUpdateConfig, model: GameModel,
+                      chosen: dict[int, UpdateSetting] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     """As-of home/away strengths of every series, the setting chosen per season on earlier seasons.
 
     `series`: season, home_team, away_team, start, best_of, home_won; seasons without a start
-    date (no games in the data) keep their pre-playoff strengths."""
+    date (no games in the data) keep their pre-playoff strengths. `chosen`: season -> the setting
+    already chosen walk-forward elsewhere (by the game yardstick, src/evaluation/games.py); None:
+    chosen here on earlier seasons' as-of series log-loss."""
     has_games = series["start"].notna().to_numpy()
     scored = series[has_games]
-    settings = [*cfg.candidates, cfg.default]       # the default: seasons without earlier ones
+    if chosen is not None:
+        settings = list(dict.fromkeys([*(chosen[int(s)] for s in sorted(scored["season"].unique())),
+                                       cfg.default]))
+    else:
+        settings = [*cfg.candidates, cfg.default]       # the default: seasons without earlier ones
     per_setting = asof_strengths(scored, pre, games, settings, model)
-    losses = _losses(scored, per_setting[:-1], model)
+    losses = None if chosen is not None else _losses(scored, per_setting[:-1], model)
     [(home, away)] = asof_strengths(series.assign(start=pd.NaT), pre, games, [cfg.default], model)
     choices = []
     for season in sorted(scored["season"].unique()):
-        setting, window = chosen_setting(losses, int(season), cfg)
+        if chosen is not None:
+            setting, window = chosen[int(season)], None
+        else:
+            setting, window = chosen_setting(losses, int(season), cfg)
         in_season = (scored["season"] == season).to_numpy()
         rows_t = np.flatnonzero(has_games)[in_season]
         h, a = per_setting[settings.index(setting)]
         home[rows_t], away[rows_t] = h[in_season], a[in_season]
-        choices.append({"season": int(season), **asdict(setting), "validation_seasons": window})
+        choice = {"season": int(season), **asdict(setting)}
+        if window is not None:
+            choice["validation_seasons"] = window
+        choices.append(choice)
     return home, away, choices
