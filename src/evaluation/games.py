@@ -223,6 +223,8 @@ def game_metrics(losses: dict[str, pd.DataFrame], games: pd.DataFrame, boot: dic
     out: dict[str, float] = {}
     for prefix, split in SPLITS.items():
         keep = split(games)
+        if not keep.any():
+            continue                   # e.g. a window without a later round: no key, never a NaN
         for name, rows in losses.items():
             out.update({f"{prefix}.{name}.{m}": float(rows.loc[keep, m].mean()) for m in METRICS})
             out[f"{prefix}.{name}.n"] = int(keep.sum())

@@ -40,23 +40,27 @@ UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "
 class PlayoffUpdateConfig:
     prior_sd_grid: list[NonNegativeFloat]   # candidates (points) chosen walk-forward; 0 = no update
     margin_cap_grid: list[PositiveFloat]    # candidates (points): a game's margin counts up to this
-    home_court_grid: list[float]            # candidates (points): a playoff game's home edge
-    game_noise_grid: list[PositiveFloat]    # candidates (points): sd of a game's margin around its mean
-    series_weight_grid: list[NonNegativeFloat]  # candidates: weight of a game of a series still in progress
     default_prior_sd: NonNegativeFloat      # where no earlier season has playoff games in the data
     default_margin_cap: PositiveFloat
     validation_seasons: PositiveInt         # earlier seasons (with games) that score the candidates
+    # params.yaml sets these three; None (a config built in code) = the simulator's home court and
+    # game spread, and a game of a series in progress weighing as any other
+    home_court_grid: list[float] | None = None                  # candidates (points): a playoff game's home edge
+    game_noise_grid: list[PositiveFloat] | None = None          # candidates (points): sd of a game's margin
+    series_weight_grid: list[NonNegativeFloat] | None = None    # candidates: weight of a game of a series
+                                                                # still in progress
 
     def __post_init__(self) -> None:
         for key in ("prior_sd_grid", "margin_cap_grid", "home_court_grid", "game_noise_grid",
                     "series_weight_grid"):
-            if not getattr(self, key):
+            if getattr(self, key) is not None and not getattr(self, key):
                 raise ConfigError(f"params.yaml: playoff_update.{key} needs at least one value")
 
     @property
     def candidates(self) -> list["UpdateSetting"]:
         return [UpdateSetting(sd, cap, hc, noise, w) for sd in self.prior_sd_grid for cap in self.margin_cap_grid
-                for hc in self.home_court_grid for noise in self.game_noise_grid for w in self.series_weight_grid]
+                for hc in (self.home_court_grid or [None]) for noise in (self.game_noise_grid or [None])
+                for w in (self.series_weight_grid or [1.0])]
 
     @property
     def default(self) -> "UpdateSetting":
