@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from src.evaluation.games import CandidateGrid, asof_game_strengths, evaluate_games, walk_forward_games
+from src.evaluation.games import evaluate_games
+from src.inference.game_asof import CandidateGrid, asof_game_strengths, setting_for_season, walk_forward_games
 from src.evaluation.title_daily import one_day_changes
 from src.inference.playoff_update import (GamesEvidence, PlayoffUpdateConfig, UpdateSetting,
                                           series_in_progress, strength_deltas)
@@ -100,6 +101,8 @@ def test_no_game_of_that_day_or_later_is_read():
     h, _ = asof_game_strengths(games, pre, grid)
     h2, _ = asof_game_strengths(corrupt2, pre, grid)
     assert base.chosen[2020].prior_sd > 0 and h2[0, target] > h[0, target] + 0.1
+    # a forecast outside the yardstick (a replay, the live season) chooses as the yardstick did
+    assert setting_for_season(2020, games, pre, CFG, MODEL) == base.chosen[2020]
     # game 1 of round 1 knows no playoff game: the pre-playoff strengths
     first = (games["date"] == games.groupby("season")["date"].transform("min")).to_numpy()
     assert np.all(h[0, first] == 0.0)
