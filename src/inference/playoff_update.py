@@ -14,10 +14,17 @@ shrunk by the number of games (n / (n + (scale / prior_sd)^2) for one team playi
 opponent), and prior_sd 0 is the pre-playoff forecast.
 
 A game's margin counts up to `margin_cap` points either way (the end of a blowout is played by
-the benches). prior_sd and margin_cap are chosen walk-forward per model: for test season t, the
-pair of `playoff_update.prior_sd_grid` x `margin_cap_grid` with the lowest as-of series log-loss
-over the last `validation_seasons` seasons before t that have playoff games in the data (each
-series forecast with the games before its game 1); the defaults where no earlier season has them.
+the benches). A setting also carries the home court and game noise of one playoff game (the
+likelihood above and a game's probability; series and title odds keep the simulator's game model,
+the one the points maps were fitted in) and the weight of a game whose series is still in progress
+(rows of X and r scaled by its square root): the next game of a series reverts, so a series' own
+games say less of it than finished series do.
+
+The setting is chosen walk-forward per model by the game yardstick (src/inference/game_asof.py,
+src/evaluation/games.py): for test season t, the candidate of the grids' product with the lowest
+log-loss over every playoff game of the last `validation_seasons` seasons before t, each game
+forecast as of its morning; the defaults where no earlier season has games. `chosen_setting` and
+`candidate_losses` choose on the as-of series instead (kept for comparison).
 """
 from __future__ import annotations
 
