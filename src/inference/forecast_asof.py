@@ -46,6 +46,8 @@ class PlayoffsAsOf:
     strength: pd.Series              # team -> points after the update (bracket teams)
     rounds: np.ndarray               # (16, 4) P(win at least r series), bracket slot order
     path: pd.DataFrame               # PATH_COLUMNS: title odds after each day of the playoffs
+    pre: pd.Series | None = None     # team -> pre-playoff points (bracket teams)
+    model: GameModel | None = None   # the simulator's game model (a game's own: setting.game_model)
 
 
 def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
@@ -115,7 +117,7 @@ def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, sou
     path = title_path(bracket, points, games, setting, model, source)
     last = None if known.empty else pd.Timestamp(known["date"].max())
     return PlayoffsAsOf(as_of if as_of is not None else last, source, known, setting, states,
-                        strength, rounds, path)
+                        strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model)
 
 
 def _updated(points: pd.Series, games: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
