@@ -110,14 +110,16 @@ class GamesEvidence:
     def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel | None = None) -> "GamesEvidence":
         """`games` of one season; `strength`: pre-playoff points indexed by team (`model`: unused,
         the home court is the setting's, src/inference/playoff_update.py UpdateSetting)."""
-        home, away = games["home_team"].to_numpy(), games["away_team"].to_numpy()
+        home, away = games["home_team"].to_numpy(object), games["away_team"].to_numpy(object)
         teams = sorted(set(home) | set(away))
         col = {t: i for i, t in enumerate(teams)}
+        h = np.fromiter((col[t] for t in home), int, len(home))
+        a = np.fromiter((col[t] for t in away), int, len(away))
         x = np.zeros((len(games), len(teams)))
         rows = np.arange(len(games))
-        x[rows, [col[t] for t in home]] = 1.0
-        x[rows, [col[t] for t in away]] = -1.0
-        diff = strength.loc[home].to_numpy(float) - strength.loc[away].to_numpy(float)
+        x[rows, h], x[rows, a] = 1.0, -1.0
+        level = strength.loc[teams].to_numpy(float)      # one lookup (a KeyError names a missing team)
+        diff = level[h] - level[a]
         margin = games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float)
         return cls(teams, x, diff, margin, series_in_progress(games))
 
