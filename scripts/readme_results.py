@@ -45,7 +45,8 @@ def results_markdown(flat: dict, params: dict) -> str:
 SERIES_METRICS = ["log_loss", "brier", "accuracy", "n"]
 SERIES_BLOCKS = [("series", "every series of the test seasons"),
                  ("series_recent", "the seasons of the playoff game file (real home team of every series)"),
-                 ("games", "every playoff game of the game file (home team of each game)")]
+                 ("games_preplayoff", "every playoff game of the game file (home team of each game), "
+                  "before the playoffs")]
 
 
 def prefixed_comparisons(flat: dict, prefix: str) -> list:
@@ -76,7 +77,7 @@ def series_markdown(flat: dict, params: dict) -> str:
              "negative = the model is better."]
     for prefix, what in SERIES_BLOCKS:
         first, last = flat.get(f"window.{prefix}.first_season"), flat.get(f"window.{prefix}.last_season")
-        if first is None and prefix == "games":
+        if first is None and prefix == "games_preplayoff":
             first, last = flat.get("window.series_recent.first_season"), flat.get("window.series_recent.last_season")
         if not any(k.startswith(prefix + ".") for k in flat):
             continue
@@ -117,6 +118,40 @@ def asof_markdown(flat: dict, params: dict) -> str:
         *tables.md_table(head, rows)])
 
 
+GAME_SPLITS = [("games", "all"), ("games_round1", "round 1"), ("games_rounds2_4", "rounds 2-4"),
+               ("games_game1", "game 1"), ("games_games2_7", "games 2-7")]
+
+
+def games_markdown(flat: dict, params: dict) -> str:
+    """The game yardstick: every playoff game as of its morning, log-loss by split, Brier, margin
+    MAE, the bootstrap against SRS, and title odds judged every playoff day."""
+    first, last = flat.get("window.games.first_season"), flat.get("window.games.last_season")
+    digits = _digits(params)
+    names = list(dict.fromkeys(k.split(".")[1] for k in flat if k.startswith("games.")))
+    head = ["model", *(f"log-loss {what}" for _, what in GAME_SPLITS), "Brier", "margin MAE",
+            "pre-playoff", "all minus SRS (90% CI)", "title daily", "largest 1-day move"]
+    rows = []
+    for n in names:
+        boot = f"bootstrap.games.{n}_vs_baseline_srs.log_loss"
+        ci = (f"{flat[boot + '.diff']:+.4f} [{flat[boot + '.low']:+.4f}, {flat[boot + '.high']:+.4f}]"
+              if boot + ".diff" in flat else "–")
+        rows.append([n, *(tables.fmt(flat.get(f"{p}.{n}.log_loss"), digits) for p, _ in GAME_SPLITS),
+                     tables.fmt(flat.get(f"games.{n}.brier"), digits),
+                     tables.fmt(flat.get(f"games.{n}.margin_mae"), 2),
+                     tables.fmt(flat.get(f"games_preplayoff.{n}.log_loss"), digits), ci,
+                     tables.fmt(flat.get(f"title_daily.{n}.log_loss"), digits),
+                     tables.fmt(flat.get(f"title_daily.{n}.max_change"), 3)])
+    return "\n".join([
+        f"Every playoff game of {first}..{last} ({flat.get('games.ensemble.n', '?')} games) forecast as of "
+        "the morning of its day: the pre-playoff strengths updated by every earlier playoff game, the "
+        "update's settings chosen per season on earlier seasons' games (src/inference/game_asof.py). "
+        "Log-loss of P(home team wins); Brier; margin MAE = mean |expected - actual home margin| "
+        "(points); pre-playoff = the same games without the update; title daily = mean over playoff "
+        "days of -log P(champion) that morning, largest 1-day move = the largest change of a team's "
+        "title probability from one playoff morning to the next.", "",
+        *tables.md_table(head, rows)])
+
+
 def explain_markdown(flat: dict, params: dict) -> str:
     return "\n".join([
         f"Measured {date.today().isoformat()} with `dvc repro explain` over the test seasons, copied from "
@@ -149,7 +184,8 @@ def replace_block(readme: str, name: str, body: str) -> str:
 SUMMARY_COLUMNS = [("title log-loss", "{m}.log_loss"), ("Spearman", "{m}.spearman"),
                    ("NDCG@4", "{m}.ndcg_at_4"), ("series 2006-24", "series.{m}.log_loss"),
                    ("series 2011-24", "series_recent.{m}.log_loss"),
-                   ("as-of 2011-24", "series_asof.{m}.log_loss")]
+                   ("as-of 2011-24", "series_asof.{m}.log_loss"),
+                   ("games 2011-24", "games.{m}.log_loss"), ("games 2-7", "games_games2_7.{m}.log_loss")]
 SUMMARY_MODELS = ["model_a", "xgb", "xgb_playoff", "rf", "ensemble", "baseline_srs", "baseline_win_pct",
                   "baseline_srs_mc"]
 
@@ -160,7 +196,7 @@ def summary_markdown(flat: dict, params: dict) -> str:
     rows = [[m, *(tables.fmt(flat.get(key.format(m=m)), _digits(params)) for _, key in SUMMARY_COLUMNS)]
             for m in SUMMARY_MODELS]
     verdicts = [replace(c, candidate=f"{c.candidate} ({what})") for prefix, what in
-                (("series", "2006-24"), ("series_asof", "as-of 2011-24"))
+                (("series", "2006-24"), ("series_asof", "as-of 2011-24"), ("games", "games 2011-24"))
                 for c in prefixed_comparisons(flat, prefix)
                 if c.metric == "log_loss" and c.candidate == "ensemble"]
     return "\n".join([
@@ -168,7 +204,8 @@ def summary_markdown(flat: dict, params: dict) -> str:
         f"`python scripts/readme_results.py`; test seasons {seasons['first_test']}..{seasons['last_test']}, "
         "walk-forward. Title log-loss: mean over seasons of -log P(champion) before the playoffs; "
         "series: log-loss of P(home-court team wins) pooled over series, before the playoffs; as-of: "
-        "each series forecast at its start with the playoff games before it. Lower log-loss is better. "
+        "each series forecast at its start with the playoff games before it; games: every playoff game's "
+        "P(home team wins) as of that morning. Lower log-loss is better. "
         "baseline_srs_mc is the SRS Monte Carlo for title odds.", "",
         *tables.md_table(["model", *(h for h, _ in SUMMARY_COLUMNS)], rows), "",
         "Paired season bootstrap, ensemble minus baseline (series log-loss):", "",
@@ -181,7 +218,8 @@ def results_page(eval_flat: dict, explain_flat: dict, params: dict) -> str:
                       "files of the last `dvc repro`.", "", "## Title odds and ranking", "",
                       results_markdown(eval_flat, params), "", "## Playoff series", "",
                       series_markdown(eval_flat, params), "", "## As of each series' start", "",
-                      asof_markdown(eval_flat, params), "", "## Player contributions", "",
+                      asof_markdown(eval_flat, params), "", "## Every playoff game, as of its morning", "",
+                      games_markdown(eval_flat, params), "", "## Player contributions", "",
                       explain_markdown(explain_flat, params), ""])
 
 
@@ -191,7 +229,7 @@ def main() -> None:
     explain = json.loads((REPO / "metrics/explain.json").read_text())
     readme = (REPO / "README.md").read_text()
     readme = replace_block(readme, "RESULTS", summary_markdown(flat, params))
-    readme = replace_block(readme, "ASOF", asof_markdown(flat, params))
+    readme = replace_block(readme, "ASOF", asof_markdown(flat, params) + "\n\n" + games_markdown(flat, params))
     readme = replace_block(readme, "EXPLAIN", explain_markdown(explain, params))
     bench = REPO / "metrics/bench.json"
     if bench.exists():

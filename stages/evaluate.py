@@ -30,6 +30,7 @@ METRICS = artifacts.EVAL_METRICS.path
 REPORT = artifacts.EVAL_REPORT.path
 PREDICTIONS = artifacts.PREDICTIONS.path
 SERIES_PREDICTIONS = Path("data/processed/series_predictions.parquet")
+GAME_PREDICTIONS = artifacts.GAME_PREDICTIONS.path
 SELECTION = artifacts.STACK_SELECTION.path
 
 
@@ -49,6 +50,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     written = [write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
                write_parquet(result.series.predictions, SERIES_PREDICTIONS)]
+    if result.games is not None:
+        written.append(write_parquet(result.games.predictions, GAME_PREDICTIONS))
     # a fresh folder replaces the old one whole: no stale file of a model no longer enabled,
     # and a killed run leaves the previous plot data, never half of the new one
     with atomic_dir(PLOTS_DIR) as plots_tmp:

@@ -180,7 +180,7 @@ def test_series_yardstick_ranks_the_true_strengths_first(league):
     assert preds["season"].between(SEASONS.first_test, LAST).all() and preds["p_home_ensemble"].between(0, 1).all()
     # the truth beats a noisier score on series and on games, and the pooled keys are all there
     assert m["series.ensemble.log_loss"] < m["series.xgb.log_loss"]
-    assert m["games.ensemble.log_loss"] < m["games.xgb.log_loss"]
+    assert m["games_preplayoff.ensemble.log_loss"] < m["games_preplayoff.xgb.log_loss"]
     assert m["series.ensemble.n"] == len(preds)
     boot = "bootstrap.series.ensemble_vs_baseline_win_pct.log_loss"
     assert m[f"{boot}.low"] <= m[f"{boot}.diff"] <= m[f"{boot}.high"]
@@ -210,3 +210,12 @@ def test_asof_yardstick_learns_from_the_playoff_games(league):
     assert {f"title_asof.xgb.round{r}.log_loss" for r in range(1, 5)} <= set(m)
     boot = "bootstrap.series_asof.xgb_vs_xgb_preplayoff.log_loss"
     assert m[f"{boot}.low"] <= m[f"{boot}.diff"] <= m[f"{boot}.high"]
+    # every playoff game forecast as of its morning; the update learns within the playoffs
+    game_preds = result.games.predictions
+    assert len(game_preds) == games["season"].isin(result.report["test_seasons"]).sum()
+    assert {"p_home_xgb", "margin_home_xgb", "p_home_baseline_srs"} <= set(game_preds)
+    assert m["games_games2_7.xgb.log_loss"] < m["games_preplayoff.xgb.log_loss"] + 0.02
+    assert {"title_daily.baseline_srs.log_loss", "title_daily.baseline_srs.max_change"} <= set(m)
+    # the series as-of forecast uses the setting the game yardstick chose
+    assert result.report["series"]["asof"]["settings"]["xgb"] == [
+        {k: v for k, v in c.items() if k != "validation_seasons"} for c in result.report["games"]["settings"]["xgb"]]

@@ -22,7 +22,9 @@ from src.evaluation.calibration import (championship_brier, championship_brier_s
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.evaluation.series import SeriesEvaluation, evaluate_series
+from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import evaluate_asof
+from src.evaluation.title_daily import evaluate_title_daily
 from src.inference.playoff_update import PlayoffUpdateConfig
 from src.inference.config import SimulationConfig
 from src.league.monte_carlo import N_TEAMS
@@ -37,6 +39,9 @@ MODEL_COLUMNS = {**{m.name: m.score_column for m in LEVEL1_MODELS.values()},
 RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
 ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")
 CANDIDATE = "ensemble"
+# title odds judged every playoff day (src/evaluation/title_daily.py): ~12 s for these two; every
+# model would cost ~40 s of the cold `dvc repro` budget
+TITLE_DAILY_MODELS = (CANDIDATE, "baseline_srs")
 # Which comparisons the bootstrap makes: baseline -> (metric, lower is better)
 BOOTSTRAP_PLAN = {"baseline_srs": [("ndcg_at_4", False)], "baseline_win_pct": [("ndcg_at_4", False)],
                   "baseline_srs_mc": [("log_loss", True), ("brier", True)],
@@ -55,6 +60,7 @@ class EvaluationResult:
     per_season: dict[str, dict[int, dict[str, float]]]
     primary: str                              # model behind pred_rank and p_* in predictions
     series: SeriesEvaluation | None = None    # the series yardstick (src/evaluation/series.py)
+    games: GameEvaluation | None = None       # the as-of game yardstick (src/evaluation/games.py)
 
 
 def model_columns(scores: pd.DataFrame | None) -> dict[str, str]:
@@ -118,10 +124,21 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     log.info("series yardstick over %d test seasons", len(test))
     series_eval = evaluate_series(frame, inputs.table, games, models, set(points_models), test, inputs,
                                   sim, cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
+    game_eval, daily_report = None, {}
+    if update is not None and games is not None and not games.empty:
+        played = games[games["season"].isin(test)]
+        log.info("game yardstick: %d playoff games forecast as of their morning", len(played))
+        game_eval = evaluate_games(played, series_eval.points, update, game_model(sim), series_eval.bootstrap)
+        metrics.update(game_eval.metrics)
+        daily, daily_report, _ = evaluate_title_daily(
+            series_eval.points, played, inputs, game_eval.chosen, game_model(sim),
+            [n for n in TITLE_DAILY_MODELS if n in series_eval.points])
+        metrics.update(daily)
     if update is not None:
         log.info("as-of yardstick: series forecast with the playoff games before their game 1")
         series_eval.add_asof(evaluate_asof(series_eval.usable, series_eval.points, games, inputs, update,
-                                           game_model(sim), series_eval.bootstrap))
+                                           game_model(sim), series_eval.bootstrap,
+                                           None if game_eval is None else game_eval.chosen))
     metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
@@ -130,8 +147,9 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
               "series_per_season": {str(k): len(v) for k, v in sorted(inputs.series.items())},
               "per_season": {n: {str(s): v for s, v in d.items()} for n, d in per_season.items()},
               "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test},
-              "series": series_eval.report}
-    return EvaluationResult(metrics, report, predictions, odds, per_season, primary, series_eval)
+              "series": series_eval.report,
+              "games": {} if game_eval is None else game_eval.report, "title_daily": daily_report}
+    return EvaluationResult(metrics, report, predictions, odds, per_season, primary, series_eval, game_eval)
 
 
 def _check_truth(teams: pd.DataFrame, test: list[int]) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from src.evaluation.calibration import reliability_diagram_data
 from src.evaluation.evaluate import CANDIDATE, MODEL_COLUMNS, RANK_BASELINES, EvaluationResult
+from src.evaluation.games import p_column
 from src.evaluation.series import prob_column, series_reliability
 
 PLOTS_DIR = Path("plots/evaluate")
@@ -21,6 +22,7 @@ PERFECT = "perfect calibration"     # the diagonal, drawn as a reference series
 SRS_MC = "baseline_srs_mc"
 SERIES_RELIABILITY_FILE = PLOTS_DIR / "series_reliability.csv"
 SERIES_RELIABILITY_MODELS = (CANDIDATE, "baseline_srs", "baseline_win_pct")
+GAME_RELIABILITY_FILE = PLOTS_DIR / "game_reliability.csv"
 
 
 def reliability_table(result: EvaluationResult, teams: pd.DataFrame, n_bins: int) -> pd.DataFrame:
@@ -43,6 +45,17 @@ def series_reliability_table(predictions: pd.DataFrame, n_bins: int) -> pd.DataF
     model that has series predictions, then the diagonal."""
     parts = [series_reliability(predictions, name, n_bins).assign(model=name)
              for name in SERIES_RELIABILITY_MODELS if prob_column(name) in predictions]
+    parts.append(pd.DataFrame({"model": PERFECT, "pred_mean": [0.0, 1.0], "actual_rate": [0.0, 1.0]}))
+    return pd.concat(parts, ignore_index=True).reindex(columns=RELIABILITY_COLUMNS)
+
+
+def game_reliability_table(predictions: pd.DataFrame, n_bins: int) -> pd.DataFrame:
+    """P(home team wins the game) as of its morning against the observed rate, pooled playoff
+    games of the test window, per model of SERIES_RELIABILITY_MODELS, then the diagonal."""
+    won = predictions["home_won"].to_numpy(float)
+    parts = [pd.DataFrame(reliability_diagram_data(won, predictions[p_column(name)], n_bins),
+                          columns=RELIABILITY_COLUMNS[1:]).assign(model=name)
+             for name in SERIES_RELIABILITY_MODELS if p_column(name) in predictions]
     parts.append(pd.DataFrame({"model": PERFECT, "pred_mean": [0.0, 1.0], "actual_rate": [0.0, 1.0]}))
     return pd.concat(parts, ignore_index=True).reindex(columns=RELIABILITY_COLUMNS)
 
@@ -80,6 +93,8 @@ def plot_tables(result: EvaluationResult, teams: pd.DataFrame, n_bins: int,
     tables = {RELIABILITY_FILE: reliability_table(result, teams, n_bins)}
     if result.series is not None:
         tables[SERIES_RELIABILITY_FILE] = series_reliability_table(result.series.predictions, n_bins)
+    if result.games is not None:
+        tables[GAME_RELIABILITY_FILE] = game_reliability_table(result.games.predictions, n_bins)
     tables[PLOTS_DIR / "season_spearman.csv"] = season_spearman(result)
     tables[PLOTS_DIR / "rank_vs_actual.csv"] = rank_vs_actual(result)
     tables[PLOTS_DIR / "title_odds.csv"] = top_title_odds(result, n_top)

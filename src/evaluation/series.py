@@ -7,7 +7,8 @@ SRS Monte Carlo title baseline). P(home wins the series) is the simulator's own 
 scale, home court; best-of-5 first round before 2003) via src/training/playoff_likelihood.py.
 Series whose home court the data cannot pin down (series_table.home_known False) are left
 out (logged). Metrics per season and pooled over series: log-loss, Brier, accuracy; the same
-per game where the game file gives the home team of every game. A paired bootstrap resamples
+per game where the game file gives the home team of every game (games_preplayoff.*: the
+pre-playoff strengths; the as-of game yardstick is src/evaluation/games.py). A paired bootstrap resamples
 seasons (each keeps its series together): pooled difference of every model minus each baseline.
 """
 from __future__ import annotations
@@ -176,7 +177,7 @@ def usable_series(table: pd.DataFrame, seasons: list[int]) -> pd.DataFrame:
 @dataclass
 class SeriesEvaluation:
     predictions: pd.DataFrame                   # data/processed/series_predictions.parquet
-    metrics: dict[str, float]                   # flat keys series.*, series_recent.*, games.*, bootstrap.*
+    metrics: dict[str, float]                   # flat keys series.*, series_recent.*, games_preplayoff.*, bootstrap.*
     report: dict                                # per-season metrics, map fits, left-out series
     usable: pd.DataFrame                        # the series scored, in prediction order
     points: dict[str, pd.Series]                # name -> pre-playoff strength (season, team)
@@ -219,7 +220,8 @@ def evaluate_series(frame: pd.DataFrame, table: pd.DataFrame, games: pd.DataFram
         played = games[games["season"].isin(test)].reset_index(drop=True)
         game_stick = yardstick(game_probabilities(played, points, sim), played["home_won"].to_numpy(),
                                list(names))
-        metrics.update(yardstick_metrics(game_stick, "games", sorted(played["season"].unique().tolist()),
+        # the pre-playoff forecast of every game; the as-of one (games.*) is src/evaluation/games.py
+        metrics.update(yardstick_metrics(game_stick, "games_preplayoff", sorted(played["season"].unique().tolist()),
                                          list(models), **boot))
         report["games_per_season"] = {n: {str(s): v for s, v in game_stick.per_season(n).items()}
                                       for n in names}

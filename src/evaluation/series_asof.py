@@ -12,7 +12,7 @@ baselines, and title_asof.<name>.round<r>.log_loss.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -43,13 +43,17 @@ class AsOfEvaluation:
 
 
 def evaluate_asof(usable: pd.DataFrame, points: dict[str, pd.Series], games: pd.DataFrame | None,
-                  inputs: SeasonInputs, cfg: PlayoffUpdateConfig, model: GameModel, boot: dict) -> AsOfEvaluation:
-    """usable: the yardstick's series (COLUMNS of src/league/series.py) in prediction order."""
+                  inputs: SeasonInputs, cfg: PlayoffUpdateConfig, model: GameModel, boot: dict,
+                  chosen: dict[str, dict[int, UpdateSetting]] | None = None) -> AsOfEvaluation:
+    """usable: the yardstick's series (COLUMNS of src/league/series.py) in prediction order;
+    chosen: model -> season -> the update's setting chosen by the game yardstick
+    (src/evaluation/games.py; None: chosen here on earlier seasons' as-of series log-loss)."""
     series = with_starts(usable, games)
     played = games if games is not None else pd.DataFrame(columns=["season", "date"])
     columns, choices, losses = {}, {}, {}
     for name, pre in points.items():
-        home, away, choices[name] = walk_forward_asof(series, pre, played, cfg, model)
+        home, away, choices[name] = walk_forward_asof(series, pre, played, cfg, model,
+                                                      None if chosen is None else chosen[name])
         p_asof = series_home_win_prob(home, away, series["best_of"].to_numpy(int), model)
         columns[asof_column(name)] = p_asof
         h0, a0 = _pre_pair(series, pre)
@@ -60,13 +64,16 @@ def evaluate_asof(usable: pd.DataFrame, points: dict[str, pd.Series], games: pd.
     in_window = series["start"].notna().to_numpy()
     seasons = sorted(int(s) for s in series.loc[in_window, "season"].unique())
     metrics = _asof_metrics(losses, in_window, list(points), boot)
-    chosen = {n: {c["season"]: UpdateSetting(c["prior_sd"], c["margin_cap"]) for c in choices[n]}
-              for n in points}
-    metrics.update(title_asof(points, played, inputs, seasons, chosen, model))
+    settings = {n: {c["season"]: _setting(c) for c in choices[n]} for n in points}
+    metrics.update(title_asof(points, played, inputs, seasons, settings, model))
     if seasons:
         metrics.update({"window.series_asof.first_season": seasons[0],
                         "window.series_asof.last_season": seasons[-1]})
     return AsOfEvaluation(columns, metrics, {"settings": choices, "seasons": seasons})
+
+
+def _setting(choice: dict) -> UpdateSetting:
+    return UpdateSetting(**{f.name: choice[f.name] for f in fields(UpdateSetting)})
 
 
 def _pre_pair(series: pd.DataFrame, pre: pd.Series) -> tuple[np.ndarray, np.ndarray]:

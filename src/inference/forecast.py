@@ -322,7 +322,7 @@ def _playoffs(bracket: Bracket, points: pd.Series, frame: pd.DataFrame, teams: p
     model = game_model(sim)
     if in_points:
         history = frame[frame["season"] < bracket.season].set_index(KEY)[ENSEMBLE].dropna()
-        setting = update_setting(bracket.season, history, teams, series, games, update, model)
+        setting = update_setting(bracket.season, history, games, update, model)
     else:
         setting = update.default
     return playoffs_as_of(bracket, points, season_games, source, cfg.as_of_date, setting, model,

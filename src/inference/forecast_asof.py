@@ -4,8 +4,9 @@ games exist) the title odds of every playoff team after each day of the playoffs
 
 As of a date means at the end of that day: its games are known. Playoff games come from the
 game file for the seasons it holds, or from a user's file for a season it does not (params
-`forecast.playoff_results`, --results) in any format src/data/results_file.py reads. The update's settings (src/inference/playoff_update.py) are
-chosen on the seasons before the forecast season, as the evaluate stage chooses them.
+`forecast.playoff_results`, --results) in any format src/data/results_file.py reads. The update's
+settings (src/inference/playoff_update.py) are chosen on the playoff games of the seasons before
+the forecast season, as the evaluate stage chooses them (src/inference/game_asof.py).
 """
 from __future__ import annotations
 
@@ -18,11 +19,10 @@ import pandas as pd
 
 from src.data.results_file import playoff_window, read_results
 from src.errors import DataError
-from src.inference.playoff_update import (PlayoffUpdateConfig, UpdateSetting, candidate_losses,
-                                          chosen_setting, strength_deltas)
+from src.inference.game_asof import setting_for_season
+from src.inference.playoff_update import PlayoffUpdateConfig, UpdateSetting, strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket
-from src.league.series import observed_series, with_starts
 from src.league.state import SeriesState, bracket_state, state_matrices
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ class PlayoffsAsOf:
     strength: pd.Series              # team -> points after the update (bracket teams)
     rounds: np.ndarray               # (16, 4) P(win at least r series), bracket slot order
     path: pd.DataFrame               # PATH_COLUMNS: title odds after each day of the playoffs
+    pre: pd.Series | None = None     # team -> pre-playoff points (bracket teams)
+    model: GameModel | None = None   # the simulator's game model (a game's own: setting.game_model)
 
 
 def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
@@ -53,21 +55,12 @@ def asof_cut(games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
     return games if as_of is None else games[games["date"] <= as_of]
 
 
-def update_setting(season: int, history_points: pd.Series, teams: pd.DataFrame,
-                   series: pd.DataFrame | None, games: pd.DataFrame, cfg: PlayoffUpdateConfig,
+def update_setting(season: int, history_points: pd.Series, games: pd.DataFrame, cfg: PlayoffUpdateConfig,
                    model: GameModel) -> UpdateSetting:
-    """The setting the evaluate stage would choose for `season`: candidates scored on the series
-    of earlier seasons with games (history_points: out-of-sample pre-playoff points)."""
-    earlier = sorted(s for s in games["season"].unique() if s < season)
-    known = set(history_points.index.get_level_values(0))
-    earlier = [s for s in earlier if s in known][-cfg.validation_seasons:]
-    if not earlier:
-        return cfg.default
-    table = with_starts(observed_series(teams, series, earlier), games)
-    table = table[table["start"].notna() & table["home_known"].astype(bool)]
-    table = table.assign(home_won=table["home_won"].astype(bool))
-    losses = candidate_losses(table, history_points, games[games["season"].isin(earlier)], cfg, model)
-    return chosen_setting(losses, season, cfg)[0]
+    """The setting the evaluate stage would choose for `season`: candidates scored on every playoff
+    game of earlier seasons, each forecast as of its morning (src/inference/game_asof.py;
+    history_points: out-of-sample pre-playoff points by season and team)."""
+    return setting_for_season(season, games, history_points, cfg, model)
 
 
 def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, source: str,
@@ -84,7 +77,7 @@ def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, sou
     path = title_path(bracket, points, games, setting, model, source)
     last = None if known.empty else pd.Timestamp(known["date"].max())
     return PlayoffsAsOf(as_of if as_of is not None else last, source, known, setting, states,
-                        strength, rounds, path)
+                        strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model)
 
 
 def _updated(points: pd.Series, games: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,

@@ -97,7 +97,23 @@ def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd
     table["p_playoffs"] = table["seed"].notna().astype(float)
     table["p_top6"] = (table["seed"] <= DIRECT_SEEDS).fillna(False).astype(float)
     table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
+    if has_playin(season):
+        table["p_playin"] = playin_from_field(table, season_teams)
     return SeasonOdds(table[["team", "seed", *SEASON_COLUMNS]], fits[0], bracket, bracket.source)
+
+
+def playin_from_field(table: pd.DataFrame, season_teams: pd.DataFrame) -> pd.Series:
+    """1 for the teams that played the play-in, given the field: seeds 7-8 (they came through it)
+    and, outside the field, the two best records of each conference (its 9th and 10th); seeds 1-6
+    went straight to the playoffs. The field, not the record order, decides: tied records are
+    seeded by rules the data lacks (2024: ORL and PHO seeded 5-6 over PHI and NOP with equal records)."""
+    seed = table.set_index("team")["seed"]
+    out = pd.Series(0.0, index=seed.index)
+    out[seed.fillna(0).astype(int).isin(PLAYIN_SEEDS[:2]).to_numpy()] = 1.0
+    outside = season_teams[season_teams["team"].map(seed).isna().to_numpy()]
+    for _, conf in outside.groupby("conference"):
+        out[record_order(conf)[:len(PLAYIN_SEEDS) - 2]] = 1.0
+    return table["team"].map(out).to_numpy()
 
 
 def final_record_columns(season_teams: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from src.inference.forecast import Forecast
-from src.inference.forecast_playoffs import playoffs_section
+from src.inference.forecast_games import games_html
+from src.inference.forecast_playoffs import path_section, playoffs_section
 from src.inference.roster_page import roster_html
 from src.utils.display import metric_text
 from src.utils.plot_style import LINE_MIN_COUNT, MODEL_COLOURS
@@ -236,12 +237,15 @@ def render_page(fc: Forecast, k: int, calibration: PastCalibration | None) -> st
 <title>NBA forecast {s}</title><style>{_STYLE}</style></head>
 <body>
 <h1>NBA forecast {s}</h1>
-<p>Favourite: <strong>{html.escape(str(favourite['team_name']))}</strong>, {pct(favourite['p_champion'])} to win the title.
-Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means;
-click a player's name for the team's top players.</p>
+<p>Favourite: <strong>{html.escape(str(favourite['team_name']))}</strong>, {pct(favourite['p_champion'])} to win the title.</p>
 {status}
-{teams_table(fc, k)}
 {playoffs_section(fc.playoffs, fc.bracket)}{roster_html(fc.roster)}
+{games_html(fc.playoffs, fc.bracket, fc.status.outcome_known)}
+<h2>Every team</h2>
+<p>Click a column header to sort (<code>#sort=P(playoffs)</code> in the address opens it sorted); hover a header for what it means;
+click a player's name for the team's top players.</p>
+{teams_table(fc, k)}
+{path_section(fc.playoffs)}
 <h2>How it was made</h2><ul>{method}</ul>
 {calibration_section(calibration)}
 <script>{_SCRIPT}</script>

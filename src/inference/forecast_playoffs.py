@@ -50,9 +50,11 @@ def bracket_html(playoffs: PlayoffsAsOf, bracket: Bracket) -> str:
                         for s in playoffs.states if s.round == r)
         columns.append(f'<div class="round"><h3>{ROUND_NAMES[r]}</h3><ul>{items}</ul></div>')
     setting = playoffs.setting
+    weight = ("" if setting.series_weight == 1 else
+              f", a game of a series still in progress weighing {setting.series_weight:g}")
     note = (f"Strengths learn from the {len(playoffs.games)} playoff games played by then "
-            f"(prior sd {setting.prior_sd:g} points, margins capped at {setting.margin_cap:g}; chosen on "
-            "earlier seasons); a series in progress is simulated from its score.")
+            f"(prior sd {setting.prior_sd:g} points, margins capped at {setting.margin_cap:g}{weight}; "
+            "chosen on earlier seasons' playoff games); a series in progress is simulated from its score.")
     return (f'<h2>The bracket {when}</h2><p>{html.escape(note)}</p>'
             f'<div class="bracket">{"".join(columns)}</div>')
 
@@ -92,10 +94,28 @@ def title_path_svg(path: pd.DataFrame, as_of: pd.Timestamp | None = None) -> str
 
 
 def playoffs_section(playoffs: PlayoffsAsOf | None, bracket: Bracket | None) -> str:
-    """The page's bracket and, with playoff games, the title odds through the playoffs."""
+    """The page's bracket (its first screen)."""
     if playoffs is None or bracket is None:
         return ""
-    chart = title_path_svg(playoffs.path, playoffs.as_of)
-    path = ("<h2>Title odds through the playoffs</h2><p>After each day of playoff games (the season's "
-            "walk-forward strengths updated by the games so far; exact, not simulated).</p>" + chart) if chart else ""
-    return bracket_html(playoffs, bracket) + path
+    return bracket_html(playoffs, bracket)
+
+
+def path_section(playoffs: PlayoffsAsOf | None) -> str:
+    """Title odds through the playoffs up to the as-of date; for a past season, what followed in a
+    separate, labelled chart (the real results, which the forecast did not read)."""
+    if playoffs is None:
+        return ""
+    path, as_of = playoffs.path, playoffs.as_of
+    known = path if as_of is None else path[path["date"] <= as_of]
+    chart = title_path_svg(known)
+    out = ("<h2>Title odds through the playoffs</h2><p>After each day of playoff games up to the as-of "
+           "date (the season's walk-forward strengths updated by the games so far; exact, not "
+           "simulated).</p>" + chart) if chart else ""
+    if as_of is not None and not known.empty and path["date"].max() > as_of:
+        later = path[path["date"] >= known["date"].max()]
+        after = title_path_svg(later)
+        if after:
+            out += ("<h2>Afterwards: what happened (not part of the forecast)</h2><p>The same odds after "
+                    f"each later day of the season's real results, from {as_of:%Y-%m-%d} on: the data knows "
+                    "them for a past season; the forecast above did not read them.</p>" + after)
+    return out

@@ -59,22 +59,41 @@ def status_lines(fc: Forecast) -> list[str]:
                  "head-to-head and division records are not in the data), "
                  + ("the play-in (seeds 7-10) " if has_playin(s) else "")
                  + "and the playoffs. It will change as the season goes on."]
+    elif fc.playoffs is not None and fc.playoffs.as_of is not None:
+        n = len(fc.playoffs.games)
+        lines = [f"**As of {fc.playoffs.as_of:%Y-%m-%d}: regular season and {n} playoff "
+                 f"game{'s' if n != 1 else ''}** (nothing later is read). The bracket is the real one, "
+                 "from the season's playoff games."]
     else:
         games = (f"{status.games_max}" if status.games_min == status.games_max
                  else f"{status.games_min}-{status.games_max}")
-        lines = [f"Season {s}: regular season complete ({games} games). "
-                 "The 16 playoff teams are known (team_seasons.made_playoffs), seeded by record per "
-                 "conference; the playoff results are not in the data.",
-                 "Seeds are approximate where records tie: ties are broken by SRS, not by the NBA's "
-                 "tie-break rules, and the play-in's order of seeds 7 and 8 is not known here."]
+        real = fc.fit.get("bracket_source") == "playoff_series"
+        lines = [f"Season {s}: regular season complete ({games} games), no playoff game known. "
+                 "The 16 playoff teams are known (team_seasons.made_playoffs)"
+                 + (", in the real bracket." if real else ", seeded by record per conference."),
+                 *([] if real else ["Seeds are approximate where records tie: ties are broken by SRS, not by "
+                                    "the NBA's tie-break rules, and the play-in's order of seeds 7 and 8 is "
+                                    "not known here."])]
         if given is not None:
             lines = [f"Season {s}: regular season complete ({games} games); the bracket is {given}."]
     if status.outcome_known:
         lines.append(f"**Backtest**: the outcome of {s} is known (run with --allow-known).")
-    if status.models_saw_season:
-        lines.append(f"Caveat: the final models trained on seasons including {s}; this is not an "
-                     "out-of-sample forecast (see the evaluate stage for that).")
+    lines += _sample_lines(fc)
     return lines
+
+
+def _sample_lines(fc: Forecast) -> list[str]:
+    """Whether the forecast is out of sample, said once."""
+    s, stack = fc.status.season, fc.fit.get("stacker", {})
+    if stack.get("replay"):
+        first, last = stack["seasons"]
+        return [f"Out of sample: the ratings and every probability come from fits on seasons "
+                f"{first}-{last} only (the season's walk-forward forecast, as the evaluate stage scores "
+                f"it); only the level-1 model scores in the table are the final models', which saw {s}."]
+    if fc.status.models_saw_season:
+        return [f"Caveat: the final models trained on seasons including {s}; this is not an "
+                "out-of-sample forecast (see the evaluate stage for that)."]
+    return []
 
 
 ODDS_SOURCES = {"season_simulation": "the rest of the regular season, the play-in and the playoffs simulated",
@@ -102,8 +121,8 @@ def _stacker_lines(stack: dict, odds: dict) -> list[str]:
     seasons = f"seasons {stack['seasons'][0]}-{stack['seasons'][1]}"
     if stack.get("replay"):
         return [f"- Replay of a past season: the ensemble strengths are its walk-forward forecast "
-                f"(data/processed/scores.parquet, everything fitted on {seasons}), the same numbers the "
-                "evaluate stage scores; the level-1 scores shown are the final models' (they saw it)."]
+                f"(data/processed/scores.parquet, fitted on {seasons}), the same numbers the evaluate "
+                "stage scores."]
     if "weights" in stack:          # stacking.objective series: the ensemble is in points
         weights = ", ".join(f"{m} {w:+.2f}" for m, w in stack["weights"].items())
         return [f"- Stacker fitted on the playoff series of {seasons} (likelihood under the simulator's "

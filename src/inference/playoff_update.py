@@ -14,10 +14,17 @@ shrunk by the number of games (n / (n + (scale / prior_sd)^2) for one team playi
 opponent), and prior_sd 0 is the pre-playoff forecast.
 
 A game's margin counts up to `margin_cap` points either way (the end of a blowout is played by
-the benches). prior_sd and margin_cap are chosen walk-forward per model: for test season t, the
-pair of `playoff_update.prior_sd_grid` x `margin_cap_grid` with the lowest as-of series log-loss
-over the last `validation_seasons` seasons before t that have playoff games in the data (each
-series forecast with the games before its game 1); the defaults where no earlier season has them.
+the benches). A setting also carries the home court and game noise of one playoff game (the
+likelihood above and a game's probability; series and title odds keep the simulator's game model,
+the one the points maps were fitted in) and the weight of a game whose series is still in progress
+(rows of X and r scaled by its square root): the next game of a series reverts, so a series' own
+games say less of it than finished series do.
+
+The setting is chosen walk-forward per model by the game yardstick (src/inference/game_asof.py,
+src/evaluation/games.py): for test season t, the candidate of the grids' product with the lowest
+log-loss over every playoff game of the last `validation_seasons` seasons before t, each game
+forecast as of its morning; the defaults where no earlier season has games. `chosen_setting` and
+`candidate_losses` choose on the as-of series instead (kept for comparison).
 """
 from __future__ import annotations
 
@@ -43,15 +50,24 @@ class PlayoffUpdateConfig:
     default_prior_sd: NonNegativeFloat      # where no earlier season has playoff games in the data
     default_margin_cap: PositiveFloat
     validation_seasons: PositiveInt         # earlier seasons (with games) that score the candidates
+    # params.yaml sets these three; None (a config built in code) = the simulator's home court and
+    # game spread, and a game of a series in progress weighing as any other
+    home_court_grid: list[float] | None = None                  # candidates (points): a playoff game's home edge
+    game_noise_grid: list[PositiveFloat] | None = None          # candidates (points): sd of a game's margin
+    series_weight_grid: list[NonNegativeFloat] | None = None    # candidates: weight of a game of a series
+                                                                # still in progress
 
     def __post_init__(self) -> None:
-        for key in ("prior_sd_grid", "margin_cap_grid"):
-            if not getattr(self, key):
+        for key in ("prior_sd_grid", "margin_cap_grid", "home_court_grid", "game_noise_grid",
+                    "series_weight_grid"):
+            if getattr(self, key) is not None and not getattr(self, key):
                 raise ConfigError(f"params.yaml: playoff_update.{key} needs at least one value")
 
     @property
     def candidates(self) -> list["UpdateSetting"]:
-        return [UpdateSetting(sd, cap) for sd in self.prior_sd_grid for cap in self.margin_cap_grid]
+        return [UpdateSetting(sd, cap, hc, noise, w) for sd in self.prior_sd_grid for cap in self.margin_cap_grid
+                for hc in (self.home_court_grid or [None]) for noise in (self.game_noise_grid or [None])
+                for w in (self.series_weight_grid or [1.0])]
 
     @property
     def default(self) -> "UpdateSetting":
@@ -62,6 +78,17 @@ class PlayoffUpdateConfig:
 class UpdateSetting:
     prior_sd: float          # points; 0 = the pre-playoff strengths
     margin_cap: float        # points: a blowout's last minutes say little about strength
+    home_court: float | None = None    # points of a playoff game's home edge; None = the simulator's
+    game_noise: float | None = None    # sd (points) of a game's margin; None = the simulator's scale
+    series_weight: float = 1.0         # weight of a game of a series still in progress (the next game
+                                       # of a series reverts: a team adjusts to the opponent it just met)
+
+    def game_model(self, model: GameModel) -> GameModel:
+        """The simulator's game model with this setting's home court and game noise: what one
+        playoff game's probability and the update's likelihood use (series and title odds keep
+        the simulator's own, the scale its points map was fitted in)."""
+        return GameModel(home_court=model.home_court if self.home_court is None else self.home_court,
+                         link=model.link, scale=model.scale if self.game_noise is None else self.game_noise)
 
 
 def playoff_update_config(params: dict[str, Any]) -> PlayoffUpdateConfig:
@@ -75,33 +102,53 @@ class GamesEvidence:
     Built once per (season, date) and solved for every setting."""
     teams: list[str]
     x: np.ndarray            # [games, teams]: +1 home team, -1 away team
-    expected: np.ndarray     # [games] pre-playoff strength difference + home court
+    diff: np.ndarray         # [games] pre-playoff strength difference, home minus away
     margin: np.ndarray       # [games] home points - away points
+    in_progress: np.ndarray  # [games] bool: the game's series is not decided by these games
 
     @classmethod
-    def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel) -> "GamesEvidence":
-        """`games` of one season; `strength`: pre-playoff points indexed by team."""
-        home, away = games["home_team"].to_numpy(), games["away_team"].to_numpy()
+    def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel | None = None) -> "GamesEvidence":
+        """`games` of one season; `strength`: pre-playoff points indexed by team (`model`: unused,
+        the home court is the setting's, src/inference/playoff_update.py UpdateSetting)."""
+        home, away = games["home_team"].to_numpy(object), games["away_team"].to_numpy(object)
         teams = sorted(set(home) | set(away))
         col = {t: i for i, t in enumerate(teams)}
+        h = np.fromiter((col[t] for t in home), int, len(home))
+        a = np.fromiter((col[t] for t in away), int, len(away))
         x = np.zeros((len(games), len(teams)))
         rows = np.arange(len(games))
-        x[rows, [col[t] for t in home]] = 1.0
-        x[rows, [col[t] for t in away]] = -1.0
-        expected = (strength.loc[home].to_numpy(float) - strength.loc[away].to_numpy(float)
-                    + model.home_court)
+        x[rows, h], x[rows, a] = 1.0, -1.0
+        level = strength.loc[teams].to_numpy(float)      # one lookup (a KeyError names a missing team)
+        diff = level[h] - level[a]
         margin = games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float)
-        return cls(teams, x, expected, margin)
+        return cls(teams, x, diff, margin, series_in_progress(games))
 
     def deltas(self, setting: UpdateSetting, model: GameModel) -> dict[str, float]:
         """Posterior mean delta (points) of every team that played; {} without an update."""
         if setting.prior_sd == 0 or not self.teams:
             return {}
-        residual = np.clip(self.margin, -setting.margin_cap, setting.margin_cap) - self.expected
-        ridge = (model.scale / setting.prior_sd) ** 2
-        delta = np.linalg.solve(self.x.T @ self.x + ridge * np.eye(len(self.teams)),
-                                self.x.T @ residual)
+        game = setting.game_model(model)
+        root_w = np.where(self.in_progress, np.sqrt(setting.series_weight), 1.0)
+        residual = (np.clip(self.margin, -setting.margin_cap, setting.margin_cap) - self.diff
+                    - game.home_court) * root_w
+        x = self.x * root_w[:, None]
+        ridge = (game.scale / setting.prior_sd) ** 2
+        delta = np.linalg.solve(x.T @ x + ridge * np.eye(len(self.teams)), x.T @ residual)
         return dict(zip(self.teams, delta.tolist()))
+
+
+def series_in_progress(games: pd.DataFrame, wins_needed: int = 4) -> np.ndarray:
+    """Per game of one season: True where its series (the pair of teams) is not decided by the
+    games given, i.e. neither team has `wins_needed` wins among them (best-of-7: every playoff
+    season of the game file)."""
+    if games.empty:
+        return np.zeros(0, bool)
+    home, away = games["home_team"].to_numpy(str), games["away_team"].to_numpy(str)
+    first = np.where(home < away, home, away)
+    codes, _ = pd.factorize(np.char.add(np.char.add(first, " "), np.where(home < away, away, home)))
+    first_won = (games["home_pts"].to_numpy() > games["away_pts"].to_numpy()) == (home == first)
+    wins = np.maximum(np.bincount(codes, weights=first_won), np.bincount(codes, weights=~first_won))
+    return wins[codes] < wins_needed
 
 
 def strength_deltas(games: pd.DataFrame, strength: pd.Series, setting: UpdateSetting,
@@ -167,23 +214,37 @@ def _losses(series: pd.DataFrame, strengths: list[tuple[np.ndarray, np.ndarray]]
 
 
 def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
-                      cfg: PlayoffUpdateConfig, model: GameModel) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+                      cfg: PlayoffUpdateConfig, model: GameModel,
+                      chosen: dict[int, UpdateSetting] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     """As-of home/away strengths of every series, the setting chosen per season on earlier seasons.
 
     `series`: season, home_team, away_team, start, best_of, home_won; seasons without a start
-    date (no games in the data) keep their pre-playoff strengths."""
+    date (no games in the data) keep their pre-playoff strengths. `chosen`: season -> the setting
+    already chosen walk-forward elsewhere (by the game yardstick, src/evaluation/games.py); None:
+    chosen here on earlier seasons' as-of series log-loss."""
     has_games = series["start"].notna().to_numpy()
     scored = series[has_games]
-    settings = [*cfg.candidates, cfg.default]       # the default: seasons without earlier ones
+    if chosen is not None:
+        settings = list(dict.fromkeys([*(chosen[int(s)] for s in sorted(scored["season"].unique())),
+                                       cfg.default]))
+    else:
+        settings = [*cfg.candidates, cfg.default]       # the default: seasons without earlier ones
     per_setting = asof_strengths(scored, pre, games, settings, model)
-    losses = _losses(scored, per_setting[:-1], model)
+    losses = None if chosen is not None else _losses(scored, per_setting[:-1], model)
     [(home, away)] = asof_strengths(series.assign(start=pd.NaT), pre, games, [cfg.default], model)
     choices = []
     for season in sorted(scored["season"].unique()):
-        setting, window = chosen_setting(losses, int(season), cfg)
+        if chosen is not None:
+            setting, window = chosen[int(season)], None
+        else:
+            setting, window = chosen_setting(losses, int(season), cfg)
         in_season = (scored["season"] == season).to_numpy()
         rows_t = np.flatnonzero(has_games)[in_season]
         h, a = per_setting[settings.index(setting)]
         home[rows_t], away[rows_t] = h[in_season], a[in_season]
-        choices.append({"season": int(season), **asdict(setting), "validation_seasons": window})
+        choice = {"season": int(season), **asdict(setting)}
+        if window is not None:
+            choice["validation_seasons"] = window
+        choices.append(choice)
     return home, away, choices

@@ -10,7 +10,9 @@ from src.utils.display import MISSING, metric_text
 
 BOOTSTRAP_PREFIX = "bootstrap."
 # metrics/eval.json key prefixes that are not models: the series yardstick's blocks and windows
-YARDSTICK_PREFIXES = ("series", "series_recent", "games", "window")
+YARDSTICK_PREFIXES = ("series", "series_recent", "games", "window", "series_asof", "series_asof_round1",
+                      "series_asof_rounds2_4", "title_asof", "games_preplayoff", "games_round1",
+                      "games_rounds2_4", "games_game1", "games_games2_7", "title_daily")
 BOOTSTRAP_STATS = ("diff", "low", "high", "win_share")
 MISSING_CELL = MISSING
 

@@ -1,0 +1,84 @@
+"""Title odds judged every playoff day: for every day of the test window with a playoff game, the
+title odds as they stood that morning (every playoff game of earlier days known, the bracket state
+from them, strengths updated with the setting the game yardstick chose for the season), scored by
+-log P(champion); and how far a team's odds move from one playoff morning to the next.
+
+Metrics (flat keys): title_daily.<name>.log_loss (mean over days, every day weighing the same),
+title_daily.<name>.n_days, title_daily.<name>.max_change (largest one-day change of a team's
+title probability, absolute), title_daily.<name>.p99_change. The report lists the largest changes
+with the games of the day before (their cause).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from src.evaluation.series_asof import title_odds_asof
+from src.inference.playoff_update import UpdateSetting
+from src.inference.title_odds import SeasonInputs
+from src.league.monte_carlo import GameModel
+from src.training.playoff_likelihood import PROB_FLOOR
+
+PREFIX = "title_daily"
+N_LARGEST = 5
+ODDS_COLUMNS = ["season", "date", "team", "p_champion"]
+
+
+def daily_odds(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInputs, season: int,
+               setting: UpdateSetting, model: GameModel) -> pd.DataFrame:
+    """ODDS_COLUMNS: the bracket's title odds on the morning of each playoff day of `season`."""
+    bracket = inputs.brackets[season]
+    dates = season_games["date"].to_numpy()
+    rows = []
+    for day in np.unique(dates):
+        p = title_odds_asof(pre, season_games[dates < day], bracket, setting, model)
+        rows.append(pd.DataFrame({"season": season, "date": pd.Timestamp(day), "team": list(bracket.teams),
+                                  "p_champion": p}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=ODDS_COLUMNS)
+
+
+def one_day_changes(odds: pd.DataFrame) -> pd.DataFrame:
+    """season, team, date (the morning after), before, after, change: each team's move between
+    consecutive playoff mornings of a season."""
+    odds = odds.sort_values(["season", "team", "date"], kind="stable")
+    before = odds.groupby(["season", "team"])["p_champion"].shift(1)
+    out = odds.assign(before=before, after=odds["p_champion"]).dropna(subset=["before"])
+    out = out.assign(change=out["after"] - out["before"])
+    return out[["season", "team", "date", "before", "after", "change"]].reset_index(drop=True)
+
+
+def evaluate_title_daily(points: dict[str, pd.Series], games: pd.DataFrame, inputs: SeasonInputs,
+                         chosen: dict[str, dict[int, UpdateSetting]], model: GameModel,
+                         names: list[str]) -> tuple[dict[str, float], dict, dict[str, pd.DataFrame]]:
+    """Metrics, report (largest one-day changes with their cause) and the daily odds of `names`."""
+    metrics: dict[str, float] = {}
+    report: dict[str, list[dict]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
+    for name in names:
+        parts = [daily_odds(points[name].loc[s], games[games["season"] == s], inputs, s, chosen[name][s], model)
+                 for s in seasons]
+        odds = pd.concat(parts, ignore_index=True)
+        tables[name] = odds
+        champion = odds["team"].to_numpy() == odds["season"].map(inputs.champions).to_numpy()
+        nll = -np.log(np.clip(odds.loc[champion, "p_champion"].to_numpy(float), PROB_FLOOR, None))
+        changes = one_day_changes(odds)
+        size = changes["change"].abs()
+        metrics.update({f"{PREFIX}.{name}.log_loss": float(nll.mean()), f"{PREFIX}.{name}.n_days": int(len(nll)),
+                        f"{PREFIX}.{name}.max_change": float(size.max()),
+                        f"{PREFIX}.{name}.p99_change": float(size.quantile(0.99))})
+        report[name] = [_with_cause(row, games) for row in
+                        changes.loc[size.sort_values(ascending=False, kind="stable").index[:N_LARGEST]]
+                        .to_dict("records")]
+    return metrics, {"largest_changes": report}, tables
+
+
+def _with_cause(change: dict, games: pd.DataFrame) -> dict:
+    """The change and the games of the playoff day before its morning (what moved the odds)."""
+    season = games[games["season"] == change["season"]]
+    previous = season.loc[season["date"] < change["date"], "date"].max()
+    played = season[season["date"] == previous]
+    return {"season": int(change["season"]), "team": change["team"], "morning": str(change["date"].date()),
+            "before": float(change["before"]), "after": float(change["after"]),
+            "games_of": str(previous.date()),
+            "games": [f"{g.home_team} {g.home_pts}-{g.away_pts} {g.away_team}" for g in played.itertuples()]}
