@@ -132,8 +132,8 @@ def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
 def bench_model_a(workdir: Path, params: dict) -> float:
     from src.features.roster import select_rosters
     from src.models.config import model_a_configs, roster_config
-    from src.inference.config import simulation_config
-    from src.inference.title_odds import game_model
+    from src.odds.config import simulation_config
+    from src.odds.config import game_model
     from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
     from src.training.series_targets import series_by_season
 

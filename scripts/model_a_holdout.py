@@ -24,8 +24,8 @@ import pandas as pd  # noqa: E402
 
 from src.config import load_params, seasons_config  # noqa: E402
 from src.features.roster import select_rosters  # noqa: E402
-from src.inference.config import simulation_config  # noqa: E402
-from src.inference.title_odds import game_model  # noqa: E402
+from src.odds.config import simulation_config  # noqa: E402
+from src.odds.config import game_model  # noqa: E402
 from src.models.config import model_a_configs, roster_config  # noqa: E402
 from src.training.fit_model_a import SeriesData, configure_torch  # noqa: E402
 from src.training.model_a_holdout import best_overrides, candidate_table  # noqa: E402

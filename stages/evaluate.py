@@ -16,8 +16,8 @@ from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.league.series import playoff_games
-from src.inference.config import simulation_config
-from src.inference.playoff_update import playoff_update_config
+from src.odds.config import simulation_config
+from src.odds.playoff_update import playoff_update_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 

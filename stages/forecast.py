@@ -20,9 +20,9 @@ from src.config import data_config, load_params, seasons_config
 from src.data import schema
 from src.errors import ConfigError
 from src.inference.forecast_asof import read_playoff_results
-from src.inference.playoff_update import playoff_update_config
+from src.odds.playoff_update import playoff_update_config
 from src.league.series import playoff_games
-from src.inference.config import simulation_config
+from src.odds.config import simulation_config
 from src.inference.forecast import build_forecast, forecast_config, season_status
 from src.inference.forecast_page import load_calibration
 from src.inference.forecast_report import favourites_line, print_forecast, write_forecast

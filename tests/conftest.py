@@ -107,7 +107,7 @@ ROSTER_DEFAULTS = {"shrink_minutes": 500.0, "prior_seasons": 2, "availability_po
 
 def roster_cfg(max_players: int, min_minutes: float, **overrides):
     """A RosterConfig with params.yaml's reading defaults (shrinkage, availability)."""
-    from src.models.config import RosterConfig
+    from src.features.config import RosterConfig
 
     return RosterConfig(max_players=max_players, min_minutes=min_minutes,
                         **{**ROSTER_DEFAULTS, **overrides})

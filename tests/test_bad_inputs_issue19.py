@@ -23,7 +23,7 @@ from src.data.readers import read_csv
 from src.data.sources import RawSource
 from src.data.team_seasons import read_team_summaries, season_teams
 from src.errors import ConfigError, DataError
-from src.inference.config import simulation_config
+from src.odds.config import simulation_config
 from src.params import parse_params
 from test_params import _with
 from src.training.train_model_b import load_xgb

@@ -15,7 +15,7 @@ from rich.console import Console
 from src.training.signals import with_signals
 from src.config import SeasonsConfig
 from src.errors import DataError
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig
 from src.inference.forecast import ForecastConfig, build_forecast, season_status, top_players
 from src.inference.forecast_report import pct, print_forecast, render_markdown, write_forecast
 from src.training.train_stacking import StackingConfig

@@ -11,7 +11,7 @@ from src.errors import DataError
 from src.inference.forecast import build_forecast, season_status
 from src.inference.forecast_asof import read_playoff_results
 from src.inference.forecast_page import render_page
-from src.inference.playoff_update import PlayoffUpdateConfig
+from src.odds.playoff_update import PlayoffUpdateConfig
 from src.utils.browser import find_browser, visit
 from test_forecast import (CFG, SEASON, SEASONS, SIM, STACKING, fake_attention, fake_history,
                            fake_scores, strip_outcomes)

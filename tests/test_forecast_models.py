@@ -17,8 +17,8 @@ from src.features.config import team_feature_config
 from src.features.roster import select_rosters
 from src.features.team_features import build_team_features
 from src.models.config import model_a_configs, roster_config
-from src.inference.config import simulation_config
-from src.inference.title_odds import game_model
+from src.odds.config import simulation_config
+from src.odds.config import game_model
 from src.training.fit_model_a import SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config

@@ -8,7 +8,7 @@ Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
   with stacking.objective series it is the series-likelihood stacker, chosen (models, penalty,
   scaling) and fitted on the playoff series of those seasons, and its score is in points;
 * otherwise the score -> points map is fitted on the earlier seasons by the same code the
-  evaluate stage uses (src/inference/title_odds.py), as is the title-odds temperature when on;
+  evaluate stage uses (src/odds/title_odds.py), as is the title-odds temperature when on;
 * the odds (src/inference/forecast_odds.py): a season in progress is simulated to its end
   (rest of the regular season, standings, play-in, playoffs: src/league/season_sim.py);
   a finished regular season plays the real field's bracket.
@@ -25,13 +25,12 @@ import pandas as pd
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.league.bracket import Bracket
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
 from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
-from src.inference.playoff_update import PlayoffUpdateConfig
-from src.inference.title_odds import ODDS_COLUMNS
+from src.odds.playoff_update import PlayoffUpdateConfig
+from src.odds.title_odds import ODDS_COLUMNS
 from src.league.series import observed_series
-from src.inference.title_odds import game_model
 from src.training.level1 import KEY, score_column
 from src.training.targets import season_targets
 from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, series_stack_predict,

@@ -9,7 +9,7 @@ game file for the seasons it holds, or from a user's file for a season it does n
     date,home,away,home_pts,away_pts
     2025-04-19,OKC,MEM,131,80
 
-with Basketball-Reference team codes. The update's settings (src/inference/playoff_update.py) are
+with Basketball-Reference team codes. The update's settings (src/odds/playoff_update.py) are
 chosen on the seasons before the forecast season, as the evaluate stage chooses them.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError
-from src.inference.playoff_update import (PlayoffUpdateConfig, UpdateSetting, candidate_losses,
+from src.odds.playoff_update import (PlayoffUpdateConfig, UpdateSetting, candidate_losses,
                                           chosen_setting, strength_deltas)
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket

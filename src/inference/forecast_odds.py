@@ -2,7 +2,7 @@
 * season in progress (made_playoffs unknown): the season simulation (src/league/season_sim.py):
   rest of the regular season, standings, play-in, playoffs;
 * regular season complete (field known): the real field's bracket (src/league/bracket.py)
-  and the bracket Monte Carlo the evaluate stage uses (src/inference/title_odds.py); the
+  and the bracket Monte Carlo the evaluate stage uses (src/odds/title_odds.py); the
   record is final, so projected wins are the wins and the seed odds are 0 or 1.
 Both use the same strengths in points: the ensemble score itself when the stacker fits it in
 points (stacking.objective series, `in_points`), else the ensemble score through the score ->
@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from src.league.bracket import Bracket, build_bracket, record_order
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import first_round_best_of
-from src.inference.season_inputs import season_inputs
+from src.odds.season_inputs import season_inputs
 from src.league.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
 from src.league.season_sim import SEASON_COLUMNS, league_from, simulate_season
-from src.inference.strength_calibration import standardise_by_season
-from src.inference.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds, game_model,
+from src.odds.strength_calibration import standardise_by_season
+from src.odds.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds,
                                       walk_forward_odds)
 from src.training.train_stacking import ENSEMBLE
 

@@ -4,7 +4,7 @@ The ensemble strength of a team, in points, is a weighted sum of its level-1 col
 scores, and linear regular-season signals such as SRS, src/training/signals.py), each scaled
 per season (z-score, or centred over one pre-test SD): points = sum_k w_k x_k. The weights
 maximise the likelihood of the training seasons' playoff series under the simulator's game
-model (src/training/playoff_likelihood.py) minus an L2 penalty `penalty * |w|^2`, optionally
+model (src/odds/series_likelihood.py) minus an L2 penalty `penalty * |w|^2`, optionally
 with recent seasons weighted more (`half_life`) or fitted on each playoff game as a best-of-1
 (`fit_on_games`), so the ensemble needs no further points map.
 
@@ -28,7 +28,7 @@ from scipy.optimize import minimize
 
 from src.errors import DataError
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_nll
+from src.odds.series_likelihood import series_nll
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 from src.config import params_section, section
 from src.errors import ConfigError
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_nll
+from src.odds.series_likelihood import series_nll
 
 UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "away_pts"]
 

@@ -1,7 +1,7 @@
 """Walk-forward title odds for one score column: `championship_odds_method` picks the path.
 
 Score -> points: a slope fitted on seasons < t, against SRS or by maximum likelihood of the
-earlier seasons' playoff series (`calibrate_to`, src/inference/strength_calibration.py).
+earlier seasons' playoff series (`calibrate_to`, src/odds/strength_calibration.py).
 * monte_carlo: score -> points -> bracket simulation ->
   P(win >= r series); with `temperature: true` the title column is tempered by a T fitted on
   seasons < t (rounds 1-3 and p_round4 stay the raw simulation; p_champion is the tempered one).
@@ -20,9 +20,9 @@ from tqdm import tqdm
 from src.errors import DataError
 from src.utils.logging import progress_disabled
 from src.league.bracket import Bracket
-from src.inference.config import SimulationConfig
-from src.league.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
-from src.inference.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
+from src.odds.config import SimulationConfig, game_model
+from src.league.monte_carlo import N_ROUNDS, simulate_bracket
+from src.odds.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
                                                 fit_temperature, log_odds, softmax_odds,
                                                 standardise_by_season, temper)
 
@@ -40,10 +40,6 @@ class SeasonInputs:
     champions: dict[int, str] = field(default_factory=dict)
     series: dict[int, pd.DataFrame] = field(default_factory=dict)
     table: pd.DataFrame | None = None     # src/evaluation/series_table.py COLUMNS, all seasons
-
-
-def game_model(cfg: SimulationConfig) -> GameModel:
-    return GameModel(home_court=cfg.home_court, link=cfg.link, scale=cfg.scale)
 
 
 def simulate_points(bracket: Bracket, points: pd.Series, cfg: SimulationConfig) -> np.ndarray:
