@@ -25,7 +25,7 @@ import pandas as pd
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.league.bracket import Bracket
-from src.odds.config import SimulationConfig
+from src.odds.config import SimulationConfig, game_model
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
 from src.inference.forecast_odds import known_field_odds, simulated_season_odds, strength_points
 from src.odds.playoff_update import PlayoffUpdateConfig
