@@ -18,16 +18,17 @@ import pandas as pd
 from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.data import schema
-from src.errors import ConfigError
+from src.errors import ConfigError, DataError
 from src.inference.forecast_asof import read_playoff_results
-from src.odds.playoff_update import playoff_update_config
 from src.league.series import playoff_games
 from src.odds.config import simulation_config
-from src.inference.forecast import build_forecast, forecast_config, season_status
+from src.inference.forecast import ForecastInputs, build_forecast, forecast_config, season_status
 from src.inference.forecast_page import load_calibration
 from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
+from src.models.stacker import FittedStacker
+from src.odds.fits import OddsFits
 from src.report.config import report_config
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
@@ -47,6 +48,8 @@ MODEL_A = artifacts.MODEL_A.path
 XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
 XGB_PLAYOFF_MODEL = artifacts.XGB_PLAYOFF_MODEL.path
+STACKER = artifacts.STACKER.path
+ODDS_FITS = artifacts.ODDS_FITS.path
 REPORTS = Path("reports")
 # another season than params forecast.season (`make forecast SEASON=2025`): not a declared
 # output of the stage, so it goes to a git-ignored folder, never beside the tracked files
@@ -79,6 +82,10 @@ def run(args: argparse.Namespace) -> list[Path]:
     season = args.season if args.season is not None else cfg.season
     teams = read_input(TEAMS, "ingest")
     status = season_status(teams, season, seasons, args.allow_known)
+    stacker, odds_fits = FittedStacker.load(STACKER), OddsFits.load(ODDS_FITS)
+    if stacker.columns != stacking.stacked:
+        raise DataError(f"{STACKER}: fitted on {', '.join(stacker.columns)}, but params.yaml stacking "
+                        f"lists {', '.join(stacking.stacked)}; run `dvc repro stack`")
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     level1, attention = level1_scores(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
@@ -88,9 +95,9 @@ def run(args: argparse.Namespace) -> list[Path]:
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)
     games, source = forecast_games(cfg, data_config(params), teams, season)
-    fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
-                        attention, status, seasons, stacking, simulation_config(params), cfg,
-                        games, playoff_update_config(params), source)
+    inputs = ForecastInputs(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
+                            attention, stacker, odds_fits, games, source)
+    fc = build_forecast(inputs, status, seasons, simulation_config(params), cfg)
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
     written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)
     if args.quiet:

@@ -155,3 +155,39 @@ def test_stage_deps_name_no_code_it_does_not_import(name):
         extra += [str(f.relative_to(REPO)) for f in files
                   if f not in closure and (f.name != "__init__.py" or f.read_text().strip())]
     assert not extra, f"dvc.yaml stage {name!r} depends on code it never imports: {extra}"
+
+
+@pytest.mark.parametrize("stage_module", ["stages.stack", "stages.evaluate", "stages.forecast"])
+def test_no_torch_in_the_stack_evaluate_and_forecast_processes(stage_module):
+    """torch (~1.5 s to import) stays with Model A's fit and scoring: importing these stages
+    does not import it (the forecast imports it only when Model A scores a season)."""
+    import os
+    import subprocess
+    import sys
+    code = f"import sys, {stage_module}; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.strip() == "False", f"{stage_module} imports torch"
+
+
+ODDS_AND_PAGE_CODE = ("src.odds.title_odds", "src.odds.strength_calibration", "src.odds.playoff_update",
+                      "src.odds.fits", "src.odds.season_inputs", "src.inference", "src.evaluation",
+                      "src.report")
+
+
+def test_odds_and_page_code_stay_out_of_model_a_fits():
+    """Model A's fit cache keys on the source of every src module the train_a process loaded
+    (src/training/model_a_fits.code_digest) and dvc.yaml re-runs train_a on its code deps: the
+    title odds, points map, playoff update and the pages are neither, so editing them re-runs
+    no Model A fit."""
+    import os
+    import subprocess
+    import sys
+    code = "import sys, stages.train_a; print(' '.join(sorted(m for m in sys.modules if m.startswith('src.'))))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    loaded = out.stdout.split()
+    assert "src.odds.config" in loaded                      # the game model: part of the fit
+    assert not [m for m in loaded if m.startswith(ODDS_AND_PAGE_CODE)]
+    deps = [d.removesuffix(".py").replace("/", ".") for d in _dep_paths(_stages()["train_a"])]
+    assert not [d for d in deps if d.startswith(ODDS_AND_PAGE_CODE)]

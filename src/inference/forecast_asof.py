@@ -9,8 +9,8 @@ game file for the seasons it holds, or from a user's file for a season it does n
     date,home,away,home_pts,away_pts
     2025-04-19,OKC,MEM,131,80
 
-with Basketball-Reference team codes. The update's settings (src/odds/playoff_update.py) are
-chosen on the seasons before the forecast season, as the evaluate stage chooses them.
+with Basketball-Reference team codes. The update's setting (src/odds/playoff_update.py) is the
+one the evaluate stage chose on the seasons before the forecast season (models/odds_fits.json).
 """
 from __future__ import annotations
 
@@ -22,11 +22,10 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError
-from src.odds.playoff_update import (PlayoffUpdateConfig, UpdateSetting, candidate_losses,
-                                          chosen_setting, strength_deltas)
+from src.odds.playoff_update import UpdateSetting, strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket
-from src.league.series import games_from_file, observed_series, with_starts
+from src.league.series import games_from_file
 from src.league.state import SeriesState, bracket_state, state_matrices
 
 log = logging.getLogger(__name__)
@@ -90,23 +89,6 @@ def _minimal_games(path: Path, season: int, teams: pd.DataFrame) -> pd.DataFrame
 def asof_cut(games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
     """The games played on or before `as_of` (all of them when None)."""
     return games if as_of is None else games[games["date"] <= as_of]
-
-
-def update_setting(season: int, history_points: pd.Series, teams: pd.DataFrame,
-                   series: pd.DataFrame | None, games: pd.DataFrame, cfg: PlayoffUpdateConfig,
-                   model: GameModel) -> UpdateSetting:
-    """The setting the evaluate stage would choose for `season`: candidates scored on the series
-    of earlier seasons with games (history_points: out-of-sample pre-playoff points)."""
-    earlier = sorted(s for s in games["season"].unique() if s < season)
-    known = set(history_points.index.get_level_values(0))
-    earlier = [s for s in earlier if s in known][-cfg.validation_seasons:]
-    if not earlier:
-        return cfg.default
-    table = with_starts(observed_series(teams, series, earlier), games)
-    table = table[table["start"].notna() & table["home_known"].astype(bool)]
-    table = table.assign(home_won=table["home_won"].astype(bool))
-    losses = candidate_losses(table, history_points, games[games["season"].isin(earlier)], cfg, model)
-    return chosen_setting(losses, season, cfg)[0]
 
 
 def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, source: str,

@@ -6,7 +6,8 @@
   record is final, so projected wins are the wins and the seed odds are 0 or 1.
 Both use the same strengths in points: the ensemble score itself when the stacker fits it in
 points (stacking.objective series, `in_points`), else the ensemble score through the score ->
-points map fitted on the seasons before the forecast season.
+points map fitted on the seasons before the forecast season (by the evaluate stage:
+models/odds_fits.json, src/odds/fits.py); nothing is fitted here.
 """
 from __future__ import annotations
 
@@ -18,13 +19,11 @@ import pandas as pd
 from src.league.bracket import Bracket, build_bracket, record_order
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import first_round_best_of
-from src.odds.season_inputs import season_inputs
 from src.league.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
 from src.league.season_sim import SEASON_COLUMNS, league_from, simulate_season
+from src.models.stacker import ENSEMBLE
 from src.odds.strength_calibration import standardise_by_season
-from src.odds.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds,
-                                      walk_forward_odds)
-from src.training.train_stacking import ENSEMBLE
+from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, scored_rows, season_odds
 
 BRACKET_SOURCE_SIMULATED = "season_simulation"
 
@@ -48,43 +47,38 @@ def strength_points(frame: pd.DataFrame, season: int, slope: float, in_points: b
     return pd.Series(slope * z[now].to_numpy(), index=frame.loc[now, "team"].to_numpy())
 
 
-def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                          season: int, sim: SimulationConfig, n_schedules: int,
-                          in_points: bool = False) -> SeasonOdds:
-    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons."""
-    fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
+def simulated_season_odds(teams: pd.DataFrame, frame: pd.DataFrame, season: int, sim: SimulationConfig,
+                          n_schedules: int, fit: dict, in_points: bool = False) -> SeasonOdds:
+    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons; fit:
+    the season's odds fit (src/odds/fits.py: its slope)."""
+    odds_fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
     if not in_points:
-        earlier = sorted(s for s in frame["season"].unique() if s < season)
-        inputs = season_inputs(teams, series, earlier, sim.calibrate_to == "series")
-        rows = frame.dropna(subset=[ENSEMBLE]).copy()
-        rows["z"] = standardise_by_season(rows[ENSEMBLE], rows["season"], ENSEMBLE)
-        pmap = fit_score_map(rows[rows["season"] < season], ENSEMBLE, inputs, sim)
-        fit.update(slope=pmap.slope, n_map_rows=pmap.n_rows, n_fit_seasons=len(inputs.brackets))
-    points = strength_points(frame, season, fit["slope"], in_points)
+        odds_fit.update(slope=fit["slope"], n_map_rows=fit["n_map_rows"], n_fit_seasons=fit["n_fit_seasons"])
+    points = strength_points(frame, season, odds_fit["slope"], in_points)
     league = league_from(teams[teams["season"] == season], points, season)
     table = simulate_season(league, game_model(sim), sim.n_sims, sim.seed, n_schedules,
                             first_round_best_of(season))
     table.insert(1, "seed", pd.array([pd.NA] * len(table), dtype="Int64"))
-    return SeasonOdds(table, fit, None, BRACKET_SOURCE_SIMULATED)
+    return SeasonOdds(table, odds_fit, None, BRACKET_SOURCE_SIMULATED)
 
 
 def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                     season: int, sim: SimulationConfig, in_points: bool = False,
+                     season: int, sim: SimulationConfig, fit: dict, in_points: bool = False,
                      real_bracket: bool = False) -> SeasonOdds:
-    """Title and round odds of the real field; the points map (and temperature) are fitted on
-    the seasons before it, unless the ensemble is already in points (simulated as it is)."""
-    earlier = sorted(s for s in frame["season"].unique() if s < season)
-    inputs = season_inputs(teams, series, earlier)
+    """Title and round odds of the real field with the season's odds fit (the points map and
+    temperature fitted on the seasons before it), or the ensemble as it is when in points."""
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
     # from that season's series (which a backtest with --allow-known would otherwise read);
     # a replay of a past season through its playoffs (real_bracket) uses the real bracket,
     # public before its first game, that the season's games are played on.
     before = series if series is None or real_bracket else series[series["season"] != season]
-    bracket = inputs.brackets[season] = build_bracket(teams, before, season)
+    bracket = build_bracket(teams, before, season)
+    inputs = SeasonInputs(brackets={season: bracket})
     if in_points:
-        odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]
+        odds, odds_fit = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), {"season": season, "slope": 1.0}
     else:
-        odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
+        odds_fit = {k: v for k, v in fit.items() if k != "playoff_update"}
+        odds = season_odds(scored_rows(frame, ENSEMBLE), odds_fit, bracket, sim)
     season_teams = teams[teams["season"] == season]
     table = final_record_columns(season_teams).merge(
         bracket.frame()[["team", "seed"]], on="team", how="left").merge(
@@ -93,7 +87,7 @@ def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd
     table["p_playoffs"] = table["seed"].notna().astype(float)
     table["p_top6"] = (table["seed"] <= DIRECT_SEEDS).fillna(False).astype(float)
     table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
-    return SeasonOdds(table[["team", "seed", *SEASON_COLUMNS]], fits[0], bracket, bracket.source)
+    return SeasonOdds(table[["team", "seed", *SEASON_COLUMNS]], odds_fit, bracket, bracket.source)
 
 
 def final_record_columns(season_teams: pd.DataFrame) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 from src.config import params_section, section
 from src.errors import ConfigError
 from src.league.monte_carlo import GameModel
+from src.league.series import observed_series, with_starts
 from src.odds.series_likelihood import series_nll
 
 UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "away_pts"]
@@ -187,3 +188,21 @@ def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
         home[rows_t], away[rows_t] = h[in_season], a[in_season]
         choices.append({"season": int(season), **asdict(setting), "validation_seasons": window})
     return home, away, choices
+
+
+def next_season_setting(season: int, history_points: pd.Series, teams: pd.DataFrame,
+                        series: pd.DataFrame | None, games: pd.DataFrame, cfg: PlayoffUpdateConfig,
+                        model: GameModel) -> UpdateSetting:
+    """The setting for `season` (after every season of history_points: the forecast's): candidates
+    scored on the series of the earlier seasons with games (history_points: out-of-sample
+    pre-playoff points, by season and team). The evaluate stage saves it (models/odds_fits.json)."""
+    earlier = sorted(s for s in games["season"].unique() if s < season)
+    known = set(history_points.index.get_level_values(0))
+    earlier = [s for s in earlier if s in known][-cfg.validation_seasons:]
+    if not earlier:
+        return cfg.default
+    table = with_starts(observed_series(teams, series, earlier), games)
+    table = table[table["start"].notna() & table["home_known"].astype(bool)]
+    table = table.assign(home_won=table["home_won"].astype(bool))
+    losses = candidate_losses(table, history_points, games[games["season"].isin(earlier)], cfg, model)
+    return chosen_setting(losses, season, cfg)[0]

@@ -15,6 +15,7 @@ import pandas as pd
 from src import artifacts
 from src.artifacts import Artifact
 from src.errors import ConfigError, DataError
+from src.models.stacker import score_column
 from src.training.splitters import OOF, TEST
 
 KEY = ["season", "team"]
@@ -55,8 +56,6 @@ LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
 LEVEL1_SOURCES = {m.name: (m.scores.path, m.scores.stage) for m in LEVEL1_MODELS.values()}
 
 
-def score_column(model: str) -> str:
-    return f"score_{model}"
 
 
 def combine_level1(frames: dict[Path, pd.DataFrame | None], models: list[str],
