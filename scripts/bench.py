@@ -155,7 +155,7 @@ def bench_model_a(workdir: Path, params: dict) -> float:
 
 def bench_model_b_fold(workdir: Path, params: dict) -> float:
     from src.training.model_b_config import model_b_config
-    from src.training.splitters import early_stopping_split, walk_forward_splits
+    from src.splits import early_stopping_split, walk_forward_splits
     from src.training.targets import KEY, TARGET_COLUMNS, season_targets
     from src.training.train_model_b import ModelBTrainer
 

@@ -24,7 +24,8 @@ from src.league.series import playoff_games
 from src.odds.config import simulation_config
 from src.inference.forecast import ForecastInputs, build_forecast, forecast_config, season_status
 from src.inference.forecast_page import load_calibration
-from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
+from src.inference.forecast_files import write_forecast
+from src.inference.forecast_report import favourites_line, print_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
 from src.models.stacker import FittedStacker

@@ -108,38 +108,7 @@ def test_closure_sees_function_level_imports(tmp_path):
     closure = {p.relative_to(REPO).as_posix() for p in import_closure("src.utils.io")}
     assert closure == {"src/utils/io.py", "src/errors.py", "src/artifacts.py"}
 
-# Package layers of src/: a module imports only from lower layers (or its own package), so
-# a library module never pulls in a stage-level one (e.g. inference -> evaluation).
-LAYERS = {"errors": 0, "config": 1, "utils": 1, "artifacts": 0, "data": 2, "league": 3, "odds": 4,
-          "features": 5, "models": 6, "training": 7, "inference": 8, "evaluation": 9, "explain": 9,
-          "report": 9, "params": 10}
-
-
-# Modules whose layer is below their package's (none since the league's rules have their own
-# package below training and inference).
-MODULE_LAYERS: dict[str, int] = {}
-
-
-def _layer(module: str) -> int:
-    parts = module.split(".")
-    return MODULE_LAYERS.get(".".join(parts[:3]), LAYERS[parts[1]])
-
-
-def test_no_upward_imports_inside_src():
-    upward = []
-    for path in sorted((REPO / "src").rglob("*.py")):
-        package = path.relative_to(REPO / "src").parts[0].removesuffix(".py")
-        if package not in LAYERS:
-            continue
-        for module in imported_modules(path):
-            parts = module.split(".")
-            if parts[0] != "src" or len(parts) < 2 or parts[1] == package:
-                continue
-            assert parts[1] in LAYERS, f"src/{parts[1]}: add the new package to LAYERS"
-            me = ".".join(path.relative_to(REPO).with_suffix("").parts)
-            if _layer(module) >= _layer(me):
-                upward.append(f"{path.relative_to(REPO)} imports {module}")
-    assert not upward, "imports that run upward:\n" + "\n".join(sorted(set(upward)))
+# The package layers of src/ are import-linter contracts in pyproject.toml (tests/test_import_contracts.py).
 
 
 @pytest.mark.parametrize("name", sorted(_stages()))

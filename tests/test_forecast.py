@@ -17,7 +17,8 @@ from src.config import SeasonsConfig
 from src.errors import DataError
 from src.odds.config import SimulationConfig
 from src.inference.forecast import ForecastConfig, ForecastInputs, build_forecast, season_status, top_players
-from src.inference.forecast_report import pct, print_forecast, render_markdown, write_forecast
+from src.inference.forecast_files import write_forecast
+from src.inference.forecast_report import pct, print_forecast, render_markdown
 from src.odds.config import game_model
 from src.odds.fits import OddsFits, ensemble_fits
 from src.training.targets import season_targets

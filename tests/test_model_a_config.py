@@ -8,7 +8,7 @@ import torch
 
 from src.config import load_params
 from src.errors import ConfigError
-from src.inference.predict_a import load_model_a
+from src.models.predict_a import load_model_a
 from src.models.config import ModelAConfig, model_a_configs
 from src.models.deep_set_rank import DeepSetRank
 

@@ -27,7 +27,7 @@ from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_TEAMS
 from src.odds.season_inputs import season_inputs
-from src.training.level1 import LEVEL1_MODELS
+from src.models.registry import LEVEL1_MODELS
 from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from src.explain.raptor import raptor_agreement
 from src.features.roster import FeatureSpec, select_rosters_many
 from src.models.config import ModelAConfig
 from src.models.deep_set_rank import DeepSetRank
-from src.training.splitters import Split, walk_forward_splits
+from src.splits import Split, walk_forward_splits
 from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Level-1 scores of one season from the final saved models (no training here).
 
-Model A: models/model_a.pt rebuilt from the checkpoint alone (src/inference/predict_a.py), which
+Model A: models/model_a.pt rebuilt from the checkpoint alone (src/models/predict_a.py), which
 also gives each player's attention weight. Model B: the XGBoost JSON and the skops forest
 (src/models/model_b.py loaders), fed the season's rows of team_features.parquet in the column
 order each was trained with; only the files of the stacked models are read.
@@ -31,7 +31,7 @@ def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
     architecture differs from `expected` (params.yaml model_a) is refused."""
     import torch
 
-    from src.inference.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
+    from src.models.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
     torch.set_num_threads(num_threads)
     model, spec = load_model_a(model_path, expected=expected)
     batch = build_inputs(spec, players, [season])

@@ -33,7 +33,7 @@ from src.training.fit_model_a import (ModelAFit, SeriesData, clear_checkpoints, 
                                       score_seasons, with_split)
 from src.training.model_a_fits import FitCache, FitTask, fit_many
 from src.training.report_a import season_series_nll
-from src.training.splitters import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
+from src.splits import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
 from src.utils.io import write_bytes
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ Scores are z-scored within each season first, so the blend weighs each model's *
 of a season, not its scale (a ranking objective's margins and a regression's relevance
 live on different scales).
 
-Out of sample everywhere (src/training/splitters.py):
+Out of sample everywhere (src/splits.py):
 * "test" row of season t: stacker fitted on every row of seasons < t (OOF rows and earlier
   test seasons' walk-forward rows, all of them scored out of sample).
 * "oof" row of fold f: stacker fitted on the OOF rows of the other folds.
@@ -43,7 +43,7 @@ from src.training.quality import mean_test_spearman, srs_baseline
 from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker,
                                          scaled_features, season_designs)
 from src.training.signals import SIGNAL_SOURCES
-from src.training.splitters import OOF, TEST
+from src.splits import OOF, TEST
 from src.training.targets import STACK_TARGETS, stacking_target
 
 log = logging.getLogger(__name__)
