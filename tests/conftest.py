@@ -14,7 +14,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))   # research tools in scripts/ (scripts.map_holdout, ...)
+sys.path.insert(0, str(REPO_ROOT))   # research tools in docs/research/ (docs.research.map_holdout, ...)
 _DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data" / "nba-bref"
 
 

@@ -144,7 +144,7 @@ def test_both_map_paths_reach_the_odds():
 
 
 def test_holdout_table_scores_each_pre_test_season_with_both_maps():
-    from scripts.map_holdout import holdout_table
+    from docs.research.map_holdout import holdout_table
     frame, inputs = _league(6)
     # SRS on a fifth of the true points scale: the srs map is badly shrunk, the series map is not
     frame["srs"] = frame["score"] / 0.3

@@ -5,7 +5,7 @@ src/splits.py (season-grouped folds over seasons.first_train..first_test-1, the
 same folds train_a scores for the stacker), and its OOF strengths are scored by the pooled
 series log-loss of those pre-test seasons (src/training/report_a.series_log_loss: strengths
 taken as points under the simulator's game model). No season >= first_test is read.
-Run: `python scripts/model_a_holdout.py` (reads the ingest outputs).
+Run: `python docs/research/model_a_holdout.py` (reads the ingest outputs).
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ Target (`stacking.target`, src/training/targets.py stacking_target):
 * playoff_order: the order among the playoff teams only (fitted on their rows; every team
   is still scored).
 Default `order`, chosen WITHOUT test seasons: leave-one-season-out over the pre-test OOF
-seasons 1998-2005 (`python scripts/stack_holdout.py`). Mean of the 8 held-out seasons,
+seasons 1998-2005 (`python docs/research/stack_holdout.py`). Mean of the 8 held-out seasons,
 order / relevance / playoff_order: NDCG@4 .780 / .743 / .764, title log-loss (series map)
 1.605 / 1.740 / 1.604. relevance lost on both (title log-loss worse in 7 of 8 seasons: it
 put even more weight on the forest and a negative one on Model A); playoff_order tied on

@@ -7,7 +7,7 @@ best first and the overrides of the best row; params.yaml's model_a defaults are
 by hand (the README says which). Reads data/interim (run `dvc repro ingest` first); every
 other setting is params.yaml's. A few minutes on one core.
 
-    python scripts/model_a_holdout.py [--params params.yaml]
+    python docs/research/model_a_holdout.py [--params params.yaml]
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402

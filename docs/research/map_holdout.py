@@ -6,7 +6,7 @@ other pre-test seasons, then score season h on
 * series_ll: log-likelihood of h's playoff series under the simulator (higher is better),
 * title_ll: -log p(champion) from the exact bracket probabilities (lower is better), raw and
   tempered by a T fitted on the other seasons (suffix _T).
-A research tool, not a stage. Run: `python scripts/map_holdout.py` (reads the ingest and
+A research tool, not a stage. Run: `python docs/research/map_holdout.py` (reads the ingest and
 stack outputs).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from src.odds.config import CALIBRATION_TARGETS, SimulationConfig, game_model
 from src.league.monte_carlo import exact_bracket_probs
 from src.odds.strength_calibration import (fit_temperature, log_odds, series_log_likelihood,

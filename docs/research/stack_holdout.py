@@ -6,9 +6,9 @@ pre-test seasons, score h, then measure on h
 * ndcg_at_4 (relevance gain), spearman (final order), playoff_spearman (16 playoff teams):
   src/evaluation/metrics.py, as the evaluate stage computes them;
 * title_ll_<map>: -log p(champion) with the score -> points map fitted on the other seasons'
-  held-out ensemble scores (scripts/map_holdout.py helpers; lower is better).
+  held-out ensemble scores (docs/research/map_holdout.py helpers; lower is better).
 The single level-1 scores are listed as references (no stacker involved).
-A research tool, not a stage. Run: `python scripts/stack_holdout.py` (reads the
+A research tool, not a stage. Run: `python docs/research/stack_holdout.py` (reads the
 train_a/train_b/ingest outputs).
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.map_holdout import holdout_table
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from docs.research.map_holdout import holdout_table
 from src.evaluation.metrics import season_ranking_metrics
 from src.odds.config import SimulationConfig
 from src.odds.title_odds import SeasonInputs
