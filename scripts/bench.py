@@ -141,7 +141,7 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     model_cfg, train_cfg = model_a_configs(params["model_a"])
     roster_cfg = roster_config(params)
     configure_torch(train_cfg)
-    train = list(range(seasons.first_train, seasons.last_test + 1))
+    train = seasons.known_seasons
     players = pd.read_parquet(workdir / "data/interim/player_seasons.parquet")
     teams = pd.read_parquet(workdir / "data/interim/team_seasons.parquet")
     rosters = select_rosters(players, train, roster_cfg)

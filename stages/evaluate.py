@@ -16,6 +16,7 @@ from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.league.series import playoff_games
+from src.models.stacker import ENSEMBLE
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
@@ -33,7 +34,6 @@ PREDICTIONS = artifacts.PREDICTIONS.path
 SERIES_PREDICTIONS = Path("data/processed/series_predictions.parquet")
 SELECTION = artifacts.STACK_SELECTION.path
 ODDS_FITS = artifacts.ODDS_FITS.path
-ENSEMBLE_COLUMN = "score_ensemble"
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     result.report["selection"] = test_selections(SELECTION, result.report["test_seasons"])
     # the ensemble's odds fits, per test season and for the seasons after: what the forecast applies
     asof = result.report.get("series", {}).get("asof", {}).get("settings", {})
-    odds_fits = ensemble_fits(scores, ENSEMBLE_COLUMN, seasons.last_test, seasons.test_seasons,
+    odds_fits = ensemble_fits(scores, ENSEMBLE, seasons.last_test, seasons.test_seasons,
                               result.report["fits"].get("ensemble", []), asof.get("ensemble", []),
                               teams, series, games, sim, update, "ensemble" in in_points, game_model(sim))
     written = [odds_fits.save(ODDS_FITS), write_json(result.metrics, METRICS), write_json(result.report, REPORT),

@@ -25,7 +25,7 @@ SERIES = artifacts.PLAYOFF_SERIES.path
 SELECTION = artifacts.STACK_SELECTION.path
 SCORES = artifacts.SCORES.path
 STACKER = artifacts.STACKER.path
-METRICS = Path("metrics/stack.json")
+METRICS = artifacts.STACK_METRICS.path
 
 
 def run(args: argparse.Namespace) -> list[Path]:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from src import artifacts
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.league.bracket import Bracket
@@ -35,8 +36,8 @@ from src.odds.fits import OddsFits
 from src.odds.title_odds import ODDS_COLUMNS
 
 log = logging.getLogger(__name__)
-TEAMS_FILE = "data/interim/team_seasons.parquet"
-SCORES_FILE = "data/processed/scores.parquet"
+TEAMS_FILE = str(artifacts.TEAM_SEASONS.path)
+SCORES_FILE = str(artifacts.SCORES.path)
 KEY = ["season", "team"]
 TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "srs"]
 

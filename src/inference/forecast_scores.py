@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from src import artifacts
 from src.errors import DataError
 from src.models.config import ModelAConfig
 from src.models.model_b import load_rf, load_xgb
 from src.utils.model_files import XGB_PLAYOFF
 
 log = logging.getLogger(__name__)
-FEATURES_FILE = "data/processed/team_features.parquet"
+FEATURES_FILE = str(artifacts.TEAM_FEATURES.path)
 KEY = ["season", "team"]
 
 

@@ -1,6 +1,7 @@
 """Model A's params: `ModelAConfig` (the architecture DNA saved in every checkpoint),
 `ModelATrainingConfig` (optimiser, early stopping, attention monitoring) and the selection grid
-across fits. The `features.roster` block (`RosterConfig`) lives in src/features/config.py.
+across fits, each from the params mapping its caller read (this module never opens params.yaml).
+The `features.roster` block (`RosterConfig`) lives in src/features/config.py.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from src.config import Probability, load_params, params_section, section
+from src.config import Probability, params_section, section
 from src.errors import ConfigError, DataError
 # re-exported: Model A's callers read the roster params from here too
 from src.features.config import RosterConfig, roster_config  # noqa: F401
@@ -111,14 +112,17 @@ class ModelAConfig:
     def from_checkpoint(cls, path: str | Path,
                         defaults: "ModelAConfig | None" = None) -> "ModelAConfig":
         """The checkpoint's `model_config`; for an old checkpoint without one, the shapes in
-        `model_state` plus `defaults` (params.yaml `model_a` when not given) for the rest."""
+        `model_state` plus `defaults` (the caller's params `model_a`: never a params.yaml found
+        in the working directory) for the rest."""
         ckpt = load_torch_checkpoint(path)
         if "model_config" in ckpt:
             return cls.from_saved(ckpt["model_config"], source=str(path))
         if "model_state" not in ckpt:
             raise ConfigError(f"{path}: checkpoint has neither 'model_config' nor 'model_state'")
-        base = defaults or model_a_configs(load_params().get("model_a"))[0]
-        return infer_from_state(ckpt["model_state"], base, source=str(path))
+        if defaults is None:
+            raise ConfigError(f"{path}: an old checkpoint without 'model_config': its shapes need the "
+                              "rest of the architecture (params.yaml model_a) to be passed as defaults")
+        return infer_from_state(ckpt["model_state"], defaults, source=str(path))
 
 
 def check_same_architecture(found: ModelAConfig, expected: ModelAConfig, source: str) -> None:

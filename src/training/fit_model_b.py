@@ -40,7 +40,7 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
     splits = all_splits(seasons)
-    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    all_seasons = tuple(seasons.known_seasons)
     trains = [split.train_seasons for split in splits] + [all_seasons]
     # one task per split and the final fit (local processes or a Dask cluster); each task
     # gets only its training seasons' rows and series
