@@ -18,9 +18,9 @@ from src import artifacts  # noqa: E402
 from src.config import data_config, load_params  # noqa: E402
 from src.evaluation.availability_asof import availability_yardstick  # noqa: E402
 from src.evaluation.availability_games import game_yardstick  # noqa: E402
-from src.inference.playoff_update import playoff_update_config  # noqa: E402
-from src.inference.config import simulation_config  # noqa: E402
-from src.inference.title_odds import game_model  # noqa: E402
+from src.odds.playoff_update import playoff_update_config  # noqa: E402
+from src.odds.config import simulation_config  # noqa: E402
+from src.odds.config import game_model  # noqa: E402
 from src.league.series import playoff_games  # noqa: E402
 
 NAMES = ["ensemble", "model_a", "baseline_srs"]

@@ -132,8 +132,8 @@ def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
 def bench_model_a(workdir: Path, params: dict) -> float:
     from src.features.roster import select_rosters
     from src.models.config import model_a_configs, roster_config
-    from src.inference.config import simulation_config
-    from src.inference.title_odds import game_model
+    from src.odds.config import simulation_config
+    from src.odds.config import game_model
     from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
     from src.training.series_targets import series_by_season
 
@@ -141,7 +141,7 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     model_cfg, train_cfg = model_a_configs(params["model_a"])
     roster_cfg = roster_config(params)
     configure_torch(train_cfg)
-    train = list(range(seasons.first_train, seasons.last_test + 1))
+    train = seasons.known_seasons
     players = pd.read_parquet(workdir / "data/interim/player_seasons.parquet")
     teams = pd.read_parquet(workdir / "data/interim/team_seasons.parquet")
     rosters = select_rosters(players, train, roster_cfg)
@@ -155,7 +155,7 @@ def bench_model_a(workdir: Path, params: dict) -> float:
 
 def bench_model_b_fold(workdir: Path, params: dict) -> float:
     from src.training.model_b_config import model_b_config
-    from src.training.splitters import early_stopping_split, walk_forward_splits
+    from src.splits import early_stopping_split, walk_forward_splits
     from src.training.targets import KEY, TARGET_COLUMNS, season_targets
     from src.training.train_model_b import ModelBTrainer
 

@@ -31,6 +31,8 @@ XGB_PLAYOFF_MODEL = Artifact("xgb_playoff_model", Path("models/model_b_xgb_playo
 RF_MODEL = Artifact("rf_model", Path("models/model_b_rf.skops"), "train_b")
 SCORES = Artifact("scores", Path("data/processed/scores.parquet"), "stack")
 STACK_SELECTION = Artifact("stack_selection", Path("reports/stack_selection.json"), "stack")
+STACKER = Artifact("stacker", Path("models/stacker.json"), "stack")
+ODDS_FITS = Artifact("odds_fits", Path("models/odds_fits.json"), "evaluate")
 PREDICTIONS = Artifact("predictions", Path("data/processed/predictions.parquet"), "evaluate")
 GAME_PREDICTIONS = Artifact("game_predictions", Path("data/processed/game_predictions.parquet"), "evaluate")
 EVAL_METRICS = Artifact("eval_metrics", Path("metrics/eval.json"), "evaluate")
@@ -48,7 +50,8 @@ ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
     PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, PLAYOFF_BOX_SCORES, BOX_SCORE_LINK,
     TEAM_FEATURES, OOF_MODEL_A,
     MODEL_A, MODEL_A_WALK_FORWARD, TRAIN_HISTORY, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
-    STACK_SELECTION, PREDICTIONS, GAME_PREDICTIONS, EVAL_METRICS, EVAL_REPORT, TRAIN_A_METRICS, TRAIN_B_METRICS,
+    STACK_SELECTION, STACKER, ODDS_FITS, PREDICTIONS, GAME_PREDICTIONS, EVAL_METRICS, EVAL_REPORT, TRAIN_A_METRICS,
+    TRAIN_B_METRICS,
     STACK_METRICS, EXPLAIN_METRICS, EXPLAIN_SUMMARY, EVALUATE_PLOTS, TRAIN_A_PLOTS)}
 
 

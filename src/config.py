@@ -235,6 +235,12 @@ class SeasonsConfig:
             raise ConfigError(f"params.yaml: seasons.n_oof_folds must be >= 2, got {self.n_oof_folds}")
 
     @property
+    def known_seasons(self) -> list[int]:
+        """first_train..last_test: every season with outcomes the models may train on (the one
+        place this range is written)."""
+        return list(range(self.first_train, self.last_test + 1))
+
+    @property
     def test_seasons(self) -> list[int]:
         return list(range(self.first_test, self.last_test + 1))
 

@@ -24,9 +24,9 @@ from src.evaluation.config import EvaluationConfig, evaluation_config
 from src.explain.config import ExplainConfig, explain_config
 from src.features.config import TeamFeatureConfig, team_feature_config
 from src.features.player_features import FEATURE_NAMES
-from src.inference.config import SimulationConfig, simulation_config
+from src.odds.config import SimulationConfig, simulation_config
 from src.inference.forecast import ForecastConfig, forecast_config
-from src.inference.playoff_update import PlayoffUpdateConfig, playoff_update_config
+from src.odds.playoff_update import PlayoffUpdateConfig, playoff_update_config
 from src.data import schema
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, model_a_configs, model_a_selection_config,

@@ -16,8 +16,10 @@ from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.league.series import playoff_games
-from src.inference.config import simulation_config
-from src.inference.playoff_update import playoff_update_config
+from src.models.stacker import ENSEMBLE
+from src.odds.config import game_model, simulation_config
+from src.odds.fits import ensemble_fits
+from src.odds.playoff_update import playoff_update_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
@@ -32,6 +34,7 @@ PREDICTIONS = artifacts.PREDICTIONS.path
 SERIES_PREDICTIONS = Path("data/processed/series_predictions.parquet")
 GAME_PREDICTIONS = artifacts.GAME_PREDICTIONS.path
 SELECTION = artifacts.STACK_SELECTION.path
+ODDS_FITS = artifacts.ODDS_FITS.path
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -43,11 +46,16 @@ def run(args: argparse.Namespace) -> list[Path]:
     teams, cfg = read_input(TEAMS, "ingest"), evaluation_config(params)
     data = data_config(params)
     games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
-    result = evaluate(teams, read_input(SERIES, "ingest"), scores, seasons_config(params),
-                      simulation_config(params), cfg, games, ensemble_in_points(params),
-                      playoff_update_config(params))
+    series, seasons, sim = read_input(SERIES, "ingest"), seasons_config(params), simulation_config(params)
+    update, in_points = playoff_update_config(params), ensemble_in_points(params)
+    result = evaluate(teams, series, scores, seasons, sim, cfg, games, in_points, update)
     result.report["selection"] = test_selections(SELECTION, result.report["test_seasons"])
-    written = [write_json(result.metrics, METRICS), write_json(result.report, REPORT),
+    # the ensemble's odds fits, per test season and for the seasons after: what the forecast applies
+    asof = result.report.get("series", {}).get("asof", {}).get("settings", {})
+    odds_fits = ensemble_fits(scores, ENSEMBLE, seasons.last_test, seasons.test_seasons,
+                              result.report["fits"].get("ensemble", []), asof.get("ensemble", []),
+                              teams, series, games, sim, update, "ensemble" in in_points, game_model(sim))
+    written = [odds_fits.save(ODDS_FITS), write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
                write_parquet(result.series.predictions, SERIES_PREDICTIONS)]
     if result.games is not None:

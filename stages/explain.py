@@ -26,7 +26,7 @@ PLAYERS = artifacts.PLAYER_SEASONS.path
 TEAMS = artifacts.TEAM_SEASONS.path
 WALK_FORWARD_DIR = artifacts.MODEL_A_WALK_FORWARD.path
 OUT_DIR = Path("reports/explain")
-METRICS = Path("metrics/explain.json")
+METRICS = artifacts.EXPLAIN_METRICS.path
 
 log = logging.getLogger("stage")
 

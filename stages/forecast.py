@@ -22,21 +22,23 @@ import pandas as pd
 from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.data import schema
-from src.errors import ConfigError
+from src.errors import ConfigError, DataError
 from src.inference.forecast_asof import check_as_of_applies, read_playoff_results
 from src.inference.forecast_roster import forecast_roster, roster_what_if
 from src.league.monte_carlo import GameModel
 from src.league.state import bracket_state
-from src.inference.playoff_update import playoff_update_config
 from src.league.series import playoff_games
-from src.inference.config import simulation_config
-from src.inference.forecast import (ForecastConfig, build_forecast, checked_as_of, forecast_config,
-                                    season_status)
+from src.odds.config import simulation_config
+from src.inference.forecast import (ForecastConfig, ForecastInputs, build_forecast, checked_as_of,
+                                    forecast_config, season_status)
 from src.league.real_bracket import read_bracket_file
 from src.inference.forecast_page import load_calibration
-from src.inference.forecast_report import favourites_line, print_forecast, write_forecast
+from src.inference.forecast_files import write_forecast
+from src.inference.forecast_report import favourites_line, print_forecast
 from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
+from src.models.stacker import FittedStacker
+from src.odds.fits import OddsFits
 from src.report.config import report_config
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
@@ -57,6 +59,8 @@ MODEL_A = artifacts.MODEL_A.path
 XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
 XGB_PLAYOFF_MODEL = artifacts.XGB_PLAYOFF_MODEL.path
+STACKER = artifacts.STACKER.path
+ODDS_FITS = artifacts.ODDS_FITS.path
 REPORTS = Path("reports")
 # another season than params forecast.season (`make forecast SEASON=2025`): not a declared
 # output of the stage, so it goes to a git-ignored folder, never beside the tracked files
@@ -102,6 +106,10 @@ def run(args: argparse.Namespace) -> list[Path]:
                         cfg.playoff_results)
     bracket = (read_bracket_file(Path(cfg.bracket), season, teams[teams["season"] == season])
                if cfg.bracket else None)
+    stacker, odds_fits = FittedStacker.load(STACKER), OddsFits.load(ODDS_FITS)
+    if stacker.columns != stacking.stacked:
+        raise DataError(f"{STACKER}: fitted on {', '.join(stacker.columns)}, but params.yaml stacking "
+                        f"lists {', '.join(stacking.stacked)}; run `dvc repro stack`")
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
     level1, attention = level1_scores(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
@@ -110,9 +118,9 @@ def run(args: argparse.Namespace) -> list[Path]:
     # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)
-    fc = build_forecast(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
-                        attention, status, seasons, stacking, simulation_config(params), cfg,
-                        games, playoff_update_config(params), source, bracket)
+    inputs = ForecastInputs(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
+                            attention, stacker, odds_fits, games, source, bracket)
+    fc = build_forecast(inputs, status, seasons, simulation_config(params), cfg)
     fc.roster = roster_section(fc, attention, games, read_input(PLAYERS, "ingest"), cfg, simulation_config(params))
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)
     written = write_forecast(fc, output_dir(season, cfg.season), cfg.top_players, calibration)

@@ -1,4 +1,6 @@
-"""Stage stack: the series-likelihood (or RidgeCV) blend of stacking.models and stacking.signals -> scores.parquet."""
+"""Stage stack: the series-likelihood (or RidgeCV) blend of stacking.models and stacking.signals ->
+scores.parquet (walk-forward), and the final stacker fitted on every season <= last_test
+(models/stacker.json, what the forecast applies)."""
 from __future__ import annotations
 
 import argparse
@@ -6,14 +8,14 @@ from pathlib import Path
 
 from src import artifacts
 from src.config import data_config, load_params, seasons_config
-from src.inference.config import simulation_config
+from src.odds.config import game_model, simulation_config
 from src.league.series import observed_series, playoff_games
-from src.inference.title_odds import game_model
 from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
 from src.training.signals import with_signals
 from src.training.targets import season_targets
-from src.training.train_stacking import run_stacking, stack_metrics, stacking_config, with_target
+from src.training.train_stacking import (final_history, fit_final_stacker, run_stacking, stack_metrics,
+                                         stacking_config, with_target)
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 
@@ -22,7 +24,8 @@ FEATURES = artifacts.TEAM_FEATURES.path
 SERIES = artifacts.PLAYOFF_SERIES.path
 SELECTION = artifacts.STACK_SELECTION.path
 SCORES = artifacts.SCORES.path
-METRICS = Path("metrics/stack.json")
+STACKER = artifacts.STACKER.path
+METRICS = artifacts.STACK_METRICS.path
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -34,7 +37,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     if cfg.signals:   # regular-season ratings of each season, joined to its level-1 rows
         level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(cfg.signals), sim.scale)
     targets = season_targets(team_seasons, sorted(level1["season"].unique().tolist()))
-    series = observed_series(team_seasons, read_input(SERIES, "ingest"), sorted(level1["season"].unique()))
+    playoff_series = read_input(SERIES, "ingest")
+    series = observed_series(team_seasons, playoff_series, sorted(level1["season"].unique()))
     games = None
     if cfg.fit_on == "games":   # the playoff game file's games (2011..): the stacker fits on them
         data = data_config(params)
@@ -42,7 +46,13 @@ def run(args: argparse.Namespace) -> list[Path]:
     result = run_stacking(with_target(level1, targets), seasons, cfg, series, game_model(sim), games)
     selection = {"objective": cfg.objective,
                  "fits": {name: sel.report() for name, sel in result.selections.items()}}
-    return [write_parquet(result.scores, SCORES),
+    # the final stacker: every out-of-sample row of the seasons with known outcomes
+    history = final_history(result.scores, seasons.last_test)
+    fit_seasons = sorted(history["season"].unique().tolist())
+    final = fit_final_stacker(with_target(history, targets) if cfg.objective == "order" else history, cfg,
+                              observed_series(team_seasons, playoff_series, fit_seasons), game_model(sim),
+                              seasons.first_test)
+    return [write_parquet(result.scores, SCORES), final.save(STACKER),
             write_json(stack_metrics(result, cfg, team_seasons, seasons), METRICS),
             write_json(selection, SELECTION)]
 

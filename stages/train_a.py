@@ -9,8 +9,7 @@ from typing import Iterable
 from src import artifacts
 from src.config import load_params, seasons_config
 from src.features.roster import select_rosters
-from src.inference.config import simulation_config
-from src.inference.title_odds import game_model
+from src.odds.config import game_model, simulation_config
 from src.models.config import model_a_configs, model_a_selection_config, roster_config
 from src.training.fit_model_a import SeriesData, configure_torch, fit_summary
 from src.training.model_a_fits import WORKER_MODULES, default_cache
@@ -28,7 +27,7 @@ SERIES = artifacts.PLAYOFF_SERIES.path
 OOF = artifacts.OOF_MODEL_A.path
 MODEL = artifacts.MODEL_A.path
 WALK_FORWARD_DIR = artifacts.MODEL_A_WALK_FORWARD.path
-METRICS = Path("metrics/train_a.json")
+METRICS = artifacts.TRAIN_A_METRICS.path
 SPLITS = Path("metrics/train_a_splits.json")
 HISTORY = artifacts.TRAIN_HISTORY.path
 LIVE_DIR = Path("dvclive/train_a")
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     configure_torch(train_cfg)
     selection = model_a_selection_config(params)
     warm_up(selection.n_jobs, WORKER_MODULES)   # the workers start while the tables are read
-    all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
+    all_seasons = seasons.known_seasons
     players = read_input(PLAYERS, "ingest")
     teams = read_input(TEAMS, "ingest")
     playoff_series = read_input(SERIES, "ingest")

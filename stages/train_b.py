@@ -23,7 +23,7 @@ OOF_MODEL_B = artifacts.OOF_MODEL_B.path
 XGB_MODEL = artifacts.XGB_MODEL.path
 RF_MODEL = artifacts.RF_MODEL.path
 IMPORTANCE = Path("reports/model_b_importance.json")
-METRICS = Path("metrics/train_b.json")
+METRICS = artifacts.TRAIN_B_METRICS.path
 
 
 def run(args: argparse.Namespace) -> list[Path]:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> list[Path]:
     seasons, cfg = seasons_config(params), model_b_config(params)
     warm_up(local_jobs(), WORKER_MODULES)     # the workers start while the tables are read
     team_seasons = read_input(TEAM_SEASONS, "ingest")
-    train_seasons = list(range(seasons.first_train, seasons.last_test + 1))
+    train_seasons = seasons.known_seasons
     targets = season_targets(team_seasons, train_seasons)
     series = observed_series(team_seasons, read_input(SERIES, "ingest"), train_seasons)
     result = fit_model_b(read_input(TEAM_FEATURES, "sos_features"), targets, seasons, cfg, series)

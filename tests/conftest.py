@@ -14,7 +14,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))   # research tools in scripts/ (scripts.map_holdout, ...)
+sys.path.insert(0, str(REPO_ROOT))   # research tools in docs/research/ (docs.research.map_holdout, ...)
 _DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data" / "nba-bref"
 
 
@@ -107,7 +107,7 @@ ROSTER_DEFAULTS = {"shrink_minutes": 500.0, "prior_seasons": 2, "availability_po
 
 def roster_cfg(max_players: int, min_minutes: float, **overrides):
     """A RosterConfig with params.yaml's reading defaults (shrinkage, availability)."""
-    from src.models.config import RosterConfig
+    from src.features.config import RosterConfig
 
     return RosterConfig(max_players=max_players, min_minutes=min_minutes,
                         **{**ROSTER_DEFAULTS, **overrides})

@@ -70,7 +70,7 @@ def make_player_seasons(team_seasons: pd.DataFrame, per_team: int = 8, seed: int
 
 def fake_model_a_scores(team_seasons: pd.DataFrame, seasons_cfg, seed: int = 3) -> pd.DataFrame:
     """oof_model_a.parquet-shaped rows from the shared splits; score = mov + noise."""
-    from src.training.splitters import all_splits
+    from src.splits import all_splits
     rng = np.random.default_rng(seed)
     parts = []
     for split in all_splits(seasons_cfg):

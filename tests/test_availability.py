@@ -166,7 +166,7 @@ def test_unavailable_names_are_checked_against_the_roster():
 
 def test_implied_margin_inverts_the_series_probability():
     from src.evaluation.availability_asof import implied_margin
-    from src.training.playoff_likelihood import series_home_win_prob
+    from src.odds.series_likelihood import series_home_win_prob
     margin = np.array([-9.0, -1.5, 0.0, 2.0, 7.5])
     best_of = np.array([7, 7, 5, 7, 7])
     p = series_home_win_prob(margin, np.zeros(5), best_of, MODEL)

@@ -23,7 +23,7 @@ from src.data.readers import read_csv
 from src.data.sources import RawSource
 from src.data.team_seasons import read_team_summaries, season_teams
 from src.errors import ConfigError, DataError
-from src.inference.config import simulation_config
+from src.odds.config import simulation_config
 from src.params import parse_params
 from test_params import _with
 from src.training.train_model_b import load_xgb
@@ -224,7 +224,7 @@ def test_nba_raw_dir_comment_matches_the_code(monkeypatch, tmp_path: Path) -> No
 
 def test_a_checkpoint_of_another_kind_is_refused_by_the_model_a_loader(tmp_path: Path) -> None:
     import torch
-    from src.inference.predict_a import load_model_a
+    from src.models.predict_a import load_model_a
     path = tmp_path / "model_a.pt"
     torch.save({"nba_model_kind": XGB_RANKER, "model_state": {}, "feature_spec": {}}, path)
     with pytest.raises(DataError, match="expected a 'model_a' model file.*'model_b_xgb'"):

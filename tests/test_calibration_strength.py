@@ -5,7 +5,7 @@ import pytest
 
 from src.errors import DataError
 from src.evaluation.bootstrap import paired_bootstrap
-from src.inference.strength_calibration import fit_points_map, fit_temperature, temper
+from src.odds.strength_calibration import fit_points_map, fit_temperature, temper
 
 
 def test_points_map_recovers_a_linear_scale():

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 from src.training.callbacks import AttentionMonitorCallback, attention_stats
 from src.training.train_model_a import ModelATrainer, make_lists
 from tests.conftest import GAME_MODEL_ARGS, tiny_series

@@ -110,38 +110,7 @@ def test_closure_sees_function_level_imports(tmp_path):
     closure = {p.relative_to(REPO).as_posix() for p in import_closure("src.utils.io")}
     assert closure == {"src/utils/io.py", "src/errors.py", "src/artifacts.py"}
 
-# Package layers of src/: a module imports only from lower layers (or its own package), so
-# a library module never pulls in a stage-level one (e.g. inference -> evaluation).
-LAYERS = {"errors": 0, "config": 1, "utils": 1, "artifacts": 0, "data": 2, "models": 2, "features": 3,
-          "league": 3, "training": 4, "inference": 5, "evaluation": 6, "explain": 6, "report": 6,
-          "params": 7}
-
-
-# Modules whose layer is below their package's (none since the league's rules have their own
-# package below training and inference).
-MODULE_LAYERS: dict[str, int] = {}
-
-
-def _layer(module: str) -> int:
-    parts = module.split(".")
-    return MODULE_LAYERS.get(".".join(parts[:3]), LAYERS[parts[1]])
-
-
-def test_no_upward_imports_inside_src():
-    upward = []
-    for path in sorted((REPO / "src").rglob("*.py")):
-        package = path.relative_to(REPO / "src").parts[0].removesuffix(".py")
-        if package not in LAYERS:
-            continue
-        for module in imported_modules(path):
-            parts = module.split(".")
-            if parts[0] != "src" or len(parts) < 2 or parts[1] == package:
-                continue
-            assert parts[1] in LAYERS, f"src/{parts[1]}: add the new package to LAYERS"
-            me = ".".join(path.relative_to(REPO).with_suffix("").parts)
-            if _layer(module) >= _layer(me):
-                upward.append(f"{path.relative_to(REPO)} imports {module}")
-    assert not upward, "imports that run upward:\n" + "\n".join(sorted(set(upward)))
+# The package layers of src/ are import-linter contracts in pyproject.toml (tests/test_import_contracts.py).
 
 
 @pytest.mark.parametrize("name", sorted(_stages()))
@@ -157,3 +126,39 @@ def test_stage_deps_name_no_code_it_does_not_import(name):
         extra += [str(f.relative_to(REPO)) for f in files
                   if f not in closure and (f.name != "__init__.py" or f.read_text().strip())]
     assert not extra, f"dvc.yaml stage {name!r} depends on code it never imports: {extra}"
+
+
+@pytest.mark.parametrize("stage_module", ["stages.stack", "stages.evaluate", "stages.forecast"])
+def test_no_torch_in_the_stack_evaluate_and_forecast_processes(stage_module):
+    """torch (~1.5 s to import) stays with Model A's fit and scoring: importing these stages
+    does not import it (the forecast imports it only when Model A scores a season)."""
+    import os
+    import subprocess
+    import sys
+    code = f"import sys, {stage_module}; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.strip() == "False", f"{stage_module} imports torch"
+
+
+ODDS_AND_PAGE_CODE = ("src.odds.title_odds", "src.odds.strength_calibration", "src.odds.playoff_update",
+                      "src.odds.fits", "src.odds.season_inputs", "src.inference", "src.evaluation",
+                      "src.report")
+
+
+def test_odds_and_page_code_stay_out_of_model_a_fits():
+    """Model A's fit cache keys on the source of every src module the train_a process loaded
+    (src/training/model_a_fits.code_digest) and dvc.yaml re-runs train_a on its code deps: the
+    title odds, points map, playoff update and the pages are neither, so editing them re-runs
+    no Model A fit."""
+    import os
+    import subprocess
+    import sys
+    code = "import sys, stages.train_a; print(' '.join(sorted(m for m in sys.modules if m.startswith('src.'))))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    loaded = out.stdout.split()
+    assert "src.odds.config" in loaded                      # the game model: part of the fit
+    assert not [m for m in loaded if m.startswith(ODDS_AND_PAGE_CODE)]
+    deps = [d.removesuffix(".py").replace("/", ".") for d in _dep_paths(_stages()["train_a"])]
+    assert not [d for d in deps if d.startswith(ODDS_AND_PAGE_CODE)]

@@ -18,7 +18,7 @@ from src.data.synthetic import generate_league
 from src.evaluation.calibration import championship_brier, championship_ece, championship_log_loss
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.evaluate import evaluate
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig
 from src.league.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
 from src.league.series import playoff_games
 
@@ -193,7 +193,7 @@ def test_series_yardstick_ranks_the_true_strengths_first(league):
 def test_asof_yardstick_learns_from_the_playoff_games(league):
     """Synthetic playoff games are played with the true strengths: a noisy score learns from
     them in the later rounds, round 1 stays the pre-playoff forecast, every key is written."""
-    from src.inference.playoff_update import PlayoffUpdateConfig
+    from src.odds.playoff_update import PlayoffUpdateConfig
     truth, teams, series, raw = league
     games = playoff_games(raw, teams, FIRST)
     update = PlayoffUpdateConfig(prior_sd_grid=[0.0, 2.0, 4.0], margin_cap_grid=[20.0, 100.0],

@@ -17,7 +17,7 @@ from src.explain.attention import contributors, leave_one_out_drops
 from src.features.config import player_value_config
 from src.explain.config import explain_config
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.inference.predict_a import predict_with_attention
+from src.models.predict_a import predict_with_attention
 from src.models.config import RosterConfig, model_a_configs
 from src.models.deep_set_rank import DeepSetRank
 

@@ -15,10 +15,14 @@ from rich.console import Console
 from src.training.signals import with_signals
 from src.config import SeasonsConfig
 from src.errors import DataError
-from src.inference.config import SimulationConfig
-from src.inference.forecast import ForecastConfig, build_forecast, season_status, top_players
-from src.inference.forecast_report import pct, print_forecast, render_markdown, write_forecast
-from src.training.train_stacking import StackingConfig
+from src.odds.config import SimulationConfig
+from src.inference.forecast import ForecastConfig, ForecastInputs, build_forecast, season_status, top_players
+from src.inference.forecast_files import write_forecast
+from src.inference.forecast_report import pct, print_forecast, render_markdown
+from src.odds.config import game_model
+from src.odds.fits import OddsFits, ensemble_fits
+from src.training.targets import season_targets
+from src.training.train_stacking import StackingConfig, final_history, fit_final_stacker, with_target
 from league_b import ORDER_STACKER
 
 SEASON = 2016
@@ -78,10 +82,29 @@ def fake_attention(teams: pd.DataFrame, season: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def saved_fits(teams: pd.DataFrame, series: pd.DataFrame, history: pd.DataFrame, update=None):
+    """What the stack and evaluate stages save for the forecast: the final stacker and the odds fits."""
+    rows = final_history(history, SEASONS.last_test)
+    targets = season_targets(teams, sorted(rows["season"].unique().tolist()))
+    stacker = fit_final_stacker(with_target(rows, targets), STACKING, None, None, SEASONS.first_test)
+    odds = ensemble_fits(history, "score_ensemble", SEASONS.last_test, [], [], [], teams, series, None,
+                         SIM, update, False, game_model(SIM))
+    return stacker, odds
+
+
+def forecast_inputs(teams: pd.DataFrame, series: pd.DataFrame, level1: pd.DataFrame | None = None,
+                    update=None, games: pd.DataFrame | None = None, source: str = "",
+                    given: dict[str, list[str]] | None = None) -> ForecastInputs:
+    history = fake_history(teams)
+    stacker, odds = saved_fits(teams, series, history, update)
+    level1 = fake_scores(teams, [SEASON], seed=2) if level1 is None else level1
+    return ForecastInputs(teams, series, history, level1, fake_attention(teams, SEASON), stacker, odds,
+                          games, source, given)
+
+
 def run_forecast(teams: pd.DataFrame, series: pd.DataFrame, allow_known: bool = False):
     status = season_status(teams, SEASON, SEASONS, allow_known)
-    return build_forecast(teams, series, fake_history(teams), fake_scores(teams, [SEASON], seed=2),
-                          fake_attention(teams, SEASON), status, SEASONS, STACKING, SIM, CFG)
+    return build_forecast(forecast_inputs(teams, series), status, SEASONS, SIM, CFG)
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +213,43 @@ def test_missing_team_score_is_a_clear_error(synthetic_tables):
     teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=True)
     level1 = fake_scores(teams, [SEASON], seed=2).iloc[1:]
     status = season_status(teams, SEASON, SEASONS)
+    inputs = forecast_inputs(teams, synthetic_tables.playoff_series, level1)
     with pytest.raises(DataError, match=r"season 2016: column score_model_a .* team\(s\)"):
-        build_forecast(teams, synthetic_tables.playoff_series, fake_history(teams), level1,
-                       fake_attention(teams, SEASON), status, SEASONS, STACKING, SIM, CFG)
+        build_forecast(inputs, status, SEASONS, SIM, CFG)
+
+
+FIT_FUNCTIONS = {"src.training.train_stacking.StackingTrainer.fit", "src.training.series_stacker.SeriesStacker.select",
+                 "src.odds.title_odds.fit_season_odds", "src.odds.title_odds.fit_score_map",
+                 "src.odds.title_odds.fit_temperature", "src.odds.strength_calibration.fit_points_map",
+                 "src.odds.strength_calibration.fit_series_map", "src.odds.game_asof.setting_for_season",
+                 "src.odds.playoff_update.candidate_losses", "src.odds.fits.final_fit"}
+
+
+@pytest.mark.parametrize("in_progress_season", [True, False])
+def test_the_forecast_fits_nothing(synthetic_tables, monkeypatch, in_progress_season):
+    """Every fit was made by the stage that chose it: with each fitting function raising, the
+    forecast of a season in progress and of a known field still runs, on the saved fits."""
+    teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=in_progress_season)
+    inputs = forecast_inputs(teams, synthetic_tables.playoff_series)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the forecast fitted something")
+    for name in FIT_FUNCTIONS:
+        monkeypatch.setattr(name, refuse)
+    fc = build_forecast(inputs, season_status(teams, SEASON, SEASONS), SEASONS, SIM, CFG)
+    assert np.isclose(fc.table["p_champion"].sum(), 1.0)
+    assert fc.fit["odds"]["slope"] == inputs.odds_fits.final["slope"]
+    assert fc.fit["stacker"] == inputs.stacker.report
+
+
+def test_saved_fits_round_trip(synthetic_tables, tmp_path):
+    """The stacker and odds-fit files give back the same predictions and fits."""
+    teams = strip_outcomes(synthetic_tables.team_seasons, SEASON, in_progress=False)
+    inputs = forecast_inputs(teams, synthetic_tables.playoff_series)
+    stacker = type(inputs.stacker).load(inputs.stacker.save(tmp_path / "stacker.json"))
+    level1 = inputs.level1
+    assert np.array_equal(stacker.predict(level1), inputs.stacker.predict(level1))
+    odds = OddsFits.load(inputs.odds_fits.save(tmp_path / "odds.json"))
+    assert odds == inputs.odds_fits
+    with pytest.raises(DataError, match="expected a 'odds_fits' model file"):
+        OddsFits.load(tmp_path / "stacker.json")

@@ -11,10 +11,9 @@ from src.errors import DataError
 from src.inference.forecast import build_forecast, season_status
 from src.inference.forecast_asof import read_playoff_results
 from src.inference.forecast_page import render_page
-from src.inference.playoff_update import PlayoffUpdateConfig
+from src.odds.playoff_update import PlayoffUpdateConfig
 from src.utils.browser import find_browser, visit
-from test_forecast import (CFG, SEASON, SEASONS, SIM, STACKING, fake_attention, fake_history,
-                           fake_scores, strip_outcomes)
+from test_forecast import CFG, SEASON, SEASONS, SIM, forecast_inputs, strip_outcomes
 
 UPDATE = PlayoffUpdateConfig(prior_sd_grid=[0.0, 2.0], margin_cap_grid=[20.0], default_prior_sd=2.5,
                              default_margin_cap=20.0, validation_seasons=2)
@@ -28,9 +27,8 @@ def field(synthetic_tables):
 
 def _forecast(teams, series, games, cfg=CFG):
     status = season_status(teams, SEASON, SEASONS)
-    return build_forecast(teams, series, fake_history(teams), fake_scores(teams, [SEASON], seed=2),
-                          fake_attention(teams, SEASON), status, SEASONS, STACKING, SIM, cfg, games,
-                          UPDATE, "results.csv")
+    inputs = forecast_inputs(teams, series, update=UPDATE, games=games, source="results.csv")
+    return build_forecast(inputs, status, SEASONS, SIM, cfg)
 
 
 def _csv(tmp_path, rows) -> pd.DataFrame:

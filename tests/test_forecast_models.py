@@ -17,8 +17,9 @@ from src.features.config import team_feature_config
 from src.features.roster import select_rosters
 from src.features.team_features import build_team_features
 from src.models.config import model_a_configs, roster_config
-from src.inference.config import simulation_config
-from src.inference.title_odds import game_model
+from src.odds.config import game_model, simulation_config
+from src.odds.fits import ensemble_fits
+from src.odds.playoff_update import playoff_update_config
 from src.training.fit_model_a import SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
@@ -26,6 +27,7 @@ from src.training.targets import TARGET_COLUMNS, season_targets
 from src.data.playoff_box import linked_box_scores
 from src.league.series import observed_series, playoff_games
 from src.training.train_model_b import ModelBTrainer, PlayoffRows
+from src.training.train_stacking import final_history, fit_final_stacker, stacking_config
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
 
@@ -62,7 +64,20 @@ def workdir(tmp_path_factory, synthetic_tables, synthetic_raw_dir):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         frame.to_parquet(root / rel, index=False)
     _train_models(root, params, teams, players)
+    _save_fits(root, params, teams, synthetic_tables.playoff_series)
     return root
+
+
+def _save_fits(root, params, teams, series) -> None:
+    """The stack stage's final stacker and the evaluate stage's odds fits (no per-season choice
+    on this hand-made history: each test season gets the playoff update's default)."""
+    history = pd.read_parquet(root / stage.SCORES)
+    cfg, sim = stacking_config(params), simulation_config(params)
+    rows = final_history(history, SEASONS.last_test)
+    played = observed_series(teams, series, sorted(rows["season"].unique().tolist()))
+    fit_final_stacker(rows, cfg, played, game_model(sim), SEASONS.first_test).save(root / stage.STACKER)
+    ensemble_fits(history, "score_ensemble", SEASONS.last_test, SEASONS.test_seasons, [], [], teams, series,
+                  None, sim, playoff_update_config(params), True, game_model(sim)).save(root / stage.ODDS_FITS)
 
 
 def _train_models(root, params, teams, players) -> None:
@@ -124,3 +139,19 @@ def test_stage_refuses_known_and_missing_seasons(workdir, monkeypatch):
     # the out-of-sample status is said once: a replay's strengths are its walk-forward forecast
     assert ("Out of sample: the ratings" in md) != ("not an out-of-sample" in md)
     assert "Out of sample: the ratings" in md and "fits on seasons" in md
+
+
+
+def test_only_the_stacked_model_b_files_are_read(workdir):
+    """A stacker without the forest needs no forest file (and one without XGBoost no booster)."""
+    from src.inference.forecast_scores import model_b_scores
+    features = pd.read_parquet(workdir / stage.FEATURES)
+    absent = workdir / "models" / "absent.file"
+    paths = {"xgb": workdir / stage.XGB_MODEL, "rf": absent, "xgb_playoff": absent}
+    objective = model_b_config(tiny_params()).objective
+    only_xgb = model_b_scores(["model_a", "xgb"], paths, objective, features, SEASON)
+    assert list(only_xgb.columns) == ["season", "team", "score_xgb"] and len(only_xgb) == 30
+    only_rf = model_b_scores(["rf"], {"xgb": absent, "rf": workdir / stage.RF_MODEL}, objective, features, SEASON)
+    assert list(only_rf.columns) == ["season", "team", "score_rf"]
+    with pytest.raises(DataError, match=r"absent.file: Model B file not found"):
+        model_b_scores(["xgb", "rf"], paths, objective, features, SEASON)

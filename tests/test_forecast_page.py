@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from src.inference.forecast_page import PastCalibration, render_page
-from src.inference.forecast_report import write_forecast
+from src.inference.forecast_files import write_forecast
 from src.utils.browser import find_browser, page_width, visit
 from test_forecast import CFG, SEASON, run_forecast, strip_outcomes
 

@@ -3,6 +3,7 @@ the results file (DVC sees a game appended); an as-of date or a results file the
 answer is an error saying why; errors name where the value came from (--as-of, params.yaml) and
 the results file's own line; names from the data are escaped in forecast_<season>.md."""
 import argparse
+from dataclasses import replace
 import datetime
 from pathlib import Path
 
@@ -19,8 +20,7 @@ from src.inference.forecast_report import md_text, render_markdown
 from src.league.series import playoff_games
 from stages.forecast import with_arguments
 from league_2025 import GAMES_2025, teams_2025, write
-from test_forecast import (CFG, SEASONS, SIM, STACKING, fake_attention, fake_history, fake_scores,
-                           strip_outcomes)
+from test_forecast import (CFG, SEASONS, SIM, fake_attention, forecast_inputs, strip_outcomes)
 from test_forecast import SEASON as SYN_SEASON
 from test_forecast_asof import UPDATE
 
@@ -105,17 +105,15 @@ def test_bracket_errors_name_the_results_files_own_line(synthetic_raw_dir, synth
     file_games = file_games[file_games["season"] < SYN_SEASON]
     assert len(file_games) > 100
     status = season_status(teams, SYN_SEASON, SEASONS)
-    base = build_forecast(teams, series, fake_history(teams), fake_scores(teams, [SYN_SEASON], seed=2),
-                          fake_attention(teams, SYN_SEASON), status, SEASONS, STACKING, SIM, CFG)
+    base = build_forecast(forecast_inputs(teams, series), status, SEASONS, SIM, CFG)
     b = base.bracket.teams
     text = ("date,home,away,home_pts,away_pts\n2016-04-16,{0},{1},101,99\n2016-04-17,{2},{3},101,99\n"
             "2016-04-18,{4},{5},101,99\n2016-04-19,{0},{2},101,99\n").format(*b[:6])
     user = read_results(write(tmp_path / "results.csv", text), SYN_SEASON, teams)
     games = pd.concat([file_games, user], ignore_index=True)
     with pytest.raises(DataError, match=rf"results.csv: line 5: {b[0]} v {b[2]} is not a series"):
-        build_forecast(teams, series, fake_history(teams), fake_scores(teams, [SYN_SEASON], seed=2),
-                       fake_attention(teams, SYN_SEASON), status, SEASONS, STACKING, SIM, CFG, games,
-                       UPDATE, "results.csv")
+        build_forecast(forecast_inputs(teams, series, update=UPDATE, games=games, source="results.csv"),
+                       status, SEASONS, SIM, CFG)
 
 
 def test_names_are_escaped_in_the_markdown_report(synthetic_tables):
@@ -124,8 +122,8 @@ def test_names_are_escaped_in_the_markdown_report(synthetic_tables):
     status = season_status(teams, SYN_SEASON, SEASONS)
     attention = fake_attention(teams, SYN_SEASON)
     attention.loc[0, "player"] = "<script>alert(1)</script> *Bold* | pipe"
-    fc = build_forecast(teams, synthetic_tables.playoff_series, fake_history(teams),
-                        fake_scores(teams, [SYN_SEASON], seed=2), attention, status, SEASONS, STACKING, SIM, CFG)
+    inputs = replace(forecast_inputs(teams, synthetic_tables.playoff_series), attention=attention)
+    fc = build_forecast(inputs, status, SEASONS, SIM, CFG)
     fc.table.loc[0, "team"] = "<img src=x onerror=alert(1)>"
     md = render_markdown(fc, CFG.top_players)
     assert "<script>" not in md and "<img" not in md

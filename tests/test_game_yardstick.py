@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from src.evaluation.games import evaluate_games
-from src.inference.game_asof import CandidateGrid, asof_game_strengths, setting_for_season, walk_forward_games
+from src.odds.game_asof import CandidateGrid, asof_game_strengths, setting_for_season, walk_forward_games
 from src.evaluation.title_daily import one_day_changes
-from src.inference.playoff_update import (GamesEvidence, PlayoffUpdateConfig, UpdateSetting,
+from src.odds.playoff_update import (GamesEvidence, PlayoffUpdateConfig, UpdateSetting,
                                           series_in_progress, strength_deltas)
 from src.league.monte_carlo import GameModel
 

@@ -8,7 +8,7 @@ import torch
 
 from src.config import load_params
 from src.errors import ConfigError
-from src.inference.predict_a import load_model_a
+from src.models.predict_a import load_model_a
 from src.models.config import ModelAConfig, model_a_configs
 from src.models.deep_set_rank import DeepSetRank
 
@@ -77,6 +77,17 @@ def test_old_checkpoint_without_config_is_inferred_from_shapes(tmp_path, model_a
     for key, value in model.state_dict().items():
         assert torch.equal(loaded.state_dict()[key], value)
     assert spec.max_players == 4
+
+
+def test_old_checkpoint_never_reads_params_yaml_from_the_working_directory(tmp_path, monkeypatch,
+                                                                           model_a_configs_small):
+    """Without defaults an old checkpoint is a clear error, whatever params.yaml lies in the cwd."""
+    arch, _ = model_a_configs_small()
+    _save(DeepSetRank.from_config(arch.with_stat_dim(3)), tmp_path / "old.pt", with_config=False)
+    (tmp_path / "params.yaml").write_text("model_a: {}\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"old.pt: an old checkpoint without 'model_config'"):
+        ModelAConfig.from_checkpoint(tmp_path / "old.pt")
 
 
 def test_load_refuses_a_mismatched_architecture(tmp_path, model_a_configs_small):

@@ -1,4 +1,4 @@
-"""Model A's pre-test selection (src/training/model_a_holdout.py, scripts/model_a_holdout.py):
+"""Model A's pre-test selection (src/training/model_a_holdout.py, docs/research/model_a_holdout.py):
 out-of-fold strengths of the seasons before first_test only, a table ranked by their series
 log-loss, and the overrides of its best row."""
 from __future__ import annotations

@@ -14,7 +14,7 @@ from src.errors import ConfigError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.config import RosterConfig, grid_choices, model_a_configs, with_choice
 from src.training.fit_model_a import fit_model_a
-from src.training.playoff_likelihood import series_nll
+from src.odds.series_likelihood import series_nll
 from src.training.series_targets import series_tensors
 from src.training.train_model_a import ModelATrainer, make_lists
 from tests.conftest import tiny_series

@@ -7,7 +7,7 @@ import torch
 
 from src.config import SeasonsConfig
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 from src.training.fit_model_a import fit_model_a
 from src.training.model_a_selection import run_all_splits
 from tests.conftest import tiny_series

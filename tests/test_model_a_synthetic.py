@@ -6,7 +6,7 @@ import dataclasses
 
 from src.config import SeasonsConfig
 from src.features.roster import select_rosters
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 from src.league.monte_carlo import GameModel
 from src.training.fit_model_a import SeriesData
 from src.training.model_a_selection import run_all_splits

@@ -29,7 +29,7 @@ def _trainer_and_lists(tiny_league, make_configs, game_model, **overrides):
 
 
 def _train_nll(trainer, lists, game_model):
-    from src.training.playoff_likelihood import torch_series_nll
+    from src.models.series_loss import torch_series_nll
     from src.models.deep_set_rank import ON_COURT as FIVE
     terms = season_terms(trainer.model, lists)
     w = trainer.model.value_linear.weight[0].detach().double()

@@ -7,8 +7,8 @@ import torch
 from scipy.stats import norm
 
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import (series_home_win_prob, series_nll, torch_series_home_win_prob,
-                                             torch_series_nll)
+from src.models.series_loss import torch_series_home_win_prob, torch_series_nll
+from src.odds.series_likelihood import series_home_win_prob, series_nll
 
 NORMAL = GameModel(home_court=0.0, link="normal", scale=10.0)
 

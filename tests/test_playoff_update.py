@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from src.inference.playoff_update import (PlayoffUpdateConfig, UpdateSetting, chosen_setting,
+from src.odds.playoff_update import (PlayoffUpdateConfig, UpdateSetting, chosen_setting,
                                           strength_deltas, walk_forward_asof)
 from src.league.monte_carlo import GameModel
 

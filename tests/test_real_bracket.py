@@ -14,8 +14,7 @@ from src.league.bracket import build_bracket
 from src.league.real_bracket import first_round, read_bracket_file, seed_orders
 from src.league.state import bracket_state
 from league_2025 import GAMES_2025, REAL_EAST, REAL_WEST, SEASON, teams_2025, write
-from test_forecast import (CFG, SEASONS, SIM, STACKING, fake_attention, fake_history, fake_scores,
-                           strip_outcomes)
+from test_forecast import CFG, SEASONS, SIM, forecast_inputs, strip_outcomes
 from test_forecast import SEASON as SYN_SEASON
 from test_forecast_asof import UPDATE
 
@@ -121,9 +120,8 @@ def _unplayed(tables):
 
 def _forecast(teams, series, games=None, given=None, source="results.csv"):
     status = season_status(teams, SYN_SEASON, SEASONS)
-    return build_forecast(teams, series, fake_history(teams), fake_scores(teams, [SYN_SEASON], seed=2),
-                          fake_attention(teams, SYN_SEASON), status, SEASONS, STACKING, SIM, CFG, games,
-                          UPDATE, source, given)
+    return build_forecast(forecast_inputs(teams, series, update=UPDATE, games=games, source=source, given=given),
+                          status, SEASONS, SIM, CFG)
 
 
 def test_a_bracket_file_ends_the_season_simulation(synthetic_in_progress, tmp_path):

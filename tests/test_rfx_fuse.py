@@ -12,7 +12,7 @@ from src.explain import rfx_fuse
 from src.explain.config import RfxFuseConfig
 from src.features.player_features import FEATURE_NAMES
 from src.features.roster import select_rosters
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 
 CFG = RfxFuseConfig(enabled=True, n_trees=30, k_similar=2, n_explanations=2, node_size=3,
                     min_train_minutes=0, max_train_rows=150, n_threads=1, seed=3)

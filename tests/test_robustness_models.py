@@ -22,7 +22,7 @@ from sklearn.ensemble import RandomForestRegressor
 from src.config import load_params
 from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec
-from src.inference.predict_a import load_model_a, read_checkpoint
+from src.models.predict_a import load_model_a, read_checkpoint
 from src.models.config import ModelAConfig, model_a_configs
 from src.training.train_model_a import ModelATrainer
 from src.training.train_model_b import load_rf, load_xgb

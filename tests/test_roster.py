@@ -11,7 +11,7 @@ import pytest
 from src.errors import DataError
 from src.features.player_features import FEATURE_NAMES
 from src.features.roster import fit_feature_spec, player_index, select_rosters, to_batch
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 
 
 def test_player_index_is_hashlib_stable_across_processes():

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from src.features.roster import select_rosters
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 
 ON = "on_court_plus_minus_per_100_poss"
 

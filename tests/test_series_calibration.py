@@ -8,12 +8,12 @@ import pytest
 from scipy.stats import binom, norm
 
 from src.league.bracket import Bracket
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, series_matrix
 from src.league.series import series_from_bracket, series_from_table
-from src.inference.strength_calibration import (fit_points_map, fit_series_map, series_log_likelihood,
+from src.odds.strength_calibration import (fit_points_map, fit_series_map, series_log_likelihood,
                                                 standardise_by_season)
-from src.inference.title_odds import SeasonInputs, series_with_z, walk_forward_odds
+from src.odds.title_odds import SeasonInputs, series_with_z, walk_forward_odds
 
 MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
 SIM = SimulationConfig(championship_odds_method="monte_carlo", n_sims=500, seed=1, home_court=2.5,
@@ -144,7 +144,7 @@ def test_both_map_paths_reach_the_odds():
 
 
 def test_holdout_table_scores_each_pre_test_season_with_both_maps():
-    from scripts.map_holdout import holdout_table
+    from docs.research.map_holdout import holdout_table
     frame, inputs = _league(6)
     # SRS on a fifth of the true points scale: the srs map is badly shrunk, the series map is not
     frame["srs"] = frame["score"] / 0.3

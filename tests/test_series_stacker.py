@@ -8,7 +8,7 @@ import pytest
 
 from src.config import SeasonsConfig
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_home_win_prob
+from src.odds.series_likelihood import series_home_win_prob
 from src.training.series_stacker import SeasonSeries, SeriesStacker, fit_weights
 from src.training.train_stacking import StackingConfig, run_stacking
 

@@ -10,7 +10,7 @@ import pytest
 
 from src.evaluation.series import outcome_losses, season_bootstrap, series_probabilities, usable_series
 from src.league.bracket import Bracket, build_bracket
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, game_win_prob, series_win_prob
 from src.league.series import as_winner_loser, from_bracket, from_game_file, series_table
 

@@ -8,7 +8,7 @@ import pytest
 from src.config import SeasonsConfig
 from src.errors import ConfigError
 from src.training.level1 import LEVEL1_SOURCES, combine_level1
-from scripts.stack_holdout import loso_scores, paired_wins, ranking_by_season
+from docs.research.stack_holdout import loso_scores, paired_wins, ranking_by_season
 from src.training.targets import STACK_TARGETS, season_targets, stacking_target
 from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, run_stacking,
                                          stacking_config, with_target)

@@ -11,9 +11,9 @@ from torch import nn
 
 from src.errors import ConfigError, PipelineError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.inference.predict_a import build_inputs, load_model_a, predict_with_attention
-from src.inference.predict_a import attention_table
-from src.models.config import RosterConfig
+from src.models.predict_a import build_inputs, load_model_a, predict_with_attention
+from src.models.predict_a import attention_table
+from src.features.config import RosterConfig
 from src.training.base_trainer import BaseTrainer, Callback, EarlyStopping, ModelCheckpoint
 from src.training.train_model_a import ModelATrainer, make_lists
 from src.league.monte_carlo import GameModel

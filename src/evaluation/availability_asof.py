@@ -9,7 +9,7 @@ Two readings, neither fitted on the series it scores:
 * `expected`: his contribution times P(he misses the next game) from the availability model
   fitted on the box scores of the seasons before (src/features/availability_model.py).
 The as-of probability is turned back into the strength margin it implies (the series probability
-is a function of the margin alone, src/training/playoff_likelihood.py), the lost strength is
+is a function of the margin alone, src/odds/series_likelihood.py), the lost strength is
 subtracted and the probability recomputed. A series whose teams' last games have no box score (2024
 after its first 11 games) or that opens a team's playoffs keeps the as-of forecast: the report
 says how many series of each season had box scores to read.
@@ -24,7 +24,7 @@ from src.features.availability import availability, missing_from_last_game
 from src.features.availability_model import fit_availability
 from src.league.monte_carlo import GameModel
 from src.league.series import with_starts
-from src.training.playoff_likelihood import series_home_win_prob
+from src.odds.series_likelihood import series_home_win_prob
 
 READINGS = ("full", "expected")
 MARGIN_BOUND = 60.0

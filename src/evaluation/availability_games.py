@@ -1,5 +1,5 @@
 """The per-game check of availability: every playoff game after a team's first, forecast with the
-strengths as of that morning (the playoff update of src/inference/playoff_update.py, its setting
+strengths as of that morning (the playoff update of src/odds/playoff_update.py, its setting
 chosen per season on the games of earlier seasons), beside the same forecast with the players
 missing from each team's previous game taken off its strength (`full`: his contribution above
 replacement; `expected`: times P(he misses the next game) from the availability model fitted on
@@ -13,9 +13,9 @@ import pandas as pd
 from src.evaluation.series import outcome_losses, season_bootstrap
 from src.features.availability import MISSED, game_statuses, known_games, with_rotation
 from src.features.availability_model import fit_availability
-from src.inference.playoff_update import PlayoffUpdateConfig, walk_forward_asof
+from src.odds.playoff_update import PlayoffUpdateConfig, walk_forward_asof
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_home_win_prob
+from src.odds.series_likelihood import series_home_win_prob
 
 OUT = ("injury", "suspended", "away")
 

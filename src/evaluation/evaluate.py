@@ -1,7 +1,7 @@
 """Walk-forward evaluation of every model and baseline by the same code.
 
 For each test season t: ranking metrics of each score (models, rank by SRS, rank by win%),
-title odds of each model (fitted on seasons < t only, src/inference/title_odds.py) and of
+title odds of each model (fitted on seasons < t only, src/odds/title_odds.py) and of
 the baselines (SRS Monte Carlo, uniform 1/16), calibration metrics over the 16 playoff
 teams. Pooled: ranking metrics are means over seasons; Brier and ECE pool team-seasons;
 log-loss is the mean over seasons of -log p(champion).
@@ -25,12 +25,12 @@ from src.evaluation.series import SeriesEvaluation, evaluate_series
 from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import evaluate_asof
 from src.evaluation.title_daily import evaluate_title_daily
-from src.inference.playoff_update import PlayoffUpdateConfig
-from src.inference.config import SimulationConfig
+from src.odds.playoff_update import PlayoffUpdateConfig
+from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_TEAMS
-from src.inference.season_inputs import season_inputs
-from src.training.level1 import LEVEL1_MODELS
-from src.inference.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, game_model, walk_forward_odds
+from src.odds.season_inputs import season_inputs
+from src.models.registry import LEVEL1_MODELS
+from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The game yardstick: every playoff game of the test window forecast as of the morning of its day
-(src/inference/game_asof.py: pre-playoff strengths of season t, fitted on seasons < t, updated by
+(src/odds/game_asof.py: pre-playoff strengths of season t, fitted on seasons < t, updated by
 the season's playoff games of earlier days; the update's setting chosen per model and season by the
 game log-loss of earlier seasons), judged per game. The series as-of yardstick
 (src/evaluation/series_asof.py) and title odds judged every day (src/evaluation/title_daily.py)
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from src.evaluation.series import SERIES_BASELINES, outcome_losses, season_bootstrap
-from src.inference.game_asof import walk_forward_games
-from src.inference.playoff_update import PlayoffUpdateConfig, UpdateSetting
+from src.odds.game_asof import walk_forward_games
+from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting
 from src.league.monte_carlo import GameModel
 
 SPLITS = {"games": lambda g: np.ones(len(g), bool),

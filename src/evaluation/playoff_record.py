@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from src.evaluation.series import outcome_losses
-from src.training.playoff_likelihood import series_home_win_prob
+from src.odds.series_likelihood import series_home_win_prob
 
 SHRINK_GRID = (250.0, 500.0, 1000.0)
 WEIGHT_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)

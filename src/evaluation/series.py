@@ -1,10 +1,10 @@
 """The series yardstick: P(home-court team wins) for every playoff series of the test seasons.
 
 For each model and the win% baseline, season t's strengths in points come from its score
-through the points map fitted on seasons < t only (src/inference/title_odds.fit_score_map), or
+through the points map fitted on seasons < t only (src/odds/title_odds.fit_score_map), or
 are used as they are for a score already in points (the series-fitted ensemble; SRS, as in the
 SRS Monte Carlo title baseline). P(home wins the series) is the simulator's own game model (link,
-scale, home court; best-of-5 first round before 2003) via src/training/playoff_likelihood.py.
+scale, home court; best-of-5 first round before 2003) via src/odds/series_likelihood.py.
 Series whose home court the data cannot pin down (series_table.home_known False) are left
 out (logged). Metrics per season and pooled over series: log-loss, Brier, accuracy; the same
 per game where the game file gives the home team of every game (games_preplayoff.*: the
@@ -23,11 +23,11 @@ import pandas as pd
 from src.errors import DataError
 from src.evaluation.calibration import reliability_diagram_data
 from src.league.series import COLUMNS as TABLE_COLUMNS
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import game_win_prob
-from src.inference.strength_calibration import standardise_by_season
-from src.inference.title_odds import SeasonInputs, fit_score_map, game_model
-from src.training.playoff_likelihood import PROB_FLOOR, series_home_win_prob
+from src.odds.strength_calibration import standardise_by_season
+from src.odds.title_odds import SeasonInputs, fit_score_map
+from src.odds.series_likelihood import PROB_FLOOR, series_home_win_prob
 
 if TYPE_CHECKING:
     from src.evaluation.series_asof import AsOfEvaluation

@@ -1,5 +1,5 @@
 """The as-of yardstick: every series of the seasons with playoff games in the data, forecast at
-its start with every playoff game before its game 1 (src/inference/playoff_update.py), beside
+its start with every playoff game before its game 1 (src/odds/playoff_update.py), beside
 the pre-playoff forecast of the same series; and the title log-loss as of the start of each round
 (the bracket as it stood then: decided series fixed, series in progress from their score).
 
@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from src.evaluation.series import METRICS, SERIES_BASELINES, outcome_losses, season_bootstrap
-from src.inference.playoff_update import PlayoffUpdateConfig, UpdateSetting, strength_deltas, walk_forward_asof
-from src.inference.title_odds import SeasonInputs
+from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting, strength_deltas, walk_forward_asof
+from src.odds.title_odds import SeasonInputs
 from src.league.bracket import Bracket
 from src.league.series import with_starts
 from src.league.monte_carlo import GameModel, N_ROUNDS, exact_bracket_probs
 from src.league.state import bracket_state, state_matrices
-from src.training.playoff_likelihood import PROB_FLOOR, series_home_win_prob
+from src.odds.series_likelihood import PROB_FLOOR, series_home_win_prob
 
 PRE = "_preplayoff"
 SPLITS = {"series_asof": None, "series_asof_round1": [1], "series_asof_rounds2_4": [2, 3, 4]}

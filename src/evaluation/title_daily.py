@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from src.evaluation.series_asof import title_odds_asof
-from src.inference.playoff_update import UpdateSetting
-from src.inference.title_odds import SeasonInputs
+from src.odds.playoff_update import UpdateSetting
+from src.odds.title_odds import SeasonInputs
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import PROB_FLOOR
+from src.odds.series_likelihood import PROB_FLOOR
 
 PREFIX = "title_daily"
 N_LARGEST = 5

@@ -24,7 +24,7 @@ from src.explain.raptor import raptor_agreement
 from src.features.roster import FeatureSpec, select_rosters_many
 from src.models.config import ModelAConfig
 from src.models.deep_set_rank import DeepSetRank
-from src.training.splitters import Split, walk_forward_splits
+from src.splits import Split, walk_forward_splits
 from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def explain_walk_forward(players: pd.DataFrame, teams: pd.DataFrame, seasons: Se
     # model_a_selection may pick other roster settings than params.yaml for some seasons):
     # each distinct setting's rosters are built once, here, not once per season (a roster of
     # season t reads seasons < t only, so one selection over every season serves them all)
-    all_seasons = range(seasons.first_train, seasons.last_test + 1)
+    all_seasons = seasons.known_seasons
     rosters_by_cfg = select_rosters_many(players, all_seasons, (s.roster for s in specs))
     tasks = [(model, spec, split, teams, cfg, torch_threads,
               rosters_by_cfg[spec.roster].query("season <= @t"))

@@ -25,7 +25,7 @@ import pandas as pd
 
 from src.errors import DataError
 from src.features.player_value import RAW_COLUMNS as VALUE_INPUTS
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from src.config import PlayerValueConfig
 from src.errors import DataError
 from src.features.player_features import FEATURE_NAMES, SOURCE, player_feature_frame
 from src.features.player_value import player_values
-from src.models.config import RosterConfig
+from src.features.config import RosterConfig
 from src.utils.logging import ONCE
 
 log = logging.getLogger(__name__)

@@ -1,14 +1,15 @@
 """Forecast a season whose playoff outcomes are not in the data (2025: field known; 2026: in progress).
 
-Everything is fitted on seasons with known outcomes only (<= seasons.last_test):
+Nothing is fitted here: every fit was made on seasons with known outcomes (<= seasons.last_test)
+by the stage that chose it, and is loaded:
 * level-1 scores of the forecast season come from the FINAL models (trained on
   first_train..last_test): Model A (models/model_a.pt), XGBoost and the forest of Model B;
-* the stacker is fitted on every out-of-sample row of scores.parquet (OOF and walk-forward
-  test rows), whose scores were z-scored per season, so the final models' scale does not matter;
-  with stacking.objective series it is the series-likelihood stacker, chosen (models, penalty,
-  scaling) and fitted on the playoff series of those seasons, and its score is in points;
-* otherwise the score -> points map is fitted on the earlier seasons by the same code the
-  evaluate stage uses (src/inference/title_odds.py), as is the title-odds temperature when on;
+* the stacker (models/stacker.json, stage stack) was chosen and fitted on every out-of-sample
+  row of scores.parquet (OOF and walk-forward test rows), whose scores were scaled per season,
+  so the final models' scale does not matter; with stacking.objective series its score is in
+  points;
+* otherwise the score -> points map (and the title-odds temperature when on), and the
+  playoff-update setting, come from models/odds_fits.json (stage evaluate, src/odds/fits.py);
 * the odds (src/inference/forecast_odds.py): a season in progress is simulated to its end
   (rest of the regular season, standings, play-in, playoffs: src/league/season_sim.py);
   a finished regular season plays the real field's bracket.
@@ -24,27 +25,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from src import artifacts
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError, DataError
 from src.league.bracket import Bracket, build_bracket
 from src.league.real_bracket import (SOURCE_FILE, bracket_from_games, differences, make_bracket,
                                      play_in_pending)
-from src.inference.config import SimulationConfig
-from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of, update_setting
+from src.odds.config import SimulationConfig
+from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of
 from src.inference.forecast_odds import (SeasonOdds, known_field_odds, simulated_season_odds,
                                          strength_points)
-from src.inference.playoff_update import PlayoffUpdateConfig
-from src.inference.title_odds import ODDS_COLUMNS
-from src.league.series import observed_series
-from src.inference.title_odds import game_model
-from src.training.level1 import KEY, score_column
-from src.training.targets import season_targets
-from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, series_stack_predict,
-                                         with_target)
+from src.models.stacker import ENSEMBLE, FittedStacker, score_column
+from src.odds.config import game_model
+from src.odds.fits import OddsFits
+from src.odds.title_odds import ODDS_COLUMNS
 
 log = logging.getLogger(__name__)
-TEAMS_FILE = "data/interim/team_seasons.parquet"
-SCORES_FILE = "data/processed/scores.parquet"
+TEAMS_FILE = str(artifacts.TEAM_SEASONS.path)
+SCORES_FILE = str(artifacts.SCORES.path)
+KEY = ["season", "team"]
 FIRST_PLAYOFFS, LAST_YEAR = 1947, 2262      # the first playoffs; pandas' last representable year
 USER_FILES = "data/results"      # results and bracket files the forecast stage reads (a dvc.yaml dep)
 TEAM_COLUMNS = ["team_name", "conference", "g", "wins", "losses", "win_pct", "srs"]
@@ -145,28 +144,15 @@ def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,
                         outcome_known=known, models_saw_season=season <= seasons.last_test)
 
 
-def history_rows(history: pd.DataFrame, teams: pd.DataFrame, season: int,
-                 models: list[str], last_test: int) -> pd.DataFrame:
-    """Out-of-sample rows of scores.parquet with the stacker's target, seasons <= last_test
-    other than the forecast season itself."""
-    needed = [*KEY, *(score_column(m) for m in models), ENSEMBLE]
-    missing = [c for c in needed if c not in history.columns]
-    if missing:
-        raise DataError(f"{SCORES_FILE}: missing column(s) {', '.join(missing)} "
-                        "(stacking.models changed? run `dvc repro stack`)")
-    rows = history[(history["season"] <= last_test) & (history["season"] != season)][needed]
+def history_rows(history: pd.DataFrame, season: int, last_test: int) -> pd.DataFrame:
+    """Out-of-sample ensemble rows of scores.parquet, seasons <= last_test other than the
+    forecast season itself: what the season's strengths are set beside."""
+    if ENSEMBLE not in history.columns:
+        raise DataError(f"{SCORES_FILE}: missing column {ENSEMBLE} (run `dvc repro stack`)")
+    rows = history[(history["season"] <= last_test) & (history["season"] != season)][[*KEY, ENSEMBLE]]
     if rows.empty:
-        raise DataError(f"{SCORES_FILE}: no rows of seasons <= {last_test} to fit the stacker on")
-    targets = season_targets(teams, sorted(rows["season"].unique().tolist()), TEAMS_FILE)
-    return with_target(rows, targets)
-
-
-def stack_season(history: pd.DataFrame, level1: pd.DataFrame, cfg: StackingConfig) -> tuple[np.ndarray, dict]:
-    """The ensemble score of the forecast season: a stacker fitted on every history row."""
-    trainer = StackingTrainer(cfg).fit(history)
-    summary = {**trainer.summary(), "seasons": [trainer.train_seasons[0], trainer.train_seasons[-1]],
-               "rows": len(history)}
-    return trainer.predict(level1), summary
+        raise DataError(f"{SCORES_FILE}: no rows of seasons <= {last_test} beside season {season}")
+    return rows
 
 
 def check_level1(level1: pd.DataFrame, teams: pd.DataFrame, season: int, models: list[str]) -> pd.DataFrame:
@@ -183,16 +169,6 @@ def check_level1(level1: pd.DataFrame, teams: pd.DataFrame, season: int, models:
             raise DataError(f"season {season}: column {col} does not score exactly the teams of "
                             f"{TEAMS_FILE}; differing team(s): {', '.join(lacking)}")
     return rows.sort_values("team").reset_index(drop=True)
-
-
-def series_stack_season(history: pd.DataFrame, level1: pd.DataFrame, teams: pd.DataFrame,
-                        series: pd.DataFrame | None, cfg: StackingConfig, sim: SimulationConfig,
-                        first_test: int) -> tuple[np.ndarray, dict]:
-    """stacking.objective series: the forecast season's ensemble strength in points."""
-    played = observed_series(teams, series, sorted(history["season"].unique().tolist()))
-    points, selection = series_stack_predict(history, level1, cfg, played, game_model(sim), first_test)
-    report = {k: v for k, v in selection.report().items() if k != "validation"}
-    return points, {**report, "seasons": report["fit_seasons"], "rows": len(history)}
 
 
 def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
@@ -218,43 +194,53 @@ def top_players(attention: pd.DataFrame, season: int, k: int) -> pd.DataFrame:
     return wide.reindex(columns=order).reset_index()
 
 
-def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd.DataFrame,
-                   level1: pd.DataFrame, attention: pd.DataFrame, status: SeasonStatus,
-                   seasons: SeasonsConfig, stacking: StackingConfig, sim: SimulationConfig,
-                   cfg: ForecastConfig, games: pd.DataFrame | None = None,
-                   update: PlayoffUpdateConfig | None = None, games_source: str = "",
-                   given_bracket: dict[str, list[str]] | None = None) -> Forecast:
-    """level1: season, team, score_<model> of the forecast season from the final models;
-    attention: src/inference/predict_a.attention_table rows of the forecast season; games: playoff
-    games (src/league/series.GAME_COLUMNS) of the forecast season and earlier ones, if any;
-    given_bracket: each conference's seed order from a bracket file (src/league/real_bracket.py)."""
-    season = status.season
-    past = history_rows(history, teams, season, stacking.stacked, seasons.last_test)
-    now = check_level1(level1, teams, season, stacking.stacked)
-    in_points = stacking.objective == "series"
-    replay = replay_scores(history, season) if status.outcome_known and in_points else None
+@dataclass
+class ForecastInputs:
+    """Everything a forecast reads: the data, the forecast season's level-1 scores and the
+    saved fits (nothing is fitted from them)."""
+    teams: pd.DataFrame                  # team_seasons.parquet
+    series: pd.DataFrame | None          # playoff_series.parquet
+    history: pd.DataFrame                # scores.parquet: out-of-sample rows of past seasons
+    level1: pd.DataFrame                 # season, team, score_<name> of the forecast season
+    attention: pd.DataFrame              # src/models/predict_a.attention_table rows of the season
+    stacker: FittedStacker               # models/stacker.json (stage stack)
+    odds_fits: OddsFits                  # models/odds_fits.json (stage evaluate)
+    games: pd.DataFrame | None = None    # playoff games (src/league/series.GAME_COLUMNS), if any
+    games_source: str = ""
+    given_bracket: dict[str, list[str]] | None = None   # each conference's seed order from a bracket
+                                                        # file (src/league/real_bracket.py)
+
+
+def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: SeasonsConfig,
+                   sim: SimulationConfig, cfg: ForecastConfig) -> Forecast:
+    """The forecast of status.season from `inputs`: the saved stacker and odds fits applied to
+    its level-1 scores (a past season replayed: its walk-forward ensemble strengths)."""
+    season, stacker, teams, series = status.season, inputs.stacker, inputs.teams, inputs.series
+    past = history_rows(inputs.history, season, seasons.last_test)
+    now = check_level1(inputs.level1, teams, season, stacker.columns)
+    in_points = stacker.objective == "series"
+    replay = replay_scores(inputs.history, season) if status.outcome_known else None
     if replay is not None:
         now[ENSEMBLE] = now["team"].map(replay).to_numpy(float)
         stack_fit = {"replay": True, "rows": int(len(replay)), "seasons": [seasons.first_train, season - 1]}
-    elif in_points:
-        now[ENSEMBLE], stack_fit = series_stack_season(past, now, teams, series, stacking, sim,
-                                                       seasons.first_test)
     else:
-        now[ENSEMBLE], stack_fit = stack_season(past, now, stacking)
+        now[ENSEMBLE], stack_fit = stacker.predict(now), stacker.report
+    fit = inputs.odds_fits.for_season(season)
     srs = teams[[*KEY, "srs"]]
     frame = pd.concat([past[[*KEY, ENSEMBLE]], now[[*KEY, ENSEMBLE]]], ignore_index=True)
     frame = frame.merge(srs, on=KEY, how="left", validate="one_to_one")
-    season_games = None if games is None else games[games["season"] == season]
-    odds, notes = _season_odds(teams, series, frame, status, sim, cfg, in_points, replay is not None,
-                               season_games, given_bracket, games_source)
+    season_games = None if inputs.games is None else inputs.games[inputs.games["season"] == season]
+    odds, notes = _season_odds(teams, series, frame, status, sim, cfg, fit, in_points, replay is not None,
+                               season_games, inputs.given_bracket, inputs.games_source)
     points = strength_points(frame, season, odds.fit["slope"], in_points)
     table = _ranked(teams[teams["season"] == season], now, points).merge(
         odds.table, on="team", how="left", validate="one_to_one")
-    table = table.merge(top_players(attention, season, cfg.top_players), on="team", how="left")
+    table = table.merge(top_players(inputs.attention, season, cfg.top_players), on="team", how="left")
     playoffs = None
-    if odds.bracket is not None and season_games is not None and not season_games.empty and update is not None:
-        playoffs = _playoffs(odds.bracket, points, frame, teams, series, games, season_games, cfg,
-                             update, sim, games_source, in_points)
+    if odds.bracket is not None and season_games is not None and not season_games.empty and "playoff_update" in fit:
+        setting = OddsFits.setting(fit)
+        playoffs = playoffs_as_of(odds.bracket, points, season_games, inputs.games_source, cfg.as_of_date,
+                                  setting, game_model(sim), sim.n_sims, sim.seed)
         table = _with_playoff_odds(table, playoffs, odds.bracket)
     temperature = (f", title-odds temperature {odds.fit['temperature']:.2f}"
                    if "temperature" in odds.fit else "")
@@ -266,8 +252,8 @@ def build_forecast(teams: pd.DataFrame, series: pd.DataFrame | None, history: pd
 
 
 def _season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                 status: SeasonStatus, sim: SimulationConfig, cfg: ForecastConfig, in_points: bool,
-                 replay: bool, season_games: pd.DataFrame | None, given: dict[str, list[str]] | None,
+                 status: SeasonStatus, sim: SimulationConfig, cfg: ForecastConfig, fit: dict,
+                 in_points: bool, replay: bool, season_games: pd.DataFrame | None, given: dict[str, list[str]] | None,
                  source: str) -> tuple[SeasonOdds, list[str]]:
     """The season's odds and bracket notes: a bracket file before the play-in keeps its seeds and
     simulates the play-in; a season in progress without a real bracket is simulated to its end;
@@ -277,12 +263,12 @@ def _season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.Dat
         if season_games is not None and not season_games.empty:
             raise DataError(f"season {season}: the bracket file lists seeds 9-10 (the play-in still to "
                             f"be played) but {source} has playoff games; give seeds 1-8 after the play-in")
-        return simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points,
+        return simulated_season_odds(teams, frame, season, sim, cfg.schedules, fit, in_points,
                                      given=given), []
     real, notes = real_bracket(teams, series, season, season_games, given, source)
     if status.in_progress and real is None:
-        return simulated_season_odds(teams, series, frame, season, sim, cfg.schedules, in_points), notes
-    return known_field_odds(teams, series, frame, season, sim, in_points, real_bracket=replay,
+        return simulated_season_odds(teams, frame, season, sim, cfg.schedules, fit, in_points), notes
+    return known_field_odds(teams, series, frame, season, sim, fit, in_points, real_bracket=replay,
                             given=real), notes
 
 
@@ -313,20 +299,6 @@ def replay_scores(history: pd.DataFrame, season: int) -> pd.Series | None:
     scores.parquet, fitted on earlier seasons only), by team; None if it has none."""
     rows = history[(history["season"] == season) & (history["split"] == "test")]
     return None if rows.empty else rows.set_index("team")[ENSEMBLE].astype(float)
-
-
-def _playoffs(bracket: Bracket, points: pd.Series, frame: pd.DataFrame, teams: pd.DataFrame,
-              series: pd.DataFrame | None, games: pd.DataFrame, season_games: pd.DataFrame,
-              cfg: ForecastConfig, update: PlayoffUpdateConfig, sim: SimulationConfig, source: str,
-              in_points: bool) -> PlayoffsAsOf:
-    model = game_model(sim)
-    if in_points:
-        history = frame[frame["season"] < bracket.season].set_index(KEY)[ENSEMBLE].dropna()
-        setting = update_setting(bracket.season, history, games, update, model)
-    else:
-        setting = update.default
-    return playoffs_as_of(bracket, points, season_games, source, cfg.as_of_date, setting, model,
-                          sim.n_sims, sim.seed)
 
 
 def _with_playoff_odds(table: pd.DataFrame, playoffs: PlayoffsAsOf, bracket: Bracket) -> pd.DataFrame:

@@ -5,8 +5,8 @@ games exist) the title odds of every playoff team after each day of the playoffs
 As of a date means at the end of that day: its games are known. Playoff games come from the
 game file for the seasons it holds, or from a user's file for a season it does not (params
 `forecast.playoff_results`, --results) in any format src/data/results_file.py reads. The update's
-settings (src/inference/playoff_update.py) are chosen on the playoff games of the seasons before
-the forecast season, as the evaluate stage chooses them (src/inference/game_asof.py).
+setting (src/odds/playoff_update.py) is the one the evaluate stage chose on the playoff games of
+the seasons before the forecast season (models/odds_fits.json).
 """
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ import pandas as pd
 
 from src.data.results_file import playoff_window, read_results
 from src.errors import DataError
-from src.inference.game_asof import setting_for_season
-from src.inference.playoff_update import PlayoffUpdateConfig, UpdateSetting, strength_deltas
+from src.odds.playoff_update import UpdateSetting, strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket
 from src.league.state import SeriesState, bracket_state, state_matrices
@@ -53,14 +52,6 @@ def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_sea
 def asof_cut(games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
     """The games played on or before `as_of` (all of them when None)."""
     return games if as_of is None else games[games["date"] <= as_of]
-
-
-def update_setting(season: int, history_points: pd.Series, games: pd.DataFrame, cfg: PlayoffUpdateConfig,
-                   model: GameModel) -> UpdateSetting:
-    """The setting the evaluate stage would choose for `season`: candidates scored on every playoff
-    game of earlier seasons, each forecast as of its morning (src/inference/game_asof.py;
-    history_points: out-of-sample pre-playoff points by season and team)."""
-    return setting_for_season(season, games, history_points, cfg, model)
 
 
 def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, source: str,

@@ -1,7 +1,7 @@
 """The page's games: the next game of every live series (home team, P(home team wins), spread) and,
 for a replay, the last games played by the as-of date with the probability the forecast gave each
 that morning (strengths updated by the playoff games of earlier days only, the season's setting of
-src/inference/game_asof.py: its home court and game noise)."""
+src/odds/game_asof.py: its home court and game noise)."""
 from __future__ import annotations
 
 import html
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from src.inference.forecast_asof import PlayoffsAsOf
-from src.inference.playoff_update import strength_deltas
+from src.odds.playoff_update import strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import game_win_prob
 from src.league.state import HOME_GAMES

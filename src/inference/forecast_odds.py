@@ -2,11 +2,12 @@
 * season in progress (made_playoffs unknown): the season simulation (src/league/season_sim.py):
   rest of the regular season, standings, play-in, playoffs;
 * regular season complete (field known): the real field's bracket (src/league/bracket.py)
-  and the bracket Monte Carlo the evaluate stage uses (src/inference/title_odds.py); the
+  and the bracket Monte Carlo the evaluate stage uses (src/odds/title_odds.py); the
   record is final, so projected wins are the wins and the seed odds are 0 or 1.
 Both use the same strengths in points: the ensemble score itself when the stacker fits it in
 points (stacking.objective series, `in_points`), else the ensemble score through the score ->
-points map fitted on the seasons before the forecast season.
+points map fitted on the seasons before the forecast season (by the evaluate stage:
+models/odds_fits.json, src/odds/fits.py); nothing is fitted here.
 """
 from __future__ import annotations
 
@@ -16,15 +17,13 @@ import numpy as np
 import pandas as pd
 
 from src.league.bracket import Bracket, build_bracket, record_order
-from src.inference.config import SimulationConfig
+from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import first_round_best_of
-from src.inference.season_inputs import season_inputs
 from src.league.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
 from src.league.season_sim import SEASON_COLUMNS, league_from, simulate_season
-from src.inference.strength_calibration import standardise_by_season
-from src.inference.title_odds import (ODDS_COLUMNS, fit_score_map, fixed_points_odds, game_model,
-                                      walk_forward_odds)
-from src.training.train_stacking import ENSEMBLE
+from src.models.stacker import ENSEMBLE
+from src.odds.strength_calibration import standardise_by_season
+from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, scored_rows, season_odds
 
 BRACKET_SOURCE_SIMULATED = "season_simulation"
 BRACKET_SOURCE_PLAYIN = "bracket_file_playin"     # a bracket file's seeds 1-10: the play-in simulated
@@ -49,46 +48,42 @@ def strength_points(frame: pd.DataFrame, season: int, slope: float, in_points: b
     return pd.Series(slope * z[now].to_numpy(), index=frame.loc[now, "team"].to_numpy())
 
 
-def simulated_season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                          season: int, sim: SimulationConfig, n_schedules: int,
-                          in_points: bool = False, given: dict[str, list[str]] | None = None) -> SeasonOdds:
-    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons;
-    given: seeds 1-10 of a bracket file before the play-in (src/league/season_sim.simulate_season)."""
-    fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
+def simulated_season_odds(teams: pd.DataFrame, frame: pd.DataFrame, season: int, sim: SimulationConfig,
+                          n_schedules: int, fit: dict, in_points: bool = False,
+                          given: dict[str, list[str]] | None = None) -> SeasonOdds:
+    """frame: season, team, srs, score_ensemble of the forecast season and earlier seasons; fit:
+    the season's odds fit (src/odds/fits.py: its slope); given: seeds 1-10 of a bracket file before
+    the play-in (src/league/season_sim.simulate_season)."""
+    odds_fit = {"season": season, "slope": 1.0, "n_sims": sim.n_sims, "schedules": n_schedules}
     if not in_points:
-        earlier = sorted(s for s in frame["season"].unique() if s < season)
-        inputs = season_inputs(teams, series, earlier, sim.calibrate_to == "series")
-        rows = frame.dropna(subset=[ENSEMBLE]).copy()
-        rows["z"] = standardise_by_season(rows[ENSEMBLE], rows["season"], ENSEMBLE)
-        pmap = fit_score_map(rows[rows["season"] < season], ENSEMBLE, inputs, sim)
-        fit.update(slope=pmap.slope, n_map_rows=pmap.n_rows, n_fit_seasons=len(inputs.brackets))
-    points = strength_points(frame, season, fit["slope"], in_points)
+        odds_fit.update(slope=fit["slope"], n_map_rows=fit["n_map_rows"], n_fit_seasons=fit["n_fit_seasons"])
+    points = strength_points(frame, season, odds_fit["slope"], in_points)
     league = league_from(teams[teams["season"] == season], points, season)
     table = simulate_season(league, game_model(sim), sim.n_sims, sim.seed, n_schedules,
                             first_round_best_of(season), given)
     table.insert(1, "seed", pd.array([pd.NA] * len(table), dtype="Int64"))
-    return SeasonOdds(table, fit, None, BRACKET_SOURCE_PLAYIN if given else BRACKET_SOURCE_SIMULATED)
+    return SeasonOdds(table, odds_fit, None, BRACKET_SOURCE_PLAYIN if given else BRACKET_SOURCE_SIMULATED)
 
 
 def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,
-                     season: int, sim: SimulationConfig, in_points: bool = False,
+                     season: int, sim: SimulationConfig, fit: dict, in_points: bool = False,
                      real_bracket: bool = False, given: Bracket | None = None) -> SeasonOdds:
-    """Title and round odds of the real field; the points map (and temperature) are fitted on
-    the seasons before it, unless the ensemble is already in points (simulated as it is).
+    """Title and round odds of the real field with the season's odds fit (the points map and
+    temperature fitted on the seasons before it), or the ensemble as it is when in points.
     `given`: the season's real bracket from a user's results or bracket file
     (src/league/real_bracket.py), used as it is."""
-    earlier = sorted(s for s in frame["season"].unique() if s < season)
-    inputs = season_inputs(teams, series, earlier)
     # A forecast stands before the playoffs: its bracket comes from the seeding rules, never
     # from that season's series (which a backtest with --allow-known would otherwise read);
     # a replay of a past season through its playoffs (real_bracket) uses the real bracket,
     # public before its first game, that the season's games are played on.
     before = series if series is None or real_bracket else series[series["season"] != season]
-    bracket = inputs.brackets[season] = given if given is not None else build_bracket(teams, before, season)
+    bracket = given if given is not None else build_bracket(teams, before, season)
+    inputs = SeasonInputs(brackets={season: bracket})
     if in_points:
-        odds, fits = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), [{"season": season, "slope": 1.0}]
+        odds, odds_fit = fixed_points_odds(frame, ENSEMBLE, [season], inputs, sim), {"season": season, "slope": 1.0}
     else:
-        odds, fits = walk_forward_odds(frame, ENSEMBLE, [season], inputs, sim)
+        odds_fit = {k: v for k, v in fit.items() if k != "playoff_update"}
+        odds = season_odds(scored_rows(frame, ENSEMBLE), odds_fit, bracket, sim)
     season_teams = teams[teams["season"] == season]
     table = final_record_columns(season_teams).merge(
         bracket.frame()[["team", "seed"]], on="team", how="left").merge(
@@ -99,7 +94,7 @@ def known_field_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd
     table.loc[table["seed"].isna(), ODDS_COLUMNS] = 0.0      # outside the field: wins no series
     if has_playin(season):
         table["p_playin"] = playin_from_field(table, season_teams)
-    return SeasonOdds(table[["team", "seed", *SEASON_COLUMNS]], fits[0], bracket, bracket.source)
+    return SeasonOdds(table[["team", "seed", *SEASON_COLUMNS]], odds_fit, bracket, bracket.source)
 
 
 def playin_from_field(table: pd.DataFrame, season_teams: pd.DataFrame) -> pd.Series:

@@ -1,5 +1,6 @@
-"""What a forecast looks like to a reader: reports/forecast_<season>.md, a CSV/parquet beside it,
-the HTML page (src/inference/forecast_page.py) and a rich table on the terminal. Numbers come
+"""What a forecast looks like to a reader: reports/forecast_<season>.md (a CSV/parquet beside it
+and the HTML page of src/inference/forecast_page.py; all four written by forecast_files.py)
+and a rich table on the terminal. Numbers come
 from the Forecast table only; `team_columns` and `top_players_text` are the one place each
 report reads them."""
 from __future__ import annotations
@@ -15,7 +16,6 @@ from src.inference.forecast import Forecast
 from src.inference.forecast_playoffs import bracket_markdown
 from src.inference.roster_page import roster_markdown
 from src.league.playin import has_playin
-from src.utils.io import atomic_path, write_parquet, write_text
 
 MIN_CONSOLE_WIDTH = 120
 LOG_FAVOURITES = 5               # teams named in the one-line log summary (the table is in the .md)
@@ -29,12 +29,6 @@ class Column:
     value: pd.Series             # raw value (the HTML page sorts by it)
     text: pd.Series              # what is shown
     note: str                    # what it means (HTML tooltip, markdown legend)
-
-
-def report_paths(out_dir: str | Path, season: int) -> dict[str, Path]:
-    base = Path(out_dir) / f"forecast_{season}"
-    return {"md": base.with_suffix(".md"), "csv": base.with_suffix(".csv"),
-            "parquet": base.with_suffix(".parquet"), "html": base.with_suffix(".html")}
 
 
 def status_lines(fc: Forecast) -> list[str]:
@@ -279,17 +273,6 @@ def _bracket_lines(fc: Forecast) -> list[str]:
     if fc.playoffs is None or fc.bracket is None:
         return notes
     return [*map(md_text, bracket_markdown(fc.playoffs, fc.bracket)), "", *notes]
-
-
-def write_forecast(fc: Forecast, out_dir: str | Path, k: int, calibration=None) -> list[Path]:
-    from src.inference.forecast_page import render_page
-
-    paths = report_paths(out_dir, fc.status.season)
-    with atomic_path(paths["csv"]) as tmp:
-        fc.table.to_csv(tmp, index=False)
-    return [write_text(render_markdown(fc, k), paths["md"]), paths["csv"],
-            write_parquet(fc.table, paths["parquet"]),
-            write_text(render_page(fc, k, calibration), paths["html"])]
 
 
 def favourites_line(fc: Forecast, table_path: Path) -> str:

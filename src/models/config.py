@@ -1,6 +1,7 @@
 """Model A's params: `ModelAConfig` (the architecture DNA saved in every checkpoint),
-`ModelATrainingConfig` (optimiser, early stopping, attention monitoring) and the
-`features.roster` block. All three are read from params.yaml only.
+`ModelATrainingConfig` (optimiser, early stopping, attention monitoring) and the selection grid
+across fits, each from the params mapping its caller read (this module never opens params.yaml).
+The `features.roster` block (`RosterConfig`) lives in src/features/config.py.
 """
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from src.config import PlayerValueConfig, Probability, load_params, params_section, section
+from src.config import Probability, params_section, section
 from src.errors import ConfigError, DataError
+# re-exported: Model A's callers read the roster params from here too
+from src.features.config import RosterConfig, roster_config  # noqa: F401
 from src.utils.model_files import load_torch_checkpoint
 
 if TYPE_CHECKING:      # every stage reads params through this module: torch costs ~1 s to import
@@ -109,14 +112,17 @@ class ModelAConfig:
     def from_checkpoint(cls, path: str | Path,
                         defaults: "ModelAConfig | None" = None) -> "ModelAConfig":
         """The checkpoint's `model_config`; for an old checkpoint without one, the shapes in
-        `model_state` plus `defaults` (params.yaml `model_a` when not given) for the rest."""
+        `model_state` plus `defaults` (the caller's params `model_a`: never a params.yaml found
+        in the working directory) for the rest."""
         ckpt = load_torch_checkpoint(path)
         if "model_config" in ckpt:
             return cls.from_saved(ckpt["model_config"], source=str(path))
         if "model_state" not in ckpt:
             raise ConfigError(f"{path}: checkpoint has neither 'model_config' nor 'model_state'")
-        base = defaults or model_a_configs(load_params().get("model_a"))[0]
-        return infer_from_state(ckpt["model_state"], base, source=str(path))
+        if defaults is None:
+            raise ConfigError(f"{path}: an old checkpoint without 'model_config': its shapes need the "
+                              "rest of the architecture (params.yaml model_a) to be passed as defaults")
+        return infer_from_state(ckpt["model_state"], defaults, source=str(path))
 
 
 def check_same_architecture(found: ModelAConfig, expected: ModelAConfig, source: str) -> None:
@@ -210,30 +216,6 @@ class ModelATrainingConfig:
                self.attention_max_restarts, "must be >= 0")
 
 
-@params_section("features.roster")
-class RosterConfig:
-    """`features.roster`: which players make a team's set, and how their numbers are read."""
-    max_players: PositiveInt
-    min_minutes: NonNegativeFloat
-    shrink_minutes: NonNegativeFloat     # minutes of evidence the prior (earlier seasons) is worth
-    prior_seasons: NonNegativeInt        # earlier seasons averaged into the prior
-    availability_power: NonNegativeFloat # expected minutes = mpg * games_share ** this
-    # features.player_value: the `player_value` roster feature (None: that column is 0, e.g. a
-    # test's small league without the fit)
-    player_value: PlayerValueConfig | None = None
-
-    def __post_init__(self) -> None:
-        if self.shrink_minutes < 0 or self.prior_seasons < 0 or self.availability_power < 0:
-            raise ConfigError("features.roster.shrink_minutes, prior_seasons and "
-                              "availability_power must be >= 0, got "
-                              f"{self.shrink_minutes}, {self.prior_seasons}, "
-                              f"{self.availability_power}")
-        if self.max_players < 1:
-            raise ConfigError(f"features.roster.max_players: must be >= 1, got {self.max_players}")
-        if self.min_minutes < 0:
-            raise ConfigError(f"features.roster.min_minutes: must be >= 0, got {self.min_minutes}")
-
-
 def model_a_configs(values: dict[str, Any] | None) -> tuple[ModelAConfig, ModelATrainingConfig]:
     """Split params.yaml `model_a` into architecture and training configs; unknown keys fail."""
     if not isinstance(values, dict):
@@ -268,15 +250,6 @@ def grid_choices(grid: dict[str, list]) -> list[dict[str, Any]]:
     for key in sorted(grid):
         choices = [{**c, key: v} for c in choices for v in grid[key]]
     return choices
-
-
-def roster_config(params: dict[str, Any]) -> RosterConfig:
-    features = params.get("features")
-    if not isinstance(features, dict):
-        raise ConfigError("params.yaml: section 'features' is missing or not a mapping")
-    roster = section(RosterConfig, features.get("roster"), "features.roster")
-    value = section(PlayerValueConfig, features.get("player_value"), "features.player_value")
-    return dataclasses.replace(roster, player_value=value)
 
 
 @params_section("model_a_selection")

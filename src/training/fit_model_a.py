@@ -29,7 +29,7 @@ from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
 from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
                                with_choice)
-from src.training.splitters import Split, early_stopping_split
+from src.splits import Split, early_stopping_split
 from src.training.base_trainer import START_EPOCH
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
 from src.training.warm_start_twin import WarmStartSnapshot

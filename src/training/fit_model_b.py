@@ -1,4 +1,4 @@
-"""Model B over every split of src/training/splitters.py, plus the final all-seasons model.
+"""Model B over every split of src/splits.py, plus the final all-seasons model.
 
 For each split, the latest `seasons.n_val_seasons` training seasons choose XGBoost's number
 of rounds (early stopping) and the models are then refitted on all of the split's training
@@ -15,7 +15,7 @@ from src.config import SeasonsConfig
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.training.splitters import Split, all_splits, early_stopping_split
+from src.splits import Split, all_splits, early_stopping_split
 from src.training.targets import KEY, TARGET_COLUMNS
 from src.training.train_model_b import PLAYOFF_SCORE, ModelBTrainer, PlayoffRows
 from src.utils.parallel import fan_out, local_jobs
@@ -40,7 +40,7 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
     splits = all_splits(seasons)
-    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    all_seasons = tuple(seasons.known_seasons)
     trains = [split.train_seasons for split in splits] + [all_seasons]
     # one task per split and the final fit (local processes or a Dask cluster); each task
     # gets only its training seasons' rows and series

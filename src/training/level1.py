@@ -2,20 +2,20 @@
 
 Each model's file follows docs/contracts.md (season, team, split, fold, max_train_season,
 score_<model>). Rows are joined on (season, team); split and fold must agree (all models
-use src/training/splitters.py), and a row's max_train_season becomes the latest over its
+use src/splits.py), and a row's max_train_season becomes the latest over its
 models. A row scored by a model that saw its own season is refused (leakage guard).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from src import artifacts
-from src.artifacts import Artifact
 from src.errors import ConfigError, DataError
-from src.training.splitters import OOF, TEST
+# the registry of level-1 models lives with the models (re-exported for the training code)
+from src.models.registry import LEVEL1_MODELS, LEVEL1_SOURCES, Level1Model  # noqa: F401
+from src.models.stacker import score_column  # noqa: F401
+from src.splits import OOF, TEST
 
 KEY = ["season", "team"]
 ROW_COLUMNS = [*KEY, "split", "fold", "max_train_season"]
@@ -33,30 +33,8 @@ def join_to_level1(level1: pd.DataFrame, other: pd.DataFrame, columns: list[str]
     return merged
 
 
-@dataclass(frozen=True)
-class Level1Model:
-    """A model the stacker can blend: its out-of-sample scores and its final model file."""
-    name: str
-    scores: Artifact        # out-of-fold + walk-forward scores (column score_<name>)
-    final_model: Artifact   # trained on every season with outcomes (forecast)
-
-    @property
-    def score_column(self) -> str:
-        return score_column(self.name)
 
 
-# The one list of level-1 models (stack, evaluate, forecast and explain read it).
-LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
-    Level1Model("model_a", artifacts.OOF_MODEL_A, artifacts.MODEL_A),
-    Level1Model("xgb", artifacts.OOF_MODEL_B, artifacts.XGB_MODEL),
-    Level1Model("xgb_playoff", artifacts.OOF_MODEL_B, artifacts.XGB_PLAYOFF_MODEL),
-    Level1Model("rf", artifacts.OOF_MODEL_B, artifacts.RF_MODEL))}
-# level-1 model -> (file with its scores, stage that writes it)
-LEVEL1_SOURCES = {m.name: (m.scores.path, m.scores.stage) for m in LEVEL1_MODELS.values()}
-
-
-def score_column(model: str) -> str:
-    return f"score_{model}"
 
 
 def combine_level1(frames: dict[Path, pd.DataFrame | None], models: list[str],
@@ -105,7 +83,7 @@ def _join(left: pd.DataFrame, right: pd.DataFrame, path: Path) -> pd.DataFrame:
     if differ.any():
         row = merged.loc[differ].iloc[0]
         raise DataError(f"{path}: season={row.season} split/fold differ between models "
-                        "(all must use src/training/splitters.py)")
+                        "(all must use src/splits.py)")
     merged["max_train_season"] = merged[["max_train_season", "max_train_season_r"]].max(axis=1)
     return merged.drop(columns=["split_r", "fold_r", "max_train_season_r", "_merge"])
 

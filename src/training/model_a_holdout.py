@@ -1,11 +1,11 @@
 """Model A's settings chosen WITHOUT test seasons.
 
 Each candidate (a set of `model_a` overrides) is fitted over the out-of-fold splits of
-src/training/splitters.py (season-grouped folds over seasons.first_train..first_test-1, the
+src/splits.py (season-grouped folds over seasons.first_train..first_test-1, the
 same folds train_a scores for the stacker), and its OOF strengths are scored by the pooled
 series log-loss of those pre-test seasons (src/training/report_a.series_log_loss: strengths
 taken as points under the simulator's game model). No season >= first_test is read.
-Run: `python scripts/model_a_holdout.py` (reads the ingest outputs).
+Run: `python docs/research/model_a_holdout.py` (reads the ingest outputs).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from src.config import SeasonsConfig
 from src.models.config import RosterConfig, grid_choices, model_a_configs
 from src.training.fit_model_a import SeriesData, fit_model_a, score_seasons
 from src.training.report_a import series_log_loss
-from src.training.splitters import oof_splits
+from src.splits import oof_splits
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from src.training.fit_model_a import (ModelAFit, SeriesData, clear_checkpoints, 
                                       score_seasons, with_split)
 from src.training.model_a_fits import FitCache, FitTask, fit_many
 from src.training.report_a import season_series_nll
-from src.training.splitters import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
+from src.splits import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
 from src.utils.io import write_bytes
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class CandidateRun:
 def candidate_rosters(players: pd.DataFrame, seasons: SeasonsConfig,
                       cands: list[Candidate]) -> dict[RosterConfig, pd.DataFrame]:
     """The rosters of each distinct roster setting among the candidates."""
-    all_seasons = list(range(seasons.first_train, seasons.last_test + 1))
+    all_seasons = seasons.known_seasons
     return select_rosters_many(players, all_seasons, (c.roster_cfg for c in cands))
 
 
@@ -146,7 +146,7 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
     final, final_info = choose(runs, seasons.last_test + 1, cfg.validation_seasons)
     chosen = first_choice.candidate
     splits = oof_splits(seasons)
-    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    all_seasons = tuple(seasons.known_seasons)
     tasks = [*(task_of(chosen, rosters[chosen.roster_cfg], teams, s.train_seasons, seasons,
                        series) for s in splits),
              task_of(final.candidate, rosters[final.candidate.roster_cfg], teams, all_seasons,
@@ -186,7 +186,7 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
     oof_model_a.parquet), one summary per split, and the final fit on every season; each
     walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
     splits = all_splits(seasons)
-    all_seasons = tuple(range(seasons.first_train, seasons.last_test + 1))
+    all_seasons = tuple(seasons.known_seasons)
     trains = [s.train_seasons for s in splits] + [all_seasons]
     tasks = [FitTask.of(rosters, team_seasons, train, model_cfg, train_cfg, roster_cfg,
                         seasons.n_val_seasons, series) for train in trains]

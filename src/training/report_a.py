@@ -10,7 +10,7 @@ from scipy.stats import spearmanr
 
 from src.league.monte_carlo import GameModel
 from src.training.callbacks import STAT_KEYS
-from src.training.playoff_likelihood import series_nll
+from src.odds.series_likelihood import series_nll
 
 HISTORY_KEYS = ("phase", "epoch", "train_loss", "val_loss", *STAT_KEYS, "restarts")
 

@@ -4,7 +4,7 @@ The ensemble strength of a team, in points, is a weighted sum of its level-1 col
 scores, and linear regular-season signals such as SRS, src/training/signals.py), each scaled
 per season (z-score, or centred over one pre-test SD): points = sum_k w_k x_k. The weights
 maximise the likelihood of the training seasons' playoff series under the simulator's game
-model (src/training/playoff_likelihood.py) minus an L2 penalty `penalty * |w|^2`, optionally
+model (src/odds/series_likelihood.py) minus an L2 penalty `penalty * |w|^2`, optionally
 with recent seasons weighted more (`half_life`) or fitted on each playoff game as a best-of-1
 (`fit_on_games`), so the ensemble needs no further points map.
 
@@ -28,7 +28,8 @@ from scipy.optimize import minimize
 
 from src.errors import DataError
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_nll
+from src.models.stacker import Member, centred_sd, season_centred
+from src.odds.series_likelihood import series_nll
 
 log = logging.getLogger(__name__)
 
@@ -114,19 +115,6 @@ class Candidate:
         """Sort key, simplest first: fewest models, then the most shrinkage, then the least
         recency weighting (0 = every season alike)."""
         return (len(self.cols), -self.penalty, -math.inf if self.half_life == 0 else -self.half_life)
-
-
-@dataclass
-class Member:
-    """A fitted candidate: points = sum of weight * level-1 feature of its scaling."""
-    scaling: str
-    penalty: float
-    half_life: float
-    weights: dict[str, float]
-
-    def report(self) -> dict:
-        return {"scaling": self.scaling, "penalty": self.penalty, "half_life": self.half_life,
-                "weights": self.weights}
 
 
 @dataclass
@@ -260,18 +248,6 @@ def _choose(cands: list[Candidate], losses: list[np.ndarray], rule: str) -> list
     return [cands[best]]
 
 
-def ensemble_points(features: dict[str, pd.DataFrame], selection: Selection, column_of) -> np.ndarray:
-    """points = mean over the members of sum of weight * feature (of the member's scaling)."""
-    out = None
-    for member in selection.members:
-        x = features[member.scaling]
-        points = np.zeros(len(x))
-        for model, w in member.weights.items():
-            points += w * x[column_of(model)].to_numpy(float)
-        out = points if out is None else out + points
-    return out / len(selection.members)
-
-
 SCALINGS = ("season", "centred")
 
 
@@ -287,9 +263,7 @@ def scaled_features(level1: pd.DataFrame, columns: list[str], scalings: list[str
         if scaling == "season":
             out[scaling] = standardise(level1, columns)
         elif scaling == "centred":
-            centred = level1[columns] - level1.groupby("season")[columns].transform("mean")
-            sd = centred[level1["season"] < first_test].std(ddof=0).replace(0.0, 1.0)
-            out[scaling] = centred / sd
+            out[scaling] = season_centred(level1, columns) / centred_sd(level1, columns, first_test)
         else:
             raise ValueError(f"unknown scaling {scaling!r} (known: {SCALINGS})")
     return out

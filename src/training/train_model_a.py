@@ -22,7 +22,7 @@ from src.training.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitor
                                     ProgressBarCallback, attention_stats)
 from src.training.warm_start import WarmStart, fit_value_head
 from src.utils.model_files import KIND_KEY, MODEL_A, check_kind
-from src.training.playoff_likelihood import torch_series_nll
+from src.models.series_loss import torch_series_nll
 from src.training.series_targets import SeriesTensors, series_tensors
 
 log = logging.getLogger(__name__)

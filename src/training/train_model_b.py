@@ -9,9 +9,7 @@ thread count.
 """
 from __future__ import annotations
 
-import json
 import logging
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,15 +22,14 @@ from sklearn.metrics import ndcg_score
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
 from src.utils.io import write_bytes
-from src.utils.model_files import (KIND_KEY, XGB_PLAYOFF, XGB_RANKER, check_kind, guarded,
-                                    skops_bytes, xgb_json_bytes)
+# the loaders live with the models (the forecast loads them without the training code)
+from src.models.model_b import RF_TRUSTED_TYPES, load_rf, load_xgb  # noqa: F401
+from src.utils.model_files import XGB_PLAYOFF, XGB_RANKER, skops_bytes, xgb_json_bytes
 
 log = logging.getLogger(__name__)
 
 RF_LABEL = "strength"
 PLAYOFF_SCORE = "score_xgb_playoff"
-# Types a saved forest may contain; anything else in the file is refused on load.
-RF_TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
 
 
 def _mean_season_ndcg(scores: np.ndarray, relevance: np.ndarray, seasons: np.ndarray) -> float:
@@ -229,35 +226,3 @@ class ModelBTrainer:
         return RandomForestRegressor(n_estimators=c.n_estimators, max_depth=c.max_depth,
                                      min_samples_leaf=c.min_samples_leaf, random_state=self.cfg.seed,
                                      n_jobs=self.cfg.n_jobs)
-
-
-def load_xgb(path: str | Path, objective: str, kind: str = XGB_RANKER) -> xgb.XGBModel:
-    """Load XGBoost's own JSON format; any other bytes are refused before XGBoost parses them,
-    and a file recording another kind (XGB_RANKER / XGB_PLAYOFF) after."""
-    def load() -> xgb.XGBModel:
-        with open(path, "rb") as fh:
-            if fh.read(1) != b"{":
-                raise DataError(f"{path}: refused: not an XGBoost JSON model")
-        model = xgb.XGBRanker() if objective.startswith("rank:") else xgb.XGBRegressor()
-        model.load_model(str(path))
-        check_kind(model.get_booster().attr(KIND_KEY), kind, path, "train_b")
-        return model
-    return guarded(path, "XGBoost JSON model", "train_b", load, (xgb.core.XGBoostError, ValueError))
-
-
-def load_rf(path: str | Path) -> RandomForestRegressor:
-    """Load with skops' trusted-types check: a file holding any other type is refused."""
-    def load() -> RandomForestRegressor:
-        # imported here: skops' import lists every sklearn estimator (importing torch via
-        # sklearn's array-API shim), ~2 s of CPU in every process that imports this module
-        import skops.io as sio
-        untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in RF_TRUSTED_TYPES]
-        if untrusted:
-            raise DataError(f"{path}: refused: untrusted types {untrusted}")
-        return sio.load(path, trusted=RF_TRUSTED_TYPES)
-    model = guarded(path, "skops forest file", "train_b", load,
-                    (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
-                     json.JSONDecodeError, OSError))
-    if not isinstance(model, RandomForestRegressor):
-        raise DataError(f"{path}: refused: holds a {type(model).__name__}, not a RandomForestRegressor")
-    return model

@@ -9,7 +9,7 @@ Target (`stacking.target`, src/training/targets.py stacking_target):
 * playoff_order: the order among the playoff teams only (fitted on their rows; every team
   is still scored).
 Default `order`, chosen WITHOUT test seasons: leave-one-season-out over the pre-test OOF
-seasons 1998-2005 (`python scripts/stack_holdout.py`). Mean of the 8 held-out seasons,
+seasons 1998-2005 (`python docs/research/stack_holdout.py`). Mean of the 8 held-out seasons,
 order / relevance / playoff_order: NDCG@4 .780 / .743 / .764, title log-loss (series map)
 1.605 / 1.740 / 1.604. relevance lost on both (title log-loss worse in 7 of 8 seasons: it
 put even more weight on the forest and a negative one on Model A); playoff_order tied on
@@ -18,7 +18,7 @@ Scores are z-scored within each season first, so the blend weighs each model's *
 of a season, not its scale (a ranking objective's margins and a regression's relevance
 live on different scales).
 
-Out of sample everywhere (src/training/splitters.py):
+Out of sample everywhere (src/splits.py):
 * "test" row of season t: stacker fitted on every row of seasons < t (OOF rows and earlier
   test seasons' walk-forward rows, all of them scored out of sample).
 * "oof" row of fold f: stacker fitted on the OOF rows of the other folds.
@@ -37,18 +37,18 @@ from sklearn.linear_model import RidgeCV
 from src.config import SeasonsConfig, params_section, section
 from src.errors import ConfigError
 from src.league.monte_carlo import GameModel
+from src.models.stacker import ENSEMBLE, FittedStacker, centred_sd, ensemble_points, standardise_per_season
 from src.training.level1 import KEY, LEVEL1_SOURCES, join_to_level1, score_column
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker, ensemble_points,
+from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker,
                                          scaled_features, season_designs)
 from src.training.signals import SIGNAL_SOURCES
-from src.training.splitters import OOF, TEST
+from src.splits import OOF, TEST
 from src.training.targets import STACK_TARGETS, stacking_target
 
 log = logging.getLogger(__name__)
 TARGET = "strength"
 TARGET_SOURCES = ["post_playoff_rank", "relevance", TARGET]   # what stacking_target reads
-ENSEMBLE = "score_ensemble"
 OBJECTIVES = ("series", "order")
 FIT_ON = ("series", "games")
 
@@ -112,17 +112,6 @@ def stacking_config(params: dict[str, Any]) -> StackingConfig:
     if isinstance(values, dict) and "target" not in values:
         raise ConfigError("params.yaml: missing key(s) in 'stacking': target")
     return section(StackingConfig, values, "stacking")
-
-
-def standardise_per_season(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """z-score of each column within each season; a season where a model is constant gets 0s."""
-    grouped = frame.groupby("season")[columns]
-    std = grouped.transform("std", ddof=0)
-    constant = std == 0
-    if constant.to_numpy().any():
-        log.warning("stacking: constant level-1 scores in season(s) %s set to 0 after standardising",
-                    sorted(frame.loc[constant.any(axis=1), "season"].unique().tolist()))
-    return ((frame[columns] - grouped.transform("mean")) / std.mask(constant, 1.0)).fillna(0.0)
 
 
 class StackingTrainer:
@@ -223,21 +212,42 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
     return run
 
 
-def series_stack_predict(train: pd.DataFrame, now: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame,
-                         model: GameModel, first_test: int) -> tuple[np.ndarray, Selection]:
-    """The series stacker chosen and fitted on `train` (whole seasons of level-1 rows) and their
-    series, scoring the rows of `now` (a season it never saw) in points."""
+def final_history(scores: pd.DataFrame, last_test: int) -> pd.DataFrame:
+    """The rows the final stacker fits: every out-of-sample row of scores.parquet (OOF and
+    walk-forward test rows, each scored out of sample) of the seasons <= last_test."""
+    return scores[scores["season"] <= last_test]
+
+
+def fit_final_stacker(history: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame | None,
+                      model: GameModel | None, first_test: int) -> FittedStacker:
+    """The stacker the forecast applies, chosen and fitted on `history` (whole seasons of
+    out-of-sample level-1 rows; objective order: with the target, `with_target`) and, for
+    objective series, those seasons' playoff series (series_table COLUMNS)."""
+    if cfg.objective == "series":
+        if series is None or model is None:
+            raise ValueError("stacking.objective series needs the playoff series and the game model")
+        return _fit_final_series(history, cfg, series, model, first_test)
+    trainer = StackingTrainer(cfg).fit(history)
+    seasons = [trainer.train_seasons[0], trainer.train_seasons[-1]]
+    ridge = {"alpha": float(trainer.ridge.alpha_), "intercept": float(trainer.ridge.intercept_),
+             "coef": [float(c) for c in trainer.ridge.coef_]}
+    return FittedStacker("order", list(cfg.models), seasons, len(history), ridge=ridge,
+                         report={**trainer.summary(), "seasons": seasons, "rows": len(history)})
+
+
+def _fit_final_series(history: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame,
+                      model: GameModel, first_test: int) -> FittedStacker:
     columns = [score_column(m) for m in cfg.stacked]
-    both = pd.concat([train[KEY + columns], now[KEY + columns]], ignore_index=True)
-    features = scaled_features(both, columns, cfg.scalings, first_test, standardise_per_season)
-    n = len(train)
+    train = history[KEY + columns].reset_index(drop=True)
+    features = scaled_features(train, columns, cfg.scalings, first_test, standardise_per_season)
     played = series[series["season"].isin(train["season"].unique())]
-    designs = {k: season_designs(both[KEY].iloc[:n].join(x.iloc[:n]), played, columns)
-               for k, x in features.items()}
-    stacker = series_stacker(cfg, model)
-    selection = stacker.select(designs)
-    points = ensemble_points({k: x.iloc[n:] for k, x in features.items()}, selection, score_column)
-    return points, selection
+    designs = {k: season_designs(train[KEY].join(x), played, columns) for k, x in features.items()}
+    selection = series_stacker(cfg, model).select(designs)
+    sd = centred_sd(train, columns, first_test)
+    report = {k: v for k, v in selection.report().items() if k != "validation"}
+    return FittedStacker("series", list(cfg.stacked), report["fit_seasons"], len(history), selection.members,
+                         {c: float(sd[c]) for c in columns},
+                         report={**report, "seasons": report["fit_seasons"], "rows": len(history)})
 
 
 def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games: pd.DataFrame | None,
@@ -269,7 +279,7 @@ def _seasons_where(designs: dict, keep) -> dict:
 def _points(level1: pd.DataFrame, features: dict[str, pd.DataFrame], rows: pd.Series,
             selection: Selection) -> pd.DataFrame:
     out = level1.loc[rows].copy()
-    out[ENSEMBLE] = ensemble_points({k: x.loc[rows] for k, x in features.items()}, selection, score_column)
+    out[ENSEMBLE] = ensemble_points({k: x.loc[rows] for k, x in features.items()}, selection.members, score_column)
     out["max_train_season"] = np.maximum(out["max_train_season"], max(selection.fit_seasons))
     return out
 

@@ -23,7 +23,7 @@ import torch
 
 from src.league.monte_carlo import GameModel
 from src.models.deep_set_rank import ON_COURT, DeepSetRank
-from src.training.playoff_likelihood import torch_series_nll
+from src.models.series_loss import torch_series_nll
 
 log = logging.getLogger(__name__)
 

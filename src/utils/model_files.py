@@ -136,3 +136,29 @@ def skops_bytes(obj: Any) -> bytes:
             return f'"__id__": {ids[m.group(2)]}'
         return _OBJECT_ID.sub(number, text).encode("utf-8")
     return canonical_zip(data, renames, rewrite)
+
+
+STACKER = "stacker"                      # the fitted final stacker (stage stack)
+ODDS_FITS = "odds_fits"                  # the odds layer's fits per season (stage evaluate)
+
+
+def json_model_dict(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A JSON model file's content: its kind first, then its values."""
+    return {KIND_KEY: kind, **values}
+
+
+def load_json_model(path: str | Path, kind: str, stage: str) -> dict[str, Any]:
+    """A JSON model file (plain numbers and strings: nothing in it runs) of `kind`."""
+    import json
+    path = Path(path)
+    if not path.is_file():
+        raise missing(path, f"{kind} file", stage)
+    try:
+        values = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: refused: not a JSON {kind} file ({_first_line(exc)}); "
+                        f"rerun `dvc repro {stage}`") from None
+    if not isinstance(values, dict):
+        raise DataError(f"{path}: refused: a {kind} file is a JSON object, found {type(values).__name__}")
+    check_kind(values.pop(KIND_KEY, None), kind, path, stage)
+    return values

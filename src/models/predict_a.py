@@ -39,7 +39,7 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
 
     `expected`: refuse a checkpoint whose architecture differs, naming the first field
     (stat_dim is compared only when `expected.stat_dim` > 0). An old checkpoint without
-    "model_config" is rebuilt from its weight shapes plus `defaults` (params.yaml if None).
+    "model_config" is rebuilt from its weight shapes plus `defaults` (`expected` if None).
     """
     ckpt = read_checkpoint(path)
     check_kind(ckpt.get(KIND_KEY), MODEL_A, path, "train_a", allow_missing=True)
@@ -48,7 +48,7 @@ def load_model_a(path: str | Path, expected: ModelAConfig | None = None,
     if "model_config" in ckpt:
         config = ModelAConfig.from_saved(ckpt["model_config"], source=str(path))
     else:
-        config = ModelAConfig.from_checkpoint(path, defaults=defaults)
+        config = ModelAConfig.from_checkpoint(path, defaults=defaults or expected)
     if expected is not None:
         check_same_architecture(config, expected, source=str(path))
     model = DeepSetRank.from_config(config)

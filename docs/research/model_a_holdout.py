@@ -7,7 +7,7 @@ best first and the overrides of the best row; params.yaml's model_a defaults are
 by hand (the README says which). Reads data/interim (run `dvc repro ingest` first); every
 other setting is params.yaml's. A few minutes on one core.
 
-    python scripts/model_a_holdout.py [--params params.yaml]
+    python docs/research/model_a_holdout.py [--params params.yaml]
 """
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 
 from src.config import load_params, seasons_config  # noqa: E402
 from src.features.roster import select_rosters  # noqa: E402
-from src.inference.config import simulation_config  # noqa: E402
-from src.inference.title_odds import game_model  # noqa: E402
+from src.odds.config import simulation_config  # noqa: E402
+from src.odds.config import game_model  # noqa: E402
 from src.models.config import model_a_configs, roster_config  # noqa: E402
 from src.training.fit_model_a import SeriesData, configure_torch  # noqa: E402
 from src.training.model_a_holdout import best_overrides, candidate_table  # noqa: E402

@@ -1,73 +1,26 @@
-"""The likelihood of playoff series outcomes given team strengths in points.
-
-One game model for everything that learns from or is judged on playoff series: the simulator's
-(src/league/monte_carlo.py). A game's expected margin is the strength difference plus home
-court; P(win) goes through the `link` (normal or logistic) with spread `scale` points; a
-best-of-n series is won by whoever would win the majority of all n games, so with the home-court
-team at home in (n+1)//2 of them (2-2-1-1-1 and 2-2-1), P(home team wins the series) is a sum
-of products of two binomials. `simulation` params set link, scale and home court.
-
-Two implementations of the same formula:
-* numpy (`series_home_win_prob`, `series_nll`): for the points map, the stacker, the yardstick;
-* torch (`torch_series_home_win_prob`, `torch_series_nll`): differentiable, for Model A's loss.
-Both take the home team's strength, the away team's strength, best-of and whether the home
-team won, one entry per series. torch is imported inside the torch functions: the stages that
-use only the numpy half (stack, evaluate, forecast) then never import it (~1.5 s a process).
-"""
+"""Model A's playoff-series loss: the likelihood of src/odds/series_likelihood.py written in
+torch, differentiable in the strengths (same game model, same formula, same floor)."""
 from __future__ import annotations
 
 from functools import lru_cache
-from math import comb, sqrt
-from typing import TYPE_CHECKING
+from math import comb
 
-import numpy as np
+import torch
 
-if TYPE_CHECKING:
-    import torch
-
-from src.league.monte_carlo import GameModel, game_win_prob, series_win_prob
-
-# Floor on a series probability inside a log: a model that is certain and wrong gets a large
-# finite loss rather than inf (which would stop an optimiser dead).
-PROB_FLOOR = 1e-9
-# A logistic with scale s has standard deviation s * pi / sqrt(3): dividing by this factor makes
-# `scale` the same margin spread for both links (as in monte_carlo.py).
-_LOGISTIC_SD_FACTOR = sqrt(3.0) / np.pi
-
-
-def series_home_win_prob(home_strength: np.ndarray, away_strength: np.ndarray,
-                         best_of: np.ndarray, model: GameModel) -> np.ndarray:
-    """P(home-court team wins its series), one entry per series (strengths in points)."""
-    margin = np.asarray(home_strength, float) - np.asarray(away_strength, float)
-    best_of = np.broadcast_to(np.asarray(best_of, int), margin.shape)
-    out = np.empty(margin.shape)
-    for n in np.unique(best_of):
-        rows = best_of == n
-        out[rows] = series_win_prob(game_win_prob(margin[rows] + model.home_court, model),
-                                    game_win_prob(margin[rows] - model.home_court, model), int(n))
-    return out
-
-
-def series_nll(home_strength: np.ndarray, away_strength: np.ndarray, best_of: np.ndarray,
-               home_won: np.ndarray, model: GameModel) -> np.ndarray:
-    """-log P(observed winner), one entry per series."""
-    p_home = series_home_win_prob(home_strength, away_strength, best_of, model)
-    p_observed = np.where(np.asarray(home_won, bool), p_home, 1.0 - p_home)
-    return -np.log(np.clip(p_observed, PROB_FLOOR, None))
+from src.league.monte_carlo import GameModel
+from src.odds.series_likelihood import LOGISTIC_SD_FACTOR, PROB_FLOOR
 
 
 def torch_game_win_prob(margin: torch.Tensor, model: GameModel) -> torch.Tensor:
-    import torch
     z = margin / model.scale
     if model.link == "normal":
         return torch.special.ndtr(z)
-    return torch.sigmoid(z / _LOGISTIC_SD_FACTOR)
+    return torch.sigmoid(z / LOGISTIC_SD_FACTOR)
 
 
 @lru_cache(maxsize=None)
 def _pmf_constants(n: int, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(k, n - k, C(n, k)) for k = 0..n: built once (a training step calls for them ~4 times)."""
-    import torch
     k = torch.arange(n + 1, dtype=dtype)
     return k, n - k, torch.tensor([float(comb(n, j)) for j in range(n + 1)], dtype=dtype)
 
@@ -75,7 +28,6 @@ def _pmf_constants(n: int, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tens
 @lru_cache(maxsize=None)
 def _needed_road_wins(best_of: int) -> torch.Tensor:
     """For k home wins (k = 0..n_home): road wins still needed, n_away + 1 where impossible."""
-    import torch
     n_home = need = (best_of + 1) // 2
     n_away = best_of - n_home
     return torch.tensor([min(max(need - k, 0), n_away + 1) for k in range(n_home + 1)])
@@ -92,7 +44,6 @@ def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: 
     """Same sum of binomials as monte_carlo.series_win_prob, differentiable, as a few
     vectorised ops (the autograd graph of Model A's loss is most of a training step: one
     node per binomial term made the likelihood's backward pass cost more than the model's)."""
-    import torch
     n_home = (best_of + 1) // 2
     home, away = _binom_pmfs(n_home, p_home), _binom_pmfs(best_of - n_home, p_away)
     # at_least[..., m] = P(the home team wins at least m of its away games), 0 past n_away
@@ -104,7 +55,6 @@ def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: 
 def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch.Tensor,
                                best_of: torch.Tensor, model: GameModel) -> torch.Tensor:
     """Differentiable P(home-court team wins its series)."""
-    import torch
     margin = home_strength - away_strength
     p_home_game = torch_game_win_prob(margin + model.home_court, model)
     p_away_game = torch_game_win_prob(margin - model.home_court, model)
@@ -121,7 +71,6 @@ def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch
 def torch_series_nll(home_strength: torch.Tensor, away_strength: torch.Tensor, best_of: torch.Tensor,
                      home_won: torch.Tensor, model: GameModel) -> torch.Tensor:
     """-log P(observed winner), one entry per series (reduce as the caller needs)."""
-    import torch
     p_home = torch_series_home_win_prob(home_strength, away_strength, best_of, model)
     p_observed = torch.where(home_won.bool(), p_home, 1.0 - p_home)
     return -torch.log(p_observed.clamp_min(PROB_FLOOR))

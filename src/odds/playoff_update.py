@@ -20,7 +20,7 @@ the one the points maps were fitted in) and the weight of a game whose series is
 (rows of X and r scaled by its square root): the next game of a series reverts, so a series' own
 games say less of it than finished series do.
 
-The setting is chosen walk-forward per model by the game yardstick (src/inference/game_asof.py,
+The setting is chosen walk-forward per model by the game yardstick (src/odds/game_asof.py,
 src/evaluation/games.py): for test season t, the candidate of the grids' product with the lowest
 log-loss over every playoff game of the last `validation_seasons` seasons before t, each game
 forecast as of its morning; the defaults where no earlier season has games. `chosen_setting` and
@@ -38,7 +38,8 @@ from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 from src.config import params_section, section
 from src.errors import ConfigError
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_nll
+from src.league.series import observed_series, with_starts
+from src.odds.series_likelihood import series_nll
 
 UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "away_pts"]
 
@@ -109,7 +110,7 @@ class GamesEvidence:
     @classmethod
     def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel | None = None) -> "GamesEvidence":
         """`games` of one season; `strength`: pre-playoff points indexed by team (`model`: unused,
-        the home court is the setting's, src/inference/playoff_update.py UpdateSetting)."""
+        the home court is the setting's, src/odds/playoff_update.py UpdateSetting)."""
         home, away = games["home_team"].to_numpy(object), games["away_team"].to_numpy(object)
         teams = sorted(set(home) | set(away))
         col = {t: i for i, t in enumerate(teams)}

@@ -1,7 +1,7 @@
 """Walk-forward title odds for one score column: `championship_odds_method` picks the path.
 
 Score -> points: a slope fitted on seasons < t, against SRS or by maximum likelihood of the
-earlier seasons' playoff series (`calibrate_to`, src/inference/strength_calibration.py).
+earlier seasons' playoff series (`calibrate_to`, src/odds/strength_calibration.py).
 * monte_carlo: score -> points -> bracket simulation ->
   P(win >= r series); with `temperature: true` the title column is tempered by a T fitted on
   seasons < t (rounds 1-3 and p_round4 stay the raw simulation; p_champion is the tempered one).
@@ -20,9 +20,9 @@ from tqdm import tqdm
 from src.errors import DataError
 from src.utils.logging import progress_disabled
 from src.league.bracket import Bracket
-from src.inference.config import SimulationConfig
-from src.league.monte_carlo import N_ROUNDS, GameModel, simulate_bracket
-from src.inference.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
+from src.odds.config import SimulationConfig, game_model
+from src.league.monte_carlo import N_ROUNDS, simulate_bracket
+from src.odds.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
                                                 fit_temperature, log_odds, softmax_odds,
                                                 standardise_by_season, temper)
 
@@ -40,10 +40,6 @@ class SeasonInputs:
     champions: dict[int, str] = field(default_factory=dict)
     series: dict[int, pd.DataFrame] = field(default_factory=dict)
     table: pd.DataFrame | None = None     # src/evaluation/series_table.py COLUMNS, all seasons
-
-
-def game_model(cfg: SimulationConfig) -> GameModel:
-    return GameModel(home_court=cfg.home_court, link=cfg.link, scale=cfg.scale)
 
 
 def simulate_points(bracket: Bracket, points: pd.Series, cfg: SimulationConfig) -> np.ndarray:
@@ -82,36 +78,58 @@ def walk_forward_odds(frame: pd.DataFrame, score_col: str, seasons: list[int],
     `frame`: season, team, srs, score_col for the test seasons and every earlier season
     with out-of-sample scores. Returns the odds and, per season, what was fitted.
     """
-    rows = frame.dropna(subset=[score_col]).copy()
-    rows["z"] = standardise_by_season(rows[score_col], rows["season"], score_col)
+    rows = scored_rows(frame, score_col)
     parts, fits = [], []
     for t in tqdm(seasons, desc=f"title odds {score_col}", leave=False, disable=progress_disabled()):
-        earlier = rows[rows["season"] < t]
-        pmap = fit_score_map(earlier, score_col, inputs, cfg)
-        points = _points_by_season(rows, pmap)
-        earlier_seasons = sorted(s for s in earlier["season"].unique()
-                                 if s in inputs.brackets and s in inputs.champions)
-        bracket = inputs.brackets[t]
+        fit = fit_season_odds(rows, score_col, t, inputs, cfg)
+        fits.append(fit)
+        parts.append(season_odds(rows, fit, inputs.brackets[t], cfg))
+    return pd.concat(parts, ignore_index=True), fits
+
+
+def scored_rows(frame: pd.DataFrame, score_col: str) -> pd.DataFrame:
+    """The rows with a score, and z: the score standardised within each season."""
+    rows = frame.dropna(subset=[score_col]).copy()
+    rows["z"] = standardise_by_season(rows[score_col], rows["season"], score_col)
+    return rows
+
+
+def fit_season_odds(rows: pd.DataFrame, score_col: str, season: int, inputs: SeasonInputs,
+                    cfg: SimulationConfig) -> dict:
+    """What the title odds of `season` need, fitted on the rows (scored_rows) of earlier seasons
+    only: the score -> points slope and, with softmax, tau, or with `temperature`, T."""
+    earlier = rows[rows["season"] < season]
+    pmap = fit_score_map(earlier, score_col, inputs, cfg)
+    earlier_seasons = sorted(s for s in earlier["season"].unique()
+                             if s in inputs.brackets and s in inputs.champions)
+    fit = {"season": season, "slope": pmap.slope, "n_map_rows": pmap.n_rows}
+    if cfg.championship_odds_method == "softmax" or cfg.temperature:
+        points = _points_by_season(earlier, pmap)
         if cfg.championship_odds_method == "softmax":
             weights = [points[s].loc[list(inputs.brackets[s].teams)].to_numpy() for s in earlier_seasons]
-            tau = fit_temperature(weights, _champion_slots(inputs, earlier_seasons), cfg.temperature_bounds)
-            p = softmax_odds(points[t].loc[list(bracket.teams)].to_numpy(), tau)
-            rounds = np.full((len(p), N_ROUNDS), np.nan)
-            rounds[:, -1] = p
-            fit = {"season": t, "slope": pmap.slope, "n_map_rows": pmap.n_rows, "tau": tau}
+            fit["tau"] = fit_temperature(weights, _champion_slots(inputs, earlier_seasons), cfg.temperature_bounds)
         else:
-            rounds = simulate_points(bracket, points[t], cfg)
-            p, fit = rounds[:, -1], {"season": t, "slope": pmap.slope, "n_map_rows": pmap.n_rows}
-            if cfg.temperature:
-                weights = [log_odds(simulate_points(inputs.brackets[s], points[s], cfg)[:, -1])
-                           for s in earlier_seasons]
-                temperature = fit_temperature(weights, _champion_slots(inputs, earlier_seasons),
-                                              cfg.temperature_bounds)
-                p, fit["temperature"] = temper(p, temperature), temperature
-        fit["n_fit_seasons"] = len(earlier_seasons)
-        fits.append(fit)
-        parts.append(odds_frame(bracket, rounds, p))
-    return pd.concat(parts, ignore_index=True), fits
+            weights = [log_odds(simulate_points(inputs.brackets[s], points[s], cfg)[:, -1])
+                       for s in earlier_seasons]
+            fit["temperature"] = fit_temperature(weights, _champion_slots(inputs, earlier_seasons),
+                                                 cfg.temperature_bounds)
+    fit["n_fit_seasons"] = len(earlier_seasons)
+    return fit
+
+
+def season_odds(rows: pd.DataFrame, fit: dict, bracket: Bracket, cfg: SimulationConfig) -> pd.DataFrame:
+    """Round and title odds of bracket.season with a fit of fit_season_odds (fitted here or
+    read back from the evaluate stage's models/odds_fits.json)."""
+    now = rows[rows["season"] == bracket.season]
+    points = pd.Series(PointsMap(fit["slope"], 0, 0).points(now["z"].to_numpy()), index=now["team"].to_numpy())
+    if cfg.championship_odds_method == "softmax":
+        p = softmax_odds(points.loc[list(bracket.teams)].to_numpy(), fit["tau"])
+        rounds = np.full((len(p), N_ROUNDS), np.nan)
+        rounds[:, -1] = p
+    else:
+        rounds = simulate_points(bracket, points, cfg)
+        p = temper(rounds[:, -1], fit["temperature"]) if cfg.temperature else rounds[:, -1]
+    return odds_frame(bracket, rounds, p)
 
 
 def fit_score_map(earlier: pd.DataFrame, score_col: str, inputs: SeasonInputs,

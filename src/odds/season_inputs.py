@@ -6,7 +6,7 @@ import pandas as pd
 
 from src.league.bracket import build_bracket
 from src.league.series import as_winner_loser, series_table
-from src.inference.title_odds import SeasonInputs
+from src.odds.title_odds import SeasonInputs
 
 
 def season_inputs(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: list[int],

@@ -1,4 +1,6 @@
-"""Typed params for the `simulation` section (title odds: Monte Carlo bracket or softmax)."""
+"""Typed params for the `simulation` section (title odds: Monte Carlo bracket or softmax) and
+the game model they set: what Model A's fit needs from the odds layer, kept apart from the
+odds code so that editing title odds changes no Model A fit (src/training/model_a_fits.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +9,7 @@ from pydantic import NonNegativeInt, PositiveFloat, PositiveInt
 
 from src.config import params_section, section
 from src.errors import ConfigError
+from src.league.monte_carlo import GameModel
 
 ODDS_METHODS = ("monte_carlo", "softmax")
 LINKS = ("normal", "logistic")
@@ -45,3 +48,8 @@ class SimulationConfig:
 
 def simulation_config(params: dict[str, Any]) -> SimulationConfig:
     return section(SimulationConfig, params.get("simulation"), "simulation")
+
+
+def game_model(cfg: SimulationConfig) -> GameModel:
+    """One game's win probability model (src/league/monte_carlo.py) of the `simulation` params."""
+    return GameModel(home_court=cfg.home_court, link=cfg.link, scale=cfg.scale)

@@ -6,7 +6,7 @@ other pre-test seasons, then score season h on
 * series_ll: log-likelihood of h's playoff series under the simulator (higher is better),
 * title_ll: -log p(champion) from the exact bracket probabilities (lower is better), raw and
   tempered by a T fitted on the other seasons (suffix _T).
-A research tool, not a stage. Run: `python scripts/map_holdout.py` (reads the ingest and
+A research tool, not a stage. Run: `python docs/research/map_holdout.py` (reads the ingest and
 stack outputs).
 """
 from __future__ import annotations
@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from src.inference.config import CALIBRATION_TARGETS, SimulationConfig
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from src.odds.config import CALIBRATION_TARGETS, SimulationConfig, game_model
 from src.league.monte_carlo import exact_bracket_probs
-from src.inference.strength_calibration import (fit_temperature, log_odds, series_log_likelihood,
+from src.odds.strength_calibration import (fit_temperature, log_odds, series_log_likelihood,
                                                 standardise_by_season, temper)
-from src.inference.title_odds import SeasonInputs, fit_score_map, game_model, series_with_z
+from src.odds.title_odds import SeasonInputs, fit_score_map, series_with_z
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,8 @@ def holdout_table(frame: pd.DataFrame, score_col: str, inputs: SeasonInputs,
 def main() -> None:
     from src.config import load_params, seasons_config
     from src.evaluation.evaluate import MODEL_COLUMNS
-    from src.inference.season_inputs import season_inputs
-    from src.inference.config import simulation_config
+    from src.odds.season_inputs import season_inputs
+    from src.odds.config import simulation_config
 
     logging.basicConfig(level=logging.WARNING)
     params = load_params("params.yaml")

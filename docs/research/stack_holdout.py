@@ -6,9 +6,9 @@ pre-test seasons, score h, then measure on h
 * ndcg_at_4 (relevance gain), spearman (final order), playoff_spearman (16 playoff teams):
   src/evaluation/metrics.py, as the evaluate stage computes them;
 * title_ll_<map>: -log p(champion) with the score -> points map fitted on the other seasons'
-  held-out ensemble scores (scripts/map_holdout.py helpers; lower is better).
+  held-out ensemble scores (docs/research/map_holdout.py helpers; lower is better).
 The single level-1 scores are listed as references (no stacker involved).
-A research tool, not a stage. Run: `python scripts/stack_holdout.py` (reads the
+A research tool, not a stage. Run: `python docs/research/stack_holdout.py` (reads the
 train_a/train_b/ingest outputs).
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.map_holdout import holdout_table
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from docs.research.map_holdout import holdout_table
 from src.evaluation.metrics import season_ranking_metrics
-from src.inference.config import SimulationConfig
-from src.inference.title_odds import SeasonInputs
+from src.odds.config import SimulationConfig
+from src.odds.title_odds import SeasonInputs
 from src.training.level1 import KEY
 from src.training.targets import STACK_TARGETS
 from src.training.train_stacking import ENSEMBLE, StackingConfig, StackingTrainer
@@ -94,8 +94,8 @@ def paired_wins(per_season: dict[str, pd.DataFrame], base: str, metric: str,
 def main() -> None:
     from src.config import load_params, seasons_config
     from src.evaluation.config import evaluation_config
-    from src.inference.season_inputs import season_inputs
-    from src.inference.config import simulation_config
+    from src.odds.season_inputs import season_inputs
+    from src.odds.config import simulation_config
     from src.training.level1 import combine_level1, read_level1_files, score_column
     from src.training.targets import season_targets
     from src.training.train_stacking import stacking_config, with_target

@@ -3,7 +3,7 @@ playoff update at once, and the walk-forward choice of the setting by those game
 
 A game on day D of season t is forecast from the pre-playoff strengths of season t updated by every
 playoff game of season t played before D (earlier games of the same series included; nothing of day
-D or later): src/inference/playoff_update.py's ridge update, one design per (season, day) solved
+D or later): src/odds/playoff_update.py's ridge update, one design per (season, day) solved
 for every candidate at once. P(home wins) = link((s_home - s_away + home court) / game noise) and
 the expected home margin s_home - s_away + home court, with the setting's home court and noise.
 
@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from src.inference.playoff_update import PlayoffUpdateConfig, UpdateSetting
+from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting
 from src.league.monte_carlo import GameModel, game_win_prob
 
 
@@ -48,7 +48,7 @@ class CandidateGrid:
     def deltas(self, x: np.ndarray, diff: np.ndarray, margin: np.ndarray,
                in_progress: np.ndarray) -> np.ndarray:
         """[candidates, teams] posterior mean deltas of the ridge update (the solve of
-        src/inference/playoff_update.GamesEvidence.deltas) for games with design `x` [games,
+        src/odds/playoff_update.GamesEvidence.deltas) for games with design `x` [games,
         teams], pre-playoff strength difference `diff`, margin and whether their series is in
         progress: one eigendecomposition of X'WX per series weight serves every candidate. A team
         without a game has a zero column, so delta 0."""
@@ -106,7 +106,7 @@ def asof_game_strengths(games: pd.DataFrame, pre: pd.Series, grid: CandidateGrid
 
 
 def _in_progress(pair: np.ndarray, won: np.ndarray, n_teams: int, wins_needed: int = 4) -> np.ndarray:
-    """src/inference/playoff_update.series_in_progress on integer codes (pair, winner's column)."""
+    """src/odds/playoff_update.series_in_progress on integer codes (pair, winner's column)."""
     wins = np.bincount(pair * n_teams + won, minlength=n_teams ** 3).reshape(n_teams ** 2, n_teams)
     return wins.max(axis=1)[pair] < wins_needed
 
@@ -130,7 +130,7 @@ class GameWalkForward:
 def walk_forward_games(games: pd.DataFrame, pre: pd.Series, cfg: PlayoffUpdateConfig,
                        model: GameModel) -> GameWalkForward:
     """Every game's as-of forecast under the setting chosen for its season on earlier seasons'
-    game log-loss (src/inference/playoff_update.chosen_setting over per-game losses)."""
+    game log-loss (src/odds/playoff_update.chosen_setting over per-game losses)."""
     settings = [*cfg.candidates, cfg.default]
     p, margin, nll = _candidate_forecasts(games, pre, settings, model)
     seasons = games["season"].to_numpy(int)
@@ -142,7 +142,7 @@ def walk_forward_games(games: pd.DataFrame, pre: pd.Series, cfg: PlayoffUpdateCo
     for i, season in enumerate(order):
         window = order[max(0, i - cfg.validation_seasons):i]
         # lowest mean game log-loss over the window's games (the first candidate on a tie), as
-        # src/inference/playoff_update.chosen_setting chooses on the series
+        # src/odds/playoff_update.chosen_setting chooses on the series
         k = (int(np.argmin(sums[i - len(window):i].sum(axis=0) / counts[i - len(window):i].sum()))
              if window else len(settings) - 1)
         setting = settings[k]

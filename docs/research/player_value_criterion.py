@@ -6,7 +6,7 @@ included: an individual-value test). Reported: correlation and RMSE over the tar
 t+1 (default 1999-2005, before the test seasons), and the correlation of the values of t with
 the players' own net on-off of t+1. RAPTOR is never read here.
 
-    PYTHONPATH=. .venv/bin/python scripts/player_value_criterion.py [--players PATH] [--set key=value ...]
+    PYTHONPATH=. .venv/bin/python docs/research/player_value_criterion.py [--players PATH] [--set key=value ...]
     (PYTHONPATH=. so the repository's src/ is read, not the one the venv was installed from)
 """
 from __future__ import annotations

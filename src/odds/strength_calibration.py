@@ -26,7 +26,7 @@ from scipy.special import softmax
 
 from src.errors import DataError
 from src.league.monte_carlo import GameModel
-from src.training.playoff_likelihood import series_nll
+from src.odds.series_likelihood import series_nll
 
 # Floor on a probability inside a log-likelihood: a zero-probability champion would make
 # the fit undefined rather than merely bad.
@@ -69,7 +69,7 @@ def fit_points_map(train: pd.DataFrame, score_col: str) -> PointsMap:
 def series_log_likelihood(slope: float, z_diff: np.ndarray, best_of: np.ndarray,
                           winner_home: np.ndarray, model: GameModel) -> float:
     """Sum of log P(winner wins its series) with points = slope * z (z_diff = z_winner - z_loser),
-    by the one series likelihood (src/training/playoff_likelihood.py)."""
+    by the one series likelihood (src/odds/series_likelihood.py)."""
     margin = slope * np.asarray(z_diff, float)
     # the home-court team's margin: the winner's if it had home court, else the loser's
     home_margin = np.where(winner_home, margin, -margin)
