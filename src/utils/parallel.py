@@ -21,7 +21,6 @@ import logging
 import os
 import threading
 import time
-from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from joblib import Parallel, delayed, parallel_config
@@ -29,7 +28,7 @@ from tqdm import tqdm
 
 from src.errors import ConfigError
 from src.resource_bounds import usable_cpus
-from src.utils.cluster import SCHEDULER_ENV, cluster_failure, connect, is_cluster_failure
+from src.utils.cluster import SCHEDULER_ENV, connect, in_dask_worker, run_on_cluster
 from src.utils.logging import progress_disabled
 from src.utils.worker_guard import watch_parent
 
@@ -92,25 +91,19 @@ def _run_task(index: int, fn: Callable, args: tuple, pins: dict[str, str | None]
     return index, fn(*args)
 
 
-@contextmanager
-def _backend(n_jobs: int) -> Iterator[int]:
-    """Sets joblib's backend for the block and yields the n_jobs to pass to Parallel."""
+def _finished(jobs: list[tuple], n_jobs: int) -> Iterator[tuple[int, Any]]:
+    """(index, result) of each job as it finishes: on the Dask cluster named in the
+    environment (all its workers), else in `n_jobs` local loky processes."""
     address = scheduler_address()
     if address is None:
         with parallel_config(backend="loky"):
-            yield n_jobs
+            yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                delayed(_run_task)(*job) for job in jobs)
         return
     client = _clients.get(address)
     if client is None or client.status not in ("running", "connecting"):
         client = _clients[address] = connect(address)
-    try:
-        with parallel_config(backend="dask", client=client):
-            yield -1      # as many tasks at once as the cluster has worker threads
-    except Exception as exc:
-        if is_cluster_failure(exc):
-            _clients.pop(address, None)
-            raise cluster_failure(address, exc) from None
-        raise
+    yield from run_on_cluster(client, address, _run_task, jobs)
 
 
 def _progress(total: int, desc: str) -> Callable[[int, str], None]:
@@ -197,7 +190,7 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     tick = _progress(len(tasks), desc)
     results: list[Any] = [None] * len(tasks)
     n_jobs = bounded_jobs(n_jobs, len(tasks))
-    local = scheduler_address() is None and n_jobs == 1
+    local = (scheduler_address() is None and n_jobs == 1) or in_dask_worker()
     if local:
         for i, args in enumerate(tasks):
             results[i] = fn(*args)
@@ -206,11 +199,9 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     pins = _pins()
     order = (sorted(range(len(tasks)), key=lambda i: -costs[i]) if costs is not None
              else range(len(tasks)))
-    jobs = (delayed(_run_task)(i, fn, tasks[i], pins) for i in order)
     _wait_for_warm_up()
-    with _backend(n_jobs) as jobs_n:
-        finished = Parallel(n_jobs=jobs_n, return_as="generator_unordered")(jobs)
-        for done, (i, result) in enumerate(finished, start=1):
-            results[i] = result
-            tick(done, labels[i])
+    finished = _finished([(i, fn, tasks[i], pins) for i in order], n_jobs)
+    for done, (i, result) in enumerate(finished, start=1):
+        results[i] = result
+        tick(done, labels[i])
     return results
