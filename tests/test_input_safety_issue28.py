@@ -162,8 +162,17 @@ def _plant_pickle(path: Path) -> None:
     path.write_bytes(pickle.dumps({"model_state": Planted()}))
 
 
+def _plant_pickle_with_its_hash(path: Path) -> None:
+    """A planted pickle whose recorded hash was made to match: torch refuses to unpickle it."""
+    from src.training.fit_cache_entry import envelope
+    _plant_pickle(path)
+    entry = json.loads(path.with_suffix(".json").read_text())
+    path.with_suffix(".json").write_text(envelope(entry["key"], path.read_bytes(), entry["meta"]))
+
+
 @pytest.mark.parametrize("damage", [
     _flip_byte,
+    _plant_pickle_with_its_hash,
     lambda pt: pt.write_bytes(pt.read_bytes()[:100]),                     # truncated
     lambda pt: _plant_val_loss(pt.with_suffix(".json")),
     lambda pt: pt.with_suffix(".json").write_text("{not json"),
