@@ -32,7 +32,7 @@ from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATraini
                                RosterConfig, model_a_configs, model_a_selection_config,
                                roster_config, with_choice)
 from src.report.config import ReportConfig, report_config
-from src.resource_bounds import check_resources
+from src.utils.resource_bounds import check_resources
 from src.training.model_b_config import ModelBConfig, model_b_config
 from src.training.train_stacking import StackingConfig, stacking_config
 

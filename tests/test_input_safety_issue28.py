@@ -22,7 +22,7 @@ from src.config import load_params
 from src.errors import ConfigError, OutputError
 from src.features.roster import select_rosters
 from src.params import parse_params
-from src.resource_bounds import usable_cpus
+from src.utils.resource_bounds import usable_cpus
 from src.training import model_a_fits
 from src.training.model_a_fits import FitCache, FitTask, default_cache, fit_many
 from src.utils import parallel

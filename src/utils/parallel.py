@@ -27,7 +27,7 @@ from joblib import Parallel, delayed, parallel_config
 from tqdm import tqdm
 
 from src.errors import ConfigError
-from src.resource_bounds import usable_cpus
+from src.utils.resource_bounds import usable_cpus
 from src.utils.cluster import SCHEDULER_ENV, connect, in_dask_worker, run_on_cluster
 from src.utils.logging import progress_disabled
 from src.utils.worker_guard import watch_parent
