@@ -94,7 +94,7 @@ def run_on_cluster(client: Any, address: str, fn: Callable, jobs: Sequence[tuple
                    for rank, job in enumerate(jobs)]
         for future in as_completed(futures, loop=client.loop):
             yield future.result()
-    except Exception as exc:
+    except (Exception, asyncio.CancelledError) as exc:
         if is_cluster_failure(exc):
             raise cluster_failure(address, exc) from None
         raise
