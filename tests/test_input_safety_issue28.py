@@ -44,8 +44,8 @@ def _params_with(section: str, key: str, value):
 
 
 @pytest.mark.parametrize("section,key,value,bound", [
-    ("model_a_selection", "n_jobs", 100000, str(usable_cpus())),
-    ("model_b", "n_jobs", 100000, str(usable_cpus())),
+    ("model_a_selection", "n_jobs", 100000, str(max(usable_cpus(), 2))),
+    ("model_b", "n_jobs", 100000, str(max(usable_cpus(), 2))),
     ("simulation", "n_sims", 10**10, "1000000"),
     ("evaluation", "n_bootstrap", 10**9, "100000"),
     ("playoff_update", "prior_sd_grid", [1e-300], "0.01..50"),

@@ -22,6 +22,7 @@ PRIOR_SD_POINTS = (0.01, 50.0)    # a playoff delta's prior sd: 0 (no update) or
 MARGIN_CAP_POINTS = (1.0, 200.0)  # a game's margin counts up to this (100 = uncapped)
 GAME_SCALE_POINTS = (1.0, 50.0)   # game-to-game spread of the point margin
 TEMPERATURE_RANGE = (1e-3, 1e3)   # simulation.temperature_bounds
+MIN_WORKERS_BOUND = 2         # the workers bound is the usable CPUs, never below this
 
 
 def usable_cpus() -> int:
@@ -62,8 +63,10 @@ def _check_grid(key: str, values: Iterable[float], low: float, high: float, why:
 
 def check_workers(fields: dict[str, Any]) -> None:
     """Processes and threads: never more than the CPUs this machine lets the process use
-    (they do not change results, only how long a run takes and how much memory it holds)."""
-    cpus = usable_cpus()
+    (they do not change results, only how long a run takes and how much memory it holds).
+    At least MIN_WORKERS_BOUND, so that params.yaml's 2 passes on a 1-CPU machine too: there
+    the fan-out starts one process (src/utils/parallel.py bounded_jobs)."""
+    cpus = max(usable_cpus(), MIN_WORKERS_BOUND)
     why = "the CPUs this process may use here; results do not depend on it"
     for key, value in (("model_a_selection.n_jobs", fields["model_a_selection"].n_jobs),
                        ("model_b.n_jobs", fields["model_b"].n_jobs),
