@@ -25,7 +25,7 @@ from src.params import parse_params
 from src.utils.resource_bounds import usable_cpus
 from src.training import model_a_fits
 from src.training.model_a_fits import FitCache, FitTask, default_cache, fit_many
-from src.utils import parallel
+from src.utils import cluster, parallel
 from src.utils.cluster import ClusterError
 from src.utils.io import write_text
 from tests.conftest import roster_cfg
@@ -247,10 +247,11 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("address,expected", [
     ("garbage!!", "is not a scheduler address"),
-    ("tcp://127.0.0.1:1", "no Dask scheduler answered within 10 s"),   # nothing listens
+    ("tcp://127.0.0.1:1", "no Dask scheduler answered within 2 s"),    # nothing listens
 ])
 def test_an_unusable_scheduler_address_is_one_message_naming_it(monkeypatch, address, expected):
     pytest.importorskip("distributed")
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 2)     # 10 s in a stage
     monkeypatch.setenv(parallel.SCHEDULER_ENV, address)
     start = time.monotonic()
     with pytest.raises(ClusterError, match=expected) as caught:
