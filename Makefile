@@ -4,6 +4,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DVC := $(VENV)/bin/dvc
 SEASON ?=
+AS_OF ?=
+UNAVAILABLE ?=
+# what a user types reaches the programs as arguments only: never put in the recipes'
+# environment (make would expand it) nor evaluated by make or the shell (see `forecast`)
+unexport SEASON AS_OF UNAVAILABLE
+# $(call arg,NAME): the variable's text unexpanded ($(value)), single-quoted for the shell
+arg = '$(subst ','\'',$(value $(1)))'
 export DVC_NO_ANALYTICS := 1
 export PYTHONHASHSEED := 0
 # stage commands in dvc.yaml call `python`: make it the venv's
@@ -62,9 +69,11 @@ bench: setup  ## time the stages: metrics/bench.local.json (UPDATE=1: metrics/be
 # A season without outcomes. No SEASON: the pipeline's forecast stage (params forecast.season),
 # reports/forecast_<season>.{md,html,csv}. SEASON=2025: that season after `dvc repro evaluate`
 # (the page shows past calibration), in reports/seasons/ (git-ignored: not a pipeline output);
-# AS_OF=2024-05-15 with a past SEASON replays its playoffs to that day.
+# AS_OF=2024-05-15 with a past SEASON replays its playoffs to that day; UNAVAILABLE="PHI: Joel Embiid"
+# gives the odds without those players. scripts/make_forecast.py checks that SEASON is a year and
+# AS_OF a date before it runs anything.
 forecast: setup  ## the season in progress (dvc repro forecast); SEASON=2025 [AS_OF=date] [UNAVAILABLE="PHI: Joel Embiid"]: reports/seasons/
-	$(if $(SEASON),$(DVC) repro evaluate && $(PY) -m stages.forecast --season $(SEASON) $(if $(AS_OF),--as-of $(AS_OF) --allow-known) $(if $(UNAVAILABLE),--unavailable "$(UNAVAILABLE)"),$(DVC) repro forecast)
+	$(PY) scripts/make_forecast.py --season=$(call arg,SEASON) --as-of=$(call arg,AS_OF) --unavailable=$(call arg,UNAVAILABLE)
 
 # reports/report.md + reports/figures/*.png: the pipeline's `report` stage (and what it needs)
 report: setup  ## reports/report.md and its figures (the pipeline's report stage)

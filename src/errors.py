@@ -11,3 +11,7 @@ class ConfigError(PipelineError, ValueError):
 
 class DataError(PipelineError, ValueError):
     """An input file is missing, malformed or inconsistent."""
+
+
+class OutputError(PipelineError, OSError):
+    """An output cannot be written where it goes (a read-only or missing folder, a full disk)."""

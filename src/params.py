@@ -32,6 +32,7 @@ from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATraini
                                RosterConfig, model_a_configs, model_a_selection_config,
                                roster_config, with_choice)
 from src.report.config import ReportConfig, report_config
+from src.utils.resource_bounds import check_resources
 from src.training.model_b_config import ModelBConfig, model_b_config
 from src.training.train_stacking import StackingConfig, stacking_config
 
@@ -89,6 +90,7 @@ def parse_params(params: dict[str, Any]) -> Params:
         fields.update(read(params))
     _check_across_sections(fields["seasons"], fields["data"], fields["model_a_training"])
     _check_grids(fields)
+    check_resources(fields)
     _check_seasons_in_data(fields["data"], fields["seasons"], fields["forecast"])
     return Params(**fields)
 

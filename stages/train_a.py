@@ -41,6 +41,9 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     roster_cfg = roster_config(params)
     configure_torch(train_cfg)
     selection = model_a_selection_config(params)
+    # fits whose inputs were fitted before are read back; a folder that is no folder is
+    # refused here, before any worker starts
+    cache = default_cache()
     warm_up(selection.n_jobs, WORKER_MODULES)   # the workers start while the tables are read
     all_seasons = seasons.known_seasons
     players = read_input(PLAYERS, "ingest")
@@ -49,7 +52,6 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
                         game_model(simulation_config(params)))
     final_choice = None
-    cache = default_cache()      # fits whose inputs were fitted before are read back
     # walk-forward models go to a temp folder that replaces the old one only at the end:
     # a killed run never leaves a few new checkpoints beside the old ones
     with atomic_dir(WALK_FORWARD_DIR) as walk_forward_tmp:

@@ -10,6 +10,7 @@ from src.league.series import observed_series
 from src.training.fit_model_b import WORKER_MODULES, fit_model_b, model_b_metrics
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
+from src.training.splitters import all_splits
 from src.training.targets import season_targets
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
@@ -29,7 +30,8 @@ METRICS = artifacts.TRAIN_B_METRICS.path
 def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
     seasons, cfg = seasons_config(params), model_b_config(params)
-    warm_up(local_jobs(), WORKER_MODULES)     # the workers start while the tables are read
+    # the workers start while the tables are read: one per fit at most (a split each + final)
+    warm_up(local_jobs(), WORKER_MODULES, n_tasks=len(all_splits(seasons)) + 1)
     team_seasons = read_input(TEAM_SEASONS, "ingest")
     train_seasons = seasons.known_seasons
     targets = season_targets(team_seasons, train_seasons)

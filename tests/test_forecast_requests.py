@@ -91,8 +91,8 @@ def test_a_results_file_of_another_season_is_refused(tmp_path):
 
 def test_the_allow_known_advice_says_what_make_needs(synthetic_tables):
     teams = synthetic_tables.team_seasons
-    with pytest.raises(DataError, match=r"pass --allow-known to forecast it anyway \(with make: `make forecast "
-                                        r"SEASON=2024 AS_OF=2024-05-15` replays its playoffs\)"):
+    with pytest.raises(DataError, match=r"--season 2015 --allow-known \[--as-of YYYY-MM-DD\], or make forecast "
+                                        r"SEASON=2015 AS_OF=YYYY-MM-DD \(make passes --allow-known with AS_OF\)"):
         season_status(teams, 2015, SEASONS)
 
 

@@ -69,6 +69,7 @@ def test_warm_up_starts_the_workers_that_the_next_fan_out_uses():
 
 
 def test_local_jobs_comes_from_the_environment(monkeypatch):
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 4)
     monkeypatch.setenv(parallel.JOBS_ENV, "3")
     assert local_jobs() == 3
     monkeypatch.setenv(parallel.JOBS_ENV, "two")

@@ -29,6 +29,7 @@ import logging
 import os
 import platform
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -38,10 +39,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from src.errors import ConfigError
 from src.features.roster import FeatureSpec
 from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig, with_choice
 from src.training.fit_model_a import (ModelAFit, SeriesData, configure_torch, fit_model_a,
                                       fit_with_zero_epoch_twin, twin_eligible)
+from src.training.fit_cache_entry import BadEntry, envelope, verified_meta
 from src.training.train_model_a import ModelATrainer
 from src.utils.digest import frame_digest
 from src.utils.io import write_bytes, write_text
@@ -195,10 +198,14 @@ def thresholds_never_reached(meta: dict[str, Any], train_cfg: ModelATrainingConf
 
 
 class FitCache:
-    """<folder>/<key[:2]>/<key>.pt (checkpoint) + .json (the rest, written last)."""
+    """<folder>/<key[:2]>/<key>.pt (checkpoint) + .json (the record with the hashes of its
+    inputs and bytes, written last: src/training/fit_cache_entry.py). An entry that fails
+    its check is a warning naming it, and the fit runs again (and replaces it). A folder
+    that cannot be written is read from, and nothing is stored (said once)."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, writable: bool = True) -> None:
         self.folder = Path(folder)
+        self.writable = writable
         self.hits = self.misses = 0
 
     def _paths(self, key: str) -> tuple[Path, Path]:
@@ -207,9 +214,15 @@ class FitCache:
 
     def _read(self, key: str) -> FitRecord | None:
         pt, meta = self._paths(key)
+        if not pt.exists() and not meta.exists():
+            return None
         try:
-            return FitRecord(pt.read_bytes(), json.loads(meta.read_text()))
-        except (OSError, ValueError):      # absent, or a half-written entry: fit again
+            checkpoint = pt.read_bytes()
+            return FitRecord(checkpoint, verified_meta(key, checkpoint, meta.read_text()))
+        except (OSError, UnicodeDecodeError, BadEntry) as exc:
+            why = exc if isinstance(exc, BadEntry) else f"unreadable: {type(exc).__name__}: {exc}"
+            log.warning("model A fit cache: entry %s not used, fitted again: %s",
+                        meta.with_suffix(""), why)
             return None
 
     def get(self, task: FitTask) -> FitRecord | None:
@@ -220,19 +233,49 @@ class FitCache:
         return record
 
     def put(self, task: FitTask, record: FitRecord) -> None:
-        exact = record.meta["monitor_flagged"] != 0
-        pt, meta = self._paths(task_key(task, with_thresholds=exact))
-        write_bytes(record.checkpoint, pt)
-        write_text(json.dumps(record.meta), meta)
+        if not self.writable:
+            return
+        key = task_key(task, with_thresholds=record.meta["monitor_flagged"] != 0)
+        pt, meta = self._paths(key)
+        try:
+            write_bytes(record.checkpoint, pt)
+            write_text(envelope(key, record.checkpoint, record.meta), meta)
+        except OSError as exc:         # a full disk, a folder made read-only during the run
+            self.writable = False
+            log.warning("model A fit cache %s: could not store a fit (%s); the run goes on "
+                        "without storing fits", self.folder, exc)
 
 
 def default_cache() -> FitCache:
     """MODEL_A_FIT_CACHE, else .cache/model_a_fits in the DVC repo (DVC_ROOT: the workspace's
     repo also for queued experiments, which run in temporary copies of it)."""
     folder = os.environ.get(CACHE_ENV)
+    where = f"{CACHE_ENV}={folder}" if folder else "the fit cache"
     if not folder:
         folder = Path(os.environ.get("DVC_ROOT") or ".") / CACHE_SUBDIR
-    return FitCache(folder)
+    return FitCache(folder, writable=cache_writable(Path(folder), where))
+
+
+def cache_writable(folder: Path, where: str) -> bool:
+    """Checked before any fit runs: True when fits can be stored in `folder`; False (said
+    once) for a folder that can be read but not written; ConfigError when it is no folder."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if not folder.is_dir():
+            raise ConfigError(f"{where}: {folder} cannot be made a folder ({exc.strerror}); "
+                              f"name a writable folder in {CACHE_ENV}, or unset it") from None
+    if not folder.is_dir():
+        raise ConfigError(f"{where}: {folder} is not a folder; name a writable folder in "
+                          f"{CACHE_ENV}, or unset it")
+    try:
+        probe = tempfile.TemporaryFile(dir=folder)
+    except OSError as exc:
+        log.warning("%s: %s is read-only (%s): cached fits are read from it, new fits are not "
+                    "stored", where, folder, exc.strerror)
+        return False
+    probe.close()
+    return True
 
 
 def fit_many(tasks: Sequence[FitTask], cache: FitCache | None, n_jobs: int, desc: str,

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 from src.errors import PipelineError
 from src.utils.logging import repeats_summary, setup_logging
+from src.utils.worker_guard import stop_local_workers
 
 log = logging.getLogger("stage")
 
@@ -45,5 +46,8 @@ def stage_main(name: str, run: Callable[[argparse.Namespace], Iterable[Path]],
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
-    log.error("terminated (signal %d): temp files removed, outputs left as they were", signum)
+    # the local workers are killed, not waited for: a task can run for minutes
+    stop_local_workers()
+    log.error("terminated (signal %d): workers stopped, temp files removed, outputs left as "
+              "they were", signum)
     raise SystemExit(128 + signum)

@@ -16,21 +16,23 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from src.artifacts import by_path
-from src.errors import DataError
+from src.errors import DataError, OutputError
 
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it over `path` only if the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with _writable_folder(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get normal permissions
-        os.replace(tmp_path, path)
+        with _writable_folder(path):
+            os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get normal permissions
+            os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -42,11 +44,12 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     (the old folder is removed only after the new one is in place). A failed or killed run
     leaves `path` as it was; a temp folder a killed run left behind is removed next time."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{path.name}.tmp-"
-    for stale in path.parent.glob(prefix + "*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=path.parent))
+    with _writable_folder(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(prefix + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=path.parent))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
@@ -58,6 +61,25 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def _writable_folder(path: Path) -> Iterator[None]:
+    """An OSError of setting up or renaming an output as one error naming its folder (a
+    read-only or missing folder, a full disk): the old output is left as it was."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        folder = path.parent
+        if not folder.is_dir():
+            state = "is not a folder and cannot be made one"
+        else:
+            state = "is read-only" if not os.access(folder, os.W_OK) else "cannot be written"
+        raise OutputError(f"cannot write {path}: the folder {folder} {state} "
+                          f"({exc.strerror or exc}); make it writable, or run from a copy "
+                          "of the project you can write") from None
 
 
 def write_bytes(data: bytes, path: str | Path) -> Path:

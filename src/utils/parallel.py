@@ -21,18 +21,19 @@ import logging
 import os
 import threading
 import time
-from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from joblib import Parallel, delayed, parallel_config
 from tqdm import tqdm
 
 from src.errors import ConfigError
+from src.utils.resource_bounds import usable_cpus
+from src.utils.cluster import SCHEDULER_ENV, connect, in_dask_worker, run_on_cluster
 from src.utils.logging import progress_disabled
+from src.utils.worker_guard import watch_parent
 
 log = logging.getLogger(__name__)
 
-SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 JOBS_ENV = "PIPELINE_N_JOBS"      # local worker processes (default: the CPUs this process may use)
 # environment variables that change float results (stages/__init__.py sets them before torch).
 # Not the BLAS thread counts: loky and Dask set those in their workers themselves, and the
@@ -49,14 +50,24 @@ def scheduler_address() -> str | None:
 
 
 def local_jobs() -> int:
-    """Local worker processes for a fan-out: PIPELINE_N_JOBS, else one per usable CPU. An
-    environment setting like the scheduler address: it changes where work runs, not results."""
-    value = os.environ.get(JOBS_ENV)
+    """Local worker processes for a fan-out: PIPELINE_N_JOBS (at most the usable CPUs),
+    else one per usable CPU. An environment setting like the scheduler address: it changes
+    where work runs, not results."""
+    value, cpus = os.environ.get(JOBS_ENV), usable_cpus()
     if value:
         if not value.isdigit() or int(value) < 1:
             raise ConfigError(f"{JOBS_ENV}={value!r}: must be a whole number >= 1")
+        if int(value) > cpus:
+            raise ConfigError(f"{JOBS_ENV}={value}: at most {cpus} (the CPUs this process may "
+                              "use; each worker holds ~570 MB of torch)")
         return int(value)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cpus
+
+
+def bounded_jobs(n_jobs: int, n_tasks: int | None = None) -> int:
+    """Worker processes to start for `n_jobs` asked: never more than the usable CPUs nor
+    than the tasks (a params value checked on another machine may exceed this one's)."""
+    return max(1, min(n_jobs, usable_cpus(), n_tasks if n_tasks is not None else n_jobs))
 
 
 def backend_name() -> str:
@@ -70,6 +81,7 @@ def _pins() -> dict[str, str | None]:
 
 def _run_task(index: int, fn: Callable, args: tuple, pins: dict[str, str | None]) -> tuple:
     """(index, fn(*args)) in a worker: the index lets results finish in any order."""
+    watch_parent()          # a loky worker ends with its stage, even a kill -9'd one
     here = _pins()
     if here != pins:
         import socket
@@ -79,20 +91,19 @@ def _run_task(index: int, fn: Callable, args: tuple, pins: dict[str, str | None]
     return index, fn(*args)
 
 
-@contextmanager
-def _backend(n_jobs: int) -> Iterator[int]:
-    """Sets joblib's backend for the block and yields the n_jobs to pass to Parallel."""
+def _finished(jobs: list[tuple], n_jobs: int) -> Iterator[tuple[int, Any]]:
+    """(index, result) of each job as it finishes: on the Dask cluster named in the
+    environment (all its workers), else in `n_jobs` local loky processes."""
     address = scheduler_address()
     if address is None:
         with parallel_config(backend="loky"):
-            yield n_jobs
+            yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                delayed(_run_task)(*job) for job in jobs)
         return
     client = _clients.get(address)
     if client is None or client.status not in ("running", "connecting"):
-        from distributed import Client
-        client = _clients[address] = Client(address, set_as_default=False)
-    with parallel_config(backend="dask", client=client):
-        yield -1      # as many tasks at once as the cluster has worker threads
+        client = _clients[address] = connect(address)
+    yield from run_on_cluster(client, address, _run_task, jobs)
 
 
 def _progress(total: int, desc: str) -> Callable[[int, str], None]:
@@ -117,6 +128,7 @@ def _progress(total: int, desc: str) -> Callable[[int, str], None]:
 
 
 def _import_modules(modules: Sequence[str]) -> int:
+    watch_parent()
     for name in modules:
         importlib.import_module(name)
     # the modules live as long as the worker: frozen, the garbage collector no longer walks
@@ -140,12 +152,15 @@ class WarmUp(threading.Thread):
                 delayed(_import_modules)(self.modules) for _ in range(self.n_jobs))
 
 
-def warm_up(n_jobs: int, modules: Sequence[str]) -> WarmUp | None:
+def warm_up(n_jobs: int, modules: Sequence[str], n_tasks: int | None = None) -> WarmUp | None:
     """Start the `n_jobs` local worker processes now, in a background thread, and import
     `modules` in them: a stage calls this before its own set-up (reading tables, building
     tasks), so that the workers' start (~3 s of imports each) overlaps that set-up instead of
     delaying the first task; the next `fan_out` waits for it and reuses the same workers.
-    Nothing to do (None) on a Dask cluster, whose workers are up, or with one job."""
+    Never more workers than the usable CPUs or `n_tasks` (the stage's count, when known
+    before its set-up). Nothing to do (None) on a Dask cluster, whose workers are up, or
+    with one job."""
+    n_jobs = bounded_jobs(n_jobs, n_tasks)
     if scheduler_address() is not None or n_jobs <= 1:
         return None
     thread = WarmUp(n_jobs, modules)
@@ -174,7 +189,8 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
     tick = _progress(len(tasks), desc)
     results: list[Any] = [None] * len(tasks)
-    local = scheduler_address() is None and (n_jobs == 1 or len(tasks) <= 1)
+    n_jobs = bounded_jobs(n_jobs, len(tasks))
+    local = (scheduler_address() is None and n_jobs == 1) or in_dask_worker()
     if local:
         for i, args in enumerate(tasks):
             results[i] = fn(*args)
@@ -183,11 +199,9 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     pins = _pins()
     order = (sorted(range(len(tasks)), key=lambda i: -costs[i]) if costs is not None
              else range(len(tasks)))
-    jobs = (delayed(_run_task)(i, fn, tasks[i], pins) for i in order)
     _wait_for_warm_up()
-    with _backend(min(n_jobs, len(tasks))) as jobs_n:
-        finished = Parallel(n_jobs=jobs_n, return_as="generator_unordered")(jobs)
-        for done, (i, result) in enumerate(finished, start=1):
-            results[i] = result
-            tick(done, labels[i])
+    finished = _finished([(i, fn, tasks[i], pins) for i in order], n_jobs)
+    for done, (i, result) in enumerate(finished, start=1):
+        results[i] = result
+        tick(done, labels[i])
     return results
