@@ -70,8 +70,7 @@ def games_html(playoffs: PlayoffsAsOf | None, bracket: Bracket | None, replay: b
             for r in upcoming.itertuples())
         parts.append("<p>The next game of every live series: P(home team wins) and the expected margin "
                      "(spread) from the strengths as they stand.</p>"
-                     '<table class="metrics"><thead><tr><th>round</th><th>game</th><th>home</th><th>away</th>'
-                     f'<th>P(home wins)</th><th>spread</th><th>series</th></tr></thead><tbody>{rows}</tbody></table>')
+                     + _table(["round", "game", "home", "away", "P(home wins)", "spread", "series"], rows))
     past = last_games(playoffs) if replay else pd.DataFrame(columns=LAST_COLUMNS)
     if not past.empty:
         rows = "".join(
@@ -81,11 +80,16 @@ def games_html(playoffs: PlayoffsAsOf | None, bracket: Bracket | None, replay: b
             for r in past.itertuples())
         parts.append(f"<p>The last {len(past)} games played by then, with the probability this forecast gave "
                      "each that morning (the playoff games of earlier days known, nothing of that day).</p>"
-                     '<table class="metrics"><thead><tr><th>date</th><th>home</th><th>away</th>'
-                     f'<th>P(home wins)</th><th>spread</th><th>result</th></tr></thead><tbody>{rows}</tbody></table>')
+                     + _table(["date", "home", "away", "P(home wins)", "spread", "result"], rows))
     return "".join(parts) if len(parts) > 1 else ""
 
 
 def _spread(home: str, margin: float) -> str:
     """'BOS -5.5' (the home team favoured by 5.5 points) in the betting convention."""
     return f"{home} {-margin:+.1f}"
+
+
+def _table(headers: list[str], rows: str) -> str:
+    """A page table (class metrics) with these column headers around `rows` (<tr> elements)."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return f'<table class="metrics"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
