@@ -12,12 +12,13 @@ share (`roster_shares`: minutes per game over the team's roster, the roster as f
 it), and a forecast's home-minus-away margin moves by `weight x (record_home - record_away)`.
 (weight, shrink_minutes) are chosen per season on earlier seasons (src/evaluation/record_asof.py).
 
-A team-day whose season has a playoff game before D without box-score rows (2024 after its first
-11 games) has an incomplete record: it gets none (term 0, the forecast without the record);
-`record_known` says which.
+A day D after a playoff game without box-score rows (2024 after its first 11 games, and every later
+season) has an incomplete record: it gets none (term 0, the forecast without the record);
+`record_known` says which. `RecordTerm` is the term a forecast adds to its as-of strengths.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -98,12 +99,39 @@ def team_records(queries: pd.DataFrame, shares: pd.DataFrame, cumulative: pd.Dat
 
 
 def record_known(seasons: np.ndarray, dates: pd.Series, games: pd.DataFrame, box: pd.DataFrame) -> np.ndarray:
-    """True where every playoff game of the season before the date has box-score rows."""
-    missing = games.loc[~games["game_id"].isin(set(box["game_id"])), ["season", "date"]]
-    first_gap = missing.groupby("season")["date"].min()
+    """True where every playoff game of `games` before the date has box-score rows (the seasons
+    argument is kept for the callers' rows; any season's gap ends the record from that day on)."""
+    missing = games.loc[~games["game_id"].isin(set(box["game_id"])), "date"]
     when = pd.to_datetime(pd.Series(dates)).to_numpy("datetime64[ns]")
-    out = np.ones(len(when), bool)
-    for season, gap in first_gap.items():
-        rows = np.asarray(seasons, int) == int(season)
-        out[rows] = when[rows] <= np.datetime64(pd.Timestamp(gap), "ns")
-    return out
+    if missing.empty:
+        return np.ones(len(when), bool)
+    return when <= np.datetime64(pd.Timestamp(missing.min()), "ns")
+
+
+@dataclass(frozen=True)
+class RecordTerm:
+    """weight x record of each team of a season as of a morning (the forecast's term; 0 where the
+    record is incomplete or the weight is 0)."""
+    season: int
+    shares: pd.DataFrame        # roster_shares rows
+    cumulative: pd.DataFrame    # cumulative_record(box)
+    known_until: pd.Timestamp | None   # the first day after a game without box scores (None: none)
+    shrink_minutes: float
+    weight: float
+
+    @classmethod
+    def of(cls, season: int, box: pd.DataFrame, games: pd.DataFrame, shares: pd.DataFrame,
+           choice: dict) -> "RecordTerm":
+        missing = games.loc[~games["game_id"].isin(set(box["game_id"])), "date"]
+        return cls(season, shares[shares["season"] == season], cumulative_record(box),
+                   None if missing.empty else pd.Timestamp(missing.min()),
+                   float(choice["shrink_minutes"]), float(choice["weight"]))
+
+    def at(self, teams: list[str], morning: pd.Timestamp) -> pd.Series:
+        """team -> points added to its strength as of the morning of `morning`."""
+        out = pd.Series(0.0, index=list(teams))
+        if self.weight == 0.0 or (self.known_until is not None and morning > self.known_until):
+            return out
+        queries = pd.DataFrame({"season": self.season, "team": list(teams), "date": morning})
+        rec = team_records(queries, self.shares, self.cumulative, [self.shrink_minutes])[:, 0]
+        return out + self.weight * rec
