@@ -7,8 +7,8 @@ probability recomputed. Games: the term as of the game's morning is added to the
 expected margin (src/evaluation/games.py) under the season's chosen update setting.
 (shrink_minutes, weight) of season t: the candidate with the lowest mean series as-of log-loss over
 every earlier season's series (weight 0 for the first season; ties to the smaller weight); the game
-yardstick applies the same choice. A series or game whose record is incomplete (a game of its
-season before that day without a box score) keeps the forecast without the record.
+yardstick applies the same choice. A series or game whose record is incomplete (a playoff game
+before that day without a box score) keeps the forecast without the record.
 
 Metrics: series_asof[_round1|_rounds2_4].ensemble_record.<metric>, games[_<split>].ensemble_record
 .<metric> and bootstrap.<prefix>.ensemble_record_vs_ensemble.log_loss.<stat>.
