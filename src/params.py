@@ -27,6 +27,7 @@ from src.features.player_features import FEATURE_NAMES
 from src.odds.config import SimulationConfig, simulation_config
 from src.inference.forecast import ForecastConfig, forecast_config
 from src.odds.playoff_update import PlayoffUpdateConfig, playoff_update_config
+from src.odds.playoff_record import PlayoffRecordConfig, playoff_record_config
 from src.data import schema
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, model_a_configs, model_a_selection_config,
@@ -50,6 +51,7 @@ class Params:
     stacking: StackingConfig
     simulation: SimulationConfig
     playoff_update: PlayoffUpdateConfig
+    playoff_record: PlayoffRecordConfig
     evaluation: EvaluationConfig
     explain: ExplainConfig
     report: ReportConfig
@@ -72,6 +74,7 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "stacking": lambda p: {"stacking": stacking_config(p)},
     "simulation": lambda p: {"simulation": simulation_config(p)},
     "playoff_update": lambda p: {"playoff_update": playoff_update_config(p)},
+    "playoff_record": lambda p: {"playoff_record": playoff_record_config(p)},
     "evaluation": lambda p: {"evaluation": evaluation_config(p)},
     "explain": lambda p: {"explain": explain_config(p)},
     "report": lambda p: {"report": report_config(p)},

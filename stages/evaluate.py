@@ -14,12 +14,15 @@ from src.config import data_config, load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
+from src.evaluation.record_asof import RecordInputs
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.league.series import playoff_games
 from src.models.stacker import ENSEMBLE
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
+from src.odds.playoff_record import playoff_record_config, roster_shares
+from src.features.config import roster_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
@@ -48,13 +51,18 @@ def run(args: argparse.Namespace) -> list[Path]:
     games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
     series, seasons, sim = read_input(SERIES, "ingest"), seasons_config(params), simulation_config(params)
     update, in_points = playoff_update_config(params), ensemble_in_points(params)
-    result = evaluate(teams, series, scores, seasons, sim, cfg, games, in_points, update)
+    roster = roster_config(params)
+    record = RecordInputs(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
+                          roster_shares(read_input(artifacts.PLAYER_SEASONS.path, "ingest"),
+                                        roster.min_minutes, roster.max_players), games, playoff_record_config(params))
+    result = evaluate(teams, series, scores, seasons, sim, cfg, games, in_points, update, record)
     result.report["selection"] = test_selections(SELECTION, result.report["test_seasons"])
     # the ensemble's odds fits, per test season and for the seasons after: what the forecast applies
     asof = result.report.get("series", {}).get("asof", {}).get("settings", {})
     odds_fits = ensemble_fits(scores, ENSEMBLE, seasons.last_test, seasons.test_seasons,
                               result.report["fits"].get("ensemble", []), asof.get("ensemble", []),
-                              teams, series, games, sim, update, "ensemble" in in_points, game_model(sim))
+                              teams, series, games, sim, update, "ensemble" in in_points, game_model(sim),
+                              result.report["playoff_record"].get("chosen"))
     written = [odds_fits.save(ODDS_FITS), write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
                write_parquet(result.series.predictions, SERIES_PREDICTIONS)]

@@ -39,6 +39,8 @@ from src.inference.forecast_scores import level1_scores
 from src.models.config import model_a_configs
 from src.models.stacker import FittedStacker
 from src.odds.fits import OddsFits
+from src.odds.playoff_record import roster_shares
+from src.features.config import roster_config
 from src.report.config import report_config
 from src.utils.io import read_input
 from src.training.model_b_config import model_b_config
@@ -118,8 +120,10 @@ def run(args: argparse.Namespace) -> list[Path]:
     # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)
+    roster = roster_config(params)
     inputs = ForecastInputs(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
-                            attention, stacker, odds_fits, games, source, bracket)
+                            attention, stacker, odds_fits, games, source, bracket, read_input(BOX_SCORES, "box_scores"),
+                            roster_shares(read_input(PLAYERS, "ingest"), roster.min_minutes, roster.max_players))
     fc = build_forecast(inputs, status, seasons, simulation_config(params), cfg)
     fc.roster = roster_section(fc, attention, games, read_input(PLAYERS, "ingest"), cfg, simulation_config(params))
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)

@@ -173,21 +173,6 @@ def test_implied_margin_inverts_the_series_probability():
     assert implied_margin(p, best_of, MODEL) == pytest.approx(margin, abs=1e-6)
 
 
-def test_playoff_record_reads_only_earlier_seasons_and_games_before_the_series():
-    from src.evaluation.playoff_record import team_records
-    box = pd.DataFrame({"season": [2019, 2020, 2020, 2020], "team": "AAA", "player_id": "star",
-                        "date": pd.to_datetime(["2019-05-01", "2020-04-18", "2020-05-02", "2020-05-03"]),
-                        "minutes": [40.0, 40.0, 40.0, 40.0], "plus_minus": [10.0, 20.0, -500.0, -500.0],
-                        "reason": None})
-    roster = pd.DataFrame({"season": 2020, "team": ["AAA", "BBB"], "player_id": ["star", "other"],
-                           "minutes_share": [0.2, 0.2]})
-    series = pd.DataFrame({"season": [2020], "home_team": ["AAA"], "away_team": ["BBB"],
-                           "start": pd.to_datetime(["2020-05-02"])})
-    rec = team_records(box, roster, series, (100.0,))[100.0]
-    assert rec[0, 0] == pytest.approx(0.2 * 48 * 30.0 / (80.0 + 100.0))     # not the -500s of 05-02 on
-    assert rec[0, 1] == 0.0
-
-
 def test_the_page_section_names_the_missing_player_with_both_odds(league):
     from src.inference.roster_page import roster_html, roster_markdown
     games, box, players, roster, bracket, srs = league

@@ -105,3 +105,39 @@ def test_a_game_the_bracket_does_not_allow_is_refused(field, tmp_path):
     games = read_playoff_results(_csv(tmp_path, _series_games(b.teams[0], b.teams[2], 1, 0)), SEASON, teams, 1997)
     with pytest.raises(DataError, match=r"results.csv: line 2: .* is not a series"):
         _forecast(teams, series, games)
+
+
+def test_the_saved_playoff_record_moves_the_as_of_strength_by_its_term_and_reads_no_later_day(field, tmp_path):
+    from src.odds.fits import OddsFits
+    from src.odds.playoff_record import roster_shares
+    teams, series = field
+    b = _forecast(teams, series, None).bracket
+    games = read_playoff_results(_csv(tmp_path, _series_games(b.teams[0], b.teams[1], 2, 2)), SEASON, teams, 1997)
+    star, rival = b.teams[0], b.teams[1]
+    box = pd.DataFrame({"season": SEASON, "game_id": games["game_id"], "date": games["date"], "team": star,
+                        "player_id": "p_star", "minutes": 40.0, "plus_minus": [12.0, 8.0, -900.0, -900.0],
+                        "played": True})
+    players = pd.DataFrame({"season": SEASON, "player_id": ["p_star", "p_two", "p_rival"],
+                            "team": [star, star, rival], "final_team": True, "mp": [3000.0, 1000.0, 2500.0],
+                            "g": [80, 40, 80]})
+    cfg = replace(CFG, as_of="2016-04-17")                   # two games known, the -900s not yet played
+
+    def run(box_scores, choice):
+        inputs = forecast_inputs(teams, series, update=UPDATE, games=games, source="results.csv")
+        fits = inputs.odds_fits
+        patch = (lambda f: {**f, "playoff_record": choice}) if choice else (lambda f: f)
+        inputs.odds_fits = OddsFits(fits.in_points, {s: patch(f) for s, f in fits.seasons.items()}, patch(fits.final))
+        inputs.box, inputs.shares = box_scores, roster_shares(players, 50.0, 15)
+        return build_forecast(inputs, season_status(teams, SEASON, SEASONS), SEASONS, SIM, cfg)
+
+    without = run(box, None).playoffs.strength
+    with_record = run(box, {"shrink_minutes": 250.0, "weight": 0.5})
+    moved = with_record.playoffs.strength - without
+    share = 37.5 / (37.5 + 25.0)                              # minutes per game over the roster's sum
+    assert moved[star] == pytest.approx(0.5 * share * 48 * 20.0 / (80.0 + 250.0))
+    assert (moved.drop(star) == 0.0).all()
+    # the box scores of the days after the as-of date corrupted: the forecast does not move
+    later = box.assign(plus_minus=np.where(box["date"] >= pd.Timestamp("2016-04-18"), 5e3, box["plus_minus"]))
+    again = run(later, {"shrink_minutes": 250.0, "weight": 0.5})
+    pd.testing.assert_series_equal(again.playoffs.strength, with_record.playoffs.strength)
+    pd.testing.assert_series_equal(again.table["p_champion"], with_record.table["p_champion"])

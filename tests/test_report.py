@@ -346,3 +346,23 @@ def test_attention_that_tracks_minutes_is_called_out(pipeline_outputs):
     markdown = build_report(pipeline_outputs, CFG, PARAMS).path.read_text()
     assert ("closer to their minutes share (Spearman 0.990) than to their leave-one-out "
             "importance (0.620)") in markdown
+
+
+def test_the_playoff_record_section_reads_its_numbers_and_names_the_seasons_with_box_scores(pipeline_outputs):
+    flat = {**EVAL, "series_asof.ensemble.log_loss": 0.5114, "series_asof.ensemble_record.log_loss": 0.4979,
+            **{f"bootstrap.series_asof.ensemble_record_vs_ensemble.log_loss.{k}": v
+               for k, v in {"diff": -0.0136, "low": -0.0261, "high": -0.0015, "win_share": 0.97}.items()}}
+    report = {**EVAL_REPORT, "playoff_record": {"series_with_record": {
+        "2022": {"n": 15, "with_record": 15}, "2023": {"n": 15, "with_record": 15},
+        "2024": {"n": 15, "with_record": 8}}}}
+    (pipeline_outputs / "metrics/eval.json").write_text(json.dumps(flat))
+    (pipeline_outputs / "reports/eval_report.json").write_text(json.dumps(report))
+    markdown = build_report(pipeline_outputs, CFG, PARAMS).path.read_text()
+    rows = _table_rows(markdown, "yardstick")
+    assert rows["series as of game 1, all"] == {"yardstick": "series as of game 1, all", "ensemble": "0.511",
+                                                "with the record": "0.498",
+                                                "difference [interval]": "-0.014 [-0.026, -0.002]"}
+    assert "every series: 2022-2023; in part (no record after the box scores stop): 2024 (8 of 15 series)." in markdown
+    # without the record in the eval report, no section (a run before this variant)
+    (pipeline_outputs / "reports/eval_report.json").write_text(json.dumps(EVAL_REPORT))
+    assert "playoff record" not in build_report(pipeline_outputs, CFG, PARAMS).path.read_text()

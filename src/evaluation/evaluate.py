@@ -23,7 +23,9 @@ from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.evaluation.series import SeriesEvaluation, evaluate_series
 from src.evaluation.games import GameEvaluation, evaluate_games
-from src.evaluation.series_asof import evaluate_asof
+from src.evaluation.series_asof import asof_column, evaluate_asof
+from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record
+from src.evaluation.games import p_column
 from src.evaluation.title_daily import evaluate_title_daily
 from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
@@ -92,11 +94,12 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
 def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFrame | None,
              seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig,
              games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset(),
-             update: PlayoffUpdateConfig | None = None) -> EvaluationResult:
+             update: PlayoffUpdateConfig | None = None, record: RecordInputs | None = None) -> EvaluationResult:
     """`games`: per playoff game (series_table.playoff_games) for the per-game yardstick;
     `points_models`: models whose score is already in points (the series-fitted ensemble): their
     title odds and series probabilities use the score as it is, with no points map; `update`: the
-    playoff-game update of the as-of yardstick (src/evaluation/series_asof.py; None = left out)."""
+    playoff-game update of the as-of yardstick (src/evaluation/series_asof.py; None = left out);
+    `record`: the players' playoff record of the `ensemble_record` variant (None = left out)."""
     test = seasons.test_seasons
     _check_truth(teams, test)
     models = model_columns(scores)
@@ -139,6 +142,9 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
         series_eval.add_asof(evaluate_asof(series_eval.usable, series_eval.points, games, inputs, update,
                                            game_model(sim), series_eval.bootstrap,
                                            None if game_eval is None else game_eval.chosen))
+    record_report = {}
+    if update is not None and record is not None and CANDIDATE in series_eval.points:
+        record_report = _add_record(series_eval, game_eval, record, seasons.last_test + 1, game_model(sim), games)
     metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
@@ -148,8 +154,29 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
               "per_season": {n: {str(s): v for s, v in d.items()} for n, d in per_season.items()},
               "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test},
               "series": series_eval.report,
-              "games": {} if game_eval is None else game_eval.report, "title_daily": daily_report}
+              "games": {} if game_eval is None else game_eval.report, "title_daily": daily_report,
+              "playoff_record": record_report}
     return EvaluationResult(metrics, report, predictions, odds, per_season, primary, series_eval, game_eval)
+
+
+def _add_record(series_eval: SeriesEvaluation, game_eval: GameEvaluation | None, record: RecordInputs,
+                next_season: int, model, games: pd.DataFrame | None) -> dict:
+    """The ensemble with its players' playoff record (src/evaluation/record_asof.py): its columns
+    beside the ensemble's, its metrics, and the report (choices, seasons with box scores)."""
+    from src.league.series import with_starts
+    log.info("playoff record: the ensemble with its players' earlier playoff plus-minus")
+    series = with_starts(series_eval.usable, games)
+    p_asof = series_eval.predictions[asof_column(CANDIDATE)].to_numpy(float)
+    g = None if game_eval is None else game_eval.predictions
+    result = evaluate_record(series, p_asof, record, model, series_eval.bootstrap, next_season, g,
+                             None if g is None else g[f"margin_home_{CANDIDATE}"].to_numpy(float),
+                             None if g is None else g[p_column(CANDIDATE)].to_numpy(float),
+                             None if game_eval is None else game_eval.chosen.get(CANDIDATE))
+    series_eval.predictions[asof_column(RECORD)] = result.series_p
+    series_eval.metrics.update(result.metrics)
+    if g is not None and result.games_p is not None:
+        g[p_column(RECORD)] = result.games_p
+    return {**result.report, "chosen": {str(s): c for s, c in result.choices.items()}}
 
 
 def _check_truth(teams: pd.DataFrame, test: list[int]) -> None:

@@ -38,6 +38,7 @@ from src.inference.forecast_odds import (SeasonOdds, known_field_odds, simulated
 from src.models.stacker import ENSEMBLE, FittedStacker, score_column
 from src.odds.config import game_model
 from src.odds.fits import OddsFits
+from src.odds.playoff_record import RecordTerm
 from src.odds.title_odds import ODDS_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,8 @@ class ForecastInputs:
     games_source: str = ""
     given_bracket: dict[str, list[str]] | None = None   # each conference's seed order from a bracket
                                                         # file (src/league/real_bracket.py)
+    box: pd.DataFrame | None = None      # playoff_box_scores.parquet: the players' playoff record
+    shares: pd.DataFrame | None = None   # src/odds/playoff_record.roster_shares of player_seasons
 
 
 def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: SeasonsConfig,
@@ -241,7 +244,7 @@ def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: Season
     if odds.bracket is not None and season_games is not None and not season_games.empty and "playoff_update" in fit:
         setting = OddsFits.setting(fit)
         playoffs = playoffs_as_of(odds.bracket, points, season_games, inputs.games_source, cfg.as_of_date,
-                                  setting, game_model(sim), sim.n_sims, sim.seed)
+                                  setting, game_model(sim), sim.n_sims, sim.seed, _record_term(inputs, fit, season))
         table = _with_playoff_odds(table, playoffs, odds.bracket)
     temperature = (f", title-odds temperature {odds.fit['temperature']:.2f}"
                    if "temperature" in odds.fit else "")
@@ -250,6 +253,14 @@ def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: Season
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
                     odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source,
                                    "bracket_notes": notes}, playoffs)
+
+
+def _record_term(inputs: ForecastInputs, fit: dict, season: int) -> RecordTerm | None:
+    """The players' playoff record term the evaluate stage chose for the season (None without a
+    saved choice or box scores)."""
+    if "playoff_record" not in fit or inputs.box is None or inputs.shares is None or inputs.games is None:
+        return None
+    return RecordTerm.of(season, inputs.box, inputs.games, inputs.shares, fit["playoff_record"])
 
 
 def _season_odds(teams: pd.DataFrame, series: pd.DataFrame | None, frame: pd.DataFrame,

@@ -6,7 +6,9 @@ As of a date means at the end of that day: its games are known. Playoff games co
 game file for the seasons it holds, or from a user's file for a season it does not (params
 `forecast.playoff_results`, --results) in any format src/data/results_file.py reads. The update's
 setting (src/odds/playoff_update.py) is the one the evaluate stage chose on the playoff games of
-the seasons before the forecast season (models/odds_fits.json).
+the seasons before the forecast season (models/odds_fits.json). Where the evaluate stage saved a
+playoff-record choice, each team's players' earlier playoff record (src/odds/playoff_record.py) is
+added after the update, as the yardsticks add it (0 once a playoff game lacks box scores).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import pandas as pd
 
 from src.data.results_file import playoff_window, read_results
 from src.errors import DataError
+from src.odds.playoff_record import RecordTerm
 from src.odds.playoff_update import UpdateSetting, strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket
@@ -56,36 +59,52 @@ def asof_cut(games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
 
 def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, source: str,
                    as_of: pd.Timestamp | None, setting: UpdateSetting, model: GameModel,
-                   n_sims: int, seed: int) -> PlayoffsAsOf:
-    """The bracket state and odds of bracket.season as of `as_of` (points: team -> pre-playoff)."""
+                   n_sims: int, seed: int, record: RecordTerm | None = None) -> PlayoffsAsOf:
+    """The bracket state and odds of bracket.season as of `as_of` (points: team -> pre-playoff;
+    record: the players' playoff record term, None = left out)."""
     known = asof_cut(games, as_of)
     states = bracket_state(bracket, known, source)
-    strength = _updated(points, known, bracket, setting, model)
+    strength = _updated(points, known, bracket, setting, model, record, _morning_after(known, games, as_of))
     values = strength.loc[list(bracket.teams)].to_numpy(float)
     matrices = state_matrices(values, bracket, model, states)
     rounds = simulate_bracket(values, bracket.home_priority, model, n_sims, seed,
                               bracket.first_round_best_of, matrices)
-    path = title_path(bracket, points, games, setting, model, source)
+    path = title_path(bracket, points, games, setting, model, source, record)
     last = None if known.empty else pd.Timestamp(known["date"].max())
     return PlayoffsAsOf(as_of if as_of is not None else last, source, known, setting, states,
                         strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model)
 
 
 def _updated(points: pd.Series, games: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
-             model: GameModel) -> pd.Series:
+             model: GameModel, record: RecordTerm | None = None, morning: pd.Timestamp | None = None) -> pd.Series:
     base = points.loc[list(bracket.teams)].astype(float)
     delta = strength_deltas(games, base, setting, model)
-    return base.add(delta.reindex(base.index).fillna(0.0))
+    out = base.add(delta.reindex(base.index).fillna(0.0))
+    if record is None or morning is None:
+        return out
+    return out + record.at(list(bracket.teams), morning).to_numpy(float)
+
+
+def _morning_after(known: pd.DataFrame, games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.Timestamp | None:
+    """The morning after the last day counted (as of a date: the end of that day); before any game,
+    the morning of the first."""
+    if as_of is not None:
+        return pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    if not known.empty:
+        return pd.Timestamp(known["date"].max()) + pd.Timedelta(days=1)
+    return None if games.empty else pd.Timestamp(games["date"].min())
 
 
 def title_path(bracket: Bracket, points: pd.Series, games: pd.DataFrame, setting: UpdateSetting,
-               model: GameModel, source: str) -> pd.DataFrame:
+               model: GameModel, source: str, record: RecordTerm | None = None) -> pd.DataFrame:
     """Exact title odds of the bracket's teams before the playoffs and after each day of games."""
     days = [None, *sorted(pd.to_datetime(games["date"]).unique())]
     rows = []
     for day in days:
         known = games.iloc[:0] if day is None else games[games["date"] <= day]
-        strength = _updated(points, known, bracket, setting, model).to_numpy(float)
+        morning = (pd.Timestamp(games["date"].min()) if day is None and len(games) else
+                   None if day is None else pd.Timestamp(day) + pd.Timedelta(days=1))
+        strength = _updated(points, known, bracket, setting, model, record, morning).to_numpy(float)
         matrices = state_matrices(strength, bracket, model, bracket_state(bracket, known, source))
         title = exact_bracket_probs(strength, bracket.home_priority, model, matrices=matrices)[:, -1]
         start = games["date"].min() - pd.Timedelta(days=1) if day is None and len(games) else day

@@ -7,7 +7,9 @@ and applied by the forecast, which fits nothing:
   (prior_sd, margin_cap, home court, game noise, series weight) it chose for the ensemble on
   earlier seasons' playoff games (src/odds/game_asof.py);
 * `final`, for any season after seasons.last_test: the same fits on every season <= last_test
-  (the out-of-sample rows of scores.parquet).
+  (the out-of-sample rows of scores.parquet);
+* in each, `playoff_record` where the evaluate stage judged it: the (shrink_minutes, weight) of the
+  players' playoff record term chosen on earlier seasons' series (src/evaluation/record_asof.py).
 """
 from __future__ import annotations
 
@@ -109,13 +111,18 @@ def test_season_fits(test: list[int], odds_fits: list[dict], settings: list[dict
 def ensemble_fits(scores: pd.DataFrame | None, score_col: str, last_test: int, test: list[int],
                   odds_fits: list[dict], settings: list[dict], teams: pd.DataFrame,
                   series: pd.DataFrame | None, games: pd.DataFrame | None, sim: SimulationConfig,
-                  update: PlayoffUpdateConfig | None, in_points: bool, model: GameModel) -> OddsFits:
+                  update: PlayoffUpdateConfig | None, in_points: bool, model: GameModel,
+                  record: dict[str, dict] | None = None) -> OddsFits:
     """What the evaluate stage saves for the forecast: the ensemble's fits per test season
-    (odds_fits: walk_forward_odds's; settings: the as-of yardstick's choices) and `final`."""
+    (odds_fits: walk_forward_odds's; settings: the as-of yardstick's choices) and `final`;
+    record: season (str) -> the playoff record's choice (test seasons and last_test + 1)."""
     per_season = test_season_fits(test, odds_fits, settings, update)
     if scores is None or score_col not in scores.columns:
         final: dict[str, Any] = {"season": last_test + 1, "slope": 1.0}     # no ensemble to fit
     else:
         history = scores.loc[scores["season"] <= last_test, [*KEY, score_col]]
         final = final_fit(history, score_col, teams, series, games, sim, update, in_points, model)
+    for season, fit in [*per_season.items(), (int(final["season"]), final)]:
+        if record and str(season) in record:
+            fit["playoff_record"] = dict(record[str(season)])
     return OddsFits(in_points, per_season, final)

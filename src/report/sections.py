@@ -59,6 +59,41 @@ def per_season(ctx: Context) -> list[str]:
     return lines
 
 
+RECORD_SPLITS = (("series_asof", "series as of game 1, all"), ("series_asof_rounds2_4", "series as of game 1, rounds 2-4"),
+                 ("games", "every playoff game as of its morning"), ("games_games2_7", "games 2-7 of a series"))
+
+
+def playoff_record(ctx: Context) -> list[str]:
+    """The ensemble with its players' earlier playoff record beside it without (stage evaluate,
+    src/evaluation/record_asof.py), and which seasons had box scores to read."""
+    flat, report = ctx.sources.json(EVAL_METRICS), ctx.sources.json(EVAL_REPORT)
+    if not flat or not report or not report.get("playoff_record"):
+        return []
+    lines = ["## The players' playoff record", "",
+             f"From `{EVAL_METRICS}`: the ensemble's as-of forecasts with each player's earlier playoff "
+             "plus-minus (`ensemble_record`) beside them without; (shrink, weight) chosen per season on "
+             "earlier seasons. Difference: with minus without, paired season bootstrap.", ""]
+    rows = []
+    for prefix, label in RECORD_SPLITS:
+        boot = f"bootstrap.{prefix}.ensemble_record_vs_ensemble.log_loss"
+        if f"{prefix}.ensemble_record.log_loss" not in flat:
+            continue
+        rows.append([label, ctx.number(flat.get(f"{prefix}.ensemble.log_loss")),
+                     ctx.number(flat.get(f"{prefix}.ensemble_record.log_loss")),
+                     f"{ctx.number(flat.get(boot + '.diff'))} [{ctx.number(flat.get(boot + '.low'))}, "
+                     f"{ctx.number(flat.get(boot + '.high'))}]"])
+    lines += tables.md_table(["yardstick", "ensemble", "with the record", "difference [interval]"], rows) + [""]
+    partial = [f"{s} ({c['with_record']} of {c['n']} series)"
+               for s, c in report["playoff_record"].get("series_with_record", {}).items() if c["with_record"] < c["n"]]
+    full = [s for s, c in report["playoff_record"].get("series_with_record", {}).items() if c["with_record"] == c["n"]]
+    if full or partial:
+        span = f"{full[0]}-{full[-1]}" if len(full) > 1 else "".join(full) or "none"
+        lines.append(f"Seasons with box scores for every series: {span}"
+                     + ("; in part (no record after the box scores stop): " + ", ".join(partial) if partial else "")
+                     + ".")
+    return lines + [""]
+
+
 def calibration(ctx: Context) -> list[str]:
     lines = ["## Title odds calibration", "",
              "Reliability diagram over all test seasons: predicted title probability (bin mean) "
@@ -161,5 +196,5 @@ def _demote(markdown: str, levels: int) -> str:
                   markdown, flags=re.MULTILINE).strip()
 
 
-SECTIONS = (results, per_season, calibration, ranks, title_odds, model_a, other_models, explain,
+SECTIONS = (results, playoff_record, per_season, calibration, ranks, title_odds, model_a, other_models, explain,
             other_plots)
