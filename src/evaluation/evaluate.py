@@ -25,6 +25,7 @@ from src.evaluation.series import SeriesEvaluation, evaluate_series
 from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import evaluate_asof
 from src.evaluation.title_daily import evaluate_title_daily
+from src.league.series import with_starts
 from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_TEAMS
@@ -128,7 +129,8 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     if update is not None and games is not None and not games.empty:
         played = games[games["season"].isin(test)]
         log.info("game yardstick: %d playoff games forecast as of their morning", len(played))
-        game_eval = evaluate_games(played, series_eval.points, update, game_model(sim), series_eval.bootstrap)
+        game_eval = evaluate_games(played, series_eval.points, update, game_model(sim), series_eval.bootstrap,
+                                   with_starts(series_eval.usable, played))
         metrics.update(game_eval.metrics)
         daily, daily_report, _ = evaluate_title_daily(
             series_eval.points, played, inputs, game_eval.chosen, game_model(sim),

@@ -20,6 +20,7 @@ import pandas as pd
 from src import artifacts
 from src.errors import DataError
 from src.league.monte_carlo import GameModel
+from src.league.series import with_starts
 from src.odds.config import SimulationConfig
 from src.odds.game_asof import setting_for_season
 from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting
@@ -84,9 +85,22 @@ def final_fit(history: pd.DataFrame, score_col: str, teams: pd.DataFrame, series
         setting = update.default      # a score not in points has no strengths to update
         if games is not None and in_points:
             points = history.set_index(KEY)[score_col].dropna()
-            setting = setting_for_season(season, games, points, update, model)
+            setting = setting_for_season(season, games, points, update, model,
+                                         _series_with_starts(teams, series, games, history))
         fit["playoff_update"] = asdict(setting)
     return fit
+
+
+def _series_with_starts(teams: pd.DataFrame, series: pd.DataFrame | None, games: pd.DataFrame,
+                        history: pd.DataFrame) -> pd.DataFrame | None:
+    """The series of the seasons of `history` with playoff games whose home court is known, with
+    the date of their game 1: the evaluate stage's series as-of yardstick, whose log-loss chooses
+    the update's reaction to earlier series (src/odds/game_asof.choose_setting)."""
+    seasons = sorted(set(history["season"].astype(int)) & set(games["season"].astype(int)))
+    if series is None or not seasons:
+        return None
+    table = season_inputs(teams, series, seasons).table
+    return with_starts(table[table["home_known"].astype(bool)].reset_index(drop=True), games)
 
 
 def test_season_fits(test: list[int], odds_fits: list[dict], settings: list[dict],
