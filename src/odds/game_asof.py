@@ -243,12 +243,17 @@ def series_candidate_nll(series: pd.DataFrame, pre: pd.Series, games: pd.DataFra
     candidate at once (one solve per season and start date)."""
     home = np.empty((len(grid.settings), len(series)))
     away = np.empty_like(home)
+    by_season = {int(s): g for s, g in games.groupby("season", sort=False)}
+    points, levels = pre.to_dict(), {}
     for (season, start), rows in series.groupby(["season", "start"], sort=True).indices.items():
-        level = pre.loc[int(season)]
+        season = int(season)
+        level = levels.setdefault(season, pre.loc[season])
         h, a = series["home_team"].to_numpy()[rows], series["away_team"].to_numpy()[rows]
-        home[:, rows], away[:, rows] = level.loc[h].to_numpy(float), level.loc[a].to_numpy(float)
-        before = games[(games["season"] == season) & (games["date"] < start)]
-        if before.empty:
+        home[:, rows] = [points[(season, t)] for t in h]      # a KeyError names a team without points
+        away[:, rows] = [points[(season, t)] for t in a]
+        played = by_season.get(season)
+        before = None if played is None else played[played["date"] < start]
+        if before is None or before.empty:
             continue
         evidence = GamesEvidence.of(before, level)
         delta = grid.deltas(evidence.x, evidence.diff, evidence.margin, evidence.in_progress)
