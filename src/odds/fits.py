@@ -5,7 +5,7 @@ and applied by the forecast, which fits nothing:
   score -> points slope (with softmax its tau, with `simulation.temperature` its T; slope 1 and
   no map when the stacker's ensemble is already in points) and the playoff-update setting
   (prior_sd, margin_cap, home court, game noise, series weight) it chose for the ensemble on
-  earlier seasons' playoff games (src/odds/game_asof.py);
+  earlier seasons' playoff series and games (src/odds/game_asof.py);
 * `final`, for any season after seasons.last_test: the same fits on every season <= last_test
   (the out-of-sample rows of scores.parquet).
 """
