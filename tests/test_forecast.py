@@ -222,7 +222,8 @@ FIT_FUNCTIONS = {"src.training.train_stacking.StackingTrainer.fit", "src.trainin
                  "src.odds.title_odds.fit_season_odds", "src.odds.title_odds.fit_score_map",
                  "src.odds.title_odds.fit_temperature", "src.odds.strength_calibration.fit_points_map",
                  "src.odds.strength_calibration.fit_series_map", "src.odds.game_asof.setting_for_season",
-                 "src.odds.playoff_update.candidate_losses", "src.odds.fits.final_fit"}
+                 "src.odds.playoff_update.candidate_losses", "src.odds.fits.final_fit",
+                 "src.odds.game_asof.choose_setting", "src.odds.game_asof.series_candidate_nll"}
 
 
 @pytest.mark.parametrize("in_progress_season", [True, False])

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from src.evaluation.games import evaluate_games
-from src.odds.game_asof import CandidateGrid, asof_game_strengths, setting_for_season, walk_forward_games
+from src.odds.game_asof import (CandidateGrid, asof_game_strengths, choose_setting, series_candidate_nll,
+                                setting_for_season, walk_forward_games)
 from src.evaluation.title_daily import one_day_changes
-from src.odds.playoff_update import (GamesEvidence, PlayoffUpdateConfig, UpdateSetting,
-                                          series_in_progress, strength_deltas)
+from src.odds.playoff_update import (GamesEvidence, PlayoffUpdateConfig, UpdateSetting, candidate_losses,
+                                          chosen_setting, series_in_progress, strength_deltas)
 from src.league.monte_carlo import GameModel
 
 MODEL = GameModel(home_court=2.5, link="normal", scale=10.0)
@@ -106,6 +107,53 @@ def test_no_game_of_that_day_or_later_is_read():
     # game 1 of round 1 knows no playoff game: the pre-playoff strengths
     first = (games["date"] == games.groupby("season")["date"].transform("min")).to_numpy()
     assert np.all(h[0, first] == 0.0)
+
+
+def _series(games: pd.DataFrame) -> pd.DataFrame:
+    """The series of _seasons with their game 1 (home court: the home team of game 1)."""
+    rows = []
+    for (season, home, away), g in games.groupby(["season", "home_team", "away_team"], sort=True):
+        rows.append({"season": season, "round": int(g["round"].iloc[0]), "home_team": home, "away_team": away,
+                     "start": g["date"].min(), "best_of": 7, "home_won": bool(g["home_won"].sum() >= 4)})
+    return pd.DataFrame(rows)
+
+
+def test_choice_takes_the_reaction_from_the_series_and_the_weight_from_the_games():
+    cands = CFG.candidates
+    game_loss = np.linspace(1.0, 0.5, len(cands))              # the games alone: the last candidate
+    series_loss = np.full(len(cands), 0.7)
+    series_loss[2] = 0.6                                      # the series: candidate 2's reaction
+    chosen = choose_setting(cands, game_loss, series_loss)
+    same = [c for c in cands if (c.prior_sd, c.margin_cap, c.home_court, c.game_noise)
+            == (cands[2].prior_sd, cands[2].margin_cap, cands[2].home_court, cands[2].game_noise)]
+    # of candidate 2's reaction, the weight the games score best (the later candidate: lower loss)
+    assert chosen == same[-1] and chosen.series_weight != cands[2].series_weight
+    assert choose_setting(cands, game_loss, None) == cands[-1]
+    assert choose_setting(cands, game_loss, np.full(len(cands), np.nan)) == cands[-1]
+
+
+def test_series_losses_equal_the_one_setting_path_and_choose_walk_forward():
+    games, pre = _seasons()
+    series = _series(games)
+    grid = CandidateGrid.of(CFG.candidates, MODEL)
+    batched = series_candidate_nll(series, pre, games, grid, MODEL)
+    one = candidate_losses(series, pre, games, CFG, MODEL)      # src/odds/playoff_update.py, per setting
+    assert batched.ravel() == pytest.approx(one.sort_values(["candidate"], kind="stable")["loss"].to_numpy())
+    walk = walk_forward_games(games, pre, CFG, MODEL, series)
+    for season in (2020, 2021):
+        by_series, _ = chosen_setting(one, season, CFG)
+        chosen = walk.chosen[season]
+        assert (chosen.prior_sd, chosen.margin_cap, chosen.home_court, chosen.game_noise) == \
+            (by_series.prior_sd, by_series.margin_cap, by_series.home_court, by_series.game_noise)
+        # a forecast outside the yardstick chooses as the yardstick did
+        assert setting_for_season(season, games, pre, CFG, MODEL, series) == chosen
+    # no series or game of season t or later is read for t: corrupt them, 2020's choice stands
+    corrupt = games.assign(home_pts=np.where(games["season"] >= 2020, 300, games["home_pts"]))
+    corrupt["home_won"] = corrupt["home_pts"] > corrupt["away_pts"]
+    moved = walk_forward_games(corrupt, pre, CFG, MODEL, _series(corrupt))
+    assert moved.chosen[2020] == walk.chosen[2020]
+    # the check can fail: the corrupted games move the series losses they reach
+    assert not np.allclose(series_candidate_nll(_series(corrupt), pre, corrupt, grid, MODEL), batched)
 
 
 def test_game_metrics_and_predictions():

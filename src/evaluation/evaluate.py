@@ -27,6 +27,7 @@ from src.evaluation.series_asof import asof_column, evaluate_asof
 from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record
 from src.evaluation.games import p_column
 from src.evaluation.title_daily import evaluate_title_daily
+from src.league.series import with_starts
 from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_TEAMS
@@ -131,7 +132,8 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     if update is not None and games is not None and not games.empty:
         played = games[games["season"].isin(test)]
         log.info("game yardstick: %d playoff games forecast as of their morning", len(played))
-        game_eval = evaluate_games(played, series_eval.points, update, game_model(sim), series_eval.bootstrap)
+        game_eval = evaluate_games(played, series_eval.points, update, game_model(sim), series_eval.bootstrap,
+                                   with_starts(series_eval.usable, played))
         metrics.update(game_eval.metrics)
         daily, daily_report, _ = evaluate_title_daily(
             series_eval.points, played, inputs, game_eval.chosen, game_model(sim),

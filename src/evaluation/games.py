@@ -1,7 +1,8 @@
 """The game yardstick: every playoff game of the test window forecast as of the morning of its day
 (src/odds/game_asof.py: pre-playoff strengths of season t, fitted on seasons < t, updated by
 the season's playoff games of earlier days; the update's setting chosen per model and season by the
-game log-loss of earlier seasons), judged per game. The series as-of yardstick
+game log-loss of earlier seasons, its reaction to earlier series by their as-of log-loss), judged
+per game. The series as-of yardstick
 (src/evaluation/series_asof.py) and title odds judged every day (src/evaluation/title_daily.py)
 use the same choice.
 
@@ -48,16 +49,18 @@ class GameEvaluation:
 
 
 def evaluate_games(games: pd.DataFrame, points: dict[str, pd.Series], cfg: PlayoffUpdateConfig,
-                   model: GameModel, boot: dict) -> GameEvaluation:
+                   model: GameModel, boot: dict, series: pd.DataFrame | None = None) -> GameEvaluation:
     """`games`: the test window's playoff games (src/league/series.py GAME_COLUMNS); `points`:
-    name -> pre-playoff strength (season, team) of every model and baseline."""
+    name -> pre-playoff strength (season, team) of every model and baseline; `series`: the
+    yardstick's series with their start (src/league/series.with_starts), whose as-of log-loss
+    chooses the update's reaction to earlier series (src/odds/game_asof.choose_setting)."""
     games = games.sort_values(["season", "date", "game_id"], kind="stable").reset_index(drop=True)
     out = games[KEY_COLUMNS].copy()
     chosen, choices, losses = {}, {}, {}
     truth = games["home_won"].to_numpy(bool)
     actual = (games["home_pts"] - games["away_pts"]).to_numpy(float)
     for name, pre in points.items():
-        walk = walk_forward_games(games, pre, cfg, model)
+        walk = walk_forward_games(games, pre, cfg, model, series)
         out[p_column(name)], out[margin_column(name)] = walk.p_home, walk.margin
         chosen[name], choices[name] = walk.chosen, walk.choices
         losses[name] = _losses(walk.p_home, walk.margin, truth, actual, games)

@@ -5,7 +5,7 @@ and applied by the forecast, which fits nothing:
   score -> points slope (with softmax its tau, with `simulation.temperature` its T; slope 1 and
   no map when the stacker's ensemble is already in points) and the playoff-update setting
   (prior_sd, margin_cap, home court, game noise, series weight) it chose for the ensemble on
-  earlier seasons' playoff games (src/odds/game_asof.py);
+  earlier seasons' playoff series and games (src/odds/game_asof.py);
 * `final`, for any season after seasons.last_test: the same fits on every season <= last_test
   (the out-of-sample rows of scores.parquet);
 * in each, `playoff_record` where the evaluate stage judged it: the (shrink_minutes, weight) of the
@@ -22,6 +22,7 @@ import pandas as pd
 from src import artifacts
 from src.errors import DataError
 from src.league.monte_carlo import GameModel
+from src.league.series import with_starts
 from src.odds.config import SimulationConfig
 from src.odds.game_asof import setting_for_season
 from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting
@@ -86,9 +87,22 @@ def final_fit(history: pd.DataFrame, score_col: str, teams: pd.DataFrame, series
         setting = update.default      # a score not in points has no strengths to update
         if games is not None and in_points:
             points = history.set_index(KEY)[score_col].dropna()
-            setting = setting_for_season(season, games, points, update, model)
+            setting = setting_for_season(season, games, points, update, model,
+                                         _series_with_starts(teams, series, games, history))
         fit["playoff_update"] = asdict(setting)
     return fit
+
+
+def _series_with_starts(teams: pd.DataFrame, series: pd.DataFrame | None, games: pd.DataFrame,
+                        history: pd.DataFrame) -> pd.DataFrame | None:
+    """The series of the seasons of `history` with playoff games whose home court is known, with
+    the date of their game 1: the evaluate stage's series as-of yardstick, whose log-loss chooses
+    the update's reaction to earlier series (src/odds/game_asof.choose_setting)."""
+    seasons = sorted(set(history["season"].astype(int)) & set(games["season"].astype(int)))
+    if series is None or not seasons:
+        return None
+    table = season_inputs(teams, series, seasons).table
+    return with_starts(table[table["home_known"].astype(bool)].reset_index(drop=True), games)
 
 
 def test_season_fits(test: list[int], odds_fits: list[dict], settings: list[dict],

@@ -7,10 +7,18 @@ D or later): src/odds/playoff_update.py's ridge update, one design per (season, 
 for every candidate at once. P(home wins) = link((s_home - s_away + home court) / game noise) and
 the expected home margin s_home - s_away + home court, with the setting's home court and noise.
 
-The setting of season t (prior sd, margin cap, home court, game noise, weight of a series in
-progress) is the candidate with the lowest mean game log-loss over the games of the last
-`playoff_update.validation_seasons` seasons before t that have games (the default where none).
-The evaluate stage judges it (src/evaluation/games.py); a forecast uses the same choice.
+The setting of season t is chosen on the last `playoff_update.validation_seasons` seasons before t
+that have games (the default where none), each part on the forecasts it decides (issue 27):
+
+* the reaction to the games of earlier series (prior sd, margin cap, home court, game noise) by
+  the as-of series log-loss: every series forecast at its start, when every game before it belongs
+  to a finished series or to another one (what a series start, a game 1 and the title odds of the
+  rounds to come rest on);
+* then, among the candidates with that reaction, the weight of a game of a series in progress by
+  the mean game log-loss over every game (only games 2-7 of a series see their own series' games).
+
+Without series (none given, or none in the window) the whole setting is chosen by the game
+log-loss. The evaluate stage judges it (src/evaluation/games.py); a forecast uses the same choice.
 """
 from __future__ import annotations
 
@@ -19,8 +27,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting
+from src.odds.playoff_update import GamesEvidence, PlayoffUpdateConfig, UpdateSetting
 from src.league.monte_carlo import GameModel, game_win_prob
+from src.odds.series_likelihood import series_nll
 
 
 @dataclass(frozen=True)
@@ -128,24 +137,26 @@ class GameWalkForward:
 
 
 def walk_forward_games(games: pd.DataFrame, pre: pd.Series, cfg: PlayoffUpdateConfig,
-                       model: GameModel) -> GameWalkForward:
-    """Every game's as-of forecast under the setting chosen for its season on earlier seasons'
-    game log-loss (src/odds/playoff_update.chosen_setting over per-game losses)."""
+                       model: GameModel, series: pd.DataFrame | None = None) -> GameWalkForward:
+    """Every game's as-of forecast under the setting chosen for its season on earlier seasons
+    (choose_setting: the as-of log-loss of `series`, then the game log-loss). `series`: season,
+    home_team, away_team, start (date of game 1; NaT: not scored), best_of, home_won."""
     settings = [*cfg.candidates, cfg.default]
-    p, margin, nll = _candidate_forecasts(games, pre, settings, model)
+    grid = CandidateGrid.of(settings, model)
+    p, margin, nll = _candidate_forecasts(games, pre, grid, model)
     seasons = games["season"].to_numpy(int)
     order = sorted(set(seasons.tolist()))
-    sums = np.stack([nll[:, seasons == s].sum(axis=1) for s in order])        # [seasons, candidates]
-    counts = np.array([(seasons == s).sum() for s in order])
+    game_loss = _season_sums(nll, seasons, order)
+    series_loss = _series_season_sums(series, pre, games, grid, model, order)
     p_out, margin_out = np.empty(len(games)), np.empty(len(games))
     chosen, choices = {}, []
     for i, season in enumerate(order):
         window = order[max(0, i - cfg.validation_seasons):i]
-        # lowest mean game log-loss over the window's games (the first candidate on a tie), as
-        # src/odds/playoff_update.chosen_setting chooses on the series
-        k = (int(np.argmin(sums[i - len(window):i].sum(axis=0) / counts[i - len(window):i].sum()))
-             if window else len(settings) - 1)
-        setting = settings[k]
+        lo = i - len(window)
+        setting = (choose_setting(cfg.candidates, _window_mean(game_loss, lo, i),
+                                  None if series_loss is None else _window_mean(series_loss, lo, i))
+                   if window else cfg.default)
+        k = settings.index(setting)
         rows = seasons == season
         p_out[rows], margin_out[rows] = p[k, rows], margin[k, rows]
         chosen[season] = setting
@@ -153,11 +164,10 @@ def walk_forward_games(games: pd.DataFrame, pre: pd.Series, cfg: PlayoffUpdateCo
     return GameWalkForward(p_out, margin_out, chosen, choices)
 
 
-def _candidate_forecasts(games: pd.DataFrame, pre: pd.Series, settings: list[UpdateSetting],
+def _candidate_forecasts(games: pd.DataFrame, pre: pd.Series, grid: CandidateGrid,
                          model: GameModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """[settings, games] P(home wins), expected margin, and the log-loss of every setting but the
     last (the default, not a candidate)."""
-    grid = CandidateGrid.of(settings, model)
     home, away = asof_game_strengths(games, pre, grid)
     p, margin = game_forecast(home, away, grid, model)
     won = games["home_won"].to_numpy(bool)
@@ -166,14 +176,92 @@ def _candidate_forecasts(games: pd.DataFrame, pre: pd.Series, settings: list[Upd
 
 
 def setting_for_season(season: int, games: pd.DataFrame, pre: pd.Series, cfg: PlayoffUpdateConfig,
-                       model: GameModel) -> UpdateSetting:
-    """The setting walk_forward_games chooses for `season`, from the games of the last
-    validation_seasons seasons before it (`pre`: their out-of-sample pre-playoff points): what a
-    forecast of a season not in the yardstick (the live one, a replay) uses."""
+                       model: GameModel, series: pd.DataFrame | None = None) -> UpdateSetting:
+    """The setting walk_forward_games chooses for `season`, from the games (and `series`, as there)
+    of the last validation_seasons seasons before it (`pre`: their out-of-sample pre-playoff
+    points): what a forecast of a season not in the yardstick (the live one, a replay) uses."""
     known = set(pre.index.get_level_values(0))
     earlier = sorted(s for s in games["season"].unique() if s < season and s in known)[-cfg.validation_seasons:]
     if not earlier:
         return cfg.default
     played = games[games["season"].isin(earlier)].sort_values(["season", "date"], kind="stable")
-    _, _, nll = _candidate_forecasts(played.reset_index(drop=True), pre, [*cfg.candidates, cfg.default], model)
-    return cfg.candidates[int(np.argmin(nll.mean(axis=1)))]
+    grid = CandidateGrid.of([*cfg.candidates, cfg.default], model)
+    _, _, nll = _candidate_forecasts(played.reset_index(drop=True), pre, grid, model)
+    series_loss = _series_season_sums(series, pre, played, grid, model, earlier)
+    return choose_setting(cfg.candidates, _window_mean(_season_sums(nll, played["season"].to_numpy(int), earlier),
+                                                       0, len(earlier)),
+                          None if series_loss is None else _window_mean(series_loss, 0, len(earlier)))
+
+
+def choose_setting(candidates: list[UpdateSetting], game_loss: np.ndarray,
+                   series_loss: np.ndarray | None) -> UpdateSetting:
+    """The candidate whose reaction to earlier series (prior sd, cap, home court, noise) has the
+    lowest mean series log-loss, with the weight of a series in progress of lowest mean game
+    log-loss among those; by the game log-loss alone without series (NaN). The first candidate of
+    the grid order on a tie."""
+    if series_loss is None or np.isnan(series_loss).all():
+        return candidates[int(np.argmin(game_loss))]
+    best = _reaction(candidates[int(np.nanargmin(series_loss))])
+    same = np.array([_reaction(c) == best for c in candidates])
+    return candidates[int(np.argmin(np.where(same, game_loss, np.inf)))]
+
+
+def _reaction(setting: UpdateSetting) -> tuple:
+    """What a series start sees of the update: everything but the weight of a series in progress."""
+    return setting.prior_sd, setting.margin_cap, setting.home_court, setting.game_noise
+
+
+def _season_sums(nll: np.ndarray, seasons: np.ndarray, order: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """[seasons, candidates] summed losses and [seasons] counts."""
+    return (np.stack([nll[:, seasons == s].sum(axis=1) for s in order]).reshape(len(order), nll.shape[0]),
+            np.array([(seasons == s).sum() for s in order]))
+
+
+def _window_mean(sums: tuple[np.ndarray, np.ndarray], lo: int, hi: int) -> np.ndarray:
+    """[candidates] mean loss over seasons lo..hi-1 (NaN where they hold nothing)."""
+    total, count = sums[0][lo:hi].sum(axis=0), sums[1][lo:hi].sum()
+    return total / count if count else np.full(total.shape, np.nan)
+
+
+def _series_season_sums(series: pd.DataFrame | None, pre: pd.Series, games: pd.DataFrame,
+                        grid: CandidateGrid, model: GameModel, order: list[int]
+                        ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per season of `order`, the summed as-of series log-loss of every candidate (the grid's last
+    setting, the default, left out) over the series with a start; None without series."""
+    if series is None:
+        return None
+    scored = series[series["start"].notna() & series["season"].isin(order)].reset_index(drop=True)
+    nll = series_candidate_nll(scored, pre, games, grid, model)[:-1]
+    return _season_sums(nll, scored["season"].to_numpy(int), order)
+
+
+def series_candidate_nll(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame, grid: CandidateGrid,
+                         model: GameModel) -> np.ndarray:
+    """[candidates, series] -log P(observed winner) of every series (each with a start) forecast
+    at its start with the simulator's game model, from the pre-playoff points `pre` (season, team)
+    and the season's games before its game 1: src/odds/playoff_update.asof_strengths for every
+    candidate at once (one solve per season and start date)."""
+    home = np.empty((len(grid.settings), len(series)))
+    away = np.empty_like(home)
+    by_season = {int(s): g for s, g in games.groupby("season", sort=False)}
+    points, levels = pre.to_dict(), {}
+    for (season, start), rows in series.groupby(["season", "start"], sort=True).indices.items():
+        season = int(season)
+        level = levels.setdefault(season, pre.loc[season])
+        h, a = series["home_team"].to_numpy()[rows], series["away_team"].to_numpy()[rows]
+        home[:, rows] = [points[(season, t)] for t in h]      # a KeyError names a team without points
+        away[:, rows] = [points[(season, t)] for t in a]
+        played = by_season.get(season)
+        before = None if played is None else played[played["date"] < start]
+        if before is None or before.empty:
+            continue
+        evidence = GamesEvidence.of(before, level)
+        delta = grid.deltas(evidence.x, evidence.diff, evidence.margin, evidence.in_progress)
+        col = {t: j for j, t in enumerate(evidence.teams)}
+        for side, teams in ((home, h), (away, a)):
+            for r, t in zip(rows, teams):
+                if t in col:
+                    side[:, r] += delta[:, col[t]]
+    won = np.broadcast_to(series["home_won"].to_numpy(bool), home.shape)
+    best_of = np.broadcast_to(series["best_of"].to_numpy(int), home.shape)
+    return series_nll(home, away, best_of, won, model)

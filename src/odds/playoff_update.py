@@ -20,11 +20,11 @@ the one the points maps were fitted in) and the weight of a game whose series is
 (rows of X and r scaled by its square root): the next game of a series reverts, so a series' own
 games say less of it than finished series do.
 
-The setting is chosen walk-forward per model by the game yardstick (src/odds/game_asof.py,
-src/evaluation/games.py): for test season t, the candidate of the grids' product with the lowest
-log-loss over every playoff game of the last `validation_seasons` seasons before t, each game
-forecast as of its morning; the defaults where no earlier season has games. `chosen_setting` and
-`candidate_losses` choose on the as-of series instead (kept for comparison).
+The setting is chosen walk-forward per model on the last `validation_seasons` seasons before t
+(src/odds/game_asof.choose_setting): the reaction to earlier series (prior sd, cap, home court,
+noise) by the as-of series log-loss, then the weight of a series in progress by the log-loss of
+every playoff game forecast as of its morning; the defaults where no earlier season has games.
+`chosen_setting` and `candidate_losses` choose on the as-of series alone (kept for comparison).
 """
 from __future__ import annotations
 

@@ -1,0 +1,128 @@
+"""How the playoff update's setting is chosen (issue 27): rules compared on the 2011-2024 playoffs.
+
+Every candidate setting of the update (params.yaml playoff_update grids, optionally with smaller
+weights of a series in progress) forecasts every playoff game as of its morning and every series
+at its start; each rule then chooses a setting per season on the seasons before it (walk-forward)
+and is scored on the game and the as-of series log-loss of the ensemble. The rules:
+games / series / games+series choose the whole setting on one criterion; "split a | b" uses a
+setting chosen on a for game 1s and series starts and one chosen on b for games 2-7; "two-step"
+chooses prior sd, cap, home court and noise on the series, then the weight on the games
+(src/odds/game_asof.choose_setting, what the pipeline does).
+
+NOT a choice made before the test window: the rules are compared on 2011-2024, the seasons the
+yardsticks report (docs/asof.md, "Disclosure"). Run from the repository root after `dvc repro`:
+`PYTHONPATH=. python docs/research/update_choice_rules.py [--model ensemble]`.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from src import artifacts
+from src.config import data_config, load_params, seasons_config
+from src.evaluation.config import evaluation_config
+from src.evaluation.evaluate import model_columns
+from src.evaluation.series import evaluate_series
+from src.league.series import playoff_games, with_starts
+from src.odds.config import game_model, simulation_config
+from src.odds.game_asof import CandidateGrid, asof_game_strengths, game_forecast, series_candidate_nll
+from src.odds.playoff_update import playoff_update_config
+from src.odds.season_inputs import season_inputs
+from src.utils.io import read_input
+
+SMALL_WEIGHTS = [0.0625, 0.125]
+
+
+def inputs(params: dict, model_name: str):
+    teams = read_input(artifacts.TEAM_SEASONS.path, "ingest")
+    data, cfg = data_config(params), evaluation_config(params)
+    games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
+    series = read_input(artifacts.PLAYOFF_SERIES.path, "ingest")
+    seasons, sim = seasons_config(params), simulation_config(params)
+    scores = pd.read_parquet(artifacts.SCORES.path)
+    models = model_columns(scores)
+    frame = teams.merge(scores[["season", "team", *models.values()]], on=["season", "team"], how="left")
+    table = season_inputs(teams, series, sorted(frame["season"].unique()))
+    se = evaluate_series(frame, table.table, games, models, {"ensemble"}, seasons.test_seasons, table, sim,
+                         cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
+    played = games[games["season"].isin(seasons.test_seasons)]
+    played = played.sort_values(["season", "date", "game_id"], kind="stable").reset_index(drop=True)
+    scored = with_starts(se.usable, played)
+    return se.points[model_name], played, scored[scored["start"].notna()].reset_index(drop=True), game_model(sim)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="ensemble")
+    args = ap.parse_args()
+    params = load_params("params.yaml")
+    pre, played, series, model = inputs(params, args.model)
+    base = playoff_update_config(params)
+    for label, cfg in (("grid", base), ("grid + small weights", dataclasses.replace(
+            base, series_weight_grid=sorted({*SMALL_WEIGHTS, *base.series_weight_grid})))):
+        settings = [*cfg.candidates, cfg.default]
+        grid = CandidateGrid.of(settings, model)
+        p, _ = game_forecast(*asof_game_strengths(played, pre, grid), grid, model)
+        won = played["home_won"].to_numpy(bool)
+        gnll = -np.log(np.clip(np.where(won[None], p, 1 - p), 1e-12, None))
+        snll = series_candidate_nll(series, pre, played, grid, model)
+        print(f"--- {args.model}, {label} ({len(cfg.candidates)} candidates)")
+        Rules(settings, played, series, gnll, snll, cfg.validation_seasons).report()
+
+
+class Rules:
+    def __init__(self, settings, played, series, gnll, snll, window):
+        self.S, self.gnll, self.snll, self.window = settings, gnll, snll, window
+        self.gs, self.ss = played["season"].to_numpy(int), series["season"].to_numpy(int)
+        self.g1 = played["game"].to_numpy() == 1
+        self.gr24, self.sr24 = played["round"].to_numpy() >= 2, series["round"].to_numpy() >= 2
+        self.seasons = sorted(set(self.gs))
+        self.reaction = [(s.prior_sd, s.margin_cap, s.home_court, s.game_noise) for s in settings]
+
+    def mean(self, arr, sea, mask, i):
+        keep = mask & np.isin(sea, self.seasons[max(0, i - self.window):i])
+        return arr[:-1, keep].mean(axis=1)          # the default (last) is no candidate
+
+    def crit(self, name, i):
+        ones = np.ones(len(self.gs), bool)
+        return {"games": lambda: self.mean(self.gnll, self.gs, ones, i),
+                "game 1s": lambda: self.mean(self.gnll, self.gs, self.g1, i),
+                "games 2-7": lambda: self.mean(self.gnll, self.gs, ~self.g1, i),
+                "series": lambda: self.mean(self.snll, self.ss, np.ones(len(self.ss), bool), i),
+                "games+series": lambda: self.crit("games", i) + self.crit("series", i)}[name]()
+
+    def pick(self, name, i, among=None):
+        if i == 0:
+            return len(self.S) - 1
+        v = self.crit(name, i)
+        if among is not None:
+            v = np.where([r == self.reaction[among] for r in self.reaction[:-1]], v, np.inf)
+        return int(np.argmin(v))
+
+    def score(self, label, start, within):
+        pg, ps = np.empty(len(self.gs)), np.empty(len(self.ss))
+        for i, t in enumerate(self.seasons):
+            ks, kw = start(i), within(i)
+            m = self.gs == t
+            pg[m & self.g1], pg[m & ~self.g1] = self.gnll[ks, m & self.g1], self.gnll[kw, m & ~self.g1]
+            ps[self.ss == t] = self.snll[ks, self.ss == t]
+        print(f"{label:34s} games {pg.mean():.4f} 2-7 {pg[~self.g1].mean():.4f} rounds 2-4 "
+              f"{pg[self.gr24].mean():.4f} | series as-of {ps.mean():.4f} rounds 2-4 {ps[self.sr24].mean():.4f}")
+
+    def report(self):
+        for c in ("games", "series", "games+series"):
+            self.score(c, lambda i, c=c: self.pick(c, i), lambda i, c=c: self.pick(c, i))
+        for a, b in (("game 1s", "games 2-7"), ("series", "games 2-7"), ("games", "games 2-7")):
+            self.score(f"split {a} | {b}", lambda i, a=a: self.pick(a, i), lambda i, b=b: self.pick(b, i))
+        two = lambda i: self.pick("games", i, self.pick("series", i)) if i else len(self.S) - 1
+        self.score("two-step: series, then games", two, two)
+
+
+if __name__ == "__main__":
+    main()
