@@ -46,7 +46,9 @@ def evaluate_asof(usable: pd.DataFrame, points: dict[str, pd.Series], games: pd.
                   inputs: SeasonInputs, cfg: PlayoffUpdateConfig, model: GameModel, boot: dict,
                   chosen: dict[str, dict[int, UpdateSetting]] | None = None) -> AsOfEvaluation:
     """usable: the yardstick's series (COLUMNS of src/league/series.py) in prediction order;
-    chosen: model -> season -> the update's setting chosen by the game yardstick
+    chosen: model -> season -> the update's setting chosen walk-forward (src/odds/game_asof.
+    choose_setting: the reaction to earlier series by the series as-of log-loss, the weight of a
+    series in progress by the game log-loss)
     (src/evaluation/games.py; None: chosen here on earlier seasons' as-of series log-loss)."""
     series = with_starts(usable, games)
     played = games if games is not None else pd.DataFrame(columns=["season", "date"])

@@ -38,7 +38,6 @@ from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 from src.config import params_section, section
 from src.errors import ConfigError
 from src.league.monte_carlo import GameModel
-from src.league.series import observed_series, with_starts
 from src.odds.series_likelihood import series_nll
 
 UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "away_pts"]
@@ -222,7 +221,8 @@ def walk_forward_asof(series: pd.DataFrame, pre: pd.Series, games: pd.DataFrame,
 
     `series`: season, home_team, away_team, start, best_of, home_won; seasons without a start
     date (no games in the data) keep their pre-playoff strengths. `chosen`: season -> the setting
-    already chosen walk-forward elsewhere (by the game yardstick, src/evaluation/games.py); None:
+    already chosen walk-forward elsewhere (src/odds/game_asof.choose_setting, used by
+    src/evaluation/games.py); None:
     chosen here on earlier seasons' as-of series log-loss."""
     has_games = series["start"].notna().to_numpy()
     scored = series[has_games]
