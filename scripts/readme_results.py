@@ -144,7 +144,10 @@ def games_markdown(flat: dict, params: dict) -> str:
     return "\n".join([
         f"Every playoff game of {first}..{last} ({flat.get('games.ensemble.n', '?')} games) forecast as of "
         "the morning of its day: the pre-playoff strengths updated by every earlier playoff game, the "
-        "update's settings chosen per season on earlier seasons' games (src/odds/game_asof.py). "
+        "update's settings chosen per season on earlier seasons (its reaction to earlier series by the "
+        "series as-of log-loss, the weight of a series in progress by the game log-loss: "
+        "src/odds/game_asof.py); ensemble_record adds the players' earlier playoff record "
+        "(src/odds/playoff_record.py). "
         "Log-loss of P(home team wins); Brier; margin MAE = mean |expected - actual home margin| "
         "(points); pre-playoff = the same games without the update; title daily = mean over playoff "
         "days of -log P(champion) that morning, largest 1-day move = the largest change of a team's "
