@@ -24,7 +24,7 @@ from src.evaluation.metrics import pool_seasons, season_ranking_metrics
 from src.evaluation.series import SeriesEvaluation, evaluate_series
 from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import asof_column, evaluate_asof
-from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record
+from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record, record_terms
 from src.evaluation.games import p_column
 from src.evaluation.title_daily import evaluate_title_daily
 from src.league.series import with_starts
@@ -147,6 +147,13 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     record_report = {}
     if update is not None and record is not None and CANDIDATE in series_eval.points:
         record_report = _add_record(series_eval, game_eval, record, seasons.last_test + 1, game_model(sim), games)
+        if game_eval is not None:
+            # the record in the daily title odds: the ensemble's odds with its term added each morning
+            terms = record_terms(record, {int(s): c for s, c in record_report["chosen"].items()}, test)
+            daily, variant_report, _ = evaluate_title_daily(
+                series_eval.points, played, inputs, game_eval.chosen, game_model(sim), [], {RECORD: (CANDIDATE, terms)})
+            metrics.update(daily)
+            daily_report["largest_changes"].update(variant_report["largest_changes"])
     metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)

@@ -25,7 +25,8 @@ from src.evaluation.games import METRICS as GAME_METRICS, SPLITS as GAME_SPLITS
 from src.evaluation.series import METRICS, outcome_losses, season_bootstrap
 from src.evaluation.series_asof import SPLITS as ASOF_SPLITS, asof_column
 from src.league.monte_carlo import GameModel, game_win_prob
-from src.odds.playoff_record import (PlayoffRecordConfig, cumulative_record, record_known, team_records)
+from src.odds.playoff_record import (PlayoffRecordConfig, RecordTerm, cumulative_record, record_known,
+                                     team_records)
 from src.odds.playoff_update import UpdateSetting
 from src.odds.series_likelihood import series_home_win_prob
 
@@ -150,6 +151,12 @@ def _game_metrics(games, p_base, p_rec, boot) -> dict[str, float]:
         stats = season_bootstrap(cand[keep], base[keep], "log_loss", **boot)
         out.update({f"bootstrap.{prefix}.{NAME}_vs_{BASE}.log_loss.{k}": v for k, v in stats.items()})
     return out
+
+
+def record_terms(inputs: RecordInputs, choices: dict[int, dict], seasons: list[int]) -> dict[int, RecordTerm]:
+    """season -> the record term the forecast would add that season (its walk-forward choice of
+    shrink and weight): what the daily title odds of `ensemble_record` add each morning."""
+    return {s: RecordTerm.of(s, inputs.box, inputs.games, inputs.shares, choices[s]) for s in seasons if s in choices}
 
 
 def series_column() -> str:

@@ -126,10 +126,14 @@ def round_starts(season_games: pd.DataFrame) -> dict[int, pd.Timestamp]:
 
 
 def title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
-                    model: GameModel) -> np.ndarray:
-    """P(title) per bracket slot given the games in `before` (exact, from the bracket state)."""
+                    model: GameModel, shift: np.ndarray | None = None) -> np.ndarray:
+    """P(title) per bracket slot given the games in `before` (exact, from the bracket state);
+    `shift`: points added per bracket slot after the update (the players' playoff record of
+    src/evaluation/record_asof.py, as the forecast adds it)."""
     delta = strength_deltas(before, pre, setting, model)
     strength = np.array([pre[t] + delta.get(t, 0.0) for t in bracket.teams])
+    if shift is not None:
+        strength = strength + shift
     states = bracket_state(bracket, before, _GAMES_FILE)
     matrices = state_matrices(strength, bracket, model, states)
     return exact_bracket_probs(strength, bracket.home_priority, model, matrices=matrices)[:, -1]

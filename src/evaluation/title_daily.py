@@ -6,9 +6,13 @@ from them, strengths updated with the setting the game yardstick chose for the s
 Metrics (flat keys): title_daily.<name>.log_loss (mean over days, every day weighing the same),
 title_daily.<name>.n_days, title_daily.<name>.max_change (largest one-day change of a team's
 title probability, absolute), title_daily.<name>.p99_change. The report lists the largest changes
-with the games of the day before (their cause).
+with the games of the day before (their cause). A variant (the ensemble with its players' playoff
+record, src/evaluation/record_asof.py) is its base model's odds with a per-team term added to the
+updated strengths each morning, as the forecast adds it (src/inference/forecast_asof.py).
 """
 from __future__ import annotations
+
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -24,14 +28,21 @@ N_LARGEST = 5
 ODDS_COLUMNS = ["season", "date", "team", "p_champion"]
 
 
+class MorningTerm(Protocol):
+    """Points added to each team's updated strength as of a morning (src/odds/playoff_record.RecordTerm)."""
+    def at(self, teams: list[str], morning: pd.Timestamp) -> pd.Series: ...
+
+
 def daily_odds(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInputs, season: int,
-               setting: UpdateSetting, model: GameModel) -> pd.DataFrame:
-    """ODDS_COLUMNS: the bracket's title odds on the morning of each playoff day of `season`."""
+               setting: UpdateSetting, model: GameModel, term: MorningTerm | None = None) -> pd.DataFrame:
+    """ODDS_COLUMNS: the bracket's title odds on the morning of each playoff day of `season`
+    (`term`: points added to the updated strengths that morning; None = nothing)."""
     bracket = inputs.brackets[season]
     dates = season_games["date"].to_numpy()
     rows = []
     for day in np.unique(dates):
-        p = title_odds_asof(pre, season_games[dates < day], bracket, setting, model)
+        shift = None if term is None else term.at(list(bracket.teams), pd.Timestamp(day)).to_numpy(float)
+        p = title_odds_asof(pre, season_games[dates < day], bracket, setting, model, shift)
         rows.append(pd.DataFrame({"season": season, "date": pd.Timestamp(day), "team": list(bracket.teams),
                                   "p_champion": p}))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=ODDS_COLUMNS)
@@ -48,16 +59,20 @@ def one_day_changes(odds: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluate_title_daily(points: dict[str, pd.Series], games: pd.DataFrame, inputs: SeasonInputs,
-                         chosen: dict[str, dict[int, UpdateSetting]], model: GameModel,
-                         names: list[str]) -> tuple[dict[str, float], dict, dict[str, pd.DataFrame]]:
-    """Metrics, report (largest one-day changes with their cause) and the daily odds of `names`."""
+                         chosen: dict[str, dict[int, UpdateSetting]], model: GameModel, names: list[str],
+                         variants: dict[str, tuple[str, dict[int, MorningTerm]]] | None = None
+                         ) -> tuple[dict[str, float], dict, dict[str, pd.DataFrame]]:
+    """Metrics, report (largest one-day changes with their cause) and the daily odds of `names` and
+    of each variant (name -> (base model, season -> morning term)): the base model's points and
+    update setting with the term added each morning."""
     metrics: dict[str, float] = {}
     report: dict[str, list[dict]] = {}
     tables: dict[str, pd.DataFrame] = {}
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
-    for name in names:
-        parts = [daily_odds(points[name].loc[s], games[games["season"] == s], inputs, s, chosen[name][s], model)
-                 for s in seasons]
+    plan = {**{n: (n, {}) for n in names}, **(variants or {})}
+    for name, (base, terms) in plan.items():
+        parts = [daily_odds(points[base].loc[s], games[games["season"] == s], inputs, s, chosen[base][s], model,
+                            terms.get(s)) for s in seasons]
         odds = pd.concat(parts, ignore_index=True)
         tables[name] = odds
         champion = odds["team"].to_numpy() == odds["season"].map(inputs.champions).to_numpy()

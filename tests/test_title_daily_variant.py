@@ -1,0 +1,86 @@
+"""Title odds judged every day for a variant (src/evaluation/title_daily.py): the ensemble with its
+players' playoff record is the ensemble's daily odds with a per-team term added each morning. On a
+synthetic league (src/data/synthetic.py): a zero term gives the base odds exactly, a term for one
+team moves its odds the right way, the term is asked only for the mornings of playoff days, and
+the variant's metrics are written beside the base model's."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from src.data.ingest import build_tables
+from src.data.synthetic import generate_league
+from src.evaluation.title_daily import daily_odds, evaluate_title_daily
+from src.league.monte_carlo import GameModel
+from src.league.series import playoff_games
+from src.odds.playoff_update import UpdateSetting
+from src.odds.season_inputs import season_inputs
+
+FIRST, LAST = 2016, 2018
+MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
+SETTING = UpdateSetting(prior_sd=2.0, margin_cap=20.0)
+
+
+@pytest.fixture(scope="module")
+def league(tmp_path_factory):
+    raw = generate_league(tmp_path_factory.mktemp("league"), seed=3, first_season=FIRST, last_season=LAST)
+    tables = build_tables(raw, FIRST)
+    truth = pd.read_csv(raw / "truth_teams.csv")
+    pre = truth.set_index(["season", "team"])["true_strength"].astype(float)
+    games = playoff_games(raw, tables.team_seasons, FIRST)
+    inputs = season_inputs(tables.team_seasons, tables.playoff_series, list(range(FIRST, LAST + 1)))
+    return pre, games, inputs
+
+
+class Term:
+    """Adds `points` to `team` from the morning `start` on; records the mornings it is asked."""
+    def __init__(self, team: str | None = None, points: float = 0.0, start=None):
+        self.team, self.points, self.start, self.asked = team, points, start, []
+
+    def at(self, teams, morning):
+        self.asked.append(morning)
+        out = pd.Series(0.0, index=list(teams))
+        if self.team is not None and (self.start is None or morning >= self.start):
+            out[self.team] = self.points
+        return out
+
+
+def test_a_zero_term_gives_the_base_odds_and_is_asked_each_playoff_morning(league):
+    pre, games, inputs = league
+    season = LAST
+    played = games[games["season"] == season]
+    base = daily_odds(pre.loc[season], played, inputs, season, SETTING, MODEL)
+    term = Term()
+    with_term = daily_odds(pre.loc[season], played, inputs, season, SETTING, MODEL, term)
+    pd.testing.assert_frame_equal(base, with_term)
+    assert sorted(term.asked) == sorted(pd.Timestamp(d) for d in played["date"].unique())
+
+
+def test_a_term_moves_only_the_mornings_it_covers_and_the_right_way(league):
+    pre, games, inputs = league
+    season = LAST
+    played = games[games["season"] == season]
+    base = daily_odds(pre.loc[season], played, inputs, season, SETTING, MODEL)
+    team = inputs.champions[season]                     # alive every morning
+    days = sorted(played["date"].unique())
+    start = pd.Timestamp(days[len(days) // 3])
+    moved = daily_odds(pre.loc[season], played, inputs, season, SETTING, MODEL, Term(team, 6.0, start))
+    early = base["date"] < start
+    np.testing.assert_array_equal(moved.loc[early, "p_champion"], base.loc[early, "p_champion"])
+    mine = (base["team"] == team) & ~early & (base["p_champion"] < 1)
+    assert mine.any()
+    assert (moved.loc[mine, "p_champion"] > base.loc[mine, "p_champion"]).all()
+    # the check can fail: the same term from the first morning moves the early mornings too
+    first = daily_odds(pre.loc[season], played, inputs, season, SETTING, MODEL, Term(team, 6.0))
+    assert not np.allclose(first.loc[early, "p_champion"], base.loc[early, "p_champion"])
+
+
+def test_the_variant_is_judged_beside_its_base_model(league):
+    pre, games, inputs = league
+    chosen = {"ensemble": {s: SETTING for s in range(FIRST, LAST + 1)}}
+    terms = {s: Term() for s in range(FIRST, LAST + 1)}
+    metrics, report, tables = evaluate_title_daily({"ensemble": pre}, games, inputs, chosen, MODEL, ["ensemble"],
+                                                   {"ensemble_record": ("ensemble", terms)})
+    for key in ("log_loss", "n_days", "max_change", "p99_change"):
+        assert metrics[f"title_daily.ensemble_record.{key}"] == metrics[f"title_daily.ensemble.{key}"]
+    assert set(report["largest_changes"]) == {"ensemble", "ensemble_record"}
+    pd.testing.assert_frame_equal(tables["ensemble"], tables["ensemble_record"])
