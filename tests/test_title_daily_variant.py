@@ -84,3 +84,34 @@ def test_the_variant_is_judged_beside_its_base_model(league):
         assert metrics[f"title_daily.ensemble_record.{key}"] == metrics[f"title_daily.ensemble.{key}"]
     assert set(report["largest_changes"]) == {"ensemble", "ensemble_record"}
     pd.testing.assert_frame_equal(tables["ensemble"], tables["ensemble_record"])
+
+
+def _box(date, player, team, pm, game):
+    return {"season": 2020, "game_id": game, "date": pd.Timestamp(date), "team": team, "player_id": player,
+            "minutes": 40.0, "plus_minus": pm, "played": True}
+
+
+def test_the_mornings_asked_in_advance_equal_the_forecasts_record_term():
+    """record_terms (one team_records call per season) gives what the forecast's RecordTerm.at gives
+    each morning, the days without box scores included (the term is 0 from then on)."""
+    from src.evaluation.record_asof import RecordInputs, record_terms
+    from src.odds.playoff_record import PlayoffRecordConfig, RecordTerm, roster_shares
+    box = pd.DataFrame([_box("2020-04-18", "a1", "AAA", 12.0, "g1"), _box("2020-04-18", "b1", "BBB", -12.0, "g1"),
+                        _box("2020-04-20", "a1", "AAA", -3.0, "g2"), _box("2020-04-20", "b1", "BBB", 3.0, "g2")])
+    games = pd.DataFrame({"season": 2020, "game_id": ["g1", "g2", "g3", "g4"], "home_team": "AAA", "away_team": "BBB",
+                          "date": pd.to_datetime(["2020-04-18", "2020-04-20", "2020-04-22", "2020-04-24"])})
+    players = pd.DataFrame({"season": 2020, "player_id": ["a1", "b1"], "team": ["AAA", "BBB"], "final_team": True,
+                            "mp": [2500.0, 2500.0], "g": [80, 80]})
+    inputs = RecordInputs(box, roster_shares(players, 50.0, 15), games,
+                          PlayoffRecordConfig(weight_grid=[0.0, 0.5], shrink_minutes_grid=[100.0]))
+    choice = {"shrink_minutes": 100.0, "weight": 0.5}
+    terms = record_terms(inputs, {2020: choice}, games)
+    term = RecordTerm.of(2020, box, games, inputs.shares, choice)
+    seen = []
+    for morning in games["date"]:
+        ahead, asked = terms[2020].at(["BBB", "AAA"], morning), term.at(["BBB", "AAA"], morning)
+        pd.testing.assert_series_equal(ahead, asked, check_names=False)
+        seen.append(asked["AAA"])
+    assert seen[0] == 0.0 and seen[1] > 0.0                            # nothing before the first game
+    assert seen[2] != seen[1]                                          # the second game read the morning after
+    assert seen[3] == 0.0                                              # g3 has no box score: no record after it

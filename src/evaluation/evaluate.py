@@ -149,7 +149,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
         record_report = _add_record(series_eval, game_eval, record, seasons.last_test + 1, game_model(sim), games)
         if game_eval is not None:
             # the record in the daily title odds: the ensemble's odds with its term added each morning
-            terms = record_terms(record, {int(s): c for s, c in record_report["chosen"].items()}, test)
+            terms = record_terms(record, {int(s): c for s, c in record_report["chosen"].items()}, played)
             daily, variant_report, _ = evaluate_title_daily(
                 series_eval.points, played, inputs, game_eval.chosen, game_model(sim), [], {RECORD: (CANDIDATE, terms)})
             metrics.update(daily)

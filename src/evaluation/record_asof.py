@@ -153,10 +153,38 @@ def _game_metrics(games, p_base, p_rec, boot) -> dict[str, float]:
     return out
 
 
-def record_terms(inputs: RecordInputs, choices: dict[int, dict], seasons: list[int]) -> dict[int, RecordTerm]:
+@dataclass(frozen=True)
+class MorningRecords:
+    """A season's RecordTerm.at for every morning asked in advance, from one team_records call
+    (the daily title odds ask 16 teams on each of ~45 mornings a season): the same numbers."""
+    values: pd.DataFrame        # index: morning, columns: team; points added to the strength
+
+    @classmethod
+    def of(cls, term: RecordTerm, teams: list[str], mornings: list[pd.Timestamp]) -> "MorningRecords":
+        queries = pd.DataFrame([(term.season, t, m) for m in mornings for t in teams], columns=["season", "team", "date"])
+        rec = team_records(queries, term.shares, term.cumulative, [term.shrink_minutes])[:, 0]
+        off = np.array([term.weight == 0.0 or (term.known_until is not None and m > term.known_until)
+                        for m in queries["date"]])
+        values = np.where(off, 0.0, term.weight * rec).reshape(len(mornings), len(teams))
+        return cls(pd.DataFrame(values, index=pd.DatetimeIndex(mornings), columns=list(teams)))
+
+    def at(self, teams: list[str], morning: pd.Timestamp) -> pd.Series:
+        """team -> points as of `morning` (a morning or a team not asked in advance is an error)."""
+        return self.values.loc[pd.Timestamp(morning), list(teams)].rename(None)
+
+
+def record_terms(inputs: RecordInputs, choices: dict[int, dict], games: pd.DataFrame) -> dict[int, MorningRecords]:
     """season -> the record term the forecast would add that season (its walk-forward choice of
-    shrink and weight): what the daily title odds of `ensemble_record` add each morning."""
-    return {s: RecordTerm.of(s, inputs.box, inputs.games, inputs.shares, choices[s]) for s in seasons if s in choices}
+    shrink and weight, src/odds/playoff_record.RecordTerm) on each morning with a playoff game of
+    `games`: what the daily title odds of `ensemble_record` add each morning."""
+    out = {}
+    for season, played in games.groupby("season"):
+        if int(season) not in choices:
+            continue
+        term = RecordTerm.of(int(season), inputs.box, inputs.games, inputs.shares, choices[int(season)])
+        teams = sorted(set(played["home_team"]) | set(played["away_team"]))
+        out[int(season)] = MorningRecords.of(term, teams, [pd.Timestamp(d) for d in sorted(played["date"].unique())])
+    return out
 
 
 def series_column() -> str:
