@@ -135,10 +135,6 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
         game_eval = evaluate_games(played, series_eval.points, update, game_model(sim), series_eval.bootstrap,
                                    with_starts(series_eval.usable, played))
         metrics.update(game_eval.metrics)
-        daily, daily_report, _ = evaluate_title_daily(
-            series_eval.points, played, inputs, game_eval.chosen, game_model(sim),
-            [n for n in TITLE_DAILY_MODELS if n in series_eval.points])
-        metrics.update(daily)
     if update is not None:
         log.info("as-of yardstick: series forecast with the playoff games before their game 1")
         series_eval.add_asof(evaluate_asof(series_eval.usable, series_eval.points, games, inputs, update,
@@ -147,13 +143,14 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     record_report = {}
     if update is not None and record is not None and CANDIDATE in series_eval.points:
         record_report = _add_record(series_eval, game_eval, record, seasons.last_test + 1, game_model(sim), games)
-        if game_eval is not None:
-            # the record in the daily title odds: the ensemble's odds with its term added each morning
-            terms = record_terms(record, {int(s): c for s, c in record_report["chosen"].items()}, played)
-            daily, variant_report, _ = evaluate_title_daily(
-                series_eval.points, played, inputs, game_eval.chosen, game_model(sim), [], {RECORD: (CANDIDATE, terms)})
-            metrics.update(daily)
-            daily_report["largest_changes"].update(variant_report["largest_changes"])
+    if game_eval is not None:
+        # title odds every day; the record's are the ensemble's with its term added each morning
+        variants = ({RECORD: (CANDIDATE, record_terms(record, {int(s): c for s, c in record_report["chosen"].items()},
+                                                      played))} if record_report else {})
+        daily, daily_report, _ = evaluate_title_daily(
+            series_eval.points, played, inputs, game_eval.chosen, game_model(sim),
+            [n for n in TITLE_DAILY_MODELS if n in series_eval.points], variants)
+        metrics.update(daily)
     metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)

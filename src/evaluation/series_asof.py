@@ -126,14 +126,15 @@ def round_starts(season_games: pd.DataFrame) -> dict[int, pd.Timestamp]:
 
 
 def title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
-                    model: GameModel, shift: np.ndarray | None = None) -> np.ndarray:
+                    model: GameModel, shifts: np.ndarray | None = None) -> np.ndarray:
     """P(title) per bracket slot given the games in `before` (exact, from the bracket state);
-    `shift`: points added per bracket slot after the update (the players' playoff record of
-    src/evaluation/record_asof.py, as the forecast adds it)."""
+    `shifts` [k, slots]: points added after the update (the players' playoff record of
+    src/evaluation/record_asof.py, as the forecast adds it), one row per variant, the update and
+    the bracket state shared: then [k, slots] probabilities."""
     delta = strength_deltas(before, pre, setting, model)
     strength = np.array([pre[t] + delta.get(t, 0.0) for t in bracket.teams])
-    if shift is not None:
-        strength = strength + shift
     states = bracket_state(bracket, before, _GAMES_FILE)
-    matrices = state_matrices(strength, bracket, model, states)
-    return exact_bracket_probs(strength, bracket.home_priority, model, matrices=matrices)[:, -1]
+    rows = [strength] if shifts is None else [strength + shift for shift in np.atleast_2d(shifts)]
+    probs = [exact_bracket_probs(s, bracket.home_priority, model,
+                                 matrices=state_matrices(s, bracket, model, states))[:, -1] for s in rows]
+    return probs[0] if shifts is None else np.stack(probs)

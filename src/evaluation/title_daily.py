@@ -37,15 +37,24 @@ def daily_odds(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInputs,
                setting: UpdateSetting, model: GameModel, term: MorningTerm | None = None) -> pd.DataFrame:
     """ODDS_COLUMNS: the bracket's title odds on the morning of each playoff day of `season`
     (`term`: points added to the updated strengths that morning; None = nothing)."""
+    return daily_odds_of(pre, season_games, inputs, season, setting, model, [term])[0]
+
+
+def daily_odds_of(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInputs, season: int,
+                  setting: UpdateSetting, model: GameModel, terms: list[MorningTerm | None]) -> list[pd.DataFrame]:
+    """daily_odds for each of `terms` (None: the model as it is), the update and the bracket state
+    of each morning computed once for all of them."""
     bracket = inputs.brackets[season]
+    teams = list(bracket.teams)
     dates = season_games["date"].to_numpy()
-    rows = []
+    rows: list[list[pd.DataFrame]] = [[] for _ in terms]
     for day in np.unique(dates):
-        shift = None if term is None else term.at(list(bracket.teams), pd.Timestamp(day)).to_numpy(float)
-        p = title_odds_asof(pre, season_games[dates < day], bracket, setting, model, shift)
-        rows.append(pd.DataFrame({"season": season, "date": pd.Timestamp(day), "team": list(bracket.teams),
-                                  "p_champion": p}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=ODDS_COLUMNS)
+        shifts = np.array([np.zeros(len(teams)) if t is None else t.at(teams, pd.Timestamp(day)).to_numpy(float)
+                           for t in terms])
+        probs = title_odds_asof(pre, season_games[dates < day], bracket, setting, model, shifts)
+        for out, p in zip(rows, probs):
+            out.append(pd.DataFrame({"season": season, "date": pd.Timestamp(day), "team": teams, "p_champion": p}))
+    return [pd.concat(r, ignore_index=True) if r else pd.DataFrame(columns=ODDS_COLUMNS) for r in rows]
 
 
 def one_day_changes(odds: pd.DataFrame) -> pd.DataFrame:
@@ -70,11 +79,14 @@ def evaluate_title_daily(points: dict[str, pd.Series], games: pd.DataFrame, inpu
     tables: dict[str, pd.DataFrame] = {}
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
     plan = {**{n: (n, {}) for n in names}, **(variants or {})}
-    for name, (base, terms) in plan.items():
-        parts = [daily_odds(points[base].loc[s], games[games["season"] == s], inputs, s, chosen[base][s], model,
-                            terms.get(s)) for s in seasons]
-        odds = pd.concat(parts, ignore_index=True)
-        tables[name] = odds
+    for base in dict.fromkeys(b for b, _ in plan.values()):
+        mine = [n for n, (b, _) in plan.items() if b == base]       # the base and its variants, in one pass
+        per_season = [daily_odds_of(points[base].loc[s], games[games["season"] == s], inputs, s, chosen[base][s],
+                                    model, [plan[n][1].get(s) for n in mine]) for s in seasons]
+        for k, name in enumerate(mine):
+            tables[name] = pd.concat([odds[k] for odds in per_season], ignore_index=True)
+    for name in plan:
+        odds = tables[name]
         champion = odds["team"].to_numpy() == odds["season"].map(inputs.champions).to_numpy()
         nll = -np.log(np.clip(odds.loc[champion, "p_champion"].to_numpy(float), PROB_FLOOR, None))
         changes = one_day_changes(odds)
