@@ -154,10 +154,10 @@ def bench_model_a(workdir: Path, params: dict) -> float:
 
 
 def bench_model_b_fold(workdir: Path, params: dict) -> float:
-    from src.training.model_b_config import model_b_config
+    from src.models.model_b.config import model_b_config
     from src.splits import early_stopping_split, walk_forward_splits
     from src.training.targets import KEY, TARGET_COLUMNS, season_targets
-    from src.training.train_model_b import ModelBTrainer
+    from src.models.model_b.model import ModelB
 
     seasons = seasons_config(params)
     split = walk_forward_splits(seasons)[-1]
@@ -170,13 +170,13 @@ def bench_model_b_fold(workdir: Path, params: dict) -> float:
     fit, val = rows[rows.season.isin(fit_s)], rows[rows.season.isin(val_s)]
 
     from src.league.series import observed_series
-    from src.training.train_model_b import PlayoffRows
+    from src.models.model_b.playoff import PlayoffRows
     series = observed_series(teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"),
                              list(split.train_seasons))
     playoff = PlayoffRows(teams=fit["team"].to_numpy(), series=series, val_teams=val["team"].to_numpy())
 
     def one_fold():
-        trainer = ModelBTrainer(model_b_config(params)).fit(
+        trainer = ModelB(model_b_config(params)).fit(
             fit[cols], fit[TARGET_COLUMNS], fit["season"].to_numpy(),
             val[cols], val[TARGET_COLUMNS], val["season"].to_numpy(), playoff)
         return trainer.predict(features.loc[features.season == split.predict_seasons[0], cols])

@@ -34,7 +34,7 @@ from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATraini
                                roster_config, with_choice)
 from src.report.config import ReportConfig, report_config
 from src.utils.resource_bounds import check_resources
-from src.training.model_b_config import ModelBConfig, model_b_config
+from src.models.model_b.config import ModelBConfig, model_b_config
 from src.training.train_stacking import StackingConfig, stacking_config
 
 

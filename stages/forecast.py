@@ -43,7 +43,7 @@ from src.odds.playoff_record import roster_shares
 from src.features.config import roster_config
 from src.report.config import report_config
 from src.utils.io import read_input
-from src.training.model_b_config import model_b_config
+from src.models.model_b.config import model_b_config
 from src.training.signals import with_signals
 from src.training.train_stacking import stacking_config
 from src.utils.cli import stage_main

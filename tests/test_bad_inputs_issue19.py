@@ -26,7 +26,7 @@ from src.errors import ConfigError, DataError
 from src.odds.config import simulation_config
 from src.params import parse_params
 from test_params import _with
-from src.training.train_model_b import load_xgb
+from src.models.model_b.files import load_xgb
 from src.utils.model_files import XGB_PLAYOFF, XGB_RANKER, xgb_json_bytes
 
 REPO = Path(__file__).resolve().parents[1]

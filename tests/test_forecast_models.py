@@ -22,11 +22,12 @@ from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
 from src.training.fit_model_a import SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
-from src.training.model_b_config import model_b_config
+from src.models.model_b.config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.data.playoff_box import linked_box_scores
 from src.league.series import observed_series, playoff_games
-from src.training.train_model_b import ModelBTrainer, PlayoffRows
+from src.models.model_b.model import ModelB
+from src.models.model_b.playoff import PlayoffRows
 from src.training.train_stacking import final_history, fit_final_stacker, stacking_config
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
@@ -93,7 +94,7 @@ def _train_models(root, params, teams, players) -> None:
         season_targets(teams, MODEL_SEASONS), on=["season", "team"])
     X = rows[[c for c in features.columns if c not in ("season", "team")]]
     series = observed_series(teams, pd.read_parquet(root / stage.SERIES), MODEL_SEASONS)
-    trainer = ModelBTrainer(model_b_config(params)).fit(
+    trainer = ModelB(model_b_config(params)).fit(
         X, rows[TARGET_COLUMNS], rows["season"].to_numpy(),
         playoff=PlayoffRows(teams=rows["team"].to_numpy(), series=series))
     trainer.save(root / stage.XGB_MODEL, root / stage.RF_MODEL, root / stage.XGB_PLAYOFF_MODEL)

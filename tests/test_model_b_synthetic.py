@@ -9,7 +9,7 @@ from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatur
 from src.features.team_features import build_team_features
 from src.training.fit_model_b import fit_model_b, model_b_metrics
 from src.training.level1 import LEVEL1_SOURCES, combine_level1
-from src.training.model_b_config import ModelBConfig, RfConfig, XgbConfig
+from src.models.model_b.config import ModelBConfig, RfConfig, XgbConfig
 from src.training.targets import season_targets
 from src.training.train_stacking import StackingConfig, run_stacking, stack_metrics, with_target
 from league_b import ORDER_STACKER

@@ -98,7 +98,7 @@ def _model_b():
     run = fit_model_b(features, season_targets(teams, list(range(2000, 2012))),
                       MODEL_B_SEASONS, dataclasses.replace(MODEL_B_CFG, xgb=dataclasses.replace(
                           MODEL_B_CFG.xgb, n_estimators=15)))
-    xgb_json = bytes(run.final.xgb_model.get_booster().save_raw(raw_format="json"))
+    xgb_json = bytes(run.final.ranker.model.get_booster().save_raw(raw_format="json"))
     # the forest's skops file too: fitted on a Dask worker, its trees did not share their
     # parameter strings with the forest, which skops wrote as other object ids (now canonical)
     return run.scores, run.rounds, xgb_json, run.final.rf_bytes

@@ -2,7 +2,7 @@
 
 Model A: models/model_a.pt rebuilt from the checkpoint alone (src/models/predict_a.py), which
 also gives each player's attention weight. Model B: the XGBoost JSON and the skops forest
-(src/models/model_b.py loaders), fed the season's rows of team_features.parquet in the column
+(each estimator's `load`, src/models/model_b/), fed the season's rows of team_features.parquet in the column
 order each was trained with; only the files of the stacked models are read.
 
 torch is imported when Model A scores, not with this module: the forecast stage's other code
@@ -19,8 +19,9 @@ from src import artifacts
 from src.errors import DataError
 from src.models.config import ModelAConfig
 from src.inference.forecast_players import with_team_minutes, with_value_parts
-from src.models.model_b import load_rf, load_xgb
-from src.utils.model_files import XGB_PLAYOFF
+from src.models.model_b.forest import Forest
+from src.models.model_b.playoff import PlayoffXgb
+from src.models.model_b.ranker import RankerXgb
 
 log = logging.getLogger(__name__)
 FEATURES_FILE = str(artifacts.TEAM_FEATURES.path)
@@ -79,14 +80,15 @@ def model_b_scores(models: list[str], paths: dict[str, str | Path], objective: s
         if path is None or not Path(path).exists():
             raise DataError(f"{path}: Model B file not found (run `dvc repro train_b`"
                             + (" with model_b.playoff.enabled)" if name == "xgb_playoff" else ")"))
-        if name == "rf":
-            forest = load_rf(path)
-            out["score_rf"] = forest.predict(feature_matrix(rows, list(forest.feature_names_in_), path, season))
-        else:
-            booster = load_xgb(path, "rank:pairwise", XGB_PLAYOFF) if name == "xgb_playoff" else load_xgb(path, objective)
-            X = feature_matrix(rows, booster.get_booster().feature_names or [], path, season)
-            out[f"score_{name}"] = booster.predict(X)
+        model = _load_model_b(name, path, objective)
+        out[f"score_{name}"] = model.predict(feature_matrix(rows, model.feature_names, path, season))
     return out
+
+
+def _load_model_b(name: str, path: str | Path, objective: str) -> RankerXgb | PlayoffXgb | Forest:
+    if name == "rf":
+        return Forest.load(path)
+    return PlayoffXgb.load(path) if name == "xgb_playoff" else RankerXgb.load(path, objective)
 
 
 def level1_scores(models: list[str], season: int, players: pd.DataFrame, features: pd.DataFrame,
