@@ -35,7 +35,7 @@ from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATraini
 from src.report.config import ReportConfig, report_config
 from src.utils.resource_bounds import check_resources
 from src.models.model_b.config import ModelBConfig, model_b_config
-from src.training.train_stacking import StackingConfig, stacking_config
+from src.models.stacker.config import StackingConfig, stacking_config
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from src.data.playoff_box import linked_box_scores
 from src.league.series import observed_series, playoff_games
 from src.models.model_b.model import ModelB
 from src.models.model_b.playoff import PlayoffRows
-from src.training.train_stacking import final_history, fit_final_stacker, stacking_config
+from src.models.stacker.config import stacking_config
+from src.training.train_stacking import final_history, fit_final_stacker
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
 

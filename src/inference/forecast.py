@@ -35,7 +35,8 @@ from src.odds.config import SimulationConfig
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of
 from src.inference.forecast_odds import (SeasonOdds, known_field_odds, simulated_season_odds,
                                          strength_points)
-from src.models.stacker import ENSEMBLE, FittedStacker, score_column
+from src.models.registry import score_column
+from src.models.stacker.fitted import ENSEMBLE, FittedStacker
 from src.odds.config import game_model
 from src.odds.fits import OddsFits
 from src.odds.playoff_record import RecordTerm
