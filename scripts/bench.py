@@ -134,7 +134,7 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     from src.models.config import model_a_configs, roster_config
     from src.odds.config import simulation_config
     from src.odds.config import game_model
-    from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
+    from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a
     from src.training.series_targets import series_by_season
 
     seasons = seasons_config(params)
@@ -148,8 +148,8 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     series = SeriesData(series_by_season(
         teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"), train),
         game_model(simulation_config(params)))
-    seconds, _ = timed(fit_model_a, rosters, teams, train, model_cfg, train_cfg, roster_cfg,
-                       seasons.n_val_seasons, series)
+    seconds, _ = timed(fit_model_a, FitTask.of(rosters, teams, train, model_cfg, train_cfg, roster_cfg,
+                                               seasons.n_val_seasons, series))
     return seconds
 
 

@@ -20,7 +20,7 @@ from src.models.config import model_a_configs, roster_config
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
-from src.training.fit_model_a import SeriesData, fit_model_a
+from src.training.fit_model_a import FitTask, SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.models.model_b.config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
@@ -88,7 +88,7 @@ def _train_models(root, params, teams, players) -> None:
     rosters = select_rosters(players, MODEL_SEASONS, roster_cfg)
     series = SeriesData(series_by_season(teams, None, MODEL_SEASONS),
                         game_model(simulation_config(params)))
-    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1, series)
+    fit = fit_model_a(FitTask.of(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1, series))
     fit.trainer.save_checkpoint(root / stage.MODEL_A)
     features = pd.read_parquet(root / stage.FEATURES)
     rows = features[features["season"].isin(MODEL_SEASONS)].merge(

@@ -29,9 +29,9 @@ from src.config import SeasonsConfig
 from src.features.roster import select_rosters_many
 from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                RosterConfig, grid_choices, with_choice)
-from src.training.fit_model_a import (ModelAFit, SeriesData, clear_checkpoints, fit_summary,
+from src.training.fit_model_a import (FitTask, ModelAFit, SeriesData, clear_checkpoints, fit_summary,
                                       score_seasons, with_split)
-from src.training.model_a_fits import FitCache, FitTask, fit_many
+from src.training.model_a_fits import FitCache, fit_many
 from src.training.report_a import season_series_nll
 from src.splits import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
 from src.utils.io import write_bytes
