@@ -131,7 +131,8 @@ def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
 
 def bench_model_a(workdir: Path, params: dict) -> float:
     from src.features.roster import select_rosters
-    from src.models.config import model_a_configs, roster_config
+    from src.models.model_a.config import model_a_configs
+    from src.features.config import roster_config
     from src.odds.config import simulation_config
     from src.odds.config import game_model
     from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a

@@ -36,7 +36,7 @@ from src.inference.forecast_page import load_calibration
 from src.inference.forecast_files import write_forecast
 from src.inference.forecast_report import favourites_line, print_forecast
 from src.inference.forecast_scores import level1_scores
-from src.models.config import model_a_configs
+from src.models.model_a.config import model_a_configs
 from src.models.stacker.fitted import FittedStacker
 from src.odds.fits import OddsFits
 from src.odds.playoff_record import roster_shares

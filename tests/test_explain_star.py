@@ -33,7 +33,8 @@ from src.explain.attention import contributors
 from src.features.config import player_value_config
 from src.explain.config import RfxFuseConfig
 from src.features.roster import select_rosters
-from src.models.config import RosterConfig, model_a_configs
+from src.models.model_a.config import model_a_configs
+from src.features.config import RosterConfig
 from src.league.monte_carlo import GameModel
 from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a
 from src.training.series_targets import series_by_season

@@ -16,7 +16,8 @@ from src.errors import DataError
 from src.features.config import team_feature_config
 from src.features.roster import select_rosters
 from src.features.team_features import build_team_features
-from src.models.config import model_a_configs, roster_config
+from src.models.model_a.config import model_a_configs
+from src.features.config import roster_config
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config

@@ -12,7 +12,8 @@ import torch
 from src.config import load_params
 from src.errors import ConfigError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.models.config import RosterConfig, grid_choices, model_a_configs, with_choice
+from src.models.model_a.config import grid_choices, model_a_configs, with_choice
+from src.features.config import RosterConfig
 from src.training.fit_model_a import FitTask, fit_model_a
 from src.odds.series_likelihood import series_nll
 from src.training.series_targets import series_tensors

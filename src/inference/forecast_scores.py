@@ -1,6 +1,6 @@
 """Level-1 scores of one season from the final saved models (no training here).
 
-Model A: models/model_a.pt rebuilt from the checkpoint alone (src/models/predict_a.py), which
+Model A: models/model_a.pt rebuilt from the checkpoint alone (ModelA.load, src/models/model_a/), which
 also gives each player's attention weight. Model B: the XGBoost JSON and the skops forest
 (each estimator's `load`, src/models/model_b/), fed the season's rows of team_features.parquet in the column
 order each was trained with; only the files of the stacked models are read.
@@ -17,7 +17,7 @@ import pandas as pd
 
 from src import artifacts
 from src.errors import DataError
-from src.models.config import ModelAConfig
+from src.models.model_a.config import ModelAConfig
 from src.inference.forecast_players import with_team_minutes, with_value_parts
 from src.models.model_b.forest import Forest
 from src.models.model_b.playoff import PlayoffXgb
@@ -35,15 +35,12 @@ def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
     architecture differs from `expected` (params.yaml model_a) is refused."""
     import torch
 
-    from src.models.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
+    from src.models.model_a.estimator import ModelA
     torch.set_num_threads(num_threads)
-    model, spec = load_model_a(model_path, expected=expected)
-    batch = build_inputs(spec, players, [season])
-    scores, _ = predict_with_attention(model, batch)
-    frame = pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
-                          "score_model_a": scores.numpy().astype(float)})
-    table = with_team_minutes(attention_table(model, spec, players, [season]), players)
-    return frame, with_value_parts(table, players, spec.roster.player_value)
+    model = ModelA.load(model_path, expected=expected)
+    frame, attention = model.predict_with_attention(players, [season])
+    table = with_team_minutes(attention, players)
+    return frame, with_value_parts(table, players, model.spec.roster.player_value)
 
 
 def season_rows(features: pd.DataFrame, season: int) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -30,13 +30,16 @@ from scipy.stats import spearmanr
 from src.errors import ConfigError
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
-from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
-                               with_choice)
+from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, grid_choices, with_choice
+from src.features.config import RosterConfig
 from src.splits import Split, early_stopping_split
 from src.training.base_trainer import START_EPOCH
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
 from src.training.warm_start_twin import WarmStartSnapshot
 from src.utils.digest import frame_digest
+
+if TYPE_CHECKING:
+    from src.models.model_a.estimator import ModelA
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,13 @@ class ModelAFit:
 
     def checkpoint_bytes(self) -> bytes:
         return self.checkpoint if self.checkpoint is not None else self.trainer.checkpoint_bytes()
+
+    @property
+    def model(self) -> "ModelA":
+        """The fitted model as one object (src/models/model_a/estimator.py; imported here, not
+        with this module: the fit cache's code digest covers only what a fit loads)."""
+        from src.models.model_a.estimator import ModelA
+        return ModelA.fitted(self.trainer.model, self.spec, self.checkpoint_bytes())
 
 
 def monitor_summary(trainers: list[ModelATrainer]) -> tuple[dict[str, float], int]:

@@ -41,7 +41,7 @@ import torch
 
 from src.errors import ConfigError
 from src.features.roster import FeatureSpec
-from src.models.config import ModelATrainingConfig, with_choice
+from src.models.model_a.config import ModelATrainingConfig, with_choice
 from src.training.fit_model_a import (FitTask, ModelAFit, configure_torch, fit_model_a,
                                       fit_with_zero_epoch_twin, twin_eligible)
 from src.training.fit_cache_entry import BadEntry, envelope, verified_meta

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 from src.config import SeasonsConfig
 from src.features.roster import select_rosters_many
-from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
-                               RosterConfig, grid_choices, with_choice)
+from src.models.model_a.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
+                                       grid_choices, with_choice)
+from src.features.config import RosterConfig
 from src.training.fit_model_a import (FitTask, ModelAFit, SeriesData, clear_checkpoints, fit_summary,
                                       score_seasons, with_split)
 from src.training.model_a_fits import FitCache, fit_many
