@@ -248,15 +248,6 @@ def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int])
                          SCORE_COLUMN: scores})
 
 
-def with_split(scored: pd.DataFrame, split: Split) -> pd.DataFrame:
-    """score_seasons rows with the split columns of the oof_model_a.parquet contract."""
-    out = scored.copy()
-    out.insert(2, "split", split.kind)
-    out.insert(3, "fold", split.fold)
-    out.insert(4, "max_train_season", split.max_train_season)
-    return out
-
-
 def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
     return {"split": split.name if split else "final", "train_seasons":
             [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,

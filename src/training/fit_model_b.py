@@ -15,7 +15,8 @@ from src.config import SeasonsConfig
 from src.errors import DataError
 from src.models.model_b.config import ModelBConfig
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.splits import Split, all_splits, early_stopping_split
+from src.splits import Split, early_stopping_split
+from src.training.walk_forward import planned_fits, rows_in, with_split
 from src.training.targets import KEY, TARGET_COLUMNS
 from src.models.model_b.model import ModelB
 from src.models.model_b.playoff import PLAYOFF_SCORE, PlayoffRows
@@ -40,17 +41,15 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     only its training seasons' series."""
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
-    splits = all_splits(seasons)
-    all_seasons = tuple(seasons.known_seasons)
-    trains = [split.train_seasons for split in splits] + [all_seasons]
+    plan = planned_fits(seasons)
+    splits = [planned.split for planned in plan[:-1]]
     # one task per split and the final fit (local processes or a Dask cluster); each task
     # gets only its training seasons' rows and series
-    tasks = [(_rows_of(labelled, train), feature_cols, train, seasons.n_val_seasons, cfg,
-              None if series is None else series[series["season"].isin(list(train))],
-              train == all_seasons) for train in trains]
+    tasks = [(_rows_of(labelled, p.train_seasons), feature_cols, p.train_seasons, seasons.n_val_seasons,
+              cfg, None if series is None else series[rows_in(series, p.train_seasons)], p.split is None)
+             for p in plan]
     *trainers, final = fan_out(_fit_task, tasks, n_jobs=local_jobs(), desc="model B fits",
-                               labels=[s.name for s in splits] + ["final"],
-                               costs=[len(train) for train in trains])
+                               labels=[p.name for p in plan], costs=[len(p.train_seasons) for p in plan])
     rows, rounds = [], {}
     for split, trainer in zip(splits, trainers):
         rounds[split.name] = trainer.n_rounds
@@ -89,10 +88,7 @@ def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tupl
 def _score_split(trainer: ModelB, features: pd.DataFrame, feature_cols: list[str],
                  split: Split) -> pd.DataFrame:
     rows = _rows_of(features, split.predict_seasons)
-    scored = rows[KEY].copy()
-    scored["split"], scored["fold"] = split.kind, split.fold
-    scored["max_train_season"] = split.max_train_season
-    return pd.concat([scored, trainer.predict(rows[feature_cols])], axis=1)
+    return with_split(pd.concat([rows[KEY], trainer.predict(rows[feature_cols])], axis=1), split)
 
 
 def _rows_of(frame: pd.DataFrame, seasons) -> pd.DataFrame:
