@@ -101,7 +101,7 @@ def _model_b():
     xgb_json = bytes(run.final.ranker.model.get_booster().save_raw(raw_format="json"))
     # the forest's skops file too: fitted on a Dask worker, its trees did not share their
     # parameter strings with the forest, which skops wrote as other object ids (now canonical)
-    return run.scores, run.rounds, xgb_json, run.final.rf_bytes
+    return run.scores, run.rounds, xgb_json, run.final.forest.file_bytes
 
 
 def _same(a, b):
