@@ -131,10 +131,11 @@ def clone_with_raw_data(raw_dir: Path, dest: Path) -> Path:
 
 def bench_model_a(workdir: Path, params: dict) -> float:
     from src.features.roster import select_rosters
-    from src.models.config import model_a_configs, roster_config
+    from src.models.model_a.config import model_a_configs
+    from src.features.config import roster_config
     from src.odds.config import simulation_config
     from src.odds.config import game_model
-    from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
+    from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a
     from src.training.series_targets import series_by_season
 
     seasons = seasons_config(params)
@@ -148,16 +149,16 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     series = SeriesData(series_by_season(
         teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"), train),
         game_model(simulation_config(params)))
-    seconds, _ = timed(fit_model_a, rosters, teams, train, model_cfg, train_cfg, roster_cfg,
-                       seasons.n_val_seasons, series)
+    seconds, _ = timed(fit_model_a, FitTask.of(rosters, teams, train, model_cfg, train_cfg, roster_cfg,
+                                               seasons.n_val_seasons, series))
     return seconds
 
 
 def bench_model_b_fold(workdir: Path, params: dict) -> float:
-    from src.training.model_b_config import model_b_config
+    from src.models.model_b.config import model_b_config
     from src.splits import early_stopping_split, walk_forward_splits
     from src.training.targets import KEY, TARGET_COLUMNS, season_targets
-    from src.training.train_model_b import ModelBTrainer
+    from src.models.model_b.model import ModelB
 
     seasons = seasons_config(params)
     split = walk_forward_splits(seasons)[-1]
@@ -170,13 +171,13 @@ def bench_model_b_fold(workdir: Path, params: dict) -> float:
     fit, val = rows[rows.season.isin(fit_s)], rows[rows.season.isin(val_s)]
 
     from src.league.series import observed_series
-    from src.training.train_model_b import PlayoffRows
+    from src.models.model_b.playoff import PlayoffRows
     series = observed_series(teams, pd.read_parquet(workdir / "data/interim/playoff_series.parquet"),
                              list(split.train_seasons))
     playoff = PlayoffRows(teams=fit["team"].to_numpy(), series=series, val_teams=val["team"].to_numpy())
 
     def one_fold():
-        trainer = ModelBTrainer(model_b_config(params)).fit(
+        trainer = ModelB(model_b_config(params)).fit(
             fit[cols], fit[TARGET_COLUMNS], fit["season"].to_numpy(),
             val[cols], val[TARGET_COLUMNS], val["season"].to_numpy(), playoff)
         return trainer.predict(features.loc[features.season == split.predict_seasons[0], cols])

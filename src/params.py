@@ -29,13 +29,13 @@ from src.inference.forecast import ForecastConfig, forecast_config
 from src.odds.playoff_update import PlayoffUpdateConfig, playoff_update_config
 from src.odds.playoff_record import PlayoffRecordConfig, playoff_record_config
 from src.data import schema
-from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
-                               RosterConfig, model_a_configs, model_a_selection_config,
-                               roster_config, with_choice)
+from src.models.model_a.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
+                                       model_a_configs, model_a_selection_config, with_choice)
+from src.features.config import RosterConfig, roster_config
 from src.report.config import ReportConfig, report_config
 from src.utils.resource_bounds import check_resources
-from src.training.model_b_config import ModelBConfig, model_b_config
-from src.training.train_stacking import StackingConfig, stacking_config
+from src.models.model_b.config import ModelBConfig, model_b_config
+from src.models.stacker.config import StackingConfig, stacking_config
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.record_asof import RecordInputs
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.league.series import playoff_games
-from src.models.stacker import ENSEMBLE
+from src.models.stacker.fitted import ENSEMBLE
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
@@ -92,7 +92,7 @@ def test_selections(path: Path, seasons: list[int]) -> dict:
 
 def ensemble_in_points(params: dict) -> frozenset[str]:
     """The series-fitted stacker writes the ensemble score in points (stacking.objective)."""
-    from src.training.train_stacking import stacking_config
+    from src.models.stacker.config import stacking_config
     return frozenset({"ensemble"}) if stacking_config(params).objective == "series" else frozenset()
 
 

@@ -16,7 +16,7 @@ from src.explain.summary import summary_markdown
 from src.explain.top_contributors import top_contributors, top_contributors_markdown
 from src.features.config import player_value_config
 from src.features.player_value import player_values, weights_report
-from src.models.config import model_a_configs
+from src.models.model_a.config import model_a_configs
 from src.utils.io import read_input
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet, write_text

@@ -36,16 +36,16 @@ from src.inference.forecast_page import load_calibration
 from src.inference.forecast_files import write_forecast
 from src.inference.forecast_report import favourites_line, print_forecast
 from src.inference.forecast_scores import level1_scores
-from src.models.config import model_a_configs
-from src.models.stacker import FittedStacker
+from src.models.model_a.config import model_a_configs
+from src.models.stacker.fitted import FittedStacker
 from src.odds.fits import OddsFits
 from src.odds.playoff_record import roster_shares
 from src.features.config import roster_config
 from src.report.config import report_config
 from src.utils.io import read_input
-from src.training.model_b_config import model_b_config
+from src.models.model_b.config import model_b_config
 from src.training.signals import with_signals
-from src.training.train_stacking import stacking_config
+from src.models.stacker.config import stacking_config
 from src.utils.cli import stage_main
 from src.utils.logging import on_terminal
 

@@ -14,8 +14,8 @@ from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
 from src.training.signals import with_signals
 from src.training.targets import season_targets
-from src.training.train_stacking import (final_history, fit_final_stacker, run_stacking, stack_metrics,
-                                         stacking_config, with_target)
+from src.models.stacker.config import stacking_config
+from src.training.train_stacking import final_history, fit_final_stacker, run_stacking, stack_metrics, with_target
 from src.utils.cli import stage_main
 from src.utils.io import write_json, write_parquet
 

@@ -10,7 +10,8 @@ from src import artifacts
 from src.config import load_params, seasons_config
 from src.features.roster import select_rosters
 from src.odds.config import game_model, simulation_config
-from src.models.config import model_a_configs, model_a_selection_config, roster_config
+from src.models.model_a.config import model_a_configs, model_a_selection_config
+from src.features.config import roster_config
 from src.training.fit_model_a import SeriesData, configure_torch, fit_summary
 from src.training.model_a_fits import WORKER_MODULES, default_cache
 from src.training.model_a_selection import candidates, run_all_splits, run_nested

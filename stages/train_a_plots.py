@@ -10,7 +10,8 @@ from src.config import load_params
 from src.errors import DataError
 from src import artifacts
 from src.evaluation.train_plots import HISTORY_FILE, TRAIN_PLOTS_DIR, train_a_plot_tables
-from src.models.config import model_a_configs, roster_config
+from src.models.model_a.config import model_a_configs
+from src.features.config import roster_config
 from src.utils.cli import stage_main
 from src.utils.io import atomic_path
 from src.utils.model_files import load_torch_checkpoint

@@ -9,7 +9,7 @@ from src.config import load_params, seasons_config
 from src.league.series import observed_series
 from src.training.fit_model_b import WORKER_MODULES, fit_model_b, model_b_metrics
 from src.utils.io import read_input
-from src.training.model_b_config import model_b_config
+from src.models.model_b.config import model_b_config
 from src.splits import all_splits
 from src.training.targets import season_targets
 from src.utils.cli import stage_main

@@ -143,7 +143,7 @@ def model_a_configs_small():
     """Factory: (ModelAConfig, ModelATrainingConfig) of a tiny fast Model A; keyword
     overrides go to whichever config has the field."""
     import dataclasses
-    from src.models.config import ModelAConfig, ModelATrainingConfig
+    from src.models.model_a.config import ModelAConfig, ModelATrainingConfig
 
     arch = ModelAConfig(stat_dim=0, num_embeddings=64, embedding_dim=4, encoder_hidden=(16, 8),
                         attention_heads=2, dropout=0.0, minutes_bias_weight=1.0,

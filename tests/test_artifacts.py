@@ -10,7 +10,7 @@ import yaml
 
 from src.artifacts import ARTIFACTS, by_path
 from src.errors import DataError
-from src.training.level1 import LEVEL1_MODELS, LEVEL1_SOURCES
+from src.models.registry import LEVEL1_MODELS, LEVEL1_SOURCES
 from src.utils.io import read_input
 
 REPO = Path(__file__).resolve().parents[1]

@@ -26,7 +26,7 @@ from src.errors import ConfigError, DataError
 from src.odds.config import simulation_config
 from src.params import parse_params
 from test_params import _with
-from src.training.train_model_b import load_xgb
+from src.models.model_b.files import load_xgb
 from src.utils.model_files import XGB_PLAYOFF, XGB_RANKER, xgb_json_bytes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -224,7 +224,7 @@ def test_nba_raw_dir_comment_matches_the_code(monkeypatch, tmp_path: Path) -> No
 
 def test_a_checkpoint_of_another_kind_is_refused_by_the_model_a_loader(tmp_path: Path) -> None:
     import torch
-    from src.models.predict_a import load_model_a
+    from src.models.model_a.predict import load_model_a
     path = tmp_path / "model_a.pt"
     torch.save({"nba_model_kind": XGB_RANKER, "model_state": {}, "feature_spec": {}}, path)
     with pytest.raises(DataError, match="expected a 'model_a' model file.*'model_b_xgb'"):

@@ -17,9 +17,10 @@ from src.explain.attention import contributors, leave_one_out_drops
 from src.features.config import player_value_config
 from src.explain.config import explain_config
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.models.predict_a import predict_with_attention
-from src.models.config import RosterConfig, model_a_configs
-from src.models.deep_set_rank import DeepSetRank
+from src.models.model_a.predict import predict_with_attention
+from src.models.model_a.config import model_a_configs
+from src.features.config import RosterConfig
+from src.models.model_a.deep_set_rank import DeepSetRank
 
 ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2, availability_power=0.5,
                       player_value=player_value_config(load_params()))

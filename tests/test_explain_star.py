@@ -33,9 +33,10 @@ from src.explain.attention import contributors
 from src.features.config import player_value_config
 from src.explain.config import RfxFuseConfig
 from src.features.roster import select_rosters
-from src.models.config import RosterConfig, model_a_configs
+from src.models.model_a.config import model_a_configs
+from src.features.config import RosterConfig
 from src.league.monte_carlo import GameModel
-from src.training.fit_model_a import SeriesData, configure_torch, fit_model_a
+from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a
 from src.training.series_targets import series_by_season
 from tests.conftest import GAME_MODEL_ARGS
 
@@ -76,8 +77,7 @@ def _fit(rosters, teams, series, **overrides):
     train_cfg = dataclasses.replace(train_cfg, epochs=15, patience=15, refit_on_all=False,
                                     **overrides)
     configure_torch(train_cfg)
-    return fit_model_a(rosters, teams, TRAIN, model_cfg, train_cfg, ROSTER, n_val_seasons=0,
-                       series=series)
+    return fit_model_a(FitTask.of(rosters, teams, TRAIN, model_cfg, train_cfg, ROSTER, 0, series))
 
 
 def _star_ranks(frame: pd.DataFrame, stars: pd.DataFrame, column: str) -> pd.Series:

@@ -22,7 +22,8 @@ from src.inference.forecast_report import pct, print_forecast, render_markdown
 from src.odds.config import game_model
 from src.odds.fits import OddsFits, ensemble_fits
 from src.training.targets import season_targets
-from src.training.train_stacking import StackingConfig, final_history, fit_final_stacker, with_target
+from src.models.stacker.config import StackingConfig
+from src.training.train_stacking import final_history, fit_final_stacker, with_target
 from league_b import ORDER_STACKER
 
 SEASON = 2016
@@ -218,7 +219,9 @@ def test_missing_team_score_is_a_clear_error(synthetic_tables):
         build_forecast(inputs, status, SEASONS, SIM, CFG)
 
 
-FIT_FUNCTIONS = {"src.training.train_stacking.StackingTrainer.fit", "src.training.series_stacker.SeriesStacker.select",
+FIT_FUNCTIONS = {"src.models.stacker.ridge.RidgeStacker.fit", "src.models.stacker.series.SeriesStacker.select",
+                 "src.models.stacker.estimator.Stacker.fit", "src.models.model_b.ranker.RankerXgb.fit",
+                 "src.models.model_b.playoff.PlayoffXgb.fit", "src.models.model_b.forest.Forest.fit",
                  "src.odds.title_odds.fit_season_odds", "src.odds.title_odds.fit_score_map",
                  "src.odds.title_odds.fit_temperature", "src.odds.strength_calibration.fit_points_map",
                  "src.odds.strength_calibration.fit_series_map", "src.odds.game_asof.setting_for_season",

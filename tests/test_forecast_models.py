@@ -16,18 +16,21 @@ from src.errors import DataError
 from src.features.config import team_feature_config
 from src.features.roster import select_rosters
 from src.features.team_features import build_team_features
-from src.models.config import model_a_configs, roster_config
+from src.models.model_a.config import model_a_configs
+from src.features.config import roster_config
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
-from src.training.fit_model_a import SeriesData, fit_model_a
+from src.training.fit_model_a import FitTask, SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
-from src.training.model_b_config import model_b_config
+from src.models.model_b.config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.data.playoff_box import linked_box_scores
 from src.league.series import observed_series, playoff_games
-from src.training.train_model_b import ModelBTrainer, PlayoffRows
-from src.training.train_stacking import final_history, fit_final_stacker, stacking_config
+from src.models.model_b.model import ModelB
+from src.models.model_b.playoff import PlayoffRows
+from src.models.stacker.config import stacking_config
+from src.training.train_stacking import final_history, fit_final_stacker
 from stages import forecast as stage
 from test_forecast import SEASON, SEASONS, fake_history, strip_outcomes
 
@@ -86,14 +89,14 @@ def _train_models(root, params, teams, players) -> None:
     rosters = select_rosters(players, MODEL_SEASONS, roster_cfg)
     series = SeriesData(series_by_season(teams, None, MODEL_SEASONS),
                         game_model(simulation_config(params)))
-    fit = fit_model_a(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1, series)
+    fit = fit_model_a(FitTask.of(rosters, teams, MODEL_SEASONS, model_cfg, train_cfg, roster_cfg, 1, series))
     fit.trainer.save_checkpoint(root / stage.MODEL_A)
     features = pd.read_parquet(root / stage.FEATURES)
     rows = features[features["season"].isin(MODEL_SEASONS)].merge(
         season_targets(teams, MODEL_SEASONS), on=["season", "team"])
     X = rows[[c for c in features.columns if c not in ("season", "team")]]
     series = observed_series(teams, pd.read_parquet(root / stage.SERIES), MODEL_SEASONS)
-    trainer = ModelBTrainer(model_b_config(params)).fit(
+    trainer = ModelB(model_b_config(params)).fit(
         X, rows[TARGET_COLUMNS], rows["season"].to_numpy(),
         playoff=PlayoffRows(teams=rows["team"].to_numpy(), series=series))
     trainer.save(root / stage.XGB_MODEL, root / stage.RF_MODEL, root / stage.XGB_PLAYOFF_MODEL)

@@ -8,9 +8,9 @@ import torch
 
 from src.config import load_params
 from src.errors import ConfigError
-from src.models.predict_a import load_model_a
-from src.models.config import ModelAConfig, model_a_configs
-from src.models.deep_set_rank import DeepSetRank
+from src.models.model_a.predict import load_model_a
+from src.models.model_a.config import ModelAConfig, model_a_configs
+from src.models.model_a.deep_set_rank import DeepSetRank
 
 
 @pytest.mark.parametrize("field, value, words", [

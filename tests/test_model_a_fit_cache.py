@@ -7,7 +7,8 @@ import dataclasses
 import pandas as pd
 
 from src.features.roster import select_rosters
-from src.training.model_a_fits import FitCache, FitTask, fit_many, zero_epoch_twins
+from src.training.fit_model_a import FitTask
+from src.training.model_a_fits import FitCache, fit_many, zero_epoch_twins
 from tests.conftest import roster_cfg
 
 SEASONS = tuple(range(2001, 2006))

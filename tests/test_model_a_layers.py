@@ -6,9 +6,9 @@ import math
 import pytest
 import torch
 
-from src.models.deep_set_rank import DeepSetRank
-from src.models.losses import grouped_list_mle, list_mle
-from src.models.set_attention import SetAttention
+from src.models.model_a.deep_set_rank import DeepSetRank
+from src.models.model_a.losses import grouped_list_mle, list_mle
+from src.models.model_a.set_attention import SetAttention
 
 DIM, HEADS = 8, 2
 
@@ -106,7 +106,7 @@ def test_output_parameters_are_exactly_those_the_outputs_depend_on(model_a_confi
 def test_strength_is_the_sum_of_contributions_plus_bias(model_a_configs_small):
     """c_i = 5 * a_i * v_i is exact by construction: a team's contributions add up to its
     strength minus the one bias; an untrained model (value head at zero) rates all teams 0."""
-    from src.models.deep_set_rank import ON_COURT, contributions
+    from src.models.model_a.deep_set_rank import ON_COURT, contributions
 
     arch, _ = model_a_configs_small()
     model = DeepSetRank.from_config(arch.with_stat_dim(4)).eval()

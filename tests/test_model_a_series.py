@@ -12,8 +12,9 @@ import torch
 from src.config import load_params
 from src.errors import ConfigError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.models.config import RosterConfig, grid_choices, model_a_configs, with_choice
-from src.training.fit_model_a import fit_model_a
+from src.models.model_a.config import grid_choices, model_a_configs, with_choice
+from src.features.config import RosterConfig
+from src.training.fit_model_a import FitTask, fit_model_a
 from src.odds.series_likelihood import series_nll
 from src.training.series_targets import series_tensors
 from src.training.train_model_a import ModelATrainer, make_lists
@@ -71,14 +72,14 @@ def test_nested_choice_is_made_on_validation_seasons(tiny_league, model_a_config
     players, teams = tiny_league(seasons=(2001, 2002, 2003))
     rosters = select_rosters(players, (2001, 2002, 2003), ROSTER)
     arch, train = model_a_configs_small(epochs=3, select_grid={"learning_rate": [1e-9, 0.05]})
-    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1,
-                      series=series_data(teams))
+    fit = fit_model_a(FitTask.of(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, 1,
+                                 series_data(teams)))
     assert fit.val_seasons == [2003] and fit.choice in grid_choices(train.select_grid)
     losses = {}
     for choice in grid_choices(train.select_grid):
         alone = dataclasses.replace(train, **choice, select_grid={})    # that candidate only
-        one = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, alone, ROSTER,
-                          n_val_seasons=1, series=series_data(teams))
+        one = fit_model_a(FitTask.of(rosters, teams, (2001, 2002, 2003), arch, alone, ROSTER, 1,
+                                 series_data(teams)))
         losses[choice["learning_rate"]] = one.val_loss
     assert fit.val_loss == pytest.approx(min(losses.values()))
     assert np.isfinite(fit.val_loss)

@@ -8,7 +8,7 @@ import torch
 from src.config import SeasonsConfig
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.features.config import RosterConfig
-from src.training.fit_model_a import fit_model_a
+from src.training.fit_model_a import FitTask, fit_model_a
 from src.training.model_a_selection import run_all_splits
 from tests.conftest import tiny_series
 from src.training.train_model_a import make_lists
@@ -45,8 +45,8 @@ def test_refit_history_and_dvclive(tiny_league, model_a_configs_small, series_da
     players, teams = tiny_league(seasons=(2001, 2002, 2003))
     rosters = select_rosters(players, (2001, 2002, 2003), ROSTER)
     arch, train = model_a_configs_small(epochs=4, refit_on_all=True)
-    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1,
-                      series=series_data(teams))
+    fit = fit_model_a(FitTask.of(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, 1,
+                                 series_data(teams)))
     assert fit.val_seasons == [2003] and fit.val_spearman is not None
     phases = [row["phase"] for row in fit.history]
     assert phases.count("refit") == fit.best_epoch + 1 and phases[0] == "select"
@@ -69,6 +69,6 @@ def test_per_conference_lists(tiny_league, model_a_configs_small, series_data):
     expected = [conferences[(2001, t)] for t in first.roster.team]
     assert [int(g) for g in first.groups] == [0 if c == "E" else 1 for c in expected]
     arch, train = model_a_configs_small(epochs=2, listmle_per_conference=True)
-    fit = fit_model_a(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, n_val_seasons=1,
-                      series=series_data(teams))
+    fit = fit_model_a(FitTask.of(rosters, teams, (2001, 2002, 2003), arch, train, ROSTER, 1,
+                                 series_data(teams)))
     assert fit.val_loss is not None and fit.val_loss > 0

@@ -29,8 +29,8 @@ def _trainer_and_lists(tiny_league, make_configs, game_model, **overrides):
 
 
 def _train_nll(trainer, lists, game_model):
-    from src.models.series_loss import torch_series_nll
-    from src.models.deep_set_rank import ON_COURT as FIVE
+    from src.models.model_a.series_loss import torch_series_nll
+    from src.models.model_a.deep_set_rank import ON_COURT as FIVE
     terms = season_terms(trainer.model, lists)
     w = trainer.model.value_linear.weight[0].detach().double()
     losses = [torch_series_nll(*(lambda s: (s[t.home], s[t.away]))(FIVE * t.pooled_stats @ w + t.fixed),

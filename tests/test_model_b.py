@@ -1,4 +1,4 @@
-"""ModelBTrainer and the split runner on a small hand-made league."""
+"""ModelB and the split runner on a small hand-made league."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,9 +14,10 @@ from src.errors import ConfigError, DataError
 from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatureConfig
 from src.features.team_features import build_team_features
 from src.training.fit_model_b import fit_model_b
-from src.training.model_b_config import ModelBConfig, RfConfig, XgbConfig, model_b_config
+from src.models.model_b.config import ModelBConfig, RfConfig, XgbConfig, model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
-from src.training.train_model_b import ModelBTrainer, load_rf, load_xgb
+from src.models.model_b.files import load_rf, load_xgb
+from src.models.model_b.model import ModelB
 from league_b import make_player_seasons, make_team_seasons
 
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2011, n_oof_folds=3, n_val_seasons=2)
@@ -57,8 +58,8 @@ def test_trainer_learns_and_is_deterministic(league, objective):
     X, y, rows = _xy(features, targets, list(range(2000, 2009)))
     Xv, yv, vrows = _xy(features, targets, [2009, 2010])
     Xt, _, trows = _xy(features, targets, [2011])
-    first = ModelBTrainer(cfg).fit(X, y, rows["season"].to_numpy(), Xv, yv, vrows["season"].to_numpy())
-    again = ModelBTrainer(cfg).fit(X, y, rows["season"].to_numpy(), Xv, yv, vrows["season"].to_numpy())
+    first = ModelB(cfg).fit(X, y, rows["season"].to_numpy(), Xv, yv, vrows["season"].to_numpy())
+    again = ModelB(cfg).fit(X, y, rows["season"].to_numpy(), Xv, yv, vrows["season"].to_numpy())
     scores = first.predict(Xt)
     pd.testing.assert_frame_equal(scores, again.predict(Xt))
     assert 1 <= first.n_rounds <= CFG.xgb.n_estimators and 0 < first.val_ndcg <= 1
@@ -69,8 +70,8 @@ def test_trainer_learns_and_is_deterministic(league, objective):
 def test_objective_switch_changes_scores(league):
     features, targets = league
     X, y, rows = _xy(features, targets, list(range(2000, 2011)))
-    pairwise = ModelBTrainer(CFG).fit(X, y, rows["season"].to_numpy()).predict(X)
-    regression = ModelBTrainer(dataclasses.replace(CFG, objective="reg:squarederror")).fit(
+    pairwise = ModelB(CFG).fit(X, y, rows["season"].to_numpy()).predict(X)
+    regression = ModelB(dataclasses.replace(CFG, objective="reg:squarederror")).fit(
         X, y, rows["season"].to_numpy()).predict(X)
     assert not np.allclose(pairwise["score_xgb"], regression["score_xgb"])
     np.testing.assert_allclose(pairwise["score_rf"], regression["score_rf"])   # the forest ignores it
@@ -79,7 +80,7 @@ def test_objective_switch_changes_scores(league):
 def test_save_and_safe_load_round_trip(league, tmp_path):
     features, targets = league
     X, y, rows = _xy(features, targets, list(range(2000, 2006)))
-    trainer = ModelBTrainer(CFG).fit(X, y, rows["season"].to_numpy())
+    trainer = ModelB(CFG).fit(X, y, rows["season"].to_numpy())
     trainer.save(tmp_path / "xgb.json", tmp_path / "rf.skops")
     assert (tmp_path / "xgb.json").read_text().startswith("{")
     np.testing.assert_allclose(load_xgb(tmp_path / "xgb.json", CFG.objective).predict(X),

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from src.training.model_b_config import ModelBConfig, PlayoffObjectiveConfig, RfConfig, XgbConfig
+from src.models.model_b.config import ModelBConfig, PlayoffObjectiveConfig, RfConfig, XgbConfig
 from src.training.targets import TARGET_COLUMNS, season_targets
-from src.training.train_model_b import PLAYOFF_SCORE, ModelBTrainer, PlayoffRows, playoff_groups
+from src.models.model_b.model import ModelB
+from src.models.model_b.playoff import PLAYOFF_SCORE, PlayoffRows, playoff_groups
 from league_b import make_team_seasons
 
 CFG = ModelBConfig(objective="rank:pairwise", seed=7, n_jobs=1,
@@ -59,7 +60,7 @@ def test_series_alone_teach_the_strength_order():
     train, test = rows[rows["season"] < 2011], rows[rows["season"] == 2011]
     series = _series_from_strength(teams, seed=3)
     cols = ["mov", "pace", "age"]
-    trainer = ModelBTrainer(CFG).fit(train[cols], train[TARGET_COLUMNS], train["season"].to_numpy(),
+    trainer = ModelB(CFG).fit(train[cols], train[TARGET_COLUMNS], train["season"].to_numpy(),
                                      playoff=PlayoffRows(teams=train["team"].to_numpy(), series=series))
     score = trainer.predict(test[cols])[PLAYOFF_SCORE]
     assert spearmanr(score, test["mov"]).correlation > 0.8
@@ -67,7 +68,7 @@ def test_series_alone_teach_the_strength_order():
     scrambled = series.copy()
     last = scrambled["season"] == 2011
     scrambled.loc[last, "winner"] = scrambled.loc[last, "away_team"]
-    again = ModelBTrainer(CFG).fit(train[cols], train[TARGET_COLUMNS], train["season"].to_numpy(),
+    again = ModelB(CFG).fit(train[cols], train[TARGET_COLUMNS], train["season"].to_numpy(),
                                    playoff=PlayoffRows(teams=train["team"].to_numpy(), series=scrambled))
     assert np.array_equal(again.predict(test[cols])[PLAYOFF_SCORE], score)
 
@@ -76,7 +77,7 @@ def test_enabled_playoff_objective_needs_the_series():
     teams = make_team_seasons(seasons=range(2000, 2003), n_teams=8)
     rows = teams.merge(season_targets(teams, [2000, 2001, 2002]), on=["season", "team"], suffixes=("_t", ""))
     with pytest.raises(ValueError, match="model_b.playoff"):
-        ModelBTrainer(CFG).fit(rows[["mov"]], rows[TARGET_COLUMNS], rows["season"].to_numpy())
+        ModelB(CFG).fit(rows[["mov"]], rows[TARGET_COLUMNS], rows["season"].to_numpy())
     off = dataclasses.replace(CFG, playoff=PlayoffObjectiveConfig(enabled=False, order_weight=0.0))
-    out = ModelBTrainer(off).fit(rows[["mov"]], rows[TARGET_COLUMNS], rows["season"].to_numpy()).predict(rows[["mov"]])
+    out = ModelB(off).fit(rows[["mov"]], rows[TARGET_COLUMNS], rows["season"].to_numpy()).predict(rows[["mov"]])
     assert PLAYOFF_SCORE not in out

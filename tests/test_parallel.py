@@ -15,7 +15,7 @@ from src.config import SeasonsConfig
 from src.errors import ConfigError
 from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatureConfig
 from src.features.team_features import build_team_features
-from src.models.config import ModelASelectionConfig
+from src.models.model_a.config import ModelASelectionConfig
 from src.training.fit_model_a import SeriesData
 from src.training.fit_model_b import fit_model_b
 from src.training.model_a_selection import candidates, run_nested
@@ -98,10 +98,10 @@ def _model_b():
     run = fit_model_b(features, season_targets(teams, list(range(2000, 2012))),
                       MODEL_B_SEASONS, dataclasses.replace(MODEL_B_CFG, xgb=dataclasses.replace(
                           MODEL_B_CFG.xgb, n_estimators=15)))
-    xgb_json = bytes(run.final.xgb_model.get_booster().save_raw(raw_format="json"))
+    xgb_json = bytes(run.final.ranker.model.get_booster().save_raw(raw_format="json"))
     # the forest's skops file too: fitted on a Dask worker, its trees did not share their
     # parameter strings with the forest, which skops wrote as other object ids (now canonical)
-    return run.scores, run.rounds, xgb_json, run.final.rf_bytes
+    return run.scores, run.rounds, xgb_json, run.final.forest.file_bytes
 
 
 def _same(a, b):

@@ -139,7 +139,7 @@ stages:
 # like stages/train_a.py: reads its params (refusing a bad one), then writes its outputs
 TRAIN_PY = """
 import pathlib
-from src.models.config import model_a_configs
+from src.models.model_a.config import model_a_configs
 from src.config import load_params
 model_a_configs(load_params()["model_a"])
 for name, text in [("models/model_a.pt", "weights"), ("metrics/train_a.json", "{}")]:

@@ -7,7 +7,7 @@ import torch
 from scipy.stats import norm
 
 from src.league.monte_carlo import GameModel
-from src.models.series_loss import torch_series_home_win_prob, torch_series_nll
+from src.models.model_a.series_loss import torch_series_home_win_prob, torch_series_nll
 from src.odds.series_likelihood import series_home_win_prob, series_nll
 
 NORMAL = GameModel(home_court=0.0, link="normal", scale=10.0)

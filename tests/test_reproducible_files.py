@@ -21,10 +21,11 @@ from sklearn.ensemble import RandomForestRegressor
 from src.config import load_params
 from src.features.roster import FeatureSpec
 from src.league.monte_carlo import GameModel
-from src.models.config import model_a_configs
-from src.training.model_b_config import model_b_config
+from src.models.model_a.config import model_a_configs
+from src.models.model_b.config import model_b_config
 from src.training.train_model_a import ModelATrainer
-from src.training.train_model_b import ModelBTrainer, load_rf
+from src.models.model_b.files import load_rf
+from src.models.model_b.model import ModelB
 from src.utils.io import atomic_dir
 
 from tests.conftest import GAME_MODEL_ARGS
@@ -62,11 +63,11 @@ def test_model_a_checkpoint_bytes_do_not_depend_on_name_or_time(tmp_path, monkey
     assert all(not n.startswith(".") and ".tmp" not in n for n in names), names
 
 
-def _model_b_trainer() -> ModelBTrainer:
+def _model_b_trainer() -> ModelB:
     X = np.arange(60, dtype=float).reshape(30, 2)
-    trainer = ModelBTrainer(model_b_config(PARAMS))
-    trainer.xgb_model = xgb.XGBRegressor(n_estimators=3, n_jobs=1, random_state=0).fit(X, X[:, 0])
-    trainer.rf_model = RandomForestRegressor(n_estimators=3, max_depth=2, random_state=0).fit(X, X[:, 0])
+    trainer = ModelB(model_b_config(PARAMS))
+    trainer.ranker.model = xgb.XGBRegressor(n_estimators=3, n_jobs=1, random_state=0).fit(X, X[:, 0])
+    trainer.forest.model = RandomForestRegressor(n_estimators=3, max_depth=2, random_state=0).fit(X, X[:, 0])
     return trainer
 
 
@@ -78,7 +79,7 @@ def test_model_b_file_bytes_do_not_depend_on_time(tmp_path, monkeypatch):
     assert first == second
     X = np.arange(60, dtype=float).reshape(30, 2)
     loaded = load_rf(tmp_path / "r2.skops")            # still a valid file, the same forest
-    assert np.array_equal(loaded.predict(X), trainer.rf_model.predict(X))
+    assert np.array_equal(loaded.predict(X), trainer.forest.model.predict(X))
 
 
 # ---- the walk-forward folder is replaced whole ----
@@ -154,7 +155,7 @@ def test_configure_torch_turns_on_deterministic_kernels_without_the_compiler():
     code = textwrap.dedent("""
         import sys, torch
         from src.config import load_params
-        from src.models.config import model_a_configs
+        from src.models.model_a.config import model_a_configs
         from src.training.fit_model_a import configure_torch
         configure_torch(model_a_configs(load_params()["model_a"])[1])
         print(torch.are_deterministic_algorithms_enabled(), "torch._inductor" in sys.modules)

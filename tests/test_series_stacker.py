@@ -9,8 +9,9 @@ import pytest
 from src.config import SeasonsConfig
 from src.league.monte_carlo import GameModel
 from src.odds.series_likelihood import series_home_win_prob
-from src.training.series_stacker import SeasonSeries, SeriesStacker, fit_weights
-from src.training.train_stacking import StackingConfig, run_stacking
+from src.models.stacker.config import StackingConfig
+from src.models.stacker.series import SeasonSeries, SeriesStacker, fit_weights
+from src.training.train_stacking import run_stacking
 
 MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2011, n_oof_folds=3, n_val_seasons=2)

@@ -10,11 +10,13 @@ from src.errors import DataError
 from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatureConfig
 from src.features.team_features import build_team_features
 from src.training.fit_model_b import fit_model_b
-from src.training.level1 import LEVEL1_SOURCES, combine_level1
-from src.training.model_b_config import ModelBConfig, RfConfig, XgbConfig
+from src.models.registry import LEVEL1_SOURCES
+from src.training.level1 import combine_level1
+from src.models.model_b.config import ModelBConfig, RfConfig, XgbConfig
 from src.splits import all_splits
 from src.training.targets import season_targets
-from src.training.train_stacking import StackingConfig, run_stacking, with_target
+from src.models.stacker.config import StackingConfig
+from src.training.train_stacking import run_stacking, with_target
 from league_b import ORDER_STACKER, fake_model_a_scores, make_player_seasons, make_team_seasons
 
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2010, n_oof_folds=3, n_val_seasons=2)

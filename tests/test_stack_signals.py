@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from src.errors import ConfigError, DataError
-from src.training.series_stacker import Candidate, _choose, season_weights
+from src.models.stacker.series import Candidate, _choose, season_weights
 from src.training.signals import signal_scores, with_signals
 from src.training.train_stacking import run_stacking
 from test_series_stacker import CFG, MODEL, SEASONS, _league

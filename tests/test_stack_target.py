@@ -7,11 +7,14 @@ import pytest
 
 from src.config import SeasonsConfig
 from src.errors import ConfigError
-from src.training.level1 import LEVEL1_SOURCES, combine_level1
+from src.models.registry import LEVEL1_SOURCES
+from src.training.level1 import combine_level1
 from docs.research.stack_holdout import loso_scores, paired_wins, ranking_by_season
-from src.training.targets import STACK_TARGETS, season_targets, stacking_target
-from src.training.train_stacking import (ENSEMBLE, StackingConfig, StackingTrainer, run_stacking,
-                                         stacking_config, with_target)
+from src.models.stacker.config import STACK_TARGETS, StackingConfig, stacking_config
+from src.models.stacker.fitted import ENSEMBLE
+from src.models.stacker.ridge import RidgeStacker
+from src.training.targets import season_targets, stacking_target
+from src.training.train_stacking import run_stacking, with_target
 from league_b import ORDER_STACKER, fake_model_a_scores, make_team_seasons
 
 ALPHAS = [0.01, 0.1, 1.0]
@@ -63,7 +66,7 @@ def tiers():
 
 
 def test_each_target_changes_the_blend_and_rows_used(tiers):
-    fits = {t: StackingTrainer(_cfg(t)).fit(tiers) for t in STACK_TARGETS}
+    fits = {t: RidgeStacker(_cfg(t)).fit(tiers, stacking_target(tiers, t)) for t in STACK_TARGETS}
     rf_per_xgb = {t: f.summary()["coef_rf"] / f.summary()["coef_xgb"] for t, f in fits.items()}
     # order rewards rf for the non-playoff teams; the playoff-focused targets do not
     # (playoff_order ignores them: rf is pure noise among the fitted rows)

@@ -1,4 +1,4 @@
-"""StackingTrainer, level-1 joins and the stacking.models switch."""
+"""RidgeStacker, level-1 joins and the stacking.models switch."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,10 +7,12 @@ import pytest
 
 from src.config import SeasonsConfig
 from src.errors import ConfigError, DataError
-from src.training.level1 import LEVEL1_SOURCES, combine_level1
+from src.models.registry import LEVEL1_SOURCES
+from src.training.level1 import combine_level1
 from src.training.targets import season_targets
-from src.training.train_stacking import (StackingConfig, run_stacking, stack_metrics,
-                                         standardise_per_season, with_target)
+from src.models.stacker.config import StackingConfig
+from src.models.stacker.fitted import standardise_per_season
+from src.training.train_stacking import run_stacking, stack_metrics, with_target
 from league_b import ORDER_STACKER, fake_model_a_scores, make_team_seasons
 
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2011, n_oof_folds=3, n_val_seasons=2)

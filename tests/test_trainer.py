@@ -11,8 +11,8 @@ from torch import nn
 
 from src.errors import ConfigError, PipelineError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.models.predict_a import build_inputs, load_model_a, predict_with_attention
-from src.models.predict_a import attention_table
+from src.models.model_a.predict import build_inputs, load_model_a, predict_with_attention
+from src.models.model_a.predict import attention_table
 from src.features.config import RosterConfig
 from src.training.base_trainer import BaseTrainer, Callback, EarlyStopping, ModelCheckpoint
 from src.training.train_model_a import ModelATrainer, make_lists

@@ -26,7 +26,8 @@ from src.config import load_params, seasons_config  # noqa: E402
 from src.features.roster import select_rosters  # noqa: E402
 from src.odds.config import simulation_config  # noqa: E402
 from src.odds.config import game_model  # noqa: E402
-from src.models.config import model_a_configs, roster_config  # noqa: E402
+from src.models.model_a.config import model_a_configs  # noqa: E402
+from src.features.config import roster_config
 from src.training.fit_model_a import SeriesData, configure_torch  # noqa: E402
 from src.training.model_a_holdout import best_overrides, candidate_table  # noqa: E402
 from src.training.series_targets import series_by_season  # noqa: E402

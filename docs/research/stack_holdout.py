@@ -26,8 +26,10 @@ from src.evaluation.metrics import season_ranking_metrics
 from src.odds.config import SimulationConfig
 from src.odds.title_odds import SeasonInputs
 from src.training.level1 import KEY
-from src.training.targets import STACK_TARGETS
-from src.training.train_stacking import ENSEMBLE, StackingConfig, StackingTrainer
+from src.models.stacker.config import STACK_TARGETS, StackingConfig
+from src.models.stacker.fitted import ENSEMBLE
+from src.models.stacker.ridge import RidgeStacker
+from src.training.targets import stacking_target
 
 log = logging.getLogger(__name__)
 RANKING_METRICS = ["ndcg_at_4", "spearman", "playoff_spearman"]
@@ -39,7 +41,8 @@ def loso_scores(level1: pd.DataFrame, cfg: StackingConfig) -> tuple[pd.DataFrame
     (with_target rows), and the fitted coefficients per held-out season."""
     parts, fits = [], []
     for season in sorted(int(s) for s in level1["season"].unique()):
-        trainer = StackingTrainer(cfg).fit(level1[level1["season"] != season])
+        fit_rows = level1[level1["season"] != season]
+        trainer = RidgeStacker(cfg).fit(fit_rows, stacking_target(fit_rows, cfg.target))
         held = level1.loc[level1["season"] == season, KEY].copy()
         held[ENSEMBLE] = trainer.predict(level1[level1["season"] == season])
         parts.append(held)
@@ -96,9 +99,11 @@ def main() -> None:
     from src.evaluation.config import evaluation_config
     from src.odds.season_inputs import season_inputs
     from src.odds.config import simulation_config
-    from src.training.level1 import combine_level1, read_level1_files, score_column
+    from src.models.registry import score_column
+    from src.training.level1 import combine_level1, read_level1_files
     from src.training.targets import season_targets
-    from src.training.train_stacking import stacking_config, with_target
+    from src.models.stacker.config import stacking_config
+    from src.training.train_stacking import with_target
 
     logging.basicConfig(level=logging.WARNING)
     params = load_params("params.yaml")

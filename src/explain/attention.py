@@ -29,10 +29,10 @@ import torch
 from src.errors import PipelineError
 from src.explain.compare import within_team_rank
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
-from src.models.predict_a import (load_model_a, predict_with_attention,
+from src.models.model_a.predict import (load_model_a, predict_with_attention,
                                      roster_attention_table)
-from src.models.config import ModelAConfig
-from src.models.deep_set_rank import DeepSetRank
+from src.models.model_a.config import ModelAConfig
+from src.models.model_a.deep_set_rank import DeepSetRank
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from src.explain.compare import ExplainabilityComparator, MethodPair
 from src.explain.config import ExplainConfig
 from src.explain.raptor import raptor_agreement
 from src.features.roster import FeatureSpec, select_rosters_many
-from src.models.config import ModelAConfig
-from src.models.deep_set_rank import DeepSetRank
+from src.models.model_a.config import ModelAConfig
+from src.models.model_a.deep_set_rank import DeepSetRank
 from src.splits import Split, walk_forward_splits
 from src.utils.parallel import fan_out, local_jobs
 

@@ -35,7 +35,8 @@ from src.odds.config import SimulationConfig
 from src.inference.forecast_asof import PlayoffsAsOf, playoffs_as_of
 from src.inference.forecast_odds import (SeasonOdds, known_field_odds, simulated_season_odds,
                                          strength_points)
-from src.models.stacker import ENSEMBLE, FittedStacker, score_column
+from src.models.registry import score_column
+from src.models.stacker.fitted import ENSEMBLE, FittedStacker
 from src.odds.config import game_model
 from src.odds.fits import OddsFits
 from src.odds.playoff_record import RecordTerm
@@ -204,7 +205,7 @@ class ForecastInputs:
     series: pd.DataFrame | None          # playoff_series.parquet
     history: pd.DataFrame                # scores.parquet: out-of-sample rows of past seasons
     level1: pd.DataFrame                 # season, team, score_<name> of the forecast season
-    attention: pd.DataFrame              # src/models/predict_a.attention_table rows of the season
+    attention: pd.DataFrame              # src/models/model_a/predict.attention_table rows of the season
     stacker: FittedStacker               # models/stacker.json (stage stack)
     odds_fits: OddsFits                  # models/odds_fits.json (stage evaluate)
     games: pd.DataFrame | None = None    # playoff games (src/league/series.GAME_COLUMNS), if any

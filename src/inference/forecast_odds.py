@@ -21,7 +21,7 @@ from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import first_round_best_of
 from src.league.playin import DIRECT_SEEDS, PLAYIN_SEEDS, has_playin
 from src.league.season_sim import SEASON_COLUMNS, league_from, simulate_season
-from src.models.stacker import ENSEMBLE
+from src.models.stacker.fitted import ENSEMBLE
 from src.odds.strength_calibration import standardise_by_season
 from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, scored_rows, season_odds
 

@@ -1,8 +1,8 @@
 """Level-1 scores of one season from the final saved models (no training here).
 
-Model A: models/model_a.pt rebuilt from the checkpoint alone (src/models/predict_a.py), which
+Model A: models/model_a.pt rebuilt from the checkpoint alone (ModelA.load, src/models/model_a/), which
 also gives each player's attention weight. Model B: the XGBoost JSON and the skops forest
-(src/models/model_b.py loaders), fed the season's rows of team_features.parquet in the column
+(each estimator's `load`, src/models/model_b/), fed the season's rows of team_features.parquet in the column
 order each was trained with; only the files of the stacked models are read.
 
 torch is imported when Model A scores, not with this module: the forecast stage's other code
@@ -17,10 +17,11 @@ import pandas as pd
 
 from src import artifacts
 from src.errors import DataError
-from src.models.config import ModelAConfig
+from src.models.model_a.config import ModelAConfig
 from src.inference.forecast_players import with_team_minutes, with_value_parts
-from src.models.model_b import load_rf, load_xgb
-from src.utils.model_files import XGB_PLAYOFF
+from src.models.model_b.forest import Forest
+from src.models.model_b.playoff import PlayoffXgb
+from src.models.model_b.ranker import RankerXgb
 
 log = logging.getLogger(__name__)
 FEATURES_FILE = str(artifacts.TEAM_FEATURES.path)
@@ -34,15 +35,12 @@ def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
     architecture differs from `expected` (params.yaml model_a) is refused."""
     import torch
 
-    from src.models.predict_a import attention_table, build_inputs, load_model_a, predict_with_attention
+    from src.models.model_a.estimator import ModelA
     torch.set_num_threads(num_threads)
-    model, spec = load_model_a(model_path, expected=expected)
-    batch = build_inputs(spec, players, [season])
-    scores, _ = predict_with_attention(model, batch)
-    frame = pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
-                          "score_model_a": scores.numpy().astype(float)})
-    table = with_team_minutes(attention_table(model, spec, players, [season]), players)
-    return frame, with_value_parts(table, players, spec.roster.player_value)
+    model = ModelA.load(model_path, expected=expected)
+    frame, attention = model.predict_with_attention(players, [season])
+    table = with_team_minutes(attention, players)
+    return frame, with_value_parts(table, players, model.spec.roster.player_value)
 
 
 def season_rows(features: pd.DataFrame, season: int) -> pd.DataFrame:
@@ -79,14 +77,15 @@ def model_b_scores(models: list[str], paths: dict[str, str | Path], objective: s
         if path is None or not Path(path).exists():
             raise DataError(f"{path}: Model B file not found (run `dvc repro train_b`"
                             + (" with model_b.playoff.enabled)" if name == "xgb_playoff" else ")"))
-        if name == "rf":
-            forest = load_rf(path)
-            out["score_rf"] = forest.predict(feature_matrix(rows, list(forest.feature_names_in_), path, season))
-        else:
-            booster = load_xgb(path, "rank:pairwise", XGB_PLAYOFF) if name == "xgb_playoff" else load_xgb(path, objective)
-            X = feature_matrix(rows, booster.get_booster().feature_names or [], path, season)
-            out[f"score_{name}"] = booster.predict(X)
+        model = _load_model_b(name, path, objective)
+        out[f"score_{name}"] = model.predict(feature_matrix(rows, model.feature_names, path, season))
     return out
+
+
+def _load_model_b(name: str, path: str | Path, objective: str) -> RankerXgb | PlayoffXgb | Forest:
+    if name == "rf":
+        return Forest.load(path)
+    return PlayoffXgb.load(path) if name == "xgb_playoff" else RankerXgb.load(path, objective)
 
 
 def level1_scores(models: list[str], season: int, players: pd.DataFrame, features: pd.DataFrame,

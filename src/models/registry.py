@@ -8,7 +8,11 @@ from dataclasses import dataclass
 
 from src import artifacts
 from src.artifacts import Artifact
-from src.models.stacker import score_column
+
+
+def score_column(model: str) -> str:
+    """The level-1 column of a model's (or signal's) score."""
+    return f"score_{model}"
 
 
 @dataclass(frozen=True)

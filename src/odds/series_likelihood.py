@@ -10,7 +10,7 @@ of products of two binomials. `simulation` params set link, scale and home court
 Two implementations of the same formula:
 * numpy (`series_home_win_prob`, `series_nll`, here): for the points map, the stacker, the
   yardstick;
-* torch (src/models/series_loss.py): differentiable, for Model A's loss. It lives with Model A
+* torch (src/models/model_a/series_loss.py): differentiable, for Model A's loss. It lives with Model A
   so the stages that use only this numpy half (stack, evaluate, forecast) never import torch.
 Both take the home team's strength, the away team's strength, best-of and whether the home
 team won, one entry per series.

@@ -1,5 +1,8 @@
 """One Model A fit (fit_model_a) and what the splits do with it (scores, summaries); the
-loop over the splits is src/training/model_a_selection.py.
+loop over the splits is src/training/model_a_selection.py. A fit takes its task: a `FitTask`
+holds everything it reads (the rows of its training seasons, the three configs, the
+validation-season count, the series and game model), and is what the fit cache keys on
+(src/training/model_a_fits.py).
 
 Each fit: standardisation statistics from the split's training seasons only; the latest
 `n_val_seasons` training seasons are held out for early stopping and for the nested choice:
@@ -17,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -27,13 +30,16 @@ from scipy.stats import spearmanr
 from src.errors import ConfigError
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
-from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
-                               with_choice)
+from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, grid_choices, with_choice
+from src.features.config import RosterConfig
 from src.splits import Split, early_stopping_split
 from src.training.base_trainer import START_EPOCH
 from src.training.train_model_a import ModelATrainer, TrainList, make_lists
 from src.training.warm_start_twin import WarmStartSnapshot
 from src.utils.digest import frame_digest
+
+if TYPE_CHECKING:
+    from src.models.model_a.estimator import ModelA
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +68,13 @@ class ModelAFit:
 
     def checkpoint_bytes(self) -> bytes:
         return self.checkpoint if self.checkpoint is not None else self.trainer.checkpoint_bytes()
+
+    @property
+    def model(self) -> "ModelA":
+        """The fitted model as one object (src/models/model_a/estimator.py; imported here, not
+        with this module: the fit cache's code digest covers only what a fit loads)."""
+        from src.models.model_a.estimator import ModelA
+        return ModelA.fitted(self.trainer.model, self.spec, self.checkpoint_bytes())
 
 
 def monitor_summary(trainers: list[ModelATrainer]) -> tuple[dict[str, float], int]:
@@ -107,13 +120,40 @@ class SeriesData:
         return {s: frame_digest(f) for s, f in self.by_season.items()}
 
 
-def fit_model_a(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
-                train_seasons: Iterable[int], model_cfg: ModelAConfig,
-                train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
-                n_val_seasons: int, series: SeriesData) -> ModelAFit:
-    """One Model A fit on `train_seasons` (grid choice and early stopping inside them)."""
-    return _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg, roster_cfg,
-                n_val_seasons, series, snapshot=False)[0]
+@dataclass
+class FitTask:
+    """The inputs of one fit_model_a call, cut to its training seasons."""
+    rosters: pd.DataFrame
+    teams: pd.DataFrame
+    train_seasons: tuple[int, ...]
+    model_cfg: ModelAConfig
+    train_cfg: ModelATrainingConfig
+    roster_cfg: RosterConfig
+    n_val_seasons: int
+    series: SeriesData
+
+    @classmethod
+    def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
+           train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
+        train = tuple(sorted(int(s) for s in train_seasons))
+        in_train = SeriesData({s: f for s, f in series.by_season.items() if s in train},
+                              series.game_model)
+        # the series digests of the full SeriesData, hashed once for all the tasks cut from it
+        in_train.season_digests = {s: series.season_digests[s] for s in in_train.by_season}
+        return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
+                   train, model_cfg, train_cfg, roster_cfg, n_val_seasons, in_train)
+
+    @cached_property
+    def data_digest(self) -> dict[str, Any]:
+        """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
+        return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
+                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())}}
+
+
+
+def fit_model_a(task: FitTask) -> ModelAFit:
+    """One Model A fit on the task's training seasons (grid choice and early stopping inside them)."""
+    return _fit(task, snapshot=False)[0]
 
 
 def twin_eligible(train_cfg: ModelATrainingConfig) -> bool:
@@ -122,23 +162,18 @@ def twin_eligible(train_cfg: ModelATrainingConfig) -> bool:
     return train_cfg.warm_start and train_cfg.refit_on_all and not train_cfg.select_grid
 
 
-def fit_with_zero_epoch_twin(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
-                             train_seasons: Iterable[int], model_cfg: ModelAConfig,
-                             train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
-                             n_val_seasons: int, series: SeriesData
-                             ) -> tuple[ModelAFit, ModelAFit | None]:
+def fit_with_zero_epoch_twin(task: FitTask) -> tuple[ModelAFit, ModelAFit | None]:
     """fit_model_a, and the fit of the same inputs with `epochs: 0` read off its warm starts
     (None where it has none to read: no validation seasons with series, so no refit)."""
-    if not twin_eligible(train_cfg):
+    if not twin_eligible(task.train_cfg):
         raise ConfigError("a 0-epoch twin needs warm_start, refit_on_all and no select_grid")
-    fit, snapshots = _fit(rosters, team_seasons, train_seasons, model_cfg, train_cfg,
-                          roster_cfg, n_val_seasons, series, snapshot=True)
+    fit, snapshots = _fit(task, snapshot=True)
     if snapshots is None:
         return fit, None
     select, refit = snapshots
-    zero = dataclasses.replace(train_cfg, epochs=0)
-    arch = model_cfg.with_stat_dim(len(fit.spec.feature_names))
-    trainer = ModelATrainer(arch, zero, fit.spec, series.game_model, early_stopping=False,
+    zero = dataclasses.replace(task.train_cfg, epochs=0)
+    arch = task.model_cfg.with_stat_dim(len(fit.spec.feature_names))
+    trainer = ModelATrainer(arch, zero, fit.spec, task.series.game_model, early_stopping=False,
                             epochs=0)
     trainer.model.load_state_dict(refit.state)
     trainer.history = [{**select.logs, "phase": "select"}, {**refit.logs, "phase": "refit"}]
@@ -149,15 +184,15 @@ def fit_with_zero_epoch_twin(rosters: pd.DataFrame, team_seasons: pd.DataFrame,
     return fit, twin
 
 
-def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Iterable[int],
-         model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig, roster_cfg: RosterConfig,
-         n_val_seasons: int, series: SeriesData,
+def _fit(task: FitTask,
          snapshot: bool) -> tuple[ModelAFit, tuple[WarmStartSnapshot, WarmStartSnapshot] | None]:
     """The fit and, with `snapshot`, its two warm starts (selection, refit) where it has
     both: validation seasons with series, and a refit."""
     start = time.perf_counter()
-    train_seasons = sorted(int(s) for s in train_seasons)
-    fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
+    rosters, team_seasons, series = task.rosters, task.teams, task.series
+    model_cfg, train_cfg, roster_cfg = task.model_cfg, task.train_cfg, task.roster_cfg
+    train_seasons = list(task.train_seasons)
+    fit_seasons, val_seasons = early_stopping_split(train_seasons, task.n_val_seasons)
     spec = fit_feature_spec(rosters, train_seasons, roster_cfg, model_cfg.num_embeddings)
     batch = to_batch(spec, rosters[rosters["season"].isin(train_seasons)])
     lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season)
@@ -211,15 +246,6 @@ def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int])
     scores = fit.trainer.predict(batch).numpy().astype(float)
     return pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
                          SCORE_COLUMN: scores})
-
-
-def with_split(scored: pd.DataFrame, split: Split) -> pd.DataFrame:
-    """score_seasons rows with the split columns of the oof_model_a.parquet contract."""
-    out = scored.copy()
-    out.insert(2, "split", split.kind)
-    out.insert(3, "fold", split.fold)
-    out.insert(4, "max_train_season", split.max_train_season)
-    return out
 
 
 def fit_summary(split: Split | None, fit: ModelAFit) -> dict:

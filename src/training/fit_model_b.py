@@ -13,11 +13,13 @@ import pandas as pd
 
 from src.config import SeasonsConfig
 from src.errors import DataError
-from src.training.model_b_config import ModelBConfig
+from src.models.model_b.config import ModelBConfig
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.splits import Split, all_splits, early_stopping_split
+from src.splits import Split, early_stopping_split
+from src.training.walk_forward import planned_fits, rows_in, with_split
 from src.training.targets import KEY, TARGET_COLUMNS
-from src.training.train_model_b import PLAYOFF_SCORE, ModelBTrainer, PlayoffRows
+from src.models.model_b.model import ModelB
+from src.models.model_b.playoff import PLAYOFF_SCORE, PlayoffRows
 from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ WORKER_MODULES = (__name__,)     # what a fit task imports in a worker (src/util
 @dataclass
 class ModelBRun:
     scores: pd.DataFrame            # oof_model_b.parquet rows
-    final: ModelBTrainer            # trained on first_train..last_test
+    final: ModelB            # trained on first_train..last_test
     rounds: dict[str, int]          # XGBoost rounds chosen per split (split name -> rounds)
 
 
@@ -39,17 +41,15 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
     only its training seasons' series."""
     feature_cols = [c for c in features.columns if c not in KEY]
     labelled = features.merge(targets[KEY + TARGET_COLUMNS], on=KEY, how="inner", validate="one_to_one")
-    splits = all_splits(seasons)
-    all_seasons = tuple(seasons.known_seasons)
-    trains = [split.train_seasons for split in splits] + [all_seasons]
+    plan = planned_fits(seasons)
+    splits = [planned.split for planned in plan[:-1]]
     # one task per split and the final fit (local processes or a Dask cluster); each task
     # gets only its training seasons' rows and series
-    tasks = [(_rows_of(labelled, train), feature_cols, train, seasons.n_val_seasons, cfg,
-              None if series is None else series[series["season"].isin(list(train))],
-              train == all_seasons) for train in trains]
+    tasks = [(_rows_of(labelled, p.train_seasons), feature_cols, p.train_seasons, seasons.n_val_seasons,
+              cfg, None if series is None else series[rows_in(series, p.train_seasons)], p.split is None)
+             for p in plan]
     *trainers, final = fan_out(_fit_task, tasks, n_jobs=local_jobs(), desc="model B fits",
-                               labels=[s.name for s in splits] + ["final"],
-                               costs=[len(train) for train in trains])
+                               labels=[p.name for p in plan], costs=[len(p.train_seasons) for p in plan])
     rows, rounds = [], {}
     for split, trainer in zip(splits, trainers):
         rounds[split.name] = trainer.n_rounds
@@ -62,14 +62,14 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
 
 def _fit_task(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],
               n_val: int, cfg: ModelBConfig, series: pd.DataFrame | None,
-              final: bool) -> ModelBTrainer:
+              final: bool) -> ModelB:
     """One split's fit in a worker; the final model's forest is serialised there."""
     trainer = _fit_on(labelled, feature_cols, train_seasons, n_val, cfg, series)
     return trainer.freeze() if final else trainer
 
 
 def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tuple[int, ...],
-            n_val: int, cfg: ModelBConfig, series: pd.DataFrame | None = None) -> ModelBTrainer:
+            n_val: int, cfg: ModelBConfig, series: pd.DataFrame | None = None) -> ModelB:
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val)
     fit_rows = _rows_of(labelled, fit_seasons)
     val_rows = _rows_of(labelled, val_seasons) if val_seasons else None
@@ -78,20 +78,17 @@ def _fit_on(labelled: pd.DataFrame, feature_cols: list[str], train_seasons: tupl
         playoff = PlayoffRows(teams=fit_rows["team"].to_numpy(),
                               series=series[series["season"].isin(list(train_seasons))],
                               val_teams=None if val_rows is None else val_rows["team"].to_numpy())
-    return ModelBTrainer(cfg).fit(
+    return ModelB(cfg).fit(
         fit_rows[feature_cols], fit_rows[TARGET_COLUMNS], fit_rows["season"].to_numpy(),
         None if val_rows is None else val_rows[feature_cols],
         None if val_rows is None else val_rows[TARGET_COLUMNS],
         None if val_rows is None else val_rows["season"].to_numpy(), playoff)
 
 
-def _score_split(trainer: ModelBTrainer, features: pd.DataFrame, feature_cols: list[str],
+def _score_split(trainer: ModelB, features: pd.DataFrame, feature_cols: list[str],
                  split: Split) -> pd.DataFrame:
     rows = _rows_of(features, split.predict_seasons)
-    scored = rows[KEY].copy()
-    scored["split"], scored["fold"] = split.kind, split.fold
-    scored["max_train_season"] = split.max_train_season
-    return pd.concat([scored, trainer.predict(rows[feature_cols])], axis=1)
+    return with_split(pd.concat([rows[KEY], trainer.predict(rows[feature_cols])], axis=1), split)
 
 
 def _rows_of(frame: pd.DataFrame, seasons) -> pd.DataFrame:

@@ -12,9 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.errors import ConfigError, DataError
-# the registry of level-1 models lives with the models (re-exported for the training code)
-from src.models.registry import LEVEL1_MODELS, LEVEL1_SOURCES, Level1Model  # noqa: F401
-from src.models.stacker import score_column  # noqa: F401
+from src.models.registry import LEVEL1_SOURCES, score_column
 from src.splits import OOF, TEST
 
 KEY = ["season", "team"]

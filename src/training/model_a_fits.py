@@ -31,7 +31,7 @@ import platform
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -41,12 +41,11 @@ import torch
 
 from src.errors import ConfigError
 from src.features.roster import FeatureSpec
-from src.models.config import ModelAConfig, ModelATrainingConfig, RosterConfig, with_choice
-from src.training.fit_model_a import (ModelAFit, SeriesData, configure_torch, fit_model_a,
+from src.models.model_a.config import ModelATrainingConfig, with_choice
+from src.training.fit_model_a import (FitTask, ModelAFit, configure_torch, fit_model_a,
                                       fit_with_zero_epoch_twin, twin_eligible)
 from src.training.fit_cache_entry import BadEntry, envelope, verified_meta
 from src.training.train_model_a import ModelATrainer
-from src.utils.digest import frame_digest
 from src.utils.io import write_bytes, write_text
 from src.utils.parallel import PINNED_ENV, fan_out
 
@@ -59,36 +58,6 @@ SRC = Path(__file__).resolve().parents[1]
 # what a fit imports in a worker (src/utils/parallel.warm_up): this module, and torch's
 # compiler, which the first optimiser of a process imports (~1.4 s)
 WORKER_MODULES = (__name__, "torch._dynamo")
-
-
-@dataclass
-class FitTask:
-    """The inputs of one fit_model_a call, cut to its training seasons."""
-    rosters: pd.DataFrame
-    teams: pd.DataFrame
-    train_seasons: tuple[int, ...]
-    model_cfg: ModelAConfig
-    train_cfg: ModelATrainingConfig
-    roster_cfg: RosterConfig
-    n_val_seasons: int
-    series: SeriesData
-
-    @classmethod
-    def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
-           train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
-        train = tuple(sorted(int(s) for s in train_seasons))
-        in_train = SeriesData({s: f for s, f in series.by_season.items() if s in train},
-                              series.game_model)
-        # the series digests of the full SeriesData, hashed once for all the tasks cut from it
-        in_train.season_digests = {s: series.season_digests[s] for s in in_train.by_season}
-        return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
-                   train, model_cfg, train_cfg, roster_cfg, n_val_seasons, in_train)
-
-    @cached_property
-    def data_digest(self) -> dict[str, Any]:
-        """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
-        return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
-                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())}}
 
 
 @dataclass
@@ -110,9 +79,7 @@ def run_fit(task: FitTask, with_twin: bool = False) -> tuple[FitRecord, FitRecor
     `with_twin`, the fit of the same inputs with epochs 0 read off its warm starts (None
     where there is none to read: src/training/warm_start_twin.py)."""
     configure_torch(task.train_cfg)
-    args = (task.rosters, task.teams, task.train_seasons, task.model_cfg, task.train_cfg,
-            task.roster_cfg, task.n_val_seasons, task.series)
-    fit, twin = fit_with_zero_epoch_twin(*args) if with_twin else (fit_model_a(*args), None)
+    fit, twin = fit_with_zero_epoch_twin(task) if with_twin else (fit_model_a(task), None)
     return to_record(fit), (to_record(twin) if twin is not None else None)
 
 

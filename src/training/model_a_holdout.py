@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 
 from src.config import SeasonsConfig
-from src.models.config import RosterConfig, grid_choices, model_a_configs
-from src.training.fit_model_a import SeriesData, fit_model_a, score_seasons
+from src.models.model_a.config import grid_choices, model_a_configs
+from src.features.config import RosterConfig
+from src.training.fit_model_a import FitTask, SeriesData, fit_model_a, score_seasons
 from src.training.report_a import series_log_loss
 from src.splits import oof_splits
 
@@ -40,8 +41,8 @@ def oof_strengths(rosters: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsCo
     model_cfg, train_cfg = model_a_configs(model_a)
     frames = []
     for split in oof_splits(seasons):
-        fit = fit_model_a(rosters, teams, split.train_seasons, model_cfg, train_cfg, roster_cfg,
-                          seasons.n_val_seasons, series)
+        fit = fit_model_a(FitTask.of(rosters, teams, split.train_seasons, model_cfg, train_cfg,
+                                     roster_cfg, seasons.n_val_seasons, series))
         frames.append(score_seasons(fit, rosters, split.predict_seasons))
     return pd.concat(frames, ignore_index=True)
 

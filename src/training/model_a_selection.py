@@ -27,13 +27,15 @@ import numpy as np
 import pandas as pd
 from src.config import SeasonsConfig
 from src.features.roster import select_rosters_many
-from src.models.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
-                               RosterConfig, grid_choices, with_choice)
-from src.training.fit_model_a import (ModelAFit, SeriesData, clear_checkpoints, fit_summary,
-                                      score_seasons, with_split)
-from src.training.model_a_fits import FitCache, FitTask, fit_many
+from src.models.model_a.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
+                                       grid_choices, with_choice)
+from src.features.config import RosterConfig
+from src.training.fit_model_a import (FitTask, ModelAFit, SeriesData, clear_checkpoints, fit_summary,
+                                      score_seasons)
+from src.training.model_a_fits import FitCache, fit_many
 from src.training.report_a import season_series_nll
-from src.splits import TEST, WALK_FORWARD_FOLD, Split, all_splits, oof_splits
+from src.splits import TEST, WALK_FORWARD_FOLD, Split, oof_splits, walk_forward_splits
+from src.training.walk_forward import planned_fits, with_split
 from src.utils.io import write_bytes
 
 log = logging.getLogger(__name__)
@@ -161,9 +163,9 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
     if walk_forward_dir is not None:
         clear_checkpoints(Path(walk_forward_dir))
     by_choice: dict[str, list[int]] = {}
-    for t in seasons.test_seasons:
+    for split in walk_forward_splits(seasons):
+        t = split.predict_seasons[0]
         run, info = choose(runs, t, cfg.validation_seasons)
-        split = Split(TEST, WALK_FORWARD_FOLD, tuple(range(seasons.first_train, t)), (t,))
         frames.append(with_split(run.scores[t], split))
         summaries.append({**run.summaries[t], "nested": info})
         if walk_forward_dir is not None:
@@ -185,13 +187,11 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
     """Without a selection grid: out-of-sample scores (contract columns of
     oof_model_a.parquet), one summary per split, and the final fit on every season; each
     walk-forward model is saved to `walk_forward_dir/<season>.pt` if given."""
-    splits = all_splits(seasons)
-    all_seasons = tuple(seasons.known_seasons)
-    trains = [s.train_seasons for s in splits] + [all_seasons]
-    tasks = [FitTask.of(rosters, team_seasons, train, model_cfg, train_cfg, roster_cfg,
-                        seasons.n_val_seasons, series) for train in trains]
-    *fits, final = fit_many(tasks, cache, n_jobs, "model_a splits",
-                            [s.name for s in splits] + ["final"])
+    plan = planned_fits(seasons)
+    splits = [planned.split for planned in plan[:-1]]
+    tasks = [FitTask.of(rosters, team_seasons, planned.train_seasons, model_cfg, train_cfg, roster_cfg,
+                        seasons.n_val_seasons, series) for planned in plan]
+    *fits, final = fit_many(tasks, cache, n_jobs, "model_a splits", [p.name for p in plan])
     frames, summaries = [], []
     if walk_forward_dir is not None:
         clear_checkpoints(Path(walk_forward_dir))

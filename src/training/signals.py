@@ -10,7 +10,7 @@ stage sos_features); nothing is fitted, so a signal has no training seasons and 
 * win_pct: win% as points, `scale * probit(win%)`: the margin that wins that share of games
   under the simulator's normal game model (schedule ignored);
 * net_rating: net rating per 100 possessions, adjusted for the opponents' strength.
-Whether a signal enters is the nested rule's choice (src/training/series_stacker.py), season by
+Whether a signal enters is the nested rule's choice (src/models/stacker/series.py), season by
 season, on earlier seasons' series only.
 """
 from __future__ import annotations
@@ -20,11 +20,10 @@ import pandas as pd
 from scipy.stats import norm
 
 from src.errors import DataError
+from src.models.stacker.config import SIGNAL_SOURCES
 from src.training.level1 import join_to_level1
 
 FEATURES_FILE = "data/processed/team_features.parquet"
-# signal -> the team_features column it is made of
-SIGNAL_SOURCES = {"srs": "srs", "win_pct": "win_pct", "net_rating": "net_rating_opp_adjusted"}
 # win% kept off 0 and 1 before the probit (no NBA season reaches them; a short synthetic one may)
 WIN_PCT_CLIP = (0.01, 0.99)
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import pandas as pd
 
 from src.errors import ConfigError, DataError
+from src.models.stacker.config import STACK_TARGETS
 
 KEY = ["season", "team"]
 TARGET_COLUMNS = ["order_label", "relevance", "strength"]
-STACK_TARGETS = ("order", "relevance", "playoff_order")
 
 
 def season_targets(team_seasons: pd.DataFrame, seasons: list[int],

@@ -13,16 +13,16 @@ import torch
 
 from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec, RosterBatch
-from src.models.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
+from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
 from src.league.monte_carlo import GameModel
-from src.models.deep_set_rank import ON_COURT, DeepSetRank
-from src.models.losses import grouped_list_mle
+from src.models.model_a.deep_set_rank import ON_COURT, DeepSetRank
+from src.models.model_a.losses import grouped_list_mle
 from src.training.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyStopping
 from src.training.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitorCallback,
                                     ProgressBarCallback, attention_stats)
 from src.training.warm_start import WarmStart, fit_value_head
 from src.utils.model_files import KIND_KEY, MODEL_A, check_kind
-from src.models.series_loss import torch_series_nll
+from src.models.model_a.series_loss import torch_series_nll
 from src.training.series_targets import SeriesTensors, series_tensors
 
 log = logging.getLogger(__name__)

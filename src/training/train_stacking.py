@@ -1,4 +1,6 @@
-"""StackingTrainer: RidgeCV over level-1 scores standardised per season.
+"""The stacker over the splits (out-of-sample ensemble scores) and its final fit; the stacker
+itself is src/models/stacker/ (ridge.py: the RidgeCV of objective order, series.py: the
+series likelihood, estimator.py: the final stacker).
 
 Target (`stacking.target`, src/training/targets.py stacking_target):
 * order: `strength` = (n_teams - post_playoff_rank) / (n_teams - 1), the whole final order;
@@ -28,118 +30,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import RidgeCV
 
-from src.config import SeasonsConfig, params_section, section
-from src.errors import ConfigError
+from src.config import SeasonsConfig
 from src.league.monte_carlo import GameModel
-from src.models.stacker import ENSEMBLE, FittedStacker, centred_sd, ensemble_points, standardise_per_season
-from src.training.level1 import KEY, LEVEL1_SOURCES, join_to_level1, score_column
+from src.models.registry import score_column
+from src.models.stacker.config import StackingConfig
+from src.models.stacker.estimator import Stacker, series_stacker
+from src.models.stacker.fitted import ENSEMBLE, FittedStacker, ensemble_points, standardise_per_season
+from src.models.stacker.ridge import RidgeStacker
+from src.models.stacker.series import SeasonSeries, Selection, scaled_features, season_designs
+from src.training.level1 import KEY, join_to_level1
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.training.series_stacker import (RULES, SCALINGS, SeasonSeries, Selection, SeriesStacker,
-                                         scaled_features, season_designs)
-from src.training.signals import SIGNAL_SOURCES
 from src.splits import OOF, TEST
-from src.training.targets import STACK_TARGETS, stacking_target
+from src.training.targets import stacking_target
 
 log = logging.getLogger(__name__)
 TARGET = "strength"
 TARGET_SOURCES = ["post_playoff_rank", "relevance", TARGET]   # what stacking_target reads
-OBJECTIVES = ("series", "order")
-FIT_ON = ("series", "games")
-
-
-@params_section("stacking")
-class StackingConfig:
-    models: list[str]
-    alphas: list[float]              # objective order: RidgeCV's alphas
-    target: str                      # objective order: what the ridge regresses
-    objective: str                   # series (playoff likelihood, score in points) | order (ridge)
-    penalties: list[float]           # objective series: L2 penalties to choose from
-    selection_seasons: int           # objective series: rolling-origin validation seasons (< t)
-    min_fit_seasons: int             # objective series: fewest seasons a validation fit may use
-    select_models: bool              # objective series: choose which level-1 models enter
-    scalings: list[str]              # objective series: stacker inputs to choose from (season | centred)
-    half_lives: list[float] = field(default_factory=lambda: [0.0])  # objective series: season weighting of a fit to choose from (0 = equal)
-    rule: str = "best"               # objective series: best | one_se | average (series_stacker.RULES)
-    fit_on: str = "series"           # objective series: series | games (each game a best-of-1 where the game
-                                     # file has them; validation stays on series)
-    signals: list[str] = field(default_factory=list)  # objective series: linear regular-season signals (src/training/signals.py)
-                                     # the nested rule may add to the models
-
-    @property
-    def stacked(self) -> list[str]:
-        """Every level-1 column name the stacker blends: the models, then (objective series) the signals."""
-        return [*self.models, *self.signals] if self.objective == "series" else list(self.models)
-
-    def __post_init__(self) -> None:
-        unknown = [m for m in self.models if m not in LEVEL1_SOURCES]
-        if not self.models or unknown or len(set(self.models)) != len(self.models):
-            raise ConfigError(f"params.yaml: stacking.models must be distinct names from "
-                              f"{', '.join(LEVEL1_SOURCES)}, got {self.models}")
-        if not self.alphas or min(self.alphas) <= 0:
-            raise ConfigError(f"params.yaml: stacking.alphas must be positive, got {self.alphas}")
-        if self.objective not in OBJECTIVES:
-            raise ConfigError(f"params.yaml: stacking.objective must be one of {OBJECTIVES}, "
-                              f"got {self.objective!r}")
-        if not self.penalties or min(self.penalties) < 0:
-            raise ConfigError(f"params.yaml: stacking.penalties must be >= 0, got {self.penalties}")
-        if not self.scalings or set(self.scalings) - set(SCALINGS):
-            raise ConfigError(f"params.yaml: stacking.scalings must be a non-empty subset of {SCALINGS}, "
-                              f"got {self.scalings}")
-        if set(self.signals) - set(SIGNAL_SOURCES) or len(set(self.signals)) != len(self.signals):
-            raise ConfigError(f"params.yaml: stacking.signals must be distinct names from "
-                              f"{', '.join(SIGNAL_SOURCES)}, got {list(self.signals)}")
-        if self.fit_on not in FIT_ON:
-            raise ConfigError(f"params.yaml: stacking.fit_on must be one of {FIT_ON}, got {self.fit_on!r}")
-        if not self.half_lives or min(self.half_lives) < 0:
-            raise ConfigError(f"params.yaml: stacking.half_lives must be >= 0, got {list(self.half_lives)}")
-        if self.rule not in RULES:
-            raise ConfigError(f"params.yaml: stacking.rule must be one of {RULES}, got {self.rule!r}")
-        if self.selection_seasons < 1 or self.min_fit_seasons < 1:
-            raise ConfigError("params.yaml: stacking.selection_seasons and min_fit_seasons must be >= 1")
-        if self.target not in STACK_TARGETS:
-            raise ConfigError(f"params.yaml: stacking.target must be one of {STACK_TARGETS}, "
-                              f"got {self.target!r}")
-
-
-def stacking_config(params: dict[str, Any]) -> StackingConfig:
-    values = params.get("stacking")
-    if isinstance(values, dict) and "target" not in values:
-        raise ConfigError("params.yaml: missing key(s) in 'stacking': target")
-    return section(StackingConfig, values, "stacking")
-
-
-class StackingTrainer:
-    def __init__(self, cfg: StackingConfig):
-        self.cfg = cfg
-        self.columns = [score_column(m) for m in cfg.models]
-        self.ridge: RidgeCV | None = None
-        self.train_seasons: tuple[int, ...] = ()
-        self.n_fit_rows = 0
-
-    def fit(self, level1: pd.DataFrame) -> "StackingTrainer":
-        """level1: whole seasons with season, score_<model> columns and TARGET_SOURCES.
-        Scores are standardised over every team of a season; the ridge fits the rows that
-        have a target (playoff_order: playoff teams only)."""
-        X = standardise_per_season(level1, self.columns)
-        y = stacking_target(level1, self.cfg.target)
-        fitted = y.notna().to_numpy()
-        self.ridge = RidgeCV(alphas=self.cfg.alphas).fit(X.to_numpy()[fitted], y.to_numpy(float)[fitted])
-        self.train_seasons = tuple(sorted(int(s) for s in level1["season"].unique()))
-        self.n_fit_rows = int(fitted.sum())
-        return self
-
-    def predict(self, level1: pd.DataFrame) -> np.ndarray:
-        return self.ridge.predict(standardise_per_season(level1, self.columns).to_numpy())
-
-    def summary(self) -> dict[str, float]:
-        return {"alpha": float(self.ridge.alpha_), "intercept": float(self.ridge.intercept_),
-                **{f"coef_{m}": float(c) for m, c in zip(self.cfg.models, self.ridge.coef_)}}
 
 
 @dataclass
@@ -163,11 +73,11 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
     parts = []
     oof = level1.loc[level1["split"] == OOF]
     for fold in sorted(oof["fold"].unique()):
-        trainer = StackingTrainer(cfg).fit(oof.loc[oof["fold"] != fold])
+        trainer = _ridge(cfg, oof.loc[oof["fold"] != fold])
         parts.append(_scored(oof.loc[oof["fold"] == fold], trainer))
         run.fits[f"oof fold {fold}"] = trainer.train_seasons
     for season in seasons.test_seasons:
-        trainer = StackingTrainer(cfg).fit(level1.loc[level1["season"] < season])
+        trainer = _ridge(cfg, level1.loc[level1["season"] < season])
         parts.append(_scored(level1.loc[(level1["split"] == TEST) & (level1["season"] == season)], trainer))
         run.fits[f"test {season}"] = trainer.train_seasons
         run.test_summaries[season] = trainer.summary()
@@ -178,7 +88,7 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
 
 def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
                         series: pd.DataFrame, model: GameModel, games: pd.DataFrame | None = None) -> StackRun:
-    """Series-likelihood stacker (src/training/series_stacker.py): OOF fold f is scored by a
+    """Series-likelihood stacker (src/models/stacker/series.py): OOF fold f is scored by a
     stacker chosen and fitted on the other folds' seasons, test season t by one chosen and
     fitted on seasons < t; the score is in points."""
     columns = [score_column(m) for m in cfg.stacked]
@@ -223,31 +133,8 @@ def fit_final_stacker(history: pd.DataFrame, cfg: StackingConfig, series: pd.Dat
     """The stacker the forecast applies, chosen and fitted on `history` (whole seasons of
     out-of-sample level-1 rows; objective order: with the target, `with_target`) and, for
     objective series, those seasons' playoff series (series_table COLUMNS)."""
-    if cfg.objective == "series":
-        if series is None or model is None:
-            raise ValueError("stacking.objective series needs the playoff series and the game model")
-        return _fit_final_series(history, cfg, series, model, first_test)
-    trainer = StackingTrainer(cfg).fit(history)
-    seasons = [trainer.train_seasons[0], trainer.train_seasons[-1]]
-    ridge = {"alpha": float(trainer.ridge.alpha_), "intercept": float(trainer.ridge.intercept_),
-             "coef": [float(c) for c in trainer.ridge.coef_]}
-    return FittedStacker("order", list(cfg.models), seasons, len(history), ridge=ridge,
-                         report={**trainer.summary(), "seasons": seasons, "rows": len(history)})
-
-
-def _fit_final_series(history: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame,
-                      model: GameModel, first_test: int) -> FittedStacker:
-    columns = [score_column(m) for m in cfg.stacked]
-    train = history[KEY + columns].reset_index(drop=True)
-    features = scaled_features(train, columns, cfg.scalings, first_test, standardise_per_season)
-    played = series[series["season"].isin(train["season"].unique())]
-    designs = {k: season_designs(train[KEY].join(x), played, columns) for k, x in features.items()}
-    selection = series_stacker(cfg, model).select(designs)
-    sd = centred_sd(train, columns, first_test)
-    report = {k: v for k, v in selection.report().items() if k != "validation"}
-    return FittedStacker("series", list(cfg.stacked), report["fit_seasons"], len(history), selection.members,
-                         {c: float(sd[c]) for c in columns},
-                         report={**report, "seasons": report["fit_seasons"], "rows": len(history)})
+    y = stacking_target(history, cfg.target) if cfg.objective == "order" else None
+    return Stacker(cfg).fit(history, y, first_test=first_test, series=series, game_model=model).fitted
 
 
 def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games: pd.DataFrame | None,
@@ -258,18 +145,6 @@ def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games:
         return {}
     rows = games[games["season"].isin(level1["season"].unique())].assign(best_of=1)
     return {k: season_designs(level1[KEY].join(x), rows, columns) for k, x in features.items()}
-
-
-def series_stacker(cfg: StackingConfig, model: GameModel) -> SeriesStacker:
-    """The stacker over models + signals. Which columns may enter: every subset with
-    select_models; otherwise the models alone and, with signals, the models plus every signal
-    (the nested rule picks one per season)."""
-    n_models, n_all = len(cfg.models), len(cfg.stacked)
-    subsets = None
-    if not cfg.select_models:
-        subsets = [list(range(n_models))] + ([list(range(n_all))] if cfg.signals else [])
-    return SeriesStacker(cfg.stacked, list(cfg.penalties), cfg.selection_seasons, cfg.min_fit_seasons,
-                         cfg.select_models, model, list(cfg.half_lives), cfg.rule, subsets)
 
 
 def _seasons_where(designs: dict, keep) -> dict:
@@ -284,7 +159,11 @@ def _points(level1: pd.DataFrame, features: dict[str, pd.DataFrame], rows: pd.Se
     return out
 
 
-def _scored(rows: pd.DataFrame, trainer: StackingTrainer) -> pd.DataFrame:
+def _ridge(cfg: StackingConfig, level1: pd.DataFrame) -> RidgeStacker:
+    return RidgeStacker(cfg).fit(level1, stacking_target(level1, cfg.target))
+
+
+def _scored(rows: pd.DataFrame, trainer: RidgeStacker) -> pd.DataFrame:
     out = rows.copy()
     out[ENSEMBLE] = trainer.predict(rows)
     out["max_train_season"] = np.maximum(out["max_train_season"], max(trainer.train_seasons))

@@ -22,8 +22,8 @@ from typing import Sequence
 import torch
 
 from src.league.monte_carlo import GameModel
-from src.models.deep_set_rank import ON_COURT, DeepSetRank
-from src.models.series_loss import torch_series_nll
+from src.models.model_a.deep_set_rank import ON_COURT, DeepSetRank
+from src.models.model_a.series_loss import torch_series_nll
 
 log = logging.getLogger(__name__)
 

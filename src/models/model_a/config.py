@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt, P
 from src.config import Probability, params_section, section
 from src.errors import ConfigError, DataError
 # re-exported: Model A's callers read the roster params from here too
-from src.features.config import RosterConfig, roster_config  # noqa: F401
+from src.features.config import RosterConfig
 from src.utils.model_files import load_torch_checkpoint
 
 if TYPE_CHECKING:      # every stage reads params through this module: torch costs ~1 s to import

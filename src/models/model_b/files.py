@@ -1,6 +1,6 @@
 """Model B's saved estimators, loaded for prediction: the XGBoost ranker (or regressor) of the
 regular-season order, the playoff-outcome XGBoost and the random forest (fitted and saved by
-src/training/train_model_b.py, stage train_b). Each loader refuses a file of another kind or
+src/models/model_b/, stage train_b). Each loader refuses a file of another kind or
 format with a DataError naming the file (src/utils/model_files.py)."""
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import math
 import torch
 from torch import nn
 
-from src.models.config import ModelAConfig
+from src.models.model_a.config import ModelAConfig
 
 MIN_LOG_ARG = 1e-6   # floor inside log(minutes) so a zero-minute slot gives a finite bias
 

@@ -28,7 +28,7 @@ from scipy.optimize import minimize
 
 from src.errors import DataError
 from src.league.monte_carlo import GameModel
-from src.models.stacker import Member, centred_sd, season_centred
+from src.models.stacker.fitted import Member, centred_sd, season_centred
 from src.odds.series_likelihood import series_nll
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ A checkpoint holds "model_state", "model_config" (ModelAConfig.to_dict()), "feat
     table = attention_table(model, spec, player_seasons, [2024])   # + value, contribution
 
 Scores are team strengths in points: the sum of the players' contributions
-(5 * attention * value, src/models/deep_set_rank.py) plus one bias.
+(5 * attention * value, src/models/model_a/deep_set_rank.py) plus one bias.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ import torch
 from src.errors import DataError
 from src.features.player_value import contributions_above_replacement
 from src.features.roster import FeatureSpec, RosterBatch, select_rosters, to_batch
-from src.models.config import ModelAConfig, check_same_architecture
-from src.models.deep_set_rank import DeepSetRank, contributions
+from src.models.model_a.config import ModelAConfig, check_same_architecture
+from src.models.model_a.deep_set_rank import DeepSetRank, contributions
 from src.utils.model_files import KIND_KEY, MODEL_A, check_kind, load_torch_checkpoint
 
 

@@ -7,8 +7,8 @@ outcomes, saved as one JSON file (models/stacker.json) that the forecast loads a
   sum_k w_k x_k, with x the season's level-1 columns scaled as when the weights were fitted;
 * objective order: the RidgeCV's alpha, intercept and coefficients on per-season z-scores.
 
-How it is chosen and fitted lives in src/training/ (series_stacker.py, train_stacking.py); this
-module holds only what a prediction needs, so the forecast imports no training code.
+How it is chosen and fitted: src/models/stacker/series.py (the series likelihood's choice) and
+estimator.py (the final fit); this module holds only what a prediction needs.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from src.errors import DataError
+from src.models.registry import score_column
 from src.utils.io import write_json
 from src.utils.model_files import STACKER, json_model_dict, load_json_model
 
@@ -75,10 +76,6 @@ def ensemble_points(features: dict[str, pd.DataFrame], members: list[Member], co
             points += w * x[column_of(model)].to_numpy(float)
         out = points if out is None else out + points
     return out / len(members)
-
-
-def score_column(model: str) -> str:
-    return f"score_{model}"
 
 
 @dataclass

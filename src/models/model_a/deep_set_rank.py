@@ -14,8 +14,8 @@ import torch
 from torch import nn
 
 from src.errors import ConfigError
-from src.models.config import ModelAConfig
-from src.models.set_attention import SetAttention
+from src.models.model_a.config import ModelAConfig
+from src.models.model_a.set_attention import SetAttention
 
 PAD_INDEX = 0   # player-embedding row of padded slots (the hash trick never returns 0)
 ON_COURT = 5.0  # players on the court: attention (sums to 1) times 5 = share of the court spots
