@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Iterable
 
 from src import artifacts
-from src.config import load_params, seasons_config
+from src.config import data_config, load_params, seasons_config
+from src.features.playoff_game_rosters import game_minutes
+from src.league.series import playoff_games
 from src.features.roster import select_rosters
 from src.odds.config import game_model, simulation_config
 from src.models.config import model_a_configs, model_a_selection_config, roster_config
@@ -49,8 +51,13 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     players = read_input(PLAYERS, "ingest")
     teams = read_input(TEAMS, "ingest")
     playoff_series = read_input(SERIES, "ingest")
+    data = data_config(params)
+    # who played each playoff game with a box score (issue 30 item 4): read by the fits that
+    # train on them (model_a.playoff_games_weight > 0), cut to each fit's training seasons
+    played = game_minutes(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
+                          playoff_games(data.resolved_raw_dir(), teams, data.first_season))
     series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
-                        game_model(simulation_config(params)))
+                        game_model(simulation_config(params)), played)
     final_choice = None
     # walk-forward models go to a temp folder that replaces the old one only at the end:
     # a killed run never leaves a few new checkpoints beside the old ones

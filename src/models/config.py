@@ -186,6 +186,9 @@ class ModelATrainingConfig:
     attention_collapse_patience: PositiveInt
     attention_collapse_action: str
     attention_max_restarts: NonNegativeInt
+    # issue 30 item 4 (hook): weight of the playoff-game log-loss (players who played, their
+    # minutes in the game: src/models/game_loss.py) beside the series log-loss; 0 = series only
+    playoff_games_weight: NonNegativeFloat = 0.0
 
     def __post_init__(self) -> None:
         _check(self.num_threads > 0, "num_threads", self.num_threads, "must be > 0")

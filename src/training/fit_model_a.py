@@ -96,9 +96,17 @@ def season_spearman(trainer: ModelATrainer, lists: list[TrainList]) -> float | N
 
 @dataclass
 class SeriesData:
-    """What the likelihood needs: season -> series results, and the simulator's game model."""
+    """What the likelihood needs: season -> series results, and the simulator's game model;
+    `games` (hook: playoff games, issue 30 item 4): season -> who played each playoff game with
+    a box score (src/features/playoff_game_rosters.game_minutes), empty when not trained on."""
     by_season: dict[int, pd.DataFrame]
     game_model: GameModel
+    games: dict[int, pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def game_digests(self) -> dict[int, str]:
+        """season -> digest of its playoff-game rows (a fit's cache key reads them)."""
+        return {s: frame_digest(f) for s, f in self.games.items()}
 
     @cached_property
     def season_digests(self) -> dict[int, str]:
@@ -160,7 +168,8 @@ def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Itera
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
     spec = fit_feature_spec(rosters, train_seasons, roster_cfg, model_cfg.num_embeddings)
     batch = to_batch(spec, rosters[rosters["season"].isin(train_seasons)])
-    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season)
+    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season,
+                       series.games)
     fit_lists = [x for x in lists if int(x.roster.season[0]) in fit_seasons]
     val_lists = [x for x in lists if int(x.roster.season[0]) in val_seasons]
     if val_lists and not train_cfg.listmle_weight and all(x.series is None for x in val_lists):

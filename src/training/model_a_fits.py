@@ -77,10 +77,15 @@ class FitTask:
     def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
            train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
         train = tuple(sorted(int(s) for s in train_seasons))
+        # hook: playoff games (issue 30 item 4): only a fit that trains on them carries them,
+        # so their rows (and digests) never reach the key of a series-only fit
+        games = ({s: f for s, f in series.games.items() if s in train}
+                 if trains_on_games(train_cfg) else {})
         in_train = SeriesData({s: f for s, f in series.by_season.items() if s in train},
-                              series.game_model)
+                              series.game_model, games)
         # the series digests of the full SeriesData, hashed once for all the tasks cut from it
         in_train.season_digests = {s: series.season_digests[s] for s in in_train.by_season}
+        in_train.game_digests = {s: series.game_digests[s] for s in games}
         return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
                    train, model_cfg, train_cfg, roster_cfg, n_val_seasons, in_train)
 
@@ -88,7 +93,16 @@ class FitTask:
     def data_digest(self) -> dict[str, Any]:
         """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
         return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
-                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())}}
+                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())},
+                # hook: playoff games; absent for a series-only fit (its key as before)
+                **({"playoff_games": {str(s): d for s, d in sorted(self.series.game_digests.items())}}
+                   if self.series.games else {})}
+
+
+def trains_on_games(cfg: ModelATrainingConfig) -> bool:
+    """Whether a fit of `cfg` reads the playoff games (hook: playoff games)."""
+    return cfg.playoff_games_weight > 0 or any(
+        w > 0 for w in cfg.select_grid.get("playoff_games_weight", []))
 
 
 @dataclass
