@@ -156,7 +156,8 @@ class ModelATrainer(BaseTrainer):
         """Fit the value head's linear weights on `batches`' series (src/training/warm_start.py)
         and anchor L2-SP at the result."""
         self.warm_start_result = fit_value_head(self.model, batches, self.game_model,
-                                                self.train_config.warm_start_l2)
+                                                self.train_config.warm_start_l2,
+                                                self.train_config.playoff_games_weight)
         self._anchor(self.model)
 
     @torch.no_grad()
