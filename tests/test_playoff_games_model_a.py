@@ -150,3 +150,17 @@ def test_fit_does_not_read_box_scores_of_the_scored_season_or_later(
     no_games = fit_model_a(rosters, teams, TRAIN, arch, train, ROSTER, 1,
                            SeriesData(clean_task.series.by_season, MODEL))
     assert no_games.checkpoint_bytes() != clean.checkpoint_bytes()
+
+
+def test_a_series_only_fit_carries_no_games_in_its_inputs_or_key(tiny_league, game_model,
+                                                                  model_a_configs_small):
+    from tests.conftest import tiny_series
+    players, teams = tiny_league()
+    arch, train = model_a_configs_small()
+    played = {2002: pd.DataFrame({"game_id": ["x"]})}
+    data = SeriesData(tiny_series(teams), game_model, played)
+    off = FitTask.of(players, teams, (2001, 2002, 2003), arch, train, ROSTER, 1, data)
+    assert off.series.games == {} and "playoff_games" not in off.data_digest
+    _, on_cfg = model_a_configs_small(playoff_games_weight=0.5)
+    on = FitTask.of(players, teams, (2001, 2002, 2003), arch, on_cfg, ROSTER, 1, data)
+    assert set(on.series.games) == {2002} and "playoff_games" in on.data_digest
