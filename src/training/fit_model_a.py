@@ -25,6 +25,7 @@ import torch
 from scipy.stats import spearmanr
 
 from src.errors import ConfigError
+from src.features.playoff_concentration import fit_concentration
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
 from src.models.config import (ModelAConfig, ModelATrainingConfig, RosterConfig, grid_choices,
@@ -167,6 +168,9 @@ def _fit(rosters: pd.DataFrame, team_seasons: pd.DataFrame, train_seasons: Itera
     train_seasons = sorted(int(s) for s in train_seasons)
     fit_seasons, val_seasons = early_stopping_split(train_seasons, n_val_seasons)
     spec = fit_feature_spec(rosters, train_seasons, roster_cfg, model_cfg.num_embeddings)
+    if train_cfg.playoff_concentration:         # hook: playoff minutes concentration (item 3)
+        spec = dataclasses.replace(spec, minutes_power=fit_concentration(
+            rosters[rosters["season"].isin(train_seasons)], series.games))
     batch = to_batch(spec, rosters[rosters["season"].isin(train_seasons)])
     lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season,
                        series.games)

@@ -100,8 +100,8 @@ class FitTask:
 
 
 def trains_on_games(cfg: ModelATrainingConfig) -> bool:
-    """Whether a fit of `cfg` reads the playoff games (hook: playoff games)."""
-    return cfg.playoff_games_weight > 0 or any(
+    """Whether a fit of `cfg` reads the playoff games (hooks: playoff games, concentration)."""
+    return cfg.playoff_games_weight > 0 or cfg.playoff_concentration or any(
         w > 0 for w in cfg.select_grid.get("playoff_games_weight", []))
 
 
