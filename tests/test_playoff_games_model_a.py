@@ -1,5 +1,6 @@
-"""Model A's playoff-game signal (issue 30 item 4): the game rosters from a hand-made box score,
-the game loss against a hand-worked value, and no leak (box scores of the scored season and
+"""Model A's playoff-game signal (issue 30 item 4) and playoff minutes concentration (item 3):
+the game rosters from a hand-made box score, the game loss against a hand-worked value, the
+concentration's slope on a hand-made case, and no leak (box scores of the scored season and
 later corrupted: the fit for that season unchanged)."""
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import torch
 
 from src.errors import DataError
 from src.features.playoff_game_rosters import game_minutes, game_tensors
-from src.features.roster import RosterBatch
+from src.features.roster import FeatureSpec, RosterBatch, to_batch
+from src.features.playoff_concentration import concentrate, fit_concentration
 from src.league.monte_carlo import GameModel
 from src.models.deep_set_rank import DeepSetRank
 from src.models.game_loss import games_nll, torch_game_nll
@@ -127,6 +129,7 @@ def test_fit_does_not_read_box_scores_of_the_scored_season_or_later(
     assert {2011, 2012, 2013, SCORED} <= set(box["season"])
     rosters = select_rosters(players, range(2006, 2017), ROSTER)
     arch, train = model_a_configs_small(epochs=2, listmle_weight=0.0, playoff_games_weight=1.0,
+                                        playoff_concentration=True,
                                         warm_start=True, warm_start_l2=1.0,
                                         value_prior={"player_value": 5.0})
     series = series_by_season(teams, synthetic_tables.playoff_series, range(2006, 2017))
@@ -146,6 +149,7 @@ def test_fit_does_not_read_box_scores_of_the_scored_season_or_later(
     assert set(clean_task.series.games) == {2011, 2012, 2013}
     assert clean_task.data_digest == dirty_task.data_digest
     assert clean.checkpoint_bytes() == dirty.checkpoint_bytes()
+    assert clean.spec.minutes_power != 1.0 and clean.spec == dirty.spec   # concentration fitted
     # the games did reach the fit: without them its weights differ
     no_games = fit_model_a(rosters, teams, TRAIN, arch, train, ROSTER, 1,
                            SeriesData(clean_task.series.by_season, MODEL))
@@ -164,3 +168,31 @@ def test_a_series_only_fit_carries_no_games_in_its_inputs_or_key(tiny_league, ga
     _, on_cfg = model_a_configs_small(playoff_games_weight=0.5)
     on = FitTask.of(players, teams, (2001, 2002, 2003), arch, on_cfg, ROSTER, 1, data)
     assert set(on.series.games) == {2002} and "playoff_games" in on.data_digest
+
+
+def test_concentration_is_the_slope_of_playoff_on_regular_season_shares():
+    shares = {"a1": 0.5, "a2": 0.3, "a3": 0.2, "b1": 0.6, "b2": 0.4}
+    rosters = pd.DataFrame({"season": 2020, "team": [p[0].upper() * 3 for p in shares],
+                            "player_id": list(shares), "minutes_share": list(shares.values())})
+    # playoff minutes proportional to share ** 1.5 (any per-team scale)
+    games = {2020: pd.DataFrame({"season": 2020, "game_id": "g1",
+                                 "team": [p[0].upper() * 3 for p in shares],
+                                 "player_id": list(shares),
+                                 "minutes": [(7.0 if p[0] == "a" else 3.0) * v ** 1.5
+                                             for p, v in shares.items()]})}
+    assert fit_concentration(rosters, games) == pytest.approx(1.5)
+    assert fit_concentration(rosters, {}) == 1.0
+
+
+def test_to_batch_raises_the_minutes_shares_to_the_specs_power():
+    rosters = pd.DataFrame({"season": 2020, "team": "AAA", "player_id": ["a1", "a2"],
+                            "player": ["A1", "A2"], "slot": [0, 1], "minutes_share": [0.6, 0.4],
+                            "x": [1.0, 2.0]})
+    spec = FeatureSpec(["x"], [0.0], [1.0], 3, 0.0, 16, [2019], 0.0, 0, 0.0)
+    assert spec.minutes_power == 1.0          # a checkpoint written before the field reads as 1
+    plain = to_batch(spec, rosters).minutes[0, :2].numpy()
+    import dataclasses
+    raised = to_batch(dataclasses.replace(spec, minutes_power=2.0), rosters).minutes[0, :2].numpy()
+    np.testing.assert_allclose(plain, [0.6, 0.4], rtol=1e-6)
+    np.testing.assert_allclose(raised, [0.36 / 0.52, 0.16 / 0.52], rtol=1e-6)
+    np.testing.assert_allclose(concentrate(np.array([[0.0, 0.0]], np.float32), 2.0), [[0.0, 0.0]])
