@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Iterable
 
 from src import artifacts
-from src.config import load_params, seasons_config
+from src.config import data_config, load_params, seasons_config
+from src.features.playoff_game_rosters import game_minutes
+from src.league.series import playoff_games
 from src.features.roster import select_rosters
 from src.odds.config import game_model, simulation_config
 from src.models.model_a.config import model_a_configs, model_a_selection_config
 from src.features.config import roster_config
 from src.training.fit_model_a import SeriesData, configure_torch, fit_summary
+from src.training.fit_model_a import trains_on_games
 from src.training.model_a_fits import WORKER_MODULES, default_cache
 from src.training.model_a_selection import candidates, run_all_splits, run_nested
 from src.training.series_targets import series_by_season
@@ -50,8 +53,13 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
     players = read_input(PLAYERS, "ingest")
     teams = read_input(TEAMS, "ingest")
     playoff_series = read_input(SERIES, "ingest")
+    # who played each playoff game with a box score (issue 30 items 3-4), cut to each fit's
+    # training seasons; read only when some fit uses them (~1-3 s here)
+    played = played_games(params, teams) if any(
+        trains_on_games(c.train_cfg) for c in candidates(selection.grid, model_cfg, train_cfg,
+                                                          roster_cfg)) else {}
     series = SeriesData(series_by_season(teams, playoff_series, all_seasons),
-                        game_model(simulation_config(params)))
+                        game_model(simulation_config(params)), played)
     final_choice = None
     # walk-forward models go to a temp folder that replaces the old one only at the end:
     # a killed run never leaves a few new checkpoints beside the old ones
@@ -78,6 +86,14 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
                "fits_from_cache": cache.hits, "fits_run": cache.misses}
     return [write_parquet(oof, OOF), MODEL, WALK_FORWARD_DIR, write_json(rows, HISTORY),
             LIVE_DIR, write_json(split_summaries, SPLITS), write_json(summary, METRICS)]
+
+
+
+def played_games(params: dict, teams) -> dict:
+    """season -> who played each playoff game (src/features/playoff_game_rosters.py)."""
+    data = data_config(params)
+    return game_minutes(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
+                        playoff_games(data.resolved_raw_dir(), teams, data.first_season))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from src.config import PlayerValueConfig
 from src.errors import DataError
 from src.features.player_features import FEATURE_NAMES, SOURCE, player_feature_frame
 from src.features.player_value import player_values
+from src.features.playoff_concentration import concentrate
 from src.features.config import RosterConfig
 from src.utils.logging import ONCE
 
@@ -51,6 +52,9 @@ class FeatureSpec:
     prior_seasons: int
     availability_power: float
     player_value: dict | None = None     # features.player_value the `player_value` column read
+    # hook (issue 30 item 3): power the minutes shares are raised to in to_batch (1 = as is),
+    # the playoff minutes concentration of the fit's training seasons (playoff_concentration.py)
+    minutes_power: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -212,6 +216,7 @@ def to_batch(spec: FeatureSpec, rosters: pd.DataFrame) -> RosterBatch:
     stats[rows, slots] = np.nan_to_num(values, nan=0.0)
     minutes = np.zeros((n_teams, n_slots), dtype=np.float32)
     minutes[rows, slots] = np.nan_to_num(rosters["minutes_share"].to_numpy(dtype=np.float32))
+    minutes = concentrate(minutes, spec.minutes_power)        # hook: playoff concentration
     index = np.zeros((n_teams, n_slots), dtype=np.int64)
     index[rows, slots] = [player_index(p, spec.num_embeddings) for p in rosters["player_id"]]
     pad = np.ones((n_teams, n_slots), dtype=bool)

@@ -28,6 +28,7 @@ import torch
 from scipy.stats import spearmanr
 
 from src.errors import ConfigError
+from src.features.playoff_concentration import fit_concentration
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
 from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, grid_choices, with_choice
@@ -109,9 +110,17 @@ def season_spearman(trainer: ModelATrainer, lists: list[TrainList]) -> float | N
 
 @dataclass
 class SeriesData:
-    """What the likelihood needs: season -> series results, and the simulator's game model."""
+    """What the likelihood needs: season -> series results, and the simulator's game model;
+    `games` (hook: playoff games, issue 30 item 4): season -> who played each playoff game with
+    a box score (src/features/playoff_game_rosters.game_minutes), empty when not trained on."""
     by_season: dict[int, pd.DataFrame]
     game_model: GameModel
+    games: dict[int, pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def game_digests(self) -> dict[int, str]:
+        """season -> digest of its playoff-game rows (a fit's cache key reads them)."""
+        return {s: frame_digest(f) for s, f in self.games.items()}
 
     @cached_property
     def season_digests(self) -> dict[int, str]:
@@ -136,10 +145,15 @@ class FitTask:
     def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
            train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
         train = tuple(sorted(int(s) for s in train_seasons))
+        # hook: playoff games (issue 30 item 4): only a fit that trains on them carries them,
+        # so their rows (and digests) never reach the key of a series-only fit
+        games = ({s: f for s, f in series.games.items() if s in train}
+                 if trains_on_games(train_cfg) else {})
         in_train = SeriesData({s: f for s, f in series.by_season.items() if s in train},
-                              series.game_model)
+                              series.game_model, games)
         # the series digests of the full SeriesData, hashed once for all the tasks cut from it
         in_train.season_digests = {s: series.season_digests[s] for s in in_train.by_season}
+        in_train.game_digests = {s: series.game_digests[s] for s in games}
         return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
                    train, model_cfg, train_cfg, roster_cfg, n_val_seasons, in_train)
 
@@ -147,8 +161,16 @@ class FitTask:
     def data_digest(self) -> dict[str, Any]:
         """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
         return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
-                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())}}
+                "series": {str(s): d for s, d in sorted(self.series.season_digests.items())},
+                # hook: playoff games; absent for a series-only fit (its key as before)
+                **({"playoff_games": {str(s): d for s, d in sorted(self.series.game_digests.items())}}
+                   if self.series.games else {})}
 
+
+def trains_on_games(cfg: ModelATrainingConfig) -> bool:
+    """Whether a fit of `cfg` reads the playoff games (hooks: playoff games, concentration)."""
+    return cfg.playoff_games_weight > 0 or cfg.playoff_concentration or any(
+        w > 0 for w in cfg.select_grid.get("playoff_games_weight", []))
 
 
 def fit_model_a(task: FitTask) -> ModelAFit:
@@ -194,8 +216,12 @@ def _fit(task: FitTask,
     train_seasons = list(task.train_seasons)
     fit_seasons, val_seasons = early_stopping_split(train_seasons, task.n_val_seasons)
     spec = fit_feature_spec(rosters, train_seasons, roster_cfg, model_cfg.num_embeddings)
+    if train_cfg.playoff_concentration:         # hook: playoff minutes concentration (item 3)
+        spec = dataclasses.replace(spec, minutes_power=fit_concentration(
+            rosters[rosters["season"].isin(train_seasons)], series.games))
     batch = to_batch(spec, rosters[rosters["season"].isin(train_seasons)])
-    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season)
+    lists = make_lists(batch, team_seasons, train_cfg.listmle_per_conference, series.by_season,
+                       series.games)
     fit_lists = [x for x in lists if int(x.roster.season[0]) in fit_seasons]
     val_lists = [x for x in lists if int(x.roster.season[0]) in val_seasons]
     if val_lists and not train_cfg.listmle_weight and all(x.series is None for x in val_lists):

@@ -24,6 +24,9 @@ from src.training.warm_start import WarmStart, fit_value_head
 from src.utils.model_files import KIND_KEY, MODEL_A, check_kind
 from src.models.model_a.series_loss import torch_series_nll
 from src.training.series_targets import SeriesTensors, series_tensors
+# issue 30 item 4: the playoff-game signal (hooks marked "playoff games" below)
+from src.features.playoff_game_rosters import GameTensors, game_tensors
+from src.models.model_a.game_loss import games_nll
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +42,15 @@ class TrainList:
     ranks: torch.Tensor
     groups: torch.Tensor | None
     series: SeriesTensors | None = None
+    games: GameTensors | None = None     # playoff games with box scores (hook: playoff games)
 
 
 def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame, per_conference: bool,
-               series: dict[int, pd.DataFrame] | None = None) -> list[TrainList]:
+               series: dict[int, pd.DataFrame] | None = None,
+               games: dict[int, pd.DataFrame] | None = None) -> list[TrainList]:
     """One list per season of `batch`; ranks = post_playoff_rank (outcome_known seasons);
-    `series`: season -> series results (src/training/series_targets.series_by_season)."""
+    `series`: season -> series results (src/training/series_targets.series_by_season);
+    `games`: season -> who played each playoff game (src/features/playoff_game_rosters.py)."""
     key = team_seasons.set_index(["season", "team"])
     lists = []
     for season_batch in batch.by_season():
@@ -65,7 +71,9 @@ def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame, per_conference: b
             groups = torch.as_tensor(np.asarray(codes, dtype=np.int64))
         results = (series or {}).get(season)
         tensors = series_tensors(season_batch, results) if results is not None else None
-        lists.append(TrainList(season_batch, ranks, groups, tensors))
+        played = (games or {}).get(season)      # hook: playoff games
+        game_rows = game_tensors(season_batch, played) if played is not None else None
+        lists.append(TrainList(season_batch, ranks, groups, tensors, game_rows))
     return lists
 
 
@@ -148,7 +156,8 @@ class ModelATrainer(BaseTrainer):
         """Fit the value head's linear weights on `batches`' series (src/training/warm_start.py)
         and anchor L2-SP at the result."""
         self.warm_start_result = fit_value_head(self.model, batches, self.game_model,
-                                                self.train_config.warm_start_l2)
+                                                self.train_config.warm_start_l2,
+                                                self.train_config.playoff_games_weight)
         self._anchor(self.model)
 
     @torch.no_grad()
@@ -214,6 +223,9 @@ class ModelATrainer(BaseTrainer):
         loss = strength.new_zeros(())
         if item.series is not None:
             loss = loss + self.series_nll(strength, item.series).mean()
+        if item.games is not None and cfg.playoff_games_weight > 0:     # hook: playoff games
+            loss = loss + cfg.playoff_games_weight * games_nll(
+                self.model, item.roster, item.games, self.game_model).mean()
         if cfg.listmle_weight > 0:
             loss = loss + cfg.listmle_weight * grouped_list_mle(
                 strength / self.log_temperature.exp(), item.ranks, item.groups)

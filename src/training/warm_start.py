@@ -24,6 +24,7 @@ import torch
 from src.league.monte_carlo import GameModel
 from src.models.model_a.deep_set_rank import ON_COURT, DeepSetRank
 from src.models.model_a.series_loss import torch_series_nll
+from src.training.warm_start_games import game_terms, games_mean_nll
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,12 @@ def season_terms(model: DeepSetRank, lists: Sequence) -> list[SeasonTerms]:
 
 
 def fit_value_head(model: DeepSetRank, lists: Sequence, game_model: GameModel,
-                   l2: float) -> WarmStart | None:
+                   l2: float, games_weight: float = 0.0) -> WarmStart | None:
     """Set model.value_linear.weight to the ridge fit (around its current weights, the value
-    prior); None (weights unchanged) when no list has series."""
+    prior); None (weights unchanged) when no list has series. `games_weight` > 0 (hook:
+    playoff games): plus that weight times the mean log-loss of the lists' playoff games."""
     terms = season_terms(model, lists)
+    games = game_terms(model, lists) if games_weight > 0 else None
     if not terms:
         log.warning("warm start: no training season has playoff series; value head left at "
                     "its prior")
@@ -100,8 +103,11 @@ def fit_value_head(model: DeepSetRank, lists: Sequence, game_model: GameModel,
 
     def nll() -> torch.Tensor:
         w = scale * prior + delta
-        return torch_series_nll(*_home_away(pooled, w), pooled.best_of, pooled.home_won,
+        loss = torch_series_nll(*_home_away(pooled, w), pooled.best_of, pooled.home_won,
                                 game_model).sum() / n_series
+        if games is not None:                                   # hook: playoff games
+            loss = loss + games_weight * games_mean_nll(games, w, game_model)
+        return loss
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad()

@@ -186,6 +186,12 @@ class ModelATrainingConfig:
     attention_collapse_patience: PositiveInt
     attention_collapse_action: str
     attention_max_restarts: NonNegativeInt
+    # issue 30 item 4 (hook): weight of the playoff-game log-loss (players who played, their
+    # minutes in the game: src/models/model_a/game_loss.py) beside the series log-loss; 0 = series only
+    playoff_games_weight: NonNegativeFloat = 0.0
+    # issue 30 item 3 (hook): raise the minutes shares to the playoff minutes concentration of
+    # the fit's training seasons' box scores (src/features/playoff_concentration.py)
+    playoff_concentration: bool = False
 
     def __post_init__(self) -> None:
         _check(self.num_threads > 0, "num_threads", self.num_threads, "must be > 0")
