@@ -18,8 +18,7 @@ from src.features.playoff_concentration import concentrate, fit_concentration
 from src.league.monte_carlo import GameModel
 from src.models.model_a.deep_set_rank import DeepSetRank
 from src.models.model_a.game_loss import games_nll, torch_game_nll
-from src.training.fit_model_a import SeriesData, fit_model_a
-from src.training.model_a_fits import FitTask
+from src.training.fit_model_a import FitTask, SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.features.roster import select_rosters
 from src.features.config import RosterConfig
@@ -142,7 +141,7 @@ def test_fit_does_not_read_box_scores_of_the_scored_season_or_later(
     def fit(b, g):
         data = SeriesData(series, MODEL, game_minutes(b, g))
         task = FitTask.of(rosters, teams, TRAIN, arch, train, ROSTER, 1, data)
-        return task, fit_model_a(rosters, teams, TRAIN, arch, train, ROSTER, 1, task.series)
+        return task, fit_model_a(task)
 
     clean_task, clean = fit(box, games)
     dirty_task, dirty = fit(corrupt, flipped)
@@ -151,8 +150,8 @@ def test_fit_does_not_read_box_scores_of_the_scored_season_or_later(
     assert clean.checkpoint_bytes() == dirty.checkpoint_bytes()
     assert clean.spec.minutes_power != 1.0 and clean.spec == dirty.spec   # concentration fitted
     # the games did reach the fit: without them its weights differ
-    no_games = fit_model_a(rosters, teams, TRAIN, arch, train, ROSTER, 1,
-                           SeriesData(clean_task.series.by_season, MODEL))
+    no_games = fit_model_a(FitTask.of(rosters, teams, TRAIN, arch, train, ROSTER, 1,
+                                      SeriesData(clean_task.series.by_season, MODEL)))
     assert no_games.checkpoint_bytes() != clean.checkpoint_bytes()
 
 
