@@ -63,6 +63,11 @@ class Bracket:
     first_round_best_of: int
     source: str                     # "playoff_series" | "seeding_rules" | "record_order"
 
+    def best_of(self, round_: int) -> int:
+        """The best-of rule: games in a series of round `round_` (1-4); only the first round
+        was shorter (best-of-5 before 2003, src/league/monte_carlo.first_round_best_of)."""
+        return self.first_round_best_of if round_ == 1 else 7
+
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame({"season": self.season, "team": list(self.teams),
                              "conference": list(self.conference), "seed": list(self.seed),
