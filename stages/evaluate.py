@@ -16,7 +16,7 @@ from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.record_asof import RecordInputs
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.models.stacker import ENSEMBLE
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits

@@ -20,7 +20,7 @@ from src.evaluation.config import EvaluationConfig
 from src.evaluation.evaluate import evaluate
 from src.odds.config import SimulationConfig
 from src.league.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 
 FIRST, LAST = 1997, 2024
 # The generator's game model: normal margins, 2.5 points home court, SD 11.5 points.

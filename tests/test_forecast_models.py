@@ -25,7 +25,8 @@ from src.training.series_targets import series_by_season
 from src.training.model_b_config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.data.playoff_box import linked_box_scores
-from src.league.series import observed_series, playoff_games
+from src.data.playoff_games import playoff_games
+from src.league.series import observed_series
 from src.training.train_model_b import ModelBTrainer, PlayoffRows
 from src.training.train_stacking import final_history, fit_final_stacker, stacking_config
 from stages import forecast as stage

@@ -96,7 +96,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
              seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig,
              games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset(),
              update: PlayoffUpdateConfig | None = None, record: RecordInputs | None = None) -> EvaluationResult:
-    """`games`: per playoff game (series_table.playoff_games) for the per-game yardstick;
+    """`games`: per playoff game (src/data/playoff_games.py) for the per-game yardstick;
     `points_models`: models whose score is already in points (the series-fitted ensemble): their
     title odds and series probabilities use the score as it is, with no points map; `update`: the
     playoff-game update of the as-of yardstick (src/evaluation/series_asof.py; None = left out);

@@ -207,7 +207,7 @@ class ForecastInputs:
     attention: pd.DataFrame              # src/models/predict_a.attention_table rows of the season
     stacker: FittedStacker               # models/stacker.json (stage stack)
     odds_fits: OddsFits                  # models/odds_fits.json (stage evaluate)
-    games: pd.DataFrame | None = None    # playoff games (src/league/series.GAME_COLUMNS), if any
+    games: pd.DataFrame | None = None    # playoff games (src/data/playoff_games.GAME_COLUMNS), if any
     games_source: str = ""
     given_bracket: dict[str, list[str]] | None = None   # each conference's seed order from a bracket
                                                         # file (src/league/real_bracket.py)

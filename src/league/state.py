@@ -2,7 +2,7 @@
 (score, next game, home court) and the pairings not started yet.
 
 Playoff games before the as-of date are read as (season, date, home_team, away_team, home_pts,
-away_pts): the game file's rows (src/league/series.playoff_games) or a user's file of the same
+away_pts): the game file's rows (src/data/playoff_games.playoff_games) or a user's file of the same
 minimal columns. Two teams meet at most once in a season's playoffs, so the games of a pair are
 its series; the bracket walk (src/league/walk.py) decides who meets whom, so a game between two
 teams that cannot meet yet (one has not won its earlier series) is an error, as is a game after its
