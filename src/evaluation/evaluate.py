@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from src.artifacts import SCORES, TEAM_SEASONS
 from src.config import SeasonsConfig
 from src.errors import DataError
 from src.evaluation.bootstrap import paired_bootstrap
@@ -50,8 +51,8 @@ BOOTSTRAP_PLAN = {"baseline_srs": [("ndcg_at_4", False)], "baseline_win_pct": [(
                   "baseline_srs_mc": [("log_loss", True), ("brier", True)],
                   "baseline_uniform": [("log_loss", True), ("brier", True)]}
 TRUTH_COLUMNS = ["made_playoffs", "series_won", "champion", "post_playoff_rank", "relevance"]
-_TEAMS_FILE = "data/interim/team_seasons.parquet"
-_SCORES_FILE = "data/processed/scores.parquet"
+_TEAMS_FILE = TEAM_SEASONS.path
+_SCORES_FILE = SCORES.path
 
 
 @dataclass

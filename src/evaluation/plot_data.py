@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.artifacts import EVALUATE_PLOTS
 from src.evaluation.calibration import reliability_diagram_data
 from src.evaluation.evaluate import CANDIDATE, MODEL_COLUMNS, RANK_BASELINES, EvaluationResult
 from src.evaluation.games import p_column
 from src.evaluation.series import prob_column, series_reliability
 
-PLOTS_DIR = Path("plots/evaluate")
+PLOTS_DIR = EVALUATE_PLOTS.path
 RELIABILITY_FILE = PLOTS_DIR / "reliability.csv"
 RELIABILITY_MODELS = (CANDIDATE, "baseline_srs_mc")
 RELIABILITY_COLUMNS = ["model", "bin_low", "bin_high", "pred_mean", "actual_rate", "count"]

@@ -135,7 +135,7 @@ def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,
     if known and not allow_known:
         raise DataError(f"{TEAMS_FILE}: season {season} has known playoff outcomes (outcome_known): "
                         "its out-of-sample evaluation is the evaluate stage (`dvc repro evaluate`, "
-                        "data/processed/predictions.parquet). To replay it: python -m stages.forecast "
+                        f"{artifacts.PREDICTIONS.path}). To replay it: python -m stages.forecast "
                         f"--season {season} --allow-known [--as-of YYYY-MM-DD], or make forecast "
                         f"SEASON={season} AS_OF=YYYY-MM-DD (make passes --allow-known with AS_OF)")
     if season < seasons.first_train:

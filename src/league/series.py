@@ -40,6 +40,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from src.artifacts import PLAYOFF_SERIES, TEAM_SEASONS
 from src.errors import DataError
 from src.league.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket,
                                    consistent_with_series_won, slot_order)
@@ -58,8 +59,8 @@ COLUMNS = ["season", "round", "conference", "home_team", "away_team", "winner", 
 # who beat whom, the input of a series likelihood (points map, Model A's loss): a view of COLUMNS
 WINNER_LOSER_COLUMNS = ["season", "round", "winner", "loser", "best_of", "winner_home"]
 FINALS_ROUND = N_ROUNDS
-_SERIES_FILE = "data/interim/playoff_series.parquet"
-_TEAMS_FILE = "data/interim/team_seasons.parquet"
+_SERIES_FILE = PLAYOFF_SERIES.path
+_TEAMS_FILE = TEAM_SEASONS.path
 
 
 def from_game_file(bracket: Bracket, rows: pd.DataFrame) -> pd.DataFrame:
