@@ -36,7 +36,7 @@ from src.league.real_bracket import bracket_orders
 from src.inference.forecast_page import load_calibration
 from src.inference.forecast_files import write_forecast
 from src.inference.forecast_report import favourites_line, print_forecast
-from src.inference.forecast_scores import level1_scores
+from src.inference.forecast_scores import Level1Inputs, level1_scores
 from src.models.config import model_a_configs
 from src.models.stacker import FittedStacker
 from src.odds.fits import OddsFits
@@ -114,10 +114,9 @@ def run(args: argparse.Namespace) -> list[Path]:
         raise DataError(f"{STACKER}: fitted on {', '.join(stacker.columns)}, but params.yaml stacking "
                         f"lists {', '.join(stacking.stacked)}; run `dvc repro stack`")
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
-    level1, attention = level1_scores(
+    level1, attention = level1_scores(Level1Inputs(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
-        MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads,
-        XGB_PLAYOFF_MODEL, expected=model_cfg)
+        model_b_config(params).objective, train_cfg.num_threads, model_cfg))
     # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)

@@ -6,6 +6,7 @@ stage runs in a temporary working directory, so the repo's data/ and reports/ st
 """
 import argparse
 import copy
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -156,3 +157,22 @@ def test_only_the_stacked_model_b_files_are_read(workdir):
     assert list(only_rf.columns) == ["season", "team", "score_rf"]
     with pytest.raises(DataError, match=r"absent.file: Model B file not found"):
         model_b_scores(["xgb", "rf"], paths, objective, features, SEASON)
+
+
+def test_level1_scores_read_one_inputs_object(workdir, monkeypatch):
+    """Level1Inputs carries the season, tables and settings; its model paths default to the
+    artifacts.py names (read from the working directory) and only stacked models are scored."""
+    from src.inference.forecast_scores import Level1Inputs, level1_scores
+    from src.models.config import model_a_configs
+    monkeypatch.chdir(workdir)
+    params = tiny_params()
+    model_cfg, train_cfg = model_a_configs(params["model_a"])
+    task = Level1Inputs(["model_a", "rf"], SEASON, pd.read_parquet(stage.PLAYERS),
+                        pd.read_parquet(stage.FEATURES), model_b_config(params).objective,
+                        train_cfg.num_threads, model_cfg)
+    assert task.rf_path == stage.RF_MODEL and task.model_a_path == stage.MODEL_A
+    scores, attention = level1_scores(task)
+    assert list(scores.columns) == ["season", "team", "score_model_a", "score_rf"] and len(scores) == 30
+    assert scores[["score_model_a", "score_rf"]].notna().all().all() and not attention.empty
+    with pytest.raises(DataError, match="absent.file: Model B file not found"):
+        level1_scores(replace(task, rf_path=workdir / "models" / "absent.file"))

@@ -22,7 +22,7 @@ from src.evaluation.calibration import (championship_brier, championship_brier_s
                                         championship_ece, championship_log_loss)
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
-from src.evaluation.series import SeriesEvaluation, evaluate_series
+from src.evaluation.series import BootstrapSettings, SeriesEvaluation, SeriesYardstickInputs, evaluate_series
 from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import asof_column, evaluate_asof
 from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record
@@ -127,8 +127,9 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     metrics = _pooled_metrics(per_season, odds, teams, cfg)
     metrics.update(_bootstrap(per_season, cfg))
     log.info("series yardstick over %d test seasons", len(test))
-    series_eval = evaluate_series(frame, inputs.table, games, models, set(points_models), test, inputs,
-                                  sim, cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
+    series_eval = evaluate_series(SeriesYardstickInputs(
+        frame, inputs.table, games, models, frozenset(points_models), test, inputs, sim,
+        BootstrapSettings(cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)))
     game_eval, daily_report = None, {}
     if update is not None and games is not None and not games.empty:
         played = games[games["season"].isin(test)]
@@ -147,7 +148,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
                                            None if game_eval is None else game_eval.chosen))
     record_report = {}
     if update is not None and record is not None and CANDIDATE in series_eval.points:
-        record_report = _add_record(series_eval, game_eval, record, seasons.last_test + 1, game_model(sim), games)
+        record_report = _add_record(series_eval, game_eval, record, seasons.next_season, game_model(sim), games)
     metrics.update(series_eval.metrics)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)

@@ -11,6 +11,7 @@ torch is imported when Model A scores, not with this module: the forecast stage'
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -89,19 +90,33 @@ def model_b_scores(models: list[str], paths: dict[str, str | Path], objective: s
     return out
 
 
-def level1_scores(models: list[str], season: int, players: pd.DataFrame, features: pd.DataFrame,
-                  model_a_path: str | Path, xgb_path: str | Path, rf_path: str | Path,
-                  objective: str, num_threads: int,
-                  playoff_path: str | Path | None = None, *,
-                  expected: ModelAConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class Level1Inputs:
+    """What the forecast's level-1 scores read: one object instead of eleven arguments; the
+    model files default to their artifacts.py paths."""
+    models: list[str]                # the stacked level-1 models (stacking.models)
+    season: int
+    players: pd.DataFrame            # player_seasons (Model A's rosters and attention table)
+    features: pd.DataFrame           # team_features (Model B's rows)
+    objective: str                   # Model B's ranking objective (model_b.objective)
+    num_threads: int                 # torch threads for Model A
+    expected: ModelAConfig           # params.yaml model_a: a checkpoint of another shape is refused
+    model_a_path: Path = artifacts.MODEL_A.path
+    xgb_path: Path = artifacts.XGB_MODEL.path
+    rf_path: Path = artifacts.RF_MODEL.path
+    playoff_path: Path | None = artifacts.XGB_PLAYOFF_MODEL.path
+
+
+def level1_scores(task: Level1Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(season, team, score_<model> for each stacked model; Model A attention table).
 
     Model A always runs: its attention names each team's top players, even when the
     stacker does not use its score."""
-    scores, attention = model_a_scores(model_a_path, players, season, num_threads, expected=expected)
-    if {"xgb", "xgb_playoff", "rf"} & set(models):
-        paths = {"xgb": xgb_path, "rf": rf_path, "xgb_playoff": playoff_path}
-        scores = scores.merge(model_b_scores(models, paths, objective, features, season),
+    scores, attention = model_a_scores(task.model_a_path, task.players, task.season, task.num_threads,
+                                       expected=task.expected)
+    if {"xgb", "xgb_playoff", "rf"} & set(task.models):
+        paths = {"xgb": task.xgb_path, "rf": task.rf_path, "xgb_playoff": task.playoff_path}
+        scores = scores.merge(model_b_scores(task.models, paths, task.objective, task.features, task.season),
                               on=KEY, how="outer")
-    keep = [*KEY, *(f"score_{m}" for m in models)]
+    keep = [*KEY, *(f"score_{m}" for m in task.models)]
     return scores[keep], attention
