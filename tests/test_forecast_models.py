@@ -160,8 +160,8 @@ def test_only_the_stacked_model_b_files_are_read(workdir):
 
 
 def test_level1_scores_read_one_inputs_object(workdir, monkeypatch):
-    """Level1Inputs carries the season, tables and settings; its model paths default to the
-    artifacts.py names (read from the working directory) and only stacked models are scored."""
+    """Level1Inputs carries the season, tables and settings; its model files default to the
+    registry's artifacts.py paths (read from the working directory); only stacked models are scored."""
     from src.inference.forecast_scores import Level1Inputs, level1_scores
     from src.models.config import model_a_configs
     monkeypatch.chdir(workdir)
@@ -170,9 +170,9 @@ def test_level1_scores_read_one_inputs_object(workdir, monkeypatch):
     task = Level1Inputs(["model_a", "rf"], SEASON, pd.read_parquet(stage.PLAYERS),
                         pd.read_parquet(stage.FEATURES), model_b_config(params).objective,
                         train_cfg.num_threads, model_cfg)
-    assert task.rf_path == stage.RF_MODEL and task.model_a_path == stage.MODEL_A
+    assert task.model_files["rf"] == stage.RF_MODEL and task.model_files["model_a"] == stage.MODEL_A
     scores, attention = level1_scores(task)
     assert list(scores.columns) == ["season", "team", "score_model_a", "score_rf"] and len(scores) == 30
     assert scores[["score_model_a", "score_rf"]].notna().all().all() and not attention.empty
     with pytest.raises(DataError, match="absent.file: Model B file not found"):
-        level1_scores(replace(task, rf_path=workdir / "models" / "absent.file"))
+        level1_scores(replace(task, model_files={**task.model_files, "rf": workdir / "models" / "absent.file"}))

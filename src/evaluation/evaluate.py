@@ -33,21 +33,22 @@ from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_TEAMS
 from src.odds.season_inputs import season_inputs
-from src.models.registry import LEVEL1_MODELS
+from src.models.registry import BASELINE_SRS, BASELINE_WIN_PCT, BASELINES, ENSEMBLE_NAME, LEVEL1_MODELS
+from src.models.stacker import score_column
 from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
 
 MODEL_COLUMNS = {**{m.name: m.score_column for m in LEVEL1_MODELS.values()},
-                 "ensemble": "score_ensemble"}
-RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
+                 ENSEMBLE_NAME: score_column(ENSEMBLE_NAME)}
+RANK_BASELINES = BASELINES
 ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")
-CANDIDATE = "ensemble"
+CANDIDATE = ENSEMBLE_NAME
 # title odds judged every playoff day (src/evaluation/title_daily.py): ~12 s for these two; every
 # model would cost ~40 s of the cold `dvc repro` budget
-TITLE_DAILY_MODELS = (CANDIDATE, "baseline_srs")
+TITLE_DAILY_MODELS = (CANDIDATE, BASELINE_SRS)
 # Which comparisons the bootstrap makes: baseline -> (metric, lower is better)
-BOOTSTRAP_PLAN = {"baseline_srs": [("ndcg_at_4", False)], "baseline_win_pct": [("ndcg_at_4", False)],
+BOOTSTRAP_PLAN = {BASELINE_SRS: [("ndcg_at_4", False)], BASELINE_WIN_PCT: [("ndcg_at_4", False)],
                   "baseline_srs_mc": [("log_loss", True), ("brier", True)],
                   "baseline_uniform": [("log_loss", True), ("brier", True)]}
 TRUTH_COLUMNS = ["made_playoffs", "series_won", "champion", "post_playoff_rank", "relevance"]
@@ -150,7 +151,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     if update is not None and record is not None and CANDIDATE in series_eval.points:
         record_report = _add_record(series_eval, game_eval, record, seasons.next_season, game_model(sim), games)
     metrics.update(series_eval.metrics)
-    primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
+    primary = CANDIDATE if CANDIDATE in models else next(iter(models), BASELINE_SRS)
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
     report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
               "calibrate_to": sim.calibrate_to, "series_seasons": sorted(inputs.series),

@@ -23,6 +23,7 @@ import pandas as pd
 from src.errors import DataError
 from src.evaluation.calibration import reliability_diagram_data
 from src.league.series import COLUMNS as TABLE_COLUMNS
+from src.models.registry import BASELINE_SRS, BASELINES
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import game_win_prob
 from src.odds.strength_calibration import standardise_by_season
@@ -35,11 +36,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREDICTION_KEY = ["season", "round", "conference", "home_team", "away_team", "winner", "games"]
-SERIES_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
+SERIES_BASELINES = BASELINES
 # SRS is already a margin in points: used as it is, the same strengths as the SRS Monte Carlo
 # title baseline (and the stronger SRS baseline: a fitted slope on its season z-score loses the
 # season-to-season spread). win% goes through the models' points map ("win% with a fitted scale").
-BASELINES_IN_POINTS = frozenset({"baseline_srs"})
+BASELINES_IN_POINTS = frozenset({BASELINE_SRS})
 METRICS = ("log_loss", "brier", "accuracy")
 
 

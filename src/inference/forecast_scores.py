@@ -11,8 +11,9 @@ torch is imported when Model A scores, not with this module: the forecast stage'
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
@@ -21,6 +22,8 @@ from src.errors import DataError
 from src.models.config import ModelAConfig
 from src.inference.forecast_players import with_team_minutes, with_value_parts
 from src.models.model_b import load_rf, load_xgb
+from src.models.registry import MODEL_A_NAME, MODEL_B_NAMES, final_model_files
+from src.models.stacker import score_column
 from src.utils.model_files import XGB_PLAYOFF
 
 log = logging.getLogger(__name__)
@@ -41,7 +44,7 @@ def model_a_scores(model_path: str | Path, players: pd.DataFrame, season: int,
     batch = build_inputs(spec, players, [season])
     scores, _ = predict_with_attention(model, batch)
     frame = pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
-                          "score_model_a": scores.numpy().astype(float)})
+                          score_column(MODEL_A_NAME): scores.numpy().astype(float)})
     table = with_team_minutes(attention_table(model, spec, players, [season]), players)
     return frame, with_value_parts(table, players, spec.roster.player_value)
 
@@ -69,13 +72,13 @@ def feature_matrix(rows: pd.DataFrame, names: list[str], path: str | Path, seaso
     return X
 
 
-def model_b_scores(models: list[str], paths: dict[str, str | Path], objective: str,
+def model_b_scores(models: list[str], paths: Mapping[str, str | Path], objective: str,
                    features: pd.DataFrame, season: int) -> pd.DataFrame:
     """season, team, score_<name> of `season` for each Model B estimator in `models` (xgb, rf,
     xgb_playoff), each read from paths[name]."""
     rows = season_rows(features, season)
     out = rows[KEY].copy()
-    for name in (m for m in ("xgb", "rf", "xgb_playoff") if m in models):
+    for name in (m for m in MODEL_B_NAMES if m in models):
         path = paths.get(name)
         if path is None or not Path(path).exists():
             raise DataError(f"{path}: Model B file not found (run `dvc repro train_b`"
@@ -93,7 +96,7 @@ def model_b_scores(models: list[str], paths: dict[str, str | Path], objective: s
 @dataclass(frozen=True)
 class Level1Inputs:
     """What the forecast's level-1 scores read: one object instead of eleven arguments; the
-    model files default to their artifacts.py paths."""
+    model files default to the registry's (src/models/registry.py, artifacts.py paths)."""
     models: list[str]                # the stacked level-1 models (stacking.models)
     season: int
     players: pd.DataFrame            # player_seasons (Model A's rosters and attention table)
@@ -101,10 +104,8 @@ class Level1Inputs:
     objective: str                   # Model B's ranking objective (model_b.objective)
     num_threads: int                 # torch threads for Model A
     expected: ModelAConfig           # params.yaml model_a: a checkpoint of another shape is refused
-    model_a_path: Path = artifacts.MODEL_A.path
-    xgb_path: Path = artifacts.XGB_MODEL.path
-    rf_path: Path = artifacts.RF_MODEL.path
-    playoff_path: Path | None = artifacts.XGB_PLAYOFF_MODEL.path
+    # level-1 model -> its final model file (the registry's artifacts.py paths)
+    model_files: Mapping[str, Path] = field(default_factory=final_model_files)
 
 
 def level1_scores(task: Level1Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -112,11 +113,10 @@ def level1_scores(task: Level1Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Model A always runs: its attention names each team's top players, even when the
     stacker does not use its score."""
-    scores, attention = model_a_scores(task.model_a_path, task.players, task.season, task.num_threads,
-                                       expected=task.expected)
-    if {"xgb", "xgb_playoff", "rf"} & set(task.models):
-        paths = {"xgb": task.xgb_path, "rf": task.rf_path, "xgb_playoff": task.playoff_path}
-        scores = scores.merge(model_b_scores(task.models, paths, task.objective, task.features, task.season),
-                              on=KEY, how="outer")
+    scores, attention = model_a_scores(task.model_files[MODEL_A_NAME], task.players, task.season,
+                                       task.num_threads, expected=task.expected)
+    if set(MODEL_B_NAMES) & set(task.models):
+        scores = scores.merge(model_b_scores(task.models, task.model_files, task.objective, task.features,
+                                             task.season), on=KEY, how="outer")
     keep = [*KEY, *(f"score_{m}" for m in task.models)]
     return scores[keep], attention
