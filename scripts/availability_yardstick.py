@@ -22,7 +22,7 @@ from src.evaluation.availability_games import game_yardstick  # noqa: E402
 from src.odds.playoff_update import playoff_update_config  # noqa: E402
 from src.odds.config import simulation_config  # noqa: E402
 from src.odds.config import game_model  # noqa: E402
-from src.league.series import playoff_games  # noqa: E402
+from src.data.playoff_games import playoff_games  # noqa: E402
 
 NAMES = ["ensemble", "model_a", "baseline_srs"]
 

@@ -37,6 +37,7 @@ PREDICTIONS = Artifact("predictions", Path("data/processed/predictions.parquet")
 GAME_PREDICTIONS = Artifact("game_predictions", Path("data/processed/game_predictions.parquet"), "evaluate")
 EVAL_METRICS = Artifact("eval_metrics", Path("metrics/eval.json"), "evaluate")
 EVAL_REPORT = Artifact("eval_report", Path("reports/eval_report.json"), "evaluate")
+HEADLINE_METRICS = Artifact("headline_metrics", Path("metrics/headline.json"), "evaluate")
 # read by stage report
 TRAIN_A_METRICS = Artifact("train_a_metrics", Path("metrics/train_a.json"), "train_a")
 TRAIN_B_METRICS = Artifact("train_b_metrics", Path("metrics/train_b.json"), "train_b")
@@ -50,7 +51,8 @@ ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
     PARAMS_VALIDATED, TEAM_SEASONS, PLAYER_SEASONS, PLAYOFF_SERIES, PLAYOFF_BOX_SCORES, BOX_SCORE_LINK,
     TEAM_FEATURES, OOF_MODEL_A,
     MODEL_A, MODEL_A_WALK_FORWARD, TRAIN_HISTORY, OOF_MODEL_B, XGB_MODEL, XGB_PLAYOFF_MODEL, RF_MODEL, SCORES,
-    STACK_SELECTION, STACKER, ODDS_FITS, PREDICTIONS, GAME_PREDICTIONS, EVAL_METRICS, EVAL_REPORT, TRAIN_A_METRICS,
+    STACK_SELECTION, STACKER, ODDS_FITS, PREDICTIONS, GAME_PREDICTIONS, EVAL_METRICS, EVAL_REPORT, HEADLINE_METRICS,
+    TRAIN_A_METRICS,
     TRAIN_B_METRICS,
     STACK_METRICS, EXPLAIN_METRICS, EXPLAIN_SUMMARY, EVALUATE_PLOTS, TRAIN_A_PLOTS)}
 

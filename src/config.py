@@ -241,6 +241,17 @@ class SeasonsConfig:
         return list(range(self.first_train, self.last_test + 1))
 
     @property
+    def next_season(self) -> int:
+        """last_test + 1: the first season whose outcomes no split holds (the final fits' season)."""
+        return self.last_test + 1
+
+    @property
+    def known_and_next_seasons(self) -> list[int]:
+        """known_seasons and next_season: every season a final model scores (explain's player
+        values)."""
+        return [*self.known_seasons, self.next_season]
+
+    @property
     def test_seasons(self) -> list[int]:
         return list(range(self.first_test, self.last_test + 1))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from src import artifacts
 from src.config import data_config, load_params
 from src.data.playoff_box import linked_box_scores
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.utils.cli import stage_main
 from src.utils.io import read_input, write_json, write_parquet
 

@@ -16,7 +16,8 @@ from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.record_asof import RecordInputs
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
+from src.models.registry import ENSEMBLE_NAME
 from src.models.stacker.fitted import ENSEMBLE
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     # the ensemble's odds fits, per test season and for the seasons after: what the forecast applies
     asof = result.report.get("series", {}).get("asof", {}).get("settings", {})
     odds_fits = ensemble_fits(scores, ENSEMBLE, seasons.last_test, seasons.test_seasons,
-                              result.report["fits"].get("ensemble", []), asof.get("ensemble", []),
-                              teams, series, games, sim, update, "ensemble" in in_points, game_model(sim),
+                              result.report["fits"].get(ENSEMBLE_NAME, []), asof.get(ENSEMBLE_NAME, []),
+                              teams, series, games, sim, update, ENSEMBLE_NAME in in_points, game_model(sim),
                               result.report["playoff_record"].get("chosen"))
     written = [odds_fits.save(ODDS_FITS), write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
@@ -93,7 +94,7 @@ def test_selections(path: Path, seasons: list[int]) -> dict:
 def ensemble_in_points(params: dict) -> frozenset[str]:
     """The series-fitted stacker writes the ensemble score in points (stacking.objective)."""
     from src.models.stacker.config import stacking_config
-    return frozenset({"ensemble"}) if stacking_config(params).objective == "series" else frozenset()
+    return frozenset({ENSEMBLE_NAME}) if stacking_config(params).objective == "series" else frozenset()
 
 
 if __name__ == "__main__":

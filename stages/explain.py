@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> Iterable[Path]:
                                   raptor=read_raptor(raptor_dir(cfg.raptor_dir)))
     top = top_contributors(result.contributors, teams, cfg.summary_players)
     value_cfg = player_value_config(params)
-    _, fits = player_values(players, range(seasons.first_train, seasons.last_test + 2), value_cfg)
+    _, fits = player_values(players, seasons.known_and_next_seasons, value_cfg)
     summary = summary_markdown(result.contributors, result.archetypes, teams, result.metrics,
                                seasons.last_test, cfg.summary_players)
     log.info("explain: %d team-seasons in %.0fs", result.per_team["team"].size

@@ -27,15 +27,16 @@ from src.inference.forecast_asof import check_as_of_applies, read_playoff_result
 from src.inference.forecast_roster import forecast_roster, roster_what_if
 from src.league.monte_carlo import GameModel
 from src.league.state import bracket_state
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.odds.config import simulation_config
 from src.inference.forecast import (ForecastConfig, ForecastInputs, build_forecast, checked_as_of,
                                     forecast_config, season_status)
-from src.league.real_bracket import read_bracket_file
+from src.data.bracket_file import read_bracket_rows
+from src.league.real_bracket import bracket_orders
 from src.inference.forecast_page import load_calibration
 from src.inference.forecast_files import write_forecast
 from src.inference.forecast_report import favourites_line, print_forecast
-from src.inference.forecast_scores import level1_scores
+from src.inference.forecast_scores import Level1Inputs, level1_scores
 from src.models.model_a.config import model_a_configs
 from src.models.stacker.fitted import FittedStacker
 from src.odds.fits import OddsFits
@@ -106,17 +107,16 @@ def run(args: argparse.Namespace) -> list[Path]:
     games, source = forecast_games(cfg, data_config(params), teams, season)
     check_as_of_applies(cfg.as_of_date, season, games[games["season"] == season], as_of_origin,
                         cfg.playoff_results)
-    bracket = (read_bracket_file(Path(cfg.bracket), season, teams[teams["season"] == season])
-               if cfg.bracket else None)
+    bracket = (bracket_orders(read_bracket_rows(Path(cfg.bracket)), Path(cfg.bracket), season,
+                              teams[teams["season"] == season]) if cfg.bracket else None)
     stacker, odds_fits = FittedStacker.load(STACKER), OddsFits.load(ODDS_FITS)
     if stacker.columns != stacking.stacked:
         raise DataError(f"{STACKER}: fitted on {', '.join(stacker.columns)}, but params.yaml stacking "
                         f"lists {', '.join(stacking.stacked)}; run `dvc repro stack`")
     model_cfg, train_cfg = model_a_configs(params.get("model_a"))
-    level1, attention = level1_scores(
+    level1, attention = level1_scores(Level1Inputs(
         stacking.models, season, read_input(PLAYERS, "ingest"), read_input(FEATURES, "sos_features"),
-        MODEL_A, XGB_MODEL, RF_MODEL, model_b_config(params).objective, train_cfg.num_threads,
-        XGB_PLAYOFF_MODEL, expected=model_cfg)
+        model_b_config(params).objective, train_cfg.num_threads, model_cfg))
     # the stacker's linear signals of the season (regular-season ratings, src/training/signals.py)
     level1 = with_signals(level1, read_input(FEATURES, "sos_features"), list(stacking.signals),
                           simulation_config(params).scale)

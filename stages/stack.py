@@ -9,7 +9,8 @@ from pathlib import Path
 from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.odds.config import game_model, simulation_config
-from src.league.series import observed_series, playoff_games
+from src.data.playoff_games import playoff_games
+from src.league.series import observed_series
 from src.utils.io import read_input
 from src.training.level1 import combine_level1, read_level1_files
 from src.training.signals import with_signals

@@ -9,7 +9,7 @@ from typing import Iterable
 from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.features.playoff_game_rosters import game_minutes
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.features.roster import select_rosters
 from src.odds.config import game_model, simulation_config
 from src.models.model_a.config import model_a_configs, model_a_selection_config

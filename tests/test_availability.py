@@ -13,7 +13,7 @@ from src.inference.forecast_roster import parse_unavailable, roster_what_if
 from src.inference.what_if import what_if
 from src.league.bracket import build_bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, game_win_prob
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.league.state import bracket_state, series_win_prob_from, state_matrices
 from src.data.playoff_box import linked_box_scores
 

@@ -10,7 +10,7 @@ import pytest
 from src.data.player_link import check_link, link_persons, name_key
 from src.data.playoff_box import linked_box_scores
 from src.errors import DataError
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 
 BOX = "play_off_box_scores_2010_2024.csv"
 

@@ -20,7 +20,7 @@ from src.evaluation.config import EvaluationConfig
 from src.evaluation.evaluate import evaluate
 from src.odds.config import SimulationConfig
 from src.league.monte_carlo import SLOT_SEEDS, GameModel, simulate_bracket
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 
 FIRST, LAST = 1997, 2024
 # The generator's game model: normal margins, 2.5 points home court, SD 11.5 points.
@@ -219,3 +219,31 @@ def test_asof_yardstick_learns_from_the_playoff_games(league):
     # the series as-of forecast uses the setting the game yardstick chose
     assert result.report["series"]["asof"]["settings"]["xgb"] == [
         {k: v for k, v in c.items() if k != "validation_seasons"} for c in result.report["games"]["settings"]["xgb"]]
+
+
+def test_evaluate_series_reads_one_inputs_object(league):
+    """SeriesYardstickInputs carries what the series yardstick reads: a points model's score is
+    used as it is (P(home) is the series likelihood of the two scores), and the bootstrap
+    settings travel with it (another seed moves the interval, never the pooled loss)."""
+    from src.evaluation.series import BootstrapSettings, SeriesYardstickInputs, evaluate_series
+    from src.odds.config import game_model
+    from src.odds.season_inputs import season_inputs
+    from src.odds.series_likelihood import series_home_win_prob
+    truth, teams, series, _ = league
+    frame = teams.merge(truth[["season", "team", "true_strength"]], on=["season", "team"])
+    sim = replace(SIM, calibrate_to="series", temperature=False)
+    inputs = season_inputs(teams, series, sorted(frame["season"].unique()))
+    test = SEASONS.test_seasons
+    task = SeriesYardstickInputs(frame, inputs.table, None, {"truth": "true_strength"}, frozenset({"truth"}),
+                                 test, inputs, sim, BootstrapSettings(100, 0, 0.9))
+    out = evaluate_series(task)
+    preds, points = out.predictions, frame.set_index(["season", "team"])["true_strength"]
+    home = points.loc[list(zip(preds["season"], preds["home_team"]))].to_numpy()
+    away = points.loc[list(zip(preds["season"], preds["away_team"]))].to_numpy()
+    expected = series_home_win_prob(home, away, preds["best_of"].to_numpy(int), game_model(sim))
+    assert preds["p_home_truth"].to_numpy() == pytest.approx(expected)
+    assert preds["season"].isin(test).all() and out.bootstrap == {"n_resamples": 100, "seed": 0, "interval": 0.9}
+    other = evaluate_series(replace(task, bootstrap=BootstrapSettings(100, 1, 0.9)))
+    key = "bootstrap.series.truth_vs_baseline_win_pct.log_loss"
+    assert other.metrics["series.truth.log_loss"] == out.metrics["series.truth.log_loss"]
+    assert other.metrics[f"{key}.low"] != out.metrics[f"{key}.low"]

@@ -66,7 +66,7 @@ def fake_scores(teams: pd.DataFrame, seasons: list[int], seed: int) -> pd.DataFr
 
 
 def fake_history(teams: pd.DataFrame) -> pd.DataFrame:
-    hist = fake_scores(teams, list(range(SEASONS.first_train, SEASONS.last_test + 1)), seed=1)
+    hist = fake_scores(teams, SEASONS.known_seasons, seed=1)
     hist["split"] = np.where(hist["season"] < SEASONS.first_test, "oof", "test")
     hist["score_ensemble"] = hist[["score_model_a", "score_xgb", "score_rf"]].rank(pct=True).mean(axis=1)
     # the stack stage also writes the stacker's linear signals (params stacking.signals)

@@ -6,6 +6,7 @@ stage runs in a temporary working directory, so the repo's data/ and reports/ st
 """
 import argparse
 import copy
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -26,7 +27,8 @@ from src.training.series_targets import series_by_season
 from src.models.model_b.config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.data.playoff_box import linked_box_scores
-from src.league.series import observed_series, playoff_games
+from src.data.playoff_games import playoff_games
+from src.league.series import observed_series
 from src.models.model_b.model import ModelB
 from src.models.model_b.playoff import PlayoffRows
 from src.models.stacker.config import stacking_config
@@ -158,3 +160,22 @@ def test_only_the_stacked_model_b_files_are_read(workdir):
     assert list(only_rf.columns) == ["season", "team", "score_rf"]
     with pytest.raises(DataError, match=r"absent.file: Model B file not found"):
         model_b_scores(["xgb", "rf"], paths, objective, features, SEASON)
+
+
+def test_level1_scores_read_one_inputs_object(workdir, monkeypatch):
+    """Level1Inputs carries the season, tables and settings; its model files default to the
+    registry's artifacts.py paths (read from the working directory); only stacked models are scored."""
+    from src.inference.forecast_scores import Level1Inputs, level1_scores
+    from src.models.model_a.config import model_a_configs
+    monkeypatch.chdir(workdir)
+    params = tiny_params()
+    model_cfg, train_cfg = model_a_configs(params["model_a"])
+    task = Level1Inputs(["model_a", "rf"], SEASON, pd.read_parquet(stage.PLAYERS),
+                        pd.read_parquet(stage.FEATURES), model_b_config(params).objective,
+                        train_cfg.num_threads, model_cfg)
+    assert task.model_files["rf"] == stage.RF_MODEL and task.model_files["model_a"] == stage.MODEL_A
+    scores, attention = level1_scores(task)
+    assert list(scores.columns) == ["season", "team", "score_model_a", "score_rf"] and len(scores) == 30
+    assert scores[["score_model_a", "score_rf"]].notna().all().all() and not attention.empty
+    with pytest.raises(DataError, match="absent.file: Model B file not found"):
+        level1_scores(replace(task, model_files={**task.model_files, "rf": workdir / "models" / "absent.file"}))

@@ -17,7 +17,7 @@ from src.errors import ConfigError, DataError
 from src.inference.forecast import ForecastConfig, build_forecast, forecast_config, season_status
 from src.inference.forecast_asof import check_as_of_applies
 from src.inference.forecast_report import md_text, render_markdown
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from stages.forecast import with_arguments
 from league_2025 import GAMES_2025, teams_2025, write
 from test_forecast import (CFG, SEASONS, SIM, fake_attention, forecast_inputs, strip_outcomes)

@@ -30,7 +30,7 @@ def synthetic_run(synthetic_tables):
     teams = synthetic_tables.team_seasons
     features = build_team_features(teams, synthetic_tables.player_seasons,
                                    TeamFeatureConfig(SosSrsConfig(True), OpponentAdjustedConfig(True)))
-    targets = season_targets(teams, list(range(SEASONS.first_train, SEASONS.last_test + 1)))
+    targets = season_targets(teams, SEASONS.known_seasons)
     model_b = fit_model_b(features, targets, SEASONS, MODEL_B)
     level1 = combine_level1({LEVEL1_SOURCES["xgb"][0]: model_b.scores}, STACK.models, SEASONS.first_test)
     stack = run_stacking(with_target(level1, targets), SEASONS, STACK)

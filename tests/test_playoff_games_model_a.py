@@ -22,7 +22,7 @@ from src.training.fit_model_a import FitTask, SeriesData, fit_model_a
 from src.training.series_targets import series_by_season
 from src.features.roster import select_rosters
 from src.features.config import RosterConfig
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.data.playoff_box import linked_box_scores
 
 MODEL = GameModel(home_court=3.0, link="normal", scale=12.0)

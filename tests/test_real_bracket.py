@@ -11,12 +11,19 @@ from src.inference.forecast import build_forecast, real_bracket, season_status
 from src.inference.forecast_page import render_page
 from src.inference.forecast_report import render_markdown
 from src.league.bracket import build_bracket
-from src.league.real_bracket import first_round, read_bracket_file, seed_orders
+from src.data.bracket_file import read_bracket_rows
+from src.league.real_bracket import bracket_orders, first_round, seed_orders
 from src.league.state import bracket_state
 from league_2025 import GAMES_2025, REAL_EAST, REAL_WEST, SEASON, teams_2025, write
 from test_forecast import CFG, SEASONS, SIM, forecast_inputs, strip_outcomes
 from test_forecast import SEASON as SYN_SEASON
 from test_forecast_asof import UPDATE
+
+
+def read_bracket_file(path, season, teams):
+    """What the forecast stage does with a bracket file: data/ reads it, league/ checks it."""
+    return bracket_orders(read_bracket_rows(path), path, season, teams)
+
 
 BRACKET_2025 = "conference,seed,team\n" + "".join(
     f"{c},{s},{t}\n" for c, pairs in (("E", REAL_EAST), ("W", REAL_WEST))

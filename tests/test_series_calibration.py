@@ -10,7 +10,7 @@ from scipy.stats import binom, norm
 from src.league.bracket import Bracket
 from src.odds.config import SimulationConfig
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, GameModel, series_matrix
-from src.league.series import series_from_bracket, series_from_table
+from src.league.series import as_winner_loser, from_bracket, from_game_file, season_series_results
 from src.odds.strength_calibration import (fit_points_map, fit_series_map, series_log_likelihood,
                                                 standardise_by_season)
 from src.odds.title_odds import SeasonInputs, series_with_z, walk_forward_odds
@@ -26,6 +26,14 @@ def _bracket(season: int, priority: np.ndarray, best_of: int = 7) -> Bracket:
     return Bracket(season=season, teams=TEAMS, conference=("E",) * 8 + ("W",) * 8,
                    seed=SLOT_SEEDS * 2, home_priority=np.asarray(priority, float),
                    first_round_best_of=best_of, source="seeding_rules")
+
+
+def _walked(bracket: Bracket, won: pd.Series) -> pd.DataFrame:
+    """The one walk's rows of a season as Model A reads them (home court by the bracket's rule)."""
+    teams = pd.DataFrame({"season": bracket.season, "team": list(bracket.teams),
+                          "series_won": won.loc[list(bracket.teams)].to_numpy(),
+                          "win_pct": 0.5 + np.argsort(np.argsort(bracket.home_priority)) / 100})
+    return as_winner_loser(from_bracket(bracket, teams), home_court="rule")
 
 
 def _play(bracket: Bracket, points: np.ndarray, rng: np.random.Generator) -> pd.Series:
@@ -50,23 +58,42 @@ def test_series_walked_through_the_bracket_by_hand():
     won[[0, 8]] = 3
     won[0] = 4
     priority = np.arange(N_TEAMS, 0, -1.0)             # slot 0 best record ... slot 15 worst
-    out = series_from_bracket(_bracket(2002, priority, best_of=5), pd.Series(won, index=list(TEAMS)))
+    out = _walked(_bracket(2002, priority, best_of=5), pd.Series(won, index=list(TEAMS)))
     assert len(out) == 15 and out["round"].value_counts().to_dict() == {1: 8, 2: 4, 3: 2, 4: 1}
     row = out[(out["round"] == 2) & (out["winner"] == "T00")].iloc[0]
     assert row["loser"] == "T02" and row["best_of"] == 7 and row["winner_home"]
     assert (out.loc[out["round"] == 1, "best_of"] == 5).all()
     final = out[out["round"] == 4].iloc[0]
     assert (final["winner"], final["loser"]) == ("T00", "T08")
-    # a bracket in which both teams of a first-round pair advance is contradicted: None
+    # both teams of a first-round pair advance: that pair and the later series of its
+    # sub-bracket are left out (the one rule, as in the series table), the rest is kept
     won[1] = 1
-    assert series_from_bracket(_bracket(2002, priority), pd.Series(won, index=list(TEAMS))) is None
+    out = _walked(_bracket(2002, priority), pd.Series(won, index=list(TEAMS)))
+    assert len(out) == 15 - 4 and not out.isin(["T01"]).any().any()
+    assert set(out.loc[out["round"] == 3, "winner"]) == {"T08"}
 
 
-def test_series_from_table_takes_home_court_from_the_bracket():
-    rows = pd.DataFrame({"season": [2011, 2011], "round": [1, 2], "winner": ["T01", "T00"],
-                         "loser": ["T00", "T02"], "wins": 4, "losses": 2, "home_team": ["T00", "T00"]})
-    out = series_from_table(_bracket(2011, np.arange(N_TEAMS, 0, -1.0)), rows)
+def test_model_a_and_the_table_read_one_walk_of_a_season():
+    # the same rows, in the same order, whichever consumer asks (Model A: home by the rule)
+    teams = pd.DataFrame({"season": 2002, "team": list(TEAMS), "outcome_known": True,
+                          "series_won": [4, 0, 1, 0, 2, 0, 1, 0, 3, 0, 1, 0, 2, 0, 1, 0],
+                          "win_pct": np.linspace(0.8, 0.4, N_TEAMS)})
+    bracket = _bracket(2002, np.arange(N_TEAMS, 0, -1.0))
+    table = from_bracket(bracket, teams)
+    model_a = season_series_results(bracket, teams, None)
+    pd.testing.assert_frame_equal(model_a, as_winner_loser(table, home_court="rule"))
+    assert table["pairing_known"].all() and (table["rule_home_won"] == table["home_won"]).all()
+
+
+def test_game_file_rows_give_model_a_home_court_by_the_bracket():
+    rows = pd.DataFrame({"season": [2011, 2011], "round": [1, 2], "conference": "E",
+                         "winner": ["T01", "T00"], "loser": ["T00", "T02"], "wins": 4, "losses": 2,
+                         "home_team": ["T01", "T00"]})
+    table = from_game_file(_bracket(2011, np.arange(N_TEAMS, 0, -1.0)), rows)
+    out = as_winner_loser(table, home_court="rule")
     assert out["winner_home"].tolist() == [False, True] and out["best_of"].tolist() == [7, 7]
+    # the real home team (game 1) of the first series was T01: the yardstick's view says so
+    assert as_winner_loser(table)["winner_home"].tolist() == [True, True]
 
 
 def test_series_log_likelihood_by_hand():
@@ -89,7 +116,7 @@ def test_series_mle_recovers_a_known_scale():
     for season in range(400):
         z = rng.normal(0, 1, N_TEAMS)
         bracket = _bracket(season, z + rng.normal(0, 0.3, N_TEAMS), best_of=5 if season % 2 else 7)
-        series = series_from_bracket(bracket, _play(bracket, true_slope * z, rng))
+        series = _walked(bracket, _play(bracket, true_slope * z, rng))
         zs = dict(zip(TEAMS, z))
         rows.append(series.assign(z_winner=series["winner"].map(zs), z_loser=series["loser"].map(zs)))
     pmap = fit_series_map(pd.concat(rows, ignore_index=True), MODEL, [0.05, 20.0])
@@ -107,7 +134,7 @@ def _league(n_seasons: int, seed: int = 1) -> tuple[pd.DataFrame, SeasonInputs]:
         won = _play(bracket, 5.0 * z, rng)
         inputs.brackets[season] = bracket
         inputs.champions[season] = TEAMS[int(np.argmax(won.to_numpy()))]
-        inputs.series[season] = series_from_bracket(bracket, won)
+        inputs.series[season] = _walked(bracket, won)
         frames.append(pd.DataFrame({"season": season, "team": TEAMS, "score": 0.3 * z,
                                     "srs": 4.0 * z + rng.normal(0, 2.0, N_TEAMS)}))
     return pd.concat(frames, ignore_index=True), inputs

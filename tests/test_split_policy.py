@@ -73,3 +73,10 @@ def test_a_leaking_level1_row_is_refused(pipeline):
     leaky_oof.loc[leaky_oof["split"] == "oof", "max_train_season"] = SEASONS.first_test
     with pytest.raises(DataError, match="not out of sample"):
         combine_level1({**frames, B_FILE: leaky_oof}, ["xgb"], SEASONS.first_test)
+
+
+def test_season_ranges_come_from_the_seasons_config():
+    # the one place first_train..last_test (and the season after it) is written
+    assert SEASONS.known_seasons == list(range(2000, 2011)) and SEASONS.next_season == 2011
+    assert SEASONS.known_and_next_seasons == [*SEASONS.known_seasons, 2011]
+    assert SEASONS.oof_seasons + SEASONS.test_seasons == SEASONS.known_seasons

@@ -11,7 +11,7 @@ from src.data.ingest import build_tables
 from src.data.synthetic import generate_league
 from src.evaluation.title_daily import daily_odds, evaluate_title_daily
 from src.league.monte_carlo import GameModel
-from src.league.series import playoff_games
+from src.data.playoff_games import playoff_games
 from src.odds.playoff_update import UpdateSetting
 from src.odds.season_inputs import season_inputs
 

@@ -32,7 +32,8 @@ from src.evaluation.evaluate import model_columns
 from src.evaluation.series import evaluate_series
 from src.evaluation.title_daily import daily_odds, one_day_changes
 from src.league.monte_carlo import exact_bracket_probs
-from src.league.series import playoff_games, with_starts
+from src.data.playoff_games import playoff_games
+from src.league.series import with_starts
 from src.league.state import bracket_state, state_matrices
 from src.odds.config import game_model, simulation_config
 from src.odds.game_asof import walk_forward_games

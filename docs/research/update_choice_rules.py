@@ -33,7 +33,8 @@ from src.config import data_config, load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import model_columns
 from src.evaluation.series import evaluate_series, season_bootstrap
-from src.league.series import playoff_games, with_starts
+from src.data.playoff_games import playoff_games
+from src.league.series import with_starts
 from src.odds.config import game_model, simulation_config
 from src.odds.game_asof import CandidateGrid, asof_game_strengths, game_forecast, series_candidate_nll
 from src.odds.playoff_update import playoff_update_config

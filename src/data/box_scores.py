@@ -42,7 +42,7 @@ MAX_GAME_MINUTES = 48 + 4 * 5   # regulation and four overtimes: no player has p
 
 
 def read_box_scores(raw_dir: Path, games: pd.DataFrame, teams_by_season: dict[int, set[str]]) -> pd.DataFrame:
-    """BOX_COLUMNS, one row per player per game; games: src/league/series.GAME_COLUMNS of the
+    """BOX_COLUMNS, one row per player per game; games: src/data/playoff_games.GAME_COLUMNS of the
     game file (every box-score game must be one of them)."""
     path = Path(raw_dir) / schema.PLAYOFF_BOX_SCORES.name
     raw = read_csv(Path(raw_dir), schema.PLAYOFF_BOX_SCORES)

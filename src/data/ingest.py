@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.artifacts import TEAM_SEASONS
 from src.data import schema
 from src.data.outcomes import add_outcome_columns
 from src.data.players import build_player_seasons
@@ -51,7 +52,7 @@ def build_tables(raw_dir: Path, first_season: int,
     return IngestTables(teams, players, series)
 
 
-def write_tables(tables: IngestTables, out_dir: Path = Path("data/interim")) -> list[Path]:
+def write_tables(tables: IngestTables, out_dir: Path = TEAM_SEASONS.path.parent) -> list[Path]:
     """Write all three tables atomically: every temp file is written before any is renamed,
     so a failure leaves the previous outputs (or none) and no partial parquet."""
     out_dir = Path(out_dir)

@@ -20,7 +20,7 @@ LINKED_COLUMNS = [*BOX_COLUMNS[:6], "player_id", "player", "link_rule", *BOX_COL
 def linked_box_scores(raw_dir: Path, games: pd.DataFrame, teams: pd.DataFrame, players: pd.DataFrame,
                       min_linked_share: float) -> tuple[pd.DataFrame, dict]:
     """(box-score rows with player_id/player/link_rule, link report); games: the game file's
-    games (src/league/series.playoff_games). Raises DataError on a bad row, a game not in the
+    games (src/data/playoff_games.playoff_games). Raises DataError on a bad row, a game not in the
     game file, an unlinked starter or too few linked minutes."""
     box = read_box_scores(raw_dir, games, season_teams(teams))
     persons = box.drop_duplicates(["season", "team", "person_id"])[["season", "team", "person_id", "person"]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from src.artifacts import SCORES, TEAM_SEASONS
 from src.config import SeasonsConfig
 from src.errors import DataError
 from src.evaluation.bootstrap import paired_bootstrap
@@ -21,7 +22,7 @@ from src.evaluation.calibration import (championship_brier, championship_brier_s
                                         championship_ece, championship_log_loss)
 from src.evaluation.config import EvaluationConfig
 from src.evaluation.metrics import pool_seasons, season_ranking_metrics
-from src.evaluation.series import SeriesEvaluation, evaluate_series
+from src.evaluation.series import BootstrapSettings, SeriesEvaluation, SeriesYardstickInputs, evaluate_series
 from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import asof_column, evaluate_asof
 from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record, record_terms
@@ -32,26 +33,27 @@ from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_TEAMS
 from src.odds.season_inputs import season_inputs
-from src.models.registry import LEVEL1_MODELS
+from src.models.registry import BASELINE_SRS, BASELINE_WIN_PCT, BASELINES, ENSEMBLE_NAME, LEVEL1_MODELS
+from src.models.registry import score_column
 from src.odds.title_odds import ODDS_COLUMNS, SeasonInputs, fixed_points_odds, walk_forward_odds
 
 log = logging.getLogger(__name__)
 
 MODEL_COLUMNS = {**{m.name: m.score_column for m in LEVEL1_MODELS.values()},
-                 "ensemble": "score_ensemble"}
-RANK_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
+                 ENSEMBLE_NAME: score_column(ENSEMBLE_NAME)}
+RANK_BASELINES = BASELINES
 ODDS_BASELINES = ("baseline_srs_mc", "baseline_uniform")
-CANDIDATE = "ensemble"
+CANDIDATE = ENSEMBLE_NAME
 # title odds judged every playoff day (src/evaluation/title_daily.py): ~12 s for these two; every
 # model would cost ~40 s of the cold `dvc repro` budget
-TITLE_DAILY_MODELS = (CANDIDATE, "baseline_srs")
+TITLE_DAILY_MODELS = (CANDIDATE, BASELINE_SRS)
 # Which comparisons the bootstrap makes: baseline -> (metric, lower is better)
-BOOTSTRAP_PLAN = {"baseline_srs": [("ndcg_at_4", False)], "baseline_win_pct": [("ndcg_at_4", False)],
+BOOTSTRAP_PLAN = {BASELINE_SRS: [("ndcg_at_4", False)], BASELINE_WIN_PCT: [("ndcg_at_4", False)],
                   "baseline_srs_mc": [("log_loss", True), ("brier", True)],
                   "baseline_uniform": [("log_loss", True), ("brier", True)]}
 TRUTH_COLUMNS = ["made_playoffs", "series_won", "champion", "post_playoff_rank", "relevance"]
-_TEAMS_FILE = "data/interim/team_seasons.parquet"
-_SCORES_FILE = "data/processed/scores.parquet"
+_TEAMS_FILE = TEAM_SEASONS.path
+_SCORES_FILE = SCORES.path
 
 
 @dataclass
@@ -96,7 +98,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
              seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig,
              games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset(),
              update: PlayoffUpdateConfig | None = None, record: RecordInputs | None = None) -> EvaluationResult:
-    """`games`: per playoff game (series_table.playoff_games) for the per-game yardstick;
+    """`games`: per playoff game (src/data/playoff_games.py) for the per-game yardstick;
     `points_models`: models whose score is already in points (the series-fitted ensemble): their
     title odds and series probabilities use the score as it is, with no points map; `update`: the
     playoff-game update of the as-of yardstick (src/evaluation/series_asof.py; None = left out);
@@ -126,8 +128,9 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     metrics = _pooled_metrics(per_season, odds, teams, cfg)
     metrics.update(_bootstrap(per_season, cfg))
     log.info("series yardstick over %d test seasons", len(test))
-    series_eval = evaluate_series(frame, inputs.table, games, models, set(points_models), test, inputs,
-                                  sim, cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
+    series_eval = evaluate_series(SeriesYardstickInputs(
+        frame, inputs.table, games, models, frozenset(points_models), test, inputs, sim,
+        BootstrapSettings(cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)))
     game_eval, daily_report = None, {}
     if update is not None and games is not None and not games.empty:
         played = games[games["season"].isin(test)]
@@ -142,7 +145,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
                                            None if game_eval is None else game_eval.chosen))
     record_report = {}
     if update is not None and record is not None and CANDIDATE in series_eval.points:
-        record_report = _add_record(series_eval, game_eval, record, seasons.last_test + 1, game_model(sim), games)
+        record_report = _add_record(series_eval, game_eval, record, seasons.next_season, game_model(sim), games)
     if game_eval is not None:
         # title odds every day; the record's are the ensemble's with its term added each morning
         variants = ({RECORD: (CANDIDATE, record_terms(record, {int(s): c for s, c in record_report["chosen"].items()},
@@ -152,7 +155,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
             [n for n in TITLE_DAILY_MODELS if n in series_eval.points], variants)
         metrics.update(daily)
     metrics.update(series_eval.metrics)
-    primary = CANDIDATE if CANDIDATE in models else next(iter(models), "baseline_srs")
+    primary = CANDIDATE if CANDIDATE in models else next(iter(models), BASELINE_SRS)
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
     report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
               "calibrate_to": sim.calibrate_to, "series_seasons": sorted(inputs.series),

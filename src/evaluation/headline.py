@@ -8,9 +8,9 @@ new metric drops in by adding one line here.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from src.artifacts import HEADLINE_METRICS
 
-HEADLINE_FILE = Path("metrics/headline.json")
+HEADLINE_FILE = HEADLINE_METRICS.path
 HEADLINE = {                                     # headline name -> metrics/eval.json key
     "spearman": "ensemble.spearman",             # ranking of all 30 teams, mean over test seasons
     "ndcg_at_4": "ensemble.ndcg_at_4",           # the top of the ranking

@@ -9,19 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.artifacts import EVALUATE_PLOTS
 from src.evaluation.calibration import reliability_diagram_data
 from src.evaluation.evaluate import CANDIDATE, MODEL_COLUMNS, RANK_BASELINES, EvaluationResult
+from src.models.registry import BASELINES
 from src.evaluation.games import p_column
 from src.evaluation.series import prob_column, series_reliability
 
-PLOTS_DIR = Path("plots/evaluate")
+PLOTS_DIR = EVALUATE_PLOTS.path
 RELIABILITY_FILE = PLOTS_DIR / "reliability.csv"
 RELIABILITY_MODELS = (CANDIDATE, "baseline_srs_mc")
 RELIABILITY_COLUMNS = ["model", "bin_low", "bin_high", "pred_mean", "actual_rate", "count"]
 PERFECT = "perfect calibration"     # the diagonal, drawn as a reference series
 SRS_MC = "baseline_srs_mc"
 SERIES_RELIABILITY_FILE = PLOTS_DIR / "series_reliability.csv"
-SERIES_RELIABILITY_MODELS = (CANDIDATE, "baseline_srs", "baseline_win_pct")
+SERIES_RELIABILITY_MODELS = (CANDIDATE, *BASELINES)
 GAME_RELIABILITY_FILE = PLOTS_DIR / "game_reliability.csv"
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from src.errors import DataError
 from src.evaluation.calibration import reliability_diagram_data
 from src.league.series import COLUMNS as TABLE_COLUMNS
+from src.models.registry import BASELINE_SRS, BASELINES
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import game_win_prob
 from src.odds.strength_calibration import standardise_by_season
@@ -35,11 +36,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREDICTION_KEY = ["season", "round", "conference", "home_team", "away_team", "winner", "games"]
-SERIES_BASELINES = {"baseline_srs": "srs", "baseline_win_pct": "win_pct"}
+SERIES_BASELINES = BASELINES
 # SRS is already a margin in points: used as it is, the same strengths as the SRS Monte Carlo
 # title baseline (and the stronger SRS baseline: a fitted slope on its season z-score loses the
 # season-to-season spread). win% goes through the models' points map ("win% with a fitted scale").
-BASELINES_IN_POINTS = frozenset({"baseline_srs"})
+BASELINES_IN_POINTS = frozenset({BASELINE_SRS})
 METRICS = ("log_loss", "brier", "accuracy")
 
 
@@ -191,22 +192,47 @@ class SeriesEvaluation:
         self.report["asof"] = asof.report
 
 
-def evaluate_series(frame: pd.DataFrame, table: pd.DataFrame, games: pd.DataFrame | None,
-                    models: dict[str, str], points_models: set[str], test: list[int],
-                    inputs: SeasonInputs, sim: SimulationConfig, n_resamples: int, seed: int,
-                    interval: float) -> SeriesEvaluation:
-    """The series yardstick over the test seasons for `models` (name -> score column) and the
-    SRS / win% baselines; `points_models` are scores already in points (no map)."""
+@dataclass(frozen=True)
+class BootstrapSettings:
+    """The paired season bootstrap of every yardstick (params evaluation: n_bootstrap,
+    bootstrap_seed, interval)."""
+    n_resamples: int
+    seed: int
+    interval: float
+
+    def as_dict(self) -> dict:
+        return {"n_resamples": self.n_resamples, "seed": self.seed, "interval": self.interval}
+
+
+@dataclass(frozen=True)
+class SeriesYardstickInputs:
+    """What the series yardstick reads: one object instead of eleven arguments."""
+    frame: pd.DataFrame              # season, team, srs, win_pct and each model's score column
+    table: pd.DataFrame              # the playoff series (src/league/series.COLUMNS), every season
+    games: pd.DataFrame | None       # every playoff game (src/data/playoff_games.GAME_COLUMNS), or None
+    models: dict[str, str]           # model name -> score column
+    points_models: frozenset[str]    # models whose score is already in points (no map)
+    test: list[int]                  # the test seasons
+    inputs: SeasonInputs             # brackets, champions, who beat whom (the points map's data)
+    sim: SimulationConfig
+    bootstrap: BootstrapSettings
+
+
+def evaluate_series(task: SeriesYardstickInputs) -> SeriesEvaluation:
+    """The series yardstick over the test seasons for `task.models` (name -> score column) and
+    the SRS / win% baselines; `task.points_models` are scores already in points (no map)."""
+    frame, table, games, models, test = task.frame, task.table, task.games, task.models, task.test
+    inputs, sim = task.inputs, task.sim
     names = {**models, **SERIES_BASELINES}
     points, fits = {}, {}
     for name, col in names.items():
-        in_points = name in points_models or name in BASELINES_IN_POINTS
+        in_points = name in task.points_models or name in BASELINES_IN_POINTS
         points[name], fits[name] = walk_forward_points(frame, col, test, inputs, sim, in_points)
     usable = usable_series(table, test)
     predictions = series_probabilities(usable, points, sim)
     stick = yardstick(predictions, usable["home_won"].to_numpy(), list(names))
     recent = sorted(int(s) for s in usable.loc[usable["games"].notna(), "season"].unique())
-    boot = dict(n_resamples=n_resamples, seed=seed, interval=interval)
+    boot = task.bootstrap.as_dict()
     metrics = yardstick_metrics(stick, "series", test, list(models), **boot)
     report = {"seasons": test, "recent_seasons": recent,
               "n_left_out": int(table["season"].isin(test).sum() - len(usable)),

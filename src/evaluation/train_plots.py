@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.artifacts import TRAIN_A_PLOTS, TRAIN_HISTORY
 from src.errors import DataError
 
-TRAIN_PLOTS_DIR = Path("plots/train_a")
-HISTORY_FILE = "metrics/train_history.json"
+TRAIN_PLOTS_DIR = TRAIN_A_PLOTS.path
+HISTORY_FILE = TRAIN_HISTORY.path
 PHASES = {"select": "model selection", "refit": "refit on all seasons"}
 LOSS_SERIES = {"train_loss": "train + weight penalty", "val_loss": "validation"}
 

@@ -36,6 +36,7 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
+from src.artifacts import PLAYER_SEASONS, TEAM_SEASONS
 from src.errors import DataError, PipelineError
 from src.explain.compare import within_team_rank
 from src.explain.config import RfxFuseConfig
@@ -47,7 +48,7 @@ INSTALL_HINT = ("RFX-Fuse is not installed (Python module `RFXFuse`). Install th
                 "wheel with `pip install -e .[explain]` (package rfx-fuse-cpu; never together "
                 "with the GPU package rfx-fuse), or set explain.rfx_fuse.enabled: false in "
                 "params.yaml to skip the comparison on purpose.")
-TEAM_SOURCE = "data/interim/team_seasons.parquet"
+TEAM_SOURCE = TEAM_SEASONS.path
 TARGET = "srs"
 KEY = ["season", "team", "player_id", "player"]
 LOCAL_IMPORTANCE_PERMUTATION = 1     # RFX-Fuse method id: prediction change under permutation
@@ -176,7 +177,7 @@ def fit_player_forest(train: pd.DataFrame, features: list[str],
     medians = train[features].median()
     empty = medians.index[medians.isna()].tolist()
     if empty:
-        raise DataError(f"data/interim/player_seasons.parquet: column(s) {', '.join(empty)} "
+        raise DataError(f"{PLAYER_SEASONS.path}: column(s) {', '.join(empty)} "
                         "have no values in the RFX-Fuse training seasons")
     x = train[features].fillna(medians).to_numpy(dtype=np.float32)
     y = train[TARGET].to_numpy(dtype=np.float32)
@@ -202,7 +203,7 @@ def explain_season(rosters: pd.DataFrame, team_seasons: pd.DataFrame, season: in
                             f"not before scored season {season}")
     scored = rosters[rosters["season"] == season]
     if scored.empty:
-        raise DataError(f"data/interim/player_seasons.parquet: no roster players in season {season}")
+        raise DataError(f"{PLAYER_SEASONS.path}: no roster players in season {season}")
     forest = fit_player_forest(training_rows(rosters, team_seasons, train_seasons, cfg),
                                features, cfg)
     importance = forest.importance(scored, cfg.n_explanations)

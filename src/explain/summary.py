@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from src.artifacts import TEAM_SEASONS
 from src.errors import DataError
 from src.explain.raptor import JUDGED
 from src.explain.top_contributors import REPLACEMENT_SENTENCE
 
-TEAM_SOURCE = "data/interim/team_seasons.parquet"
+TEAM_SOURCE = TEAM_SEASONS.path
 
 
 def summary_markdown(contributors: pd.DataFrame, archetypes: pd.DataFrame,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from src.artifacts import TEAM_SEASONS
 from src.errors import DataError
 
-TEAM_SOURCE = "data/interim/team_seasons.parquet"
+TEAM_SOURCE = TEAM_SEASONS.path
 COLUMNS = ["season", "team", "contribution_rank", "player", "player_id", "mp", "attention",
            "value", "contribution", "team_above_replacement"]
 REPLACEMENT_SENTENCE = (

@@ -23,13 +23,14 @@ import logging
 import numpy as np
 import pandas as pd
 
+from src.artifacts import PLAYER_SEASONS
 from src.errors import DataError
 from src.features.player_value import RAW_COLUMNS as VALUE_INPUTS
 from src.features.config import RosterConfig
 
 log = logging.getLogger(__name__)
 
-SOURCE = "data/interim/player_seasons.parquet"
+SOURCE = PLAYER_SEASONS.path
 PER_MINUTES = 36.0
 PLAYER_KEY = ["season", "player_id"]
 KEY_COLUMNS = ["season", "team", "player_id", "player", "g", "gs", "mp"]

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from src.artifacts import PLAYER_SEASONS
 from src.errors import DataError
 from src.features.config import PlayerValueConfig
 
 log = logging.getLogger(__name__)
 
-SOURCE = "data/interim/player_seasons.parquet"
+SOURCE = PLAYER_SEASONS.path
 ON_COURT = "on_court_plus_minus_per_100_poss"
 COURT_SPOTS = 5.0     # a team's margin per 100 = sum over its five court spots of their values
 FT_TRIP = 0.44        # free throws per shooting possession (the true-shooting convention)

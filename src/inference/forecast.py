@@ -136,7 +136,7 @@ def season_status(teams: pd.DataFrame, season: int, seasons: SeasonsConfig,
     if known and not allow_known:
         raise DataError(f"{TEAMS_FILE}: season {season} has known playoff outcomes (outcome_known): "
                         "its out-of-sample evaluation is the evaluate stage (`dvc repro evaluate`, "
-                        "data/processed/predictions.parquet). To replay it: python -m stages.forecast "
+                        f"{artifacts.PREDICTIONS.path}). To replay it: python -m stages.forecast "
                         f"--season {season} --allow-known [--as-of YYYY-MM-DD], or make forecast "
                         f"SEASON={season} AS_OF=YYYY-MM-DD (make passes --allow-known with AS_OF)")
     if season < seasons.first_train:
@@ -208,7 +208,7 @@ class ForecastInputs:
     attention: pd.DataFrame              # src/models/model_a/predict.attention_table rows of the season
     stacker: FittedStacker               # models/stacker.json (stage stack)
     odds_fits: OddsFits                  # models/odds_fits.json (stage evaluate)
-    games: pd.DataFrame | None = None    # playoff games (src/league/series.GAME_COLUMNS), if any
+    games: pd.DataFrame | None = None    # playoff games (src/data/playoff_games.GAME_COLUMNS), if any
     games_source: str = ""
     given_bracket: dict[str, list[str]] | None = None   # each conference's seed order from a bracket
                                                         # file (src/league/real_bracket.py)

@@ -20,6 +20,7 @@ import pandas as pd
 from src.inference.forecast import Forecast
 from src.inference.forecast_games import games_html
 from src.inference.forecast_playoffs import path_section, playoffs_section
+from src.models.registry import ENSEMBLE_NAME
 from src.inference.roster_page import roster_html
 from src.utils.display import metric_text
 from src.utils.plot_style import LINE_MIN_COUNT, MODEL_COLOURS
@@ -28,11 +29,11 @@ from src.inference.forecast_report import (PLAYERS_NOTE, method_lines, pct, stat
 
 log = logging.getLogger(__name__)
 
-CALIBRATION_MODELS = {"ensemble": "ensemble (this forecast's model)", "baseline_srs_mc": "SRS Monte Carlo",
+CALIBRATION_MODELS = {ENSEMBLE_NAME: "ensemble (this forecast's model)", "baseline_srs_mc": "SRS Monte Carlo",
                       "baseline_uniform": "uniform 1/16"}
 CALIBRATION_METRICS = {"log_loss": "title log-loss (lower is better)", "brier": "Brier (lower is better)",
                        "ece": "calibration error, ECE (lower is better)"}
-LEGEND = {"ensemble": "ensemble (this forecast)", "baseline_srs_mc": "SRS Monte Carlo"}
+LEGEND = {ENSEMBLE_NAME: "ensemble (this forecast)", "baseline_srs_mc": "SRS Monte Carlo"}
 _SVG_SIZE, _SVG_PAD, _SVG_LEGEND = 360, 44, 190
 NO_BREAK_HYPHEN = "\u2011"
 # The page may not fetch anything: inline styles and scripts only, even if a later edit adds a URL.

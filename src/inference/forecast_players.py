@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from src.artifacts import PLAYER_SEASONS
 from src.errors import DataError
 from src.features.config import PlayerValueConfig
 from src.features.player_value import player_values
@@ -28,7 +29,7 @@ def with_team_minutes(table: pd.DataFrame, players: pd.DataFrame) -> pd.DataFram
     out = table.merge(team_mp, on=KEY, how="left", validate="many_to_one")
     if out["team_mp"].isna().any():
         row = out[out["team_mp"].isna()].iloc[0]
-        raise DataError(f"data/interim/player_seasons.parquet: no row for {row['player_id']} on "
+        raise DataError(f"{PLAYER_SEASONS.path}: no row for {row['player_id']} on "
                         f"{row['team']} in season {row['season']}, although Model A lists him there")
     return out
 

@@ -11,7 +11,9 @@ torch is imported when Model A scores, not with this module: the forecast stage'
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
@@ -22,6 +24,7 @@ from src.inference.forecast_players import with_team_minutes, with_value_parts
 from src.models.model_b.forest import Forest
 from src.models.model_b.playoff import PlayoffXgb
 from src.models.model_b.ranker import RankerXgb
+from src.models.registry import MODEL_A_NAME, MODEL_B_NAMES, final_model_files
 
 log = logging.getLogger(__name__)
 FEATURES_FILE = str(artifacts.TEAM_FEATURES.path)
@@ -66,13 +69,13 @@ def feature_matrix(rows: pd.DataFrame, names: list[str], path: str | Path, seaso
     return X
 
 
-def model_b_scores(models: list[str], paths: dict[str, str | Path], objective: str,
+def model_b_scores(models: list[str], paths: Mapping[str, str | Path], objective: str,
                    features: pd.DataFrame, season: int) -> pd.DataFrame:
     """season, team, score_<name> of `season` for each Model B estimator in `models` (xgb, rf,
     xgb_playoff), each read from paths[name]."""
     rows = season_rows(features, season)
     out = rows[KEY].copy()
-    for name in (m for m in ("xgb", "rf", "xgb_playoff") if m in models):
+    for name in (m for m in MODEL_B_NAMES if m in models):
         path = paths.get(name)
         if path is None or not Path(path).exists():
             raise DataError(f"{path}: Model B file not found (run `dvc repro train_b`"
@@ -88,19 +91,30 @@ def _load_model_b(name: str, path: str | Path, objective: str) -> RankerXgb | Pl
     return PlayoffXgb.load(path) if name == "xgb_playoff" else RankerXgb.load(path, objective)
 
 
-def level1_scores(models: list[str], season: int, players: pd.DataFrame, features: pd.DataFrame,
-                  model_a_path: str | Path, xgb_path: str | Path, rf_path: str | Path,
-                  objective: str, num_threads: int,
-                  playoff_path: str | Path | None = None, *,
-                  expected: ModelAConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class Level1Inputs:
+    """What the forecast's level-1 scores read: one object instead of eleven arguments; the
+    model files default to the registry's (src/models/registry.py, artifacts.py paths)."""
+    models: list[str]                # the stacked level-1 models (stacking.models)
+    season: int
+    players: pd.DataFrame            # player_seasons (Model A's rosters and attention table)
+    features: pd.DataFrame           # team_features (Model B's rows)
+    objective: str                   # Model B's ranking objective (model_b.objective)
+    num_threads: int                 # torch threads for Model A
+    expected: ModelAConfig           # params.yaml model_a: a checkpoint of another shape is refused
+    # level-1 model -> its final model file (the registry's artifacts.py paths)
+    model_files: Mapping[str, Path] = field(default_factory=final_model_files)
+
+
+def level1_scores(task: Level1Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(season, team, score_<model> for each stacked model; Model A attention table).
 
     Model A always runs: its attention names each team's top players, even when the
     stacker does not use its score."""
-    scores, attention = model_a_scores(model_a_path, players, season, num_threads, expected=expected)
-    if {"xgb", "xgb_playoff", "rf"} & set(models):
-        paths = {"xgb": xgb_path, "rf": rf_path, "xgb_playoff": playoff_path}
-        scores = scores.merge(model_b_scores(models, paths, objective, features, season),
-                              on=KEY, how="outer")
-    keep = [*KEY, *(f"score_{m}" for m in models)]
+    scores, attention = model_a_scores(task.model_files[MODEL_A_NAME], task.players, task.season,
+                                       task.num_threads, expected=task.expected)
+    if set(MODEL_B_NAMES) & set(task.models):
+        scores = scores.merge(model_b_scores(task.models, task.model_files, task.objective, task.features,
+                                             task.season), on=KEY, how="outer")
+    keep = [*KEY, *(f"score_{m}" for m in task.models)]
     return scores[keep], attention

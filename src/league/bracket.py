@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from src.artifacts import PLAYOFF_SERIES, TEAM_SEASONS
 from src.errors import DataError
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
 from src.league.walk import by_series_won, fully_decided, walk
@@ -50,7 +51,8 @@ TEAMS_PER_CONFERENCE = N_TEAMS // len(CONFERENCES)
 # (last season of the era, seeds guaranteed to division winners, winners seeded among top 4 by record)
 _DIVISION_RULES = ((2004, 2, False), (2006, 3, False), (2015, 4, True))
 _DIVISION_TIEBREAK_LAST_SEASON = 2015
-_TEAMS_FILE = "data/interim/team_seasons.parquet"
+_TEAMS_FILE = TEAM_SEASONS.path
+_SERIES_FILE = PLAYOFF_SERIES.path
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class Bracket:
     home_priority: np.ndarray       # higher = home court (rank by record, SRS on ties)
     first_round_best_of: int
     source: str                     # "playoff_series" | "seeding_rules" | "record_order"
+
+    def best_of(self, round_: int) -> int:
+        """The best-of rule: games in a series of round `round_` (1-4); only the first round
+        was shorter (best-of-5 before 2003, src/league/monte_carlo.first_round_best_of)."""
+        return self.first_round_best_of if round_ == 1 else 7
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame({"season": self.season, "team": list(self.teams),
@@ -201,7 +208,7 @@ def _order_from_series(rule_seeds: list[str], season_series: pd.DataFrame, conf:
     first = season_series[(season_series["round"] == 1) & (season_series["conference"] == conf)]
     pairs = list(zip(first["winner"], first["loser"]))
     if len(pairs) != TEAMS_PER_CONFERENCE // 2 or {t for p in pairs for t in p} != set(rule_seeds):
-        raise DataError(f"data/interim/playoff_series.parquet: season {season}, conference {conf}: "
+        raise DataError(f"{_SERIES_FILE}: season {season}, conference {conf}: "
                         f"round-1 series do not match the {TEAMS_PER_CONFERENCE} playoff teams "
                         f"of {_TEAMS_FILE}")
     pairs = [tuple(sorted(p, key=rule_seeds.index)) for p in pairs]

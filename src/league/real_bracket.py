@@ -25,14 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from src.data.results_file import csv_rows, decode_text
 from src.errors import DataError
 from src.league.bracket import CONFERENCES, TEAMS_PER_CONFERENCE, Bracket, record_order
 from src.league.monte_carlo import N_TEAMS, SLOT_SEEDS, first_round_best_of
 from src.league.playin import PLAYIN_SEEDS, has_playin
 from src.league.state import where
 
-BRACKET_COLUMNS = ("conference", "seed", "team")
 SOURCE_RESULTS, SOURCE_FILE = "results_file", "bracket_file"
 _PAIRS = TEAMS_PER_CONFERENCE // 2
 
@@ -155,36 +153,29 @@ def play_in_pending(orders: dict[str, list[str]] | None) -> bool:
     return orders is not None and any(len(o) > TEAMS_PER_CONFERENCE for o in orders.values())
 
 
-def read_bracket_file(path: Path, season: int, season_teams: pd.DataFrame) -> dict[str, list[str]]:
-    """Each conference's seed order from a bracket file (module doc); errors name its line."""
-    path = Path(path)
-    rows = csv_rows(decode_text(path, "bracket file"))
-    header = [h.lower() for h in rows[0][1]]
-    missing = [c for c in BRACKET_COLUMNS if c not in header]
-    if missing:
-        raise DataError(f"{path}: line 1: missing column(s) {', '.join(missing)}; a bracket file's "
-                        f"columns are {', '.join(BRACKET_COLUMNS)} (e.g. W,1,OKC)")
-    col = {c: header.index(c) for c in BRACKET_COLUMNS}
+def bracket_orders(rows: pd.DataFrame, source: Path | str, season: int,
+                   season_teams: pd.DataFrame) -> dict[str, list[str]]:
+    """Each conference's seed order from a bracket file's rows (src/data/bracket_file.py
+    read_bracket_rows: line, conference, seed, team); errors name `source` and the line."""
     conference = season_teams.set_index("team")["conference"]
     seen: dict[object, int] = {}
     given: dict[str, dict[int, str]] = {c: {} for c in CONFERENCES}
-    for line, cells in rows[1:]:
-        conf, seed, team = (cells[col[c]] if col[c] < len(cells) else "" for c in BRACKET_COLUMNS)
+    for line, conf, seed, team in rows[["line", "conference", "seed", "team"]].itertuples(index=False):
         conf = conf.upper()[:1] if conf.lower() in ("e", "w", "east", "west") else conf
         if conf not in CONFERENCES:
-            raise DataError(f"{path}: line {line}, column 'conference': {conf!r} is not E or W")
+            raise DataError(f"{source}: line {line}, column 'conference': {conf!r} is not E or W")
         top = max(PLAYIN_SEEDS) if has_playin(season) else TEAMS_PER_CONFERENCE
         if not seed.isdigit() or not 1 <= int(seed) <= top:
-            raise DataError(f"{path}: line {line}, column 'seed': {seed!r} is not a seed 1-{top}" +
+            raise DataError(f"{source}: line {line}, column 'seed': {seed!r} is not a seed 1-{top}" +
                             (f" (1-{TEAMS_PER_CONFERENCE} after the play-in, 1-{top} before it)"
                              if top > TEAMS_PER_CONFERENCE else ""))
         if team not in conference.index:
-            raise DataError(f"{path}: line {line}, column 'team': {team!r} is not a team of season {season}")
+            raise DataError(f"{source}: line {line}, column 'team': {team!r} is not a team of season {season}")
         if conference[team] != conf:
-            raise DataError(f"{path}: line {line}: {team} plays in the {conference[team]}, not the {conf}")
+            raise DataError(f"{source}: line {line}: {team} plays in the {conference[team]}, not the {conf}")
         for key in ((conf, int(seed)), team):
             if key in seen:
-                raise DataError(f"{path}: line {line}: {key if isinstance(key, str) else f'{conf} seed {seed}'} "
+                raise DataError(f"{source}: line {line}: {key if isinstance(key, str) else f'{conf} seed {seed}'} "
                                 f"is already given on line {seen[key]}")
             seen[key] = line
         given[conf][int(seed)] = team
@@ -194,7 +185,7 @@ def read_bracket_file(path: Path, season: int, season_teams: pd.DataFrame) -> di
         n = max(PLAYIN_SEEDS) if max(by_seed, default=0) > TEAMS_PER_CONFERENCE else TEAMS_PER_CONFERENCE
         if sorted(by_seed) != list(range(1, n + 1)):
             lacking = sorted(set(range(1, n + 1)) - set(by_seed))
-            raise DataError(f"{path}: conference {c}: seed(s) {', '.join(map(str, lacking))} missing; a "
+            raise DataError(f"{source}: conference {c}: seed(s) {', '.join(map(str, lacking))} missing; a "
                             f"bracket file gives seeds 1-{TEAMS_PER_CONFERENCE} of both conferences "
                             f"(1-{max(PLAYIN_SEEDS)} while the play-in is to be played)")
         orders[c] = [by_seed[s] for s in range(1, n + 1)]

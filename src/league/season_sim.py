@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from src.artifacts import TEAM_SEASONS
 from src.errors import DataError
 from src.league.bracket import CONFERENCES
 from src.league.monte_carlo import N_ROUNDS, SLOT_SEEDS, GameModel, game_win_prob, play_brackets, series_if_home
@@ -37,7 +38,7 @@ REGULAR_SEASON_GAMES = 82
 WINS_INTERVAL = (0.10, 0.90)      # the projected-wins interval: 80% of simulated seasons inside
 SEASON_COLUMNS = ["games_left", "wins_mean", "wins_lo", "wins_hi", "seed_mean", "p_top6", "p_playin",
                   "p_playoffs", *(f"p_round{r}" for r in range(1, N_ROUNDS + 1)), "p_champion"]
-_TEAMS_FILE = "data/interim/team_seasons.parquet"
+_TEAMS_FILE = TEAM_SEASONS.path
 
 
 @dataclass(frozen=True)

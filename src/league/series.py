@@ -1,41 +1,54 @@
-"""Every playoff series of a season with its real pairing and home court: the series yardstick's
-truth, and the training data of everything fitted on playoff series (points map, stacker).
+"""Every playoff series of a season: one row format (COLUMNS), built by one bracket walk, with
+one best-of rule (Bracket.best_of). The series yardstick's truth, and the training data of
+everything fitted on playoff series (Model A's loss, Model B's playoff model, the points map,
+the stacker).
 
+COLUMNS, one row per series (sorted by season, round, home team in `series_table`):
+  season, round (1-4), conference ("E"/"W", None for the Finals);
+  home_team, away_team: the real home-court team (home team of game 1) where the game file has
+      the season, else the team with home court under the bracket's rule (better record, SRS on
+      ties); home_won: whether home_team won;
+  winner, loser; games (Int64, NA before the game file); best_of (Bracket.best_of);
+  home_known: False where the two records are equal and the real tie-breaker is not in the data;
+  rule_home_won: whether the team with home court under the simulator's rule (bracket
+      home_priority) won: the likelihood of a series is then exactly what the simulator would give;
+  pairing_known: False for a pair that depends on how teams tied in record were seeded (below).
+
+Where the rows come from:
 * Seasons in data/interim/playoff_series.parquet (the game file, 2011..2024): pairing, winner,
-  games and the real home-court team (home team of game 1) straight from the file. A series
-  whose home team the file lacks is dropped and logged.
+  games and the real home team straight from the file. A series whose home team the file lacks is
+  dropped and logged.
 * Earlier seasons: the fixed bracket (src/league/bracket.py, seeding rules plus who met whom)
-  walked with each team's `series_won` (Team_Records rounds): in round r the two teams of a
-  sub-bracket still alive meet and the one with series_won >= r advances. A pair where both or
-  neither advanced cannot be pinned down: it and every later series of its sub-bracket are
-  dropped and logged, never guessed. Nor can a pair that depends on how teams tied in record
-  were seeded when several seedings agree with series_won (2008 West: HOU and PHO, both 55-27,
-  both out in round 1, so SAS met one of them and the data cannot say which): only the
-  pairings common to every consistent seeding are kept. Home court goes to the better regular-season record, the
-  NBA's rule; where the two records are equal the real tie-breaker is not in the data, so
-  `home_known` is False (the series is kept for training with the bracket's SRS tie-break, and
-  left out of the yardstick).
-Number of games is known only from the game file (NA before).
+  walked once (src/league/walk.py) with each team's `series_won` (Team_Records rounds): in round
+  r the two teams of a sub-bracket still alive meet and the one with series_won >= r advances.
+
+The unclear season, one rule: a pair where both or neither advanced cannot be pinned down; it and
+every later series of its sub-bracket are dropped and logged, never guessed; the season's other
+series are kept (every consumer). No real season 1997..2024 has such a pair (measured: each
+bracket walk decides all 15 series). A pair that depends on how teams tied in record were seeded,
+when several seedings agree with series_won (2008 West: HOU and PHO, both 55-27, both out in round
+1, so SAS met one of them and the data cannot say which), is kept with pairing_known False: the
+tables (`series_table`: yardstick, stacker, Model B, points map) leave it out, Model A's loss
+(`season_series_results`) keeps it with the bracket's SRS tie-break, as each did before the two
+walks became one (so the pipeline's outputs keep their bytes): 22 series of 1997..2010.
+Home court in the winner/loser view (`as_winner_loser`): the points map reads the real home team
+(home_won), Model A the simulator's rule (rule_home_won); on the real data they differ in one
+series each of 2016, 2017, 2018 and 2021.
 """
 from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from src.data import schema
-from src.data.playoffs import clean_games
-from src.data.readers import read_csv
-from src.data.team_seasons import season_teams
+from src.artifacts import PLAYOFF_SERIES, TEAM_SEASONS
 from src.errors import DataError
 from src.league.bracket import (CONFERENCES, Bracket, _tie_groups, build_bracket,
                                    consistent_with_series_won, slot_order)
 from src.league.monte_carlo import N_ROUNDS, N_TEAMS
-from src.league.walk import by_series_won, fully_decided, walk
+from src.league.walk import by_series_won, walk
 from src.utils.logging import said_at_ingest
 
 # data facts every stage that builds the series would repeat: stage ingest says them once
@@ -45,37 +58,51 @@ INGEST_WARNS = said_at_ingest(logging.WARNING)
 log = logging.getLogger(__name__)
 
 COLUMNS = ["season", "round", "conference", "home_team", "away_team", "winner", "games",
-           "best_of", "home_won", "home_known"]
+           "best_of", "home_won", "home_known", "loser", "rule_home_won", "pairing_known"]
+# who beat whom, the input of a series likelihood (points map, Model A's loss): a view of COLUMNS
+WINNER_LOSER_COLUMNS = ["season", "round", "winner", "loser", "best_of", "winner_home"]
 FINALS_ROUND = N_ROUNDS
-_SERIES_FILE = "data/interim/playoff_series.parquet"
-_TEAMS_FILE = "data/interim/team_seasons.parquet"
+_SERIES_FILE = PLAYOFF_SERIES.path
+_TEAMS_FILE = TEAM_SEASONS.path
 
 
 def from_game_file(bracket: Bracket, rows: pd.DataFrame) -> pd.DataFrame:
-    """The season's playoff_series rows with their real home team (best-of from the era)."""
+    """COLUMNS from the season's playoff_series rows (the real home team)."""
     missing_home = rows["home_team"].isna()
     if missing_home.any():
         for _, r in rows[missing_home].iterrows():
             log.debug("%s: season %d, round %d, %s-%s: no home team; series left out",
                       _SERIES_FILE, r["season"], r["round"], r["winner"], r["loser"], extra=INGEST_WARNS)
         rows = rows[~missing_home]
-    bad = rows[(rows["home_team"] != rows["winner"]) & (rows["home_team"] != rows["loser"])]
-    if not bad.empty:
-        r = bad.iloc[0]
-        raise DataError(f"{_SERIES_FILE}: season {r['season']}, round {r['round']}: home_team "
-                        f"{r['home_team']} is neither {r['winner']} nor {r['loser']}")
+    _check_game_file_teams(bracket, rows)
+    priority = dict(zip(bracket.teams, bracket.home_priority))
     out = pd.DataFrame({
         "season": rows["season"].astype(int), "round": rows["round"].astype(int),
         "conference": rows["conference"], "home_team": rows["home_team"],
         "away_team": np.where(rows["home_team"] == rows["winner"], rows["loser"], rows["winner"]),
         "winner": rows["winner"], "games": (rows["wins"] + rows["losses"]).astype("Int64"),
-        "best_of": np.where(rows["round"] == 1, bracket.first_round_best_of, 7),
-        "home_won": (rows["home_team"] == rows["winner"]).to_numpy(), "home_known": True})
+        "best_of": np.array([bracket.best_of(r) for r in rows["round"]], dtype=np.int64),
+        "home_won": (rows["home_team"] == rows["winner"]).to_numpy(), "home_known": True,
+        "loser": rows["loser"],
+        "rule_home_won": [bool(priority[w] > priority[lo]) for w, lo in zip(rows["winner"], rows["loser"])],
+        "pairing_known": True})
     return out[COLUMNS].reset_index(drop=True)
 
 
+def _check_game_file_teams(bracket: Bracket, rows: pd.DataFrame) -> None:
+    bad = rows[(rows["home_team"] != rows["winner"]) & (rows["home_team"] != rows["loser"])]
+    if not bad.empty:
+        r = bad.iloc[0]
+        raise DataError(f"{_SERIES_FILE}: season {r['season']}, round {r['round']}: home_team "
+                        f"{r['home_team']} is neither {r['winner']} nor {r['loser']}")
+    unknown = sorted((set(rows["winner"]) | set(rows["loser"])) - set(bracket.teams))
+    if unknown:
+        raise DataError(f"{_SERIES_FILE}: season {bracket.season}: team(s) {', '.join(unknown)} "
+                        "play a series but are not in the season's bracket")
+
+
 def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
-    """Series walked through the fixed bracket with series_won (see module doc)."""
+    """COLUMNS walked through the fixed bracket with series_won (the one walk; module doc)."""
     won, win_pct = _bracket_columns(bracket, season_teams)
     pinned = _pinned_pairs(bracket, season_teams)
     rows = []
@@ -85,12 +112,13 @@ def from_bracket(bracket: Bracket, season_teams: pd.DataFrame) -> pd.DataFrame:
             log.debug("season %d, round %d: %s and %s both or neither advanced by %s; the "
                       "series and the later ones of its sub-bracket are left out",
                       bracket.season, p.round, a, b, _TEAMS_FILE, extra=INGEST_WARNS)
-        elif p.round < N_ROUNDS and frozenset((a, b)) not in pinned:
+            continue
+        known = p.round == N_ROUNDS or frozenset((a, b)) in pinned
+        if not known:
             log.debug("season %d, round %d: %s v %s depends on how teams tied in record were "
-                      "seeded, which the data cannot tell; series left out", bracket.season,
-                      p.round, a, b, extra=INGEST_WARNS)
-        else:
-            rows.append(_bracket_row(bracket, p.round, p.a, p.b, won, win_pct))
+                      "seeded, which the data cannot tell; series left out of the series table",
+                      bracket.season, p.round, a, b, extra=INGEST_WARNS)
+        rows.append(_bracket_row(bracket, p.round, p.a, p.b, won, win_pct) | {"pairing_known": known})
     return pd.DataFrame(rows, columns=COLUMNS).astype({"games": "Int64"})
 
 
@@ -135,25 +163,34 @@ def _pinned_pairs(bracket: Bracket, season_teams: pd.DataFrame) -> set[frozenset
 def _bracket_row(bracket: Bracket, r: int, a: int, b: int, won: np.ndarray, win_pct: np.ndarray) -> dict:
     home, away = (a, b) if bracket.home_priority[a] > bracket.home_priority[b] else (b, a)
     winner = a if won[a] >= r else b
+    loser = b if winner == a else a
     return {"season": bracket.season, "round": r,
             "conference": None if r == FINALS_ROUND else bracket.conference[a],
             "home_team": bracket.teams[home], "away_team": bracket.teams[away],
-            "winner": bracket.teams[winner], "games": pd.NA,
-            "best_of": bracket.first_round_best_of if r == 1 else 7,
-            "home_won": winner == home, "home_known": bool(win_pct[a] != win_pct[b])}
+            "winner": bracket.teams[winner], "games": pd.NA, "best_of": bracket.best_of(r),
+            "home_won": winner == home, "home_known": bool(win_pct[a] != win_pct[b]),
+            "loser": bracket.teams[loser],
+            "rule_home_won": bool(bracket.home_priority[winner] > bracket.home_priority[loser])}
 
 
-def season_series(bracket: Bracket, teams: pd.DataFrame, series: pd.DataFrame | None) -> pd.DataFrame:
-    """COLUMNS for bracket.season: the game file where it has the season, else the bracket walk."""
+def season_results(bracket: Bracket, teams: pd.DataFrame, series: pd.DataFrame | None) -> pd.DataFrame:
+    """COLUMNS for bracket.season, every row the data gives (pairing_known False included): the
+    game file where it has the season, else the bracket walk."""
     rows = None if series is None else series[series["season"] == bracket.season]
     if rows is not None and not rows.empty:
         return from_game_file(bracket, rows)
     return from_bracket(bracket, teams[teams["season"] == bracket.season])
 
 
+def season_series(bracket: Bracket, teams: pd.DataFrame, series: pd.DataFrame | None) -> pd.DataFrame:
+    """The series table's rows of bracket.season: those whose pairing is known."""
+    rows = season_results(bracket, teams, series)
+    return rows[rows["pairing_known"].astype(bool)].reset_index(drop=True)
+
+
 def series_table(brackets: dict[int, Bracket], teams: pd.DataFrame,
                  series: pd.DataFrame | None) -> pd.DataFrame:
-    """COLUMNS for every season of `brackets`, sorted by season, round, home team."""
+    """COLUMNS (pairing known) for every season of `brackets`, sorted by season, round, home team."""
     parts = [season_series(brackets[s], teams, series) for s in sorted(brackets)]
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -169,46 +206,24 @@ def observed_series(teams: pd.DataFrame, series: pd.DataFrame | None, seasons: l
     return series_table({s: build_bracket(teams, series, s) for s in done}, teams, series)
 
 
-def as_winner_loser(table: pd.DataFrame) -> pd.DataFrame:
-    """The same series as SERIES_COLUMNS (winner, loser, winner_home by the real home team)."""
-    loser = np.where(table["home_won"], table["away_team"], table["home_team"])
+def as_winner_loser(table: pd.DataFrame, home_court: str = "real") -> pd.DataFrame:
+    """WINNER_LOSER_COLUMNS of the same series; winner_home by the real home team
+    (home_court="real": home_won) or by the simulator's rule ("rule": rule_home_won)."""
+    column = {"real": "home_won", "rule": "rule_home_won"}[home_court]
     return pd.DataFrame({"season": table["season"].astype(int), "round": table["round"].astype(int),
-                         "winner": table["winner"], "loser": loser, "best_of": table["best_of"].astype(int),
-                         "winner_home": table["home_won"].astype(bool)})
+                         "winner": table["winner"], "loser": table["loser"],
+                         "best_of": table["best_of"].astype(int),
+                         "winner_home": table[column].astype(bool)})
 
 
-GAME_COLUMNS = ["season", "game_id", "date", "round", "series", "game", "home_team", "away_team",
-                "home_pts", "away_pts", "home_won"]
-
-
-def playoff_games(raw_dir: Path, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
-    """One row per playoff game of the game file: its real home team and whether it won."""
-    return games_from_file(Path(raw_dir) / schema.PLAYOFF_GAMES.name, teams, first_season)
-
-
-def games_from_file(path: Path, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
-    """GAME_COLUMNS from a file in the game file's format (play_off_totals_2010_2024.csv)."""
-    path = Path(path)
-    games = clean_games(read_csv(path.parent, replace(schema.PLAYOFF_GAMES, name=path.name)),
-                        season_teams(teams), path, first_season)
-    home = games[games["home"]].set_index("game_id")
-    away = games[~games["home"]].set_index("game_id")
-    both = home.index.intersection(away.index)
-    if len(both) != len(home) or len(both) != len(away):
-        log.warning("%s: %d game(s) without exactly one home and one away row are left out of the "
-                    "per-game yardstick", path, len(home.index.symmetric_difference(away.index)))
-    home, away = home.loc[both], away.loc[both]
-    out = pd.DataFrame({"season": home["season"].astype(int).to_numpy(), "game_id": np.asarray(both),
-                        "date": home["date"].to_numpy(), "round": home["round"].to_numpy(),
-                        "series": home["series"].to_numpy(), "game": home["game"].to_numpy(),
-                        "home_team": home["team"].to_numpy(), "away_team": away["team"].to_numpy(),
-                        "home_pts": home["pts"].to_numpy(), "away_pts": away["pts"].to_numpy(),
-                        "home_won": home["won"].astype(bool).to_numpy()})
-    return out[GAME_COLUMNS].sort_values(["season", "game_id"], kind="stable").reset_index(drop=True)
+def season_series_results(bracket: Bracket, teams: pd.DataFrame, series: pd.DataFrame | None) -> pd.DataFrame:
+    """Model A's series of bracket.season: WINNER_LOSER_COLUMNS with home court by the simulator's
+    rule, every row of `season_results` (pairing_known False kept: module doc)."""
+    return as_winner_loser(season_results(bracket, teams, series), home_court="rule").reset_index(drop=True)
 
 
 def series_starts(games: pd.DataFrame) -> pd.DataFrame:
-    """season, pair (frozenset of the two teams), start (date of the series' game 1)."""
+    """`games`: src/data/playoff_games.GAME_COLUMNS (read there). season, pair (frozenset of the two teams), start (date of the series' game 1)."""
     pair = [frozenset(p) for p in zip(games["home_team"], games["away_team"])]
     starts = games.assign(pair=pair).groupby(["season", "pair"], sort=False)["date"].min()
     return starts.rename("start").reset_index()
@@ -221,59 +236,3 @@ def with_starts(table: pd.DataFrame, games: pd.DataFrame | None) -> pd.DataFrame
         return out.assign(start=pd.NaT).drop(columns="pair")
     out = out.merge(series_starts(games), on=["season", "pair"], how="left", validate="many_to_one")
     return out.drop(columns="pair")
-
-
-# Who beat whom in the simulator's own terms: the series likelihood (points map, Model A's
-# loss) needs winner, loser, best-of and whether the winner had home court under the
-# simulator's rule (bracket home_priority = better record), not the real home team, so the
-# likelihood is exactly the probability the simulator would have given that series.
-SERIES_COLUMNS = ["season", "round", "winner", "loser", "best_of", "winner_home"]
-
-
-def series_from_table(bracket: Bracket, season_series: pd.DataFrame) -> pd.DataFrame:
-    """The season's rows of playoff_series.parquet as SERIES_COLUMNS (home court by the bracket)."""
-    priority = dict(zip(bracket.teams, bracket.home_priority))
-    unknown = sorted((set(season_series["winner"]) | set(season_series["loser"])) - set(priority))
-    if unknown:
-        raise DataError(f"{_SERIES_FILE}: season {bracket.season}: team(s) {', '.join(unknown)} "
-                        "play a series but are not in the season's bracket")
-    out = season_series[["season", "round", "winner", "loser"]].copy()
-    out["best_of"] = np.where(out["round"] == 1, bracket.first_round_best_of, 7)
-    out["winner_home"] = [priority[w] > priority[l] for w, l in zip(out["winner"], out["loser"])]
-    return out[SERIES_COLUMNS].reset_index(drop=True)
-
-
-def series_from_bracket(bracket: Bracket, series_won: pd.Series) -> pd.DataFrame | None:
-    """Series of the season walked through the fixed bracket; None if series_won contradicts it.
-
-    `series_won`: series won by each playoff team, indexed by team."""
-    missing = [t for t in bracket.teams if t not in series_won.index or pd.isna(series_won.get(t))]
-    if missing:
-        raise DataError(f"{_TEAMS_FILE}: season {bracket.season}: column series_won is missing for "
-                        f"playoff team(s) {', '.join(missing)}")
-    won = series_won.loc[list(bracket.teams)].to_numpy(dtype=int)
-    pairings = list(walk(range(N_TEAMS), by_series_won(lambda i: won[i])))
-    if not fully_decided(pairings):
-        return None                        # both or neither advanced: bracket approximation is wrong
-    rows = [{"season": bracket.season, "round": p.round, "winner": bracket.teams[p.winner],
-             "loser": bracket.teams[p.b if p.winner == p.a else p.a],
-             "best_of": bracket.first_round_best_of if p.round == 1 else 7,
-             "winner_home": bool(bracket.home_priority[p.winner] >
-                                 bracket.home_priority[p.b if p.winner == p.a else p.a])}
-            for p in pairings]
-    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
-
-
-def season_series_results(bracket: Bracket, teams: pd.DataFrame,
-                          series: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Series of bracket.season: from playoff_series where present, else walked from series_won."""
-    season = bracket.season
-    rows = None if series is None else series[series["season"] == season]
-    if rows is not None and not rows.empty:
-        return series_from_table(bracket, rows)
-    won = teams[teams["season"] == season].set_index("team")["series_won"]
-    result = series_from_bracket(bracket, won)
-    if result is None:
-        log.warning("season %d: series_won in %s contradicts the %s bracket; its series are left "
-                    "out of the series-likelihood points map", season, _TEAMS_FILE, bracket.source)
-    return result

@@ -2,7 +2,7 @@
 (score, next game, home court) and the pairings not started yet.
 
 Playoff games before the as-of date are read as (season, date, home_team, away_team, home_pts,
-away_pts): the game file's rows (src/league/series.playoff_games) or a user's file of the same
+away_pts): the game file's rows (src/data/playoff_games.playoff_games) or a user's file of the same
 minimal columns. Two teams meet at most once in a season's playoffs, so the games of a pair are
 its series; the bracket walk (src/league/walk.py) decides who meets whom, so a game between two
 teams that cannot meet yet (one has not won its earlier series) is an error, as is a game after its
@@ -71,7 +71,7 @@ def bracket_state(bracket: Bracket, games: pd.DataFrame, source: str) -> list[Se
     states: dict[frozenset, SeriesState] = {}
 
     def winner_of(r: int, a: int, b: int) -> int | None:
-        best_of = bracket.first_round_best_of if r == 1 else 7
+        best_of = bracket.best_of(r)
         home = firsts.get(frozenset((a, b)))
         if home is None:
             home = a if bracket.home_priority[a] > bracket.home_priority[b] else b
@@ -118,7 +118,7 @@ def _check_decided_first(games: pd.DataFrame, slot: dict[str, int], bracket: Bra
             if pair not in series_of.setdefault(team, []):
                 series_of[team].append(pair)
         first_round = len(series_of[h]) == 1 and len(series_of[a]) == 1
-        need = (bracket.first_round_best_of if first_round else 7) // 2 + 1
+        need = bracket.best_of(1 if first_round else 2) // 2 + 1
         count = wins.setdefault(pair, {h: 0, a: 0})
         winner = h if hp > ap else a
         count[winner] += 1

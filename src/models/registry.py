@@ -5,6 +5,7 @@ fit cache's code digest."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from src import artifacts
 from src.artifacts import Artifact
@@ -27,11 +28,26 @@ class Level1Model:
         return score_column(self.name)
 
 
+# Model A: the level-1 model whose attention names each team's players (the forecast runs it always)
+MODEL_A_NAME = "model_a"
 # The one list of level-1 models (stack, evaluate, forecast and explain read it).
 LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
-    Level1Model("model_a", artifacts.OOF_MODEL_A, artifacts.MODEL_A),
+    Level1Model(MODEL_A_NAME, artifacts.OOF_MODEL_A, artifacts.MODEL_A),
     Level1Model("xgb", artifacts.OOF_MODEL_B, artifacts.XGB_MODEL),
     Level1Model("xgb_playoff", artifacts.OOF_MODEL_B, artifacts.XGB_PLAYOFF_MODEL),
     Level1Model("rf", artifacts.OOF_MODEL_B, artifacts.RF_MODEL))}
 # level-1 model -> (file with its scores, stage that writes it)
 LEVEL1_SOURCES = {m.name: (m.scores.path, m.scores.stage) for m in LEVEL1_MODELS.values()}
+# Model B's estimators: the level-1 models whose scores train_b writes
+MODEL_B_NAMES = tuple(m.name for m in LEVEL1_MODELS.values() if m.scores == artifacts.OOF_MODEL_B)
+
+# The other names every yardstick and page uses: the stacker's blend and the baselines (name ->
+# the team_seasons column it ranks by).
+ENSEMBLE_NAME = "ensemble"
+BASELINE_SRS, BASELINE_WIN_PCT = "baseline_srs", "baseline_win_pct"
+BASELINES = {BASELINE_SRS: "srs", BASELINE_WIN_PCT: "win_pct"}
+
+
+def final_model_files() -> dict[str, Path]:
+    """Level-1 model -> its final model file (what the forecast loads)."""
+    return {m.name: m.final_model.path for m in LEVEL1_MODELS.values()}

@@ -3,9 +3,9 @@
 Who beat whom (winner, loser, best-of, whether the winner had home court) comes from
 src/league/series.season_series_results: the real pairings where
 data/interim/playoff_series.parquet has the season, the fixed bracket walked with series_won
-before. Home court follows the simulator's rule, so the loss is the probability the simulator
-would give each series. A season whose bracket contradicts series_won has no series (logged
-there); it can still feed the ListMLE term.
+before (one row format, one walk: that module's doc). Home court follows the simulator's rule,
+so the loss is the probability the simulator would give each series. A season without series
+rows can still feed the ListMLE term.
 """
 from __future__ import annotations
 
@@ -39,12 +39,12 @@ class SeriesTensors:
 
 def series_by_season(teams: pd.DataFrame, series: pd.DataFrame | None,
                      seasons: Iterable[int]) -> dict[int, pd.DataFrame]:
-    """season -> series results (SERIES_COLUMNS) for each season with a known outcome."""
+    """season -> series results (WINNER_LOSER_COLUMNS) for each season with a known outcome."""
     known = set(teams.loc[teams["outcome_known"].astype(bool), "season"].astype(int))
     out = {}
     for season in sorted({int(s) for s in seasons} & known):
         results = season_series_results(build_bracket(teams, series, season), teams, series)
-        if results is not None:
+        if not results.empty:
             out[season] = results
     return out
 
