@@ -31,6 +31,18 @@ def real_raw_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def real_ingest_tables(real_raw_dir):
+    """Factory: a fresh deep copy of the real data's ingest tables (seasons from 1997, with
+    params.yaml's minutes-share check, 0.98), built once per test process: seven test modules
+    read them, and each build is seconds of CSV parsing and checks."""
+    import copy
+    from src.data.ingest import build_tables
+
+    tables = build_tables(real_raw_dir, 1997, 0.98)
+    return lambda: copy.deepcopy(tables)
+
+
 # ---- Model A: a tiny hand-made league (player_seasons + team_seasons contract columns) ----
 def _tiny_league(seasons=(2001, 2002, 2003, 2004), n_teams: int = 6, n_players: int = 9,
                  seed: int = 0):
