@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.metrics import ndcg_score
 
 from src.errors import DataError
 from src.training.model_b_config import ModelBConfig
@@ -25,6 +24,7 @@ from src.utils.io import write_bytes
 # the loaders live with the models (the forecast loads them without the training code)
 from src.models.model_b import RF_TRUSTED_TYPES, load_rf, load_xgb  # noqa: F401
 from src.utils.model_files import XGB_PLAYOFF, XGB_RANKER, skops_bytes, xgb_json_bytes
+from src.utils.ranking import ndcg
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ PLAYOFF_SCORE = "score_xgb_playoff"
 
 
 def _mean_season_ndcg(scores: np.ndarray, relevance: np.ndarray, seasons: np.ndarray) -> float:
-    return float(np.mean([ndcg_score([relevance[seasons == s]], [scores[seasons == s]])
+    return float(np.mean([ndcg(relevance[seasons == s], scores[seasons == s])
                           for s in np.unique(seasons)]))
 
 
