@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -29,6 +30,18 @@ def real_raw_dir() -> Path:
     if path is None:
         pytest.skip(f"real data not found at {_DEFAULT_SHARED} (set NBA_SHARED_DATA to a copy)")
     return path
+
+
+@pytest.fixture(scope="session")
+def real_ingest_tables(real_raw_dir):
+    """Factory: a fresh deep copy of the real data's ingest tables (seasons from 1997, with
+    params.yaml's minutes-share check, 0.98), built once per test process: seven test modules
+    read them, and each build is seconds of CSV parsing and checks."""
+    import copy
+    from src.data.ingest import build_tables
+
+    tables = build_tables(real_raw_dir, 1997, 0.98)
+    return lambda: copy.deepcopy(tables)
 
 
 # ---- Model A: a tiny hand-made league (player_seasons + team_seasons contract columns) ----
@@ -121,21 +134,48 @@ def tiny_league():
 
 
 # ---- A synthetic league (src/data/synthetic.py): raw CSVs in the real layout + known truth ----
+def built_once_per_run(tmp_path_factory, name: str, build) -> Path:
+    """The folder `name`, filled by `build(folder)` once per test run: `pytest -n 2` runs two
+    processes, each with its own session fixtures; the first to get here builds the folder
+    (under a lock), the other reads it. Only for folders the tests never write to."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:                   # one process: its own temp folder
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    from filelock import FileLock
+
+    folder = tmp_path_factory.getbasetemp().parent / name     # shared by the run's workers
+    done = folder.with_name(f"{name}.done")
+    with FileLock(str(folder.with_name(f"{name}.lock"))):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def synthetic_raw_dir(tmp_path_factory) -> Path:
     """Seasons 1997..2016, 30 real franchises, seed 0; truth_teams.csv / truth_players.csv beside."""
     from src.data.synthetic import generate_league
 
-    return generate_league(tmp_path_factory.mktemp("synthetic_league"), seed=0,
-                           first_season=1997, last_season=2016)
+    return built_once_per_run(tmp_path_factory, "synthetic_league", lambda folder: generate_league(
+        folder, seed=0, first_season=1997, last_season=2016))
 
 
 @pytest.fixture(scope="session")
-def synthetic_tables(synthetic_raw_dir):
-    """The ingest tables (team_seasons, player_seasons, playoff_series) of the synthetic league."""
+def synthetic_tables(synthetic_raw_dir, tmp_path_factory):
+    """The ingest tables (team_seasons, player_seasons, playoff_series) of the synthetic league
+    (built once per run, read back from a pickle by the other test process: the same frames)."""
+    import pickle
     from src.data.ingest import build_tables
 
-    return build_tables(synthetic_raw_dir, 1997)
+    def build(folder: Path) -> None:
+        (folder / "tables.pickle").write_bytes(pickle.dumps(build_tables(synthetic_raw_dir, 1997)))
+    folder = built_once_per_run(tmp_path_factory, "synthetic_tables", build)
+    return pickle.loads((folder / "tables.pickle").read_bytes())
 
 
 @pytest.fixture

@@ -126,9 +126,9 @@ def test_bad_box_score_rows_are_errors_naming_the_row(league, tmp_path: Path, ed
 
 
 @pytest.mark.realdata
-def test_real_box_scores_link_99_percent_and_embiid_missed_game_1(real_raw_dir: Path) -> None:
-    from src.data.ingest import build_tables
-    tables = build_tables(real_raw_dir, 1997)
+def test_real_box_scores_link_99_percent_and_embiid_missed_game_1(real_raw_dir: Path,
+                                                                 real_ingest_tables) -> None:
+    tables = real_ingest_tables()
     box, report = _linked(real_raw_dir, tables)
     assert report["linked_minutes_share"] >= 0.99
     assert report["seasons_with_box_scores"]["2024"]["with_box_score"] == 11

@@ -128,9 +128,8 @@ REAL_TIED_SEEDS = {(2003, "LAL"): 5, (2003, "POR"): 6, (2007, "NJN"): 6, (2007, 
                    (2009, "DEN"): 2, (2009, "SAS"): 3}
 
 
-def test_real_brackets_1997_2010_consistent_with_series_won(real_raw_dir):
-    from src.data.ingest import build_tables
-    teams = build_tables(real_raw_dir, 1997).team_seasons
+def test_real_brackets_1997_2010_consistent_with_series_won(real_ingest_tables):
+    teams = real_ingest_tables().team_seasons
     inconsistent, seeds = [], {}
     for season in range(1997, 2011):
         b = build_bracket(teams, None, season)

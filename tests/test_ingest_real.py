@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from src.data import schema
-from src.data.ingest import IngestTables, build_tables
+from src.data.ingest import IngestTables
 from src.data.playoffs import build_series, clean_games, outcome_disagreements, series_outcomes
 from src.data.readers import read_csv
 from src.data.team_seasons import read_record_outcomes, season_teams
@@ -32,8 +32,8 @@ FINALS_LOSERS = {
 
 
 @pytest.fixture(scope="module")
-def tables(real_raw_dir: Path) -> IngestTables:
-    return build_tables(real_raw_dir, FIRST_SEASON)
+def tables(real_ingest_tables) -> IngestTables:
+    return real_ingest_tables()         # seasons from FIRST_SEASON
 
 
 @pytest.fixture(scope="module")

@@ -137,8 +137,8 @@ def test_unread_columns_change_nothing(text, real_raw_dir: Path, spec: schema.Cs
 
 
 @pytest.mark.slow
-def test_unread_columns_leave_ingest_outputs_byte_identical(text, real_raw_dir: Path,
-                                                            tmp_path: Path) -> None:
+def test_unread_columns_leave_ingest_outputs_byte_identical(text, real_raw_dir: Path, tmp_path: Path,
+                                                            real_ingest_tables) -> None:
     """One unread column of every file corrupted at once: the three parquet files written
     by ingest have the same bytes as from the pristine files."""
     from src.data.ingest import build_tables, write_tables
@@ -154,9 +154,11 @@ def test_unread_columns_leave_ingest_outputs_byte_identical(text, real_raw_dir: 
             frame.iloc[int(rng.integers(len(frame))),
                        frame.columns.get_loc(str(rng.choice(unread)))] = "-9999"
             frame.to_csv(corrupted / spec.name, index=False, encoding=spec.encoding)
-    share = 0.98
+    # the pristine files' tables: the session's (built from real_raw_dir with the same
+    # first season and minutes share)
     out = {}
-    for name, raw in (("pristine", real_raw_dir), ("corrupted", corrupted)):
-        paths = write_tables(build_tables(raw, FIRST_SEASON, share), tmp_path / f"out_{name}")
+    for name, tables in (("pristine", real_ingest_tables()),
+                         ("corrupted", build_tables(corrupted, FIRST_SEASON, 0.98))):
+        paths = write_tables(tables, tmp_path / f"out_{name}")
         out[name] = {p.name: p.read_bytes() for p in paths}
     assert out["pristine"] == out["corrupted"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import time
 
 import pandas as pd
 import pytest
@@ -23,13 +22,9 @@ from src.training.targets import season_targets
 from src.utils import parallel
 from src.utils.parallel import fan_out, local_jobs
 from league_b import make_player_seasons, make_team_seasons
+from parallel_tasks import slow_square, worker_pid
 from tests.conftest import roster_cfg, tiny_series
 from tests.test_model_b import CFG as MODEL_B_CFG, SEASONS as MODEL_B_SEASONS
-
-
-def slow_square(x: int) -> int:
-    time.sleep(0.05 * (3 - x % 3))      # later tasks finish first
-    return x * x
 
 
 def test_results_keep_task_order_and_progress_is_per_task(caplog):
@@ -56,16 +51,12 @@ def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
     assert [m.split()[1] for m in done] == [f"{15 * k}/150" for k in range(1, 11)]
 
 
-def worker_pid(_: int) -> int:
-    return os.getpid()
-
-
 def test_warm_up_starts_the_workers_that_the_next_fan_out_uses():
-    warming = parallel.warm_up(2, ["tests.test_parallel"])
+    warming = parallel.warm_up(2, ["parallel_tasks"])
     pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
     assert not warming.is_alive()                  # the fan-out waited for it
     assert set(warming.pids) & set(pids)           # and ran on the warmed workers
-    assert parallel.warm_up(1, ["tests.test_parallel"]) is None    # one job: nothing to start
+    assert parallel.warm_up(1, ["parallel_tasks"]) is None    # one job: nothing to start
 
 
 def test_local_jobs_comes_from_the_environment(monkeypatch):

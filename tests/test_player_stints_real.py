@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from src.data import schema
-from src.data.ingest import build_tables
 from src.data.players import MULTI_TEAM
 
 # (player_id, season): teams in the order he played for them (well-known deadline trades)
@@ -16,8 +15,8 @@ KNOWN_TRADES = {("hardeja01", 2021): ["HOU", "BRK"], ("duranke01", 2023): ["BRK"
 
 
 @pytest.fixture(scope="module")
-def player_seasons(real_raw_dir):
-    return build_tables(real_raw_dir, 1997).player_seasons
+def player_seasons(real_ingest_tables):
+    return real_ingest_tables().player_seasons
 
 
 def test_known_trades_end_on_the_right_team(player_seasons):

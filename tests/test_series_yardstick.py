@@ -129,9 +129,8 @@ REAL_2008 = {  # round -> (home team, away team, winner); NOH-SAS: equal records
 
 
 @pytest.fixture(scope="module")
-def real_tables(real_raw_dir: Path):
-    from src.data.ingest import build_tables
-    return build_tables(real_raw_dir, 1997)
+def real_tables(real_ingest_tables):
+    return real_ingest_tables()
 
 
 def test_real_2008_series_match_the_real_pairings(real_tables):

@@ -12,9 +12,8 @@ FULL = TeamFeatureConfig(SosSrsConfig(True), OpponentAdjustedConfig(True))
 
 
 @pytest.fixture(scope="module")
-def real_features(real_raw_dir):
-    from src.data.ingest import build_tables
-    tables = build_tables(real_raw_dir, 1997)
+def real_features(real_ingest_tables):
+    tables = real_ingest_tables()
     return tables, build_team_features(tables.team_seasons, tables.player_seasons, FULL)
 
 

@@ -4,7 +4,7 @@ The truth is MISSION.md's `post_playoff_rank` (1 = champion) and graded `relevan
 (0 missed playoffs .. 5 champion). Higher score = stronger team.
 
 * spearman: scipy's Spearman correlation of score with -post_playoff_rank;
-* ndcg_at_k: scikit-learn's ndcg_score with gain = relevance (linear gain, log2 discount,
+* ndcg_at_k: scikit-learn's ndcg_score (src/utils/ranking.py) with gain = relevance (linear gain, log2 discount,
   tied scores averaged);
 * rank_mae: mean |predicted rank - actual rank| (predicted rank 1 = highest score, tied
   scores share their average rank);
@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata, spearmanr
-from sklearn.metrics import ndcg_score
+
+from src.utils.ranking import ndcg
 
 TRUTH_COLUMNS = ("post_playoff_rank", "relevance")
 
@@ -30,7 +31,7 @@ def group_metrics(score, actual_rank, relevance, ks) -> dict[str, float]:
     predicted = rankdata(-score, method="average")
     out = {"spearman": float(spearmanr(score, -actual).statistic)}
     for k in ks:
-        out[f"ndcg_at_{k}"] = float(ndcg_score(np.asarray([relevance], float), score[None, :], k=k))
+        out[f"ndcg_at_{k}"] = ndcg(np.asarray(relevance, float), score, k=k)
     out["rank_mae"] = float(np.mean(np.abs(predicted - actual)))
     out["top1"] = float(actual[int(np.argmax(score))] == actual.min())
     return out

@@ -61,13 +61,34 @@ class SeriesState:
         return self.wins_home + self.wins_away + 1
 
 
+@dataclass(frozen=True)
+class _Games:
+    """A games table's columns as arrays, read once per bracket_state (each pandas column access
+    and sort costs more than the loops over a season's ~80 games: title odds as of each playoff
+    morning call bracket_state ~1,600 times in evaluate). `rows`: the table's index labels."""
+    rows: np.ndarray
+    date: np.ndarray
+    home: np.ndarray
+    away: np.ndarray
+    home_pts: np.ndarray
+    away_pts: np.ndarray
+
+    @classmethod
+    def of(cls, games: pd.DataFrame) -> "_Games":
+        return cls(games.index.to_numpy(), games["date"].to_numpy(),
+                   games["home_team"].to_numpy(dtype=object), games["away_team"].to_numpy(dtype=object),
+                   games["home_pts"].to_numpy(), games["away_pts"].to_numpy())
+
+
 def bracket_state(bracket: Bracket, games: pd.DataFrame, source: str) -> list[SeriesState]:
     """Every pairing of the bracket whose teams are known from `games` (played before the as-of
     date), with its score; `source` names the games' file in errors."""
     slot = {t: i for i, t in enumerate(bracket.teams)}
-    _check_teams(games, slot, bracket.season, source)
-    wins = _pair_wins(games, slot)
-    firsts = _first_home(games, slot)
+    table = _Games.of(games)
+    _check_teams(games, table, slot, bracket.season, source)
+    by_date = np.argsort(table.date, kind="stable")      # pandas' mergesort order (NaT last)
+    wins = _pair_wins(table, slot)
+    firsts = _first_home(table, by_date, slot)
     states: dict[frozenset, SeriesState] = {}
 
     def winner_of(r: int, a: int, b: int) -> int | None:
@@ -80,9 +101,9 @@ def bracket_state(bracket: Bracket, games: pd.DataFrame, source: str) -> list[Se
         states[frozenset((a, b))] = state
         return state.winner_slot
 
-    _check_decided_first(games, slot, bracket, source)
+    _check_decided_first(games, table, by_date, bracket, source)
     list(walk(range(N_TEAMS), winner_of))
-    _check_pairs_met(games, slot, states, bracket, source)
+    _check_pairs_met(games, table, slot, states, bracket, source)
     return sorted(states.values(), key=lambda s: (s.round, s.slot_a))
 
 
@@ -96,18 +117,21 @@ def where(games: pd.DataFrame, row) -> str:
     return f"row {row}"
 
 
-def _check_decided_first(games: pd.DataFrame, slot: dict[str, int], bracket: Bracket,
+def _check_decided_first(games: pd.DataFrame, table: _Games, by_date: np.ndarray, bracket: Bracket,
                          source: str) -> None:
     """No game of a pair after its series is decided: a series needs `need` wins and ends there
     (this also refuses 4-4 and more wins than needed). Round-1 series are best-of-N of the era,
-    later ones best-of-7; a pair's round is read off the order teams play in."""
-    order = games.assign(_row=games.index).sort_values(
-        ["date", "line"] if "line" in games else ["date"], kind="mergesort")
+    later ones best-of-7; a pair's round is read off the order teams play in. Games in date
+    order (`by_date`), a user's file's games of one day in the file's line order."""
+    order = by_date
+    if "line" in games:
+        order = games.assign(_pos=np.arange(len(games))).sort_values(
+            ["date", "line"], kind="mergesort")["_pos"].to_numpy()
     wins: dict[frozenset, dict[str, int]] = {}
     decided: dict[frozenset, tuple[str, str]] = {}
     series_of: dict[str, list[frozenset]] = {}
-    for row, day, h, a, hp, ap in zip(order["_row"], order["date"], order["home_team"],
-                                      order["away_team"], order["home_pts"], order["away_pts"]):
+    for i in order:
+        row, day, h, a = table.rows[i], table.date[i], table.home[i], table.away[i]
         pair = frozenset((h, a))
         if pair in decided:
             winner, by = decided[pair]
@@ -120,16 +144,17 @@ def _check_decided_first(games: pd.DataFrame, slot: dict[str, int], bracket: Bra
         first_round = len(series_of[h]) == 1 and len(series_of[a]) == 1
         need = bracket.best_of(1 if first_round else 2) // 2 + 1
         count = wins.setdefault(pair, {h: 0, a: 0})
-        winner = h if hp > ap else a
+        winner = h if table.home_pts[i] > table.away_pts[i] else a
         count[winner] += 1
         if count[winner] >= need:
             loser = a if winner == h else h
             decided[pair] = (f"{winner} won it {count[winner]}-{count[loser]}", f"{pd.Timestamp(day):%Y-%m-%d}")
 
 
-def _check_teams(games: pd.DataFrame, slot: dict[str, int], season: int, source: str) -> None:
-    for column in ("home_team", "away_team"):
-        unknown = ~games[column].isin(list(slot))
+def _check_teams(games: pd.DataFrame, table: _Games, slot: dict[str, int], season: int,
+                 source: str) -> None:
+    for column, teams in (("home_team", table.home), ("away_team", table.away)):
+        unknown = np.fromiter((t not in slot for t in teams), bool, len(teams))
         if unknown.any():
             row = games.index[unknown.argmax()]
             raise DataError(f"{source}: {where(games, row)}, column '{column}': {games.at[row, column]!r} is not "
@@ -141,30 +166,29 @@ def _check_teams(games: pd.DataFrame, slot: dict[str, int], season: int, source:
                         f"got {games.at[row, 'home_pts']}-{games.at[row, 'away_pts']}")
 
 
-def _pair_wins(games: pd.DataFrame, slot: dict[str, int]) -> dict[tuple[int, int], int]:
+def _pair_wins(table: _Games, slot: dict[str, int]) -> dict[tuple[int, int], int]:
     """(winner slot, loser slot) -> games won."""
-    home_won = games["home_pts"].to_numpy() > games["away_pts"].to_numpy()
-    winners = np.where(home_won, games["home_team"], games["away_team"])
-    losers = np.where(home_won, games["away_team"], games["home_team"])
+    home_won = table.home_pts > table.away_pts
+    winners = np.where(home_won, table.home, table.away)
+    losers = np.where(home_won, table.away, table.home)
     out: dict[tuple[int, int], int] = {}
     for w, l in zip(winners, losers):
         out[(slot[w], slot[l])] = out.get((slot[w], slot[l]), 0) + 1
     return out
 
 
-def _first_home(games: pd.DataFrame, slot: dict[str, int]) -> dict[frozenset, int]:
+def _first_home(table: _Games, by_date: np.ndarray, slot: dict[str, int]) -> dict[frozenset, int]:
     """The home team of each pair's first game (its home-court team)."""
-    ordered = games.sort_values("date", kind="mergesort")
     out: dict[frozenset, int] = {}
-    for h, a in zip(ordered["home_team"], ordered["away_team"]):
+    for h, a in zip(table.home[by_date], table.away[by_date]):
         out.setdefault(frozenset((slot[h], slot[a])), slot[h])
     return out
 
 
-def _check_pairs_met(games: pd.DataFrame, slot: dict[str, int], states: dict[frozenset, SeriesState],
-                     bracket: Bracket, source: str) -> None:
+def _check_pairs_met(games: pd.DataFrame, table: _Games, slot: dict[str, int],
+                     states: dict[frozenset, SeriesState], bracket: Bracket, source: str) -> None:
     """Every game is between two teams the bracket lets meet by then."""
-    for row, h, a in zip(games.index, games["home_team"], games["away_team"]):
+    for row, h, a in zip(table.rows, table.home, table.away):
         if frozenset((slot[h], slot[a])) not in states:
             raise DataError(f"{source}: {where(games, row)}: {h} v {a} is not a series of season "
                             f"{bracket.season}'s bracket as it stands (each must first win its "

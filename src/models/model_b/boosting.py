@@ -7,20 +7,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xgboost as xgb
-from sklearn.metrics import ndcg_score
 
 from src.models.model_b.config import ModelBConfig
+from src.utils.ranking import ndcg
 
 
 def mean_season_ndcg(scores: np.ndarray, relevance: np.ndarray, seasons: np.ndarray) -> float:
-    return float(np.mean([ndcg_score([relevance[seasons == s]], [scores[seasons == s]])
+    return float(np.mean([ndcg(relevance[seasons == s], scores[seasons == s])
                           for s in np.unique(seasons)]))
 
 
 class ValidationNdcg(xgb.callback.TrainingCallback):
     """Early stopping on season-averaged NDCG of the validation rows, checked every round.
 
-    Scored with sklearn's ndcg_score (tied scores share their gain) rather than XGBoost's
+    Scored with sklearn's NDCG (src/utils/ranking.py: tied scores share their gain) rather than XGBoost's
     built-in eval: a few-tree model gives many teams the same score, and XGBoost's NDCG
     then credits ties in label order, so it "stops" after the first tree. Training stops
     after `early_stopping_rounds` rounds without improvement.
