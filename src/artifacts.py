@@ -43,6 +43,8 @@ TRAIN_A_METRICS = Artifact("train_a_metrics", Path("metrics/train_a.json"), "tra
 TRAIN_B_METRICS = Artifact("train_b_metrics", Path("metrics/train_b.json"), "train_b")
 STACK_METRICS = Artifact("stack_metrics", Path("metrics/stack.json"), "stack")
 EXPLAIN_METRICS = Artifact("explain_metrics", Path("metrics/explain.json"), "explain")
+# read by stage evaluate (availability: each player's contribution above replacement, points)
+EXPLAIN_CONTRIBUTORS = Artifact("explain_contributors", Path("reports/explain/contributors.parquet"), "explain")
 EXPLAIN_SUMMARY = Artifact("explain_summary", Path("reports/explain/summary.md"), "explain")
 EVALUATE_PLOTS = Artifact("evaluate_plots", Path("plots/evaluate"), "evaluate")
 TRAIN_A_PLOTS = Artifact("train_a_plots", Path("plots/train_a"), "train_a_plots")
@@ -54,7 +56,7 @@ ARTIFACTS: dict[str, Artifact] = {a.name: a for a in (
     STACK_SELECTION, STACKER, ODDS_FITS, PREDICTIONS, GAME_PREDICTIONS, EVAL_METRICS, EVAL_REPORT, HEADLINE_METRICS,
     TRAIN_A_METRICS,
     TRAIN_B_METRICS,
-    STACK_METRICS, EXPLAIN_METRICS, EXPLAIN_SUMMARY, EVALUATE_PLOTS, TRAIN_A_PLOTS)}
+    STACK_METRICS, EXPLAIN_METRICS, EXPLAIN_CONTRIBUTORS, EXPLAIN_SUMMARY, EVALUATE_PLOTS, TRAIN_A_PLOTS)}
 
 
 def by_path(path: str | Path) -> Artifact | None:

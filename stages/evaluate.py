@@ -14,6 +14,7 @@ from src.config import data_config, load_params, seasons_config
 from src.evaluation.config import evaluation_config
 from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
+from src.evaluation.availability_games import AvailabilityInputs
 from src.evaluation.record_asof import RecordInputs
 from src.evaluation.plot_data import PLOTS_DIR, plot_tables
 from src.data.playoff_games import playoff_games
@@ -56,7 +57,9 @@ def run(args: argparse.Namespace) -> list[Path]:
     record = RecordInputs(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
                           roster_shares(read_input(artifacts.PLAYER_SEASONS.path, "ingest"),
                                         roster.min_minutes, roster.max_players), games, playoff_record_config(params))
-    result = evaluate(teams, series, scores, seasons, sim, cfg, games, in_points, update, record)
+    availability = AvailabilityInputs(record.box, read_input(artifacts.EXPLAIN_CONTRIBUTORS.path, "explain"),
+                                      read_input(artifacts.PLAYER_SEASONS.path, "ingest"), games)
+    result = evaluate(teams, series, scores, seasons, sim, cfg, games, in_points, update, record, availability)
     result.report["selection"] = test_selections(SELECTION, result.report["test_seasons"])
     # the ensemble's odds fits, per test season and for the seasons after: what the forecast applies
     asof = result.report.get("series", {}).get("asof", {}).get("settings", {})

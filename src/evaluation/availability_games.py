@@ -7,9 +7,13 @@ earlier seasons). Games whose team's previous game has no box score keep the as-
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr, ndtri
 
+from src.evaluation.games import SPLITS
 from src.evaluation.series import outcome_losses, season_bootstrap
 from src.features.availability import MISSED, game_statuses, known_games, with_rotation
 from src.features.availability_model import fit_availability
@@ -39,6 +43,36 @@ def lost_after_each_game(box, games, roster, model, season: int) -> pd.DataFrame
     unknown = grid.groupby(["team", "game_id"])["status"].first().eq("unknown")
     lost.loc[unknown.reindex(pd.MultiIndex.from_frame(lost[["team", "game_id"]])).to_numpy(), ["full", "expected"]] = np.nan
     return lost.rename(columns={"full": "lost_full", "expected": "lost_expected"})
+
+
+def game_losses(rows: pd.DataFrame, games: pd.DataFrame, box, roster, players, seasons: list[int]) -> pd.DataFrame:
+    """Per row of `rows` (game_id, season, home_team, away_team): lost_{full,expected}_{home,away},
+    the contributions each team lacks from its previous playoff game of the season (NaN: that game
+    has no box score, or it is the team's first). P(misses next) comes from the availability model
+    fitted on the box scores of seasons < the game's season; only box scores of earlier days are
+    read (a team's previous game is on an earlier day)."""
+    finals = players[players["final_team"].astype(bool)]
+    with_box = sorted(box["season"].unique())
+    lost = []
+    for season in seasons:
+        if season not in with_box:
+            continue
+        fitted = fit_availability(box, games, finals, [s for s in with_box if s < season]) \
+            if season > with_box[0] else None
+        per_game = lost_after_each_game(box, games, roster, fitted, season).sort_values(["team", "date", "game_id"])
+        per_game["next_game"] = per_game.groupby("team")["game_id"].shift(-1)
+        lost.append(per_game.dropna(subset=["next_game"]))
+    out = pd.DataFrame(index=rows.index)
+    if not lost:
+        for col in ("lost_full_home", "lost_full_away", "lost_expected_home", "lost_expected_away"):
+            out[col] = np.nan
+        return out
+    table = pd.concat(lost, ignore_index=True).set_index(["next_game", "team"])
+    for reading in ("full", "expected"):
+        for side in ("home", "away"):
+            key = pd.MultiIndex.from_arrays([rows["game_id"], rows[f"{side}_team"]])
+            out[f"lost_{reading}_{side}"] = table[f"lost_{reading}"].reindex(key).to_numpy()
+    return out
 
 
 def game_yardstick(games: pd.DataFrame, pre: pd.Series, box, roster, players, cfg: PlayoffUpdateConfig,
@@ -80,3 +114,93 @@ def game_yardstick(games: pd.DataFrame, pre: pd.Series, box, roster, players, cf
         metrics[f"{split}.n"] = int(keep.sum())
     metrics["games_with_box_scores_before"] = int(keep_all.sum())
     return metrics, rows.assign(p_asof=p_asof)
+
+
+SCALE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)     # fixed before the walk-forward numbers were read
+READINGS = ("full", "expected")
+
+
+def shifted_probs(p: np.ndarray, lost_home: np.ndarray, lost_away: np.ndarray, noise: np.ndarray,
+                  scale: float) -> np.ndarray:
+    """The game yardstick's P(home wins) (normal link: p = Phi(margin / noise), noise = the season's
+    game noise) with each side's strength lowered by scale x its lost contribution (points);
+    NaN (unknown) = nothing taken off."""
+    delta = np.nan_to_num(np.asarray(lost_away, float)) - np.nan_to_num(np.asarray(lost_home, float))
+    return ndtr(ndtri(np.asarray(p, float)) + scale * delta / np.asarray(noise, float))
+
+
+def choose_scales(losses: dict[tuple[str, float], np.ndarray], seasons: np.ndarray,
+                  targets: list[int]) -> dict[int, tuple[str, float]]:
+    """Per target season the (reading, scale) with the lowest mean game log-loss over the games of
+    seasons < target (none earlier: scale 0); ties go to the smaller scale, then `full`."""
+    order = sorted(losses, key=lambda c: (c[1], READINGS.index(c[0])))
+    out = {}
+    for season in targets:
+        earlier = seasons < season
+        out[int(season)] = (READINGS[0], 0.0) if not earlier.any() else \
+            min(order, key=lambda c: (float(losses[c][earlier].mean()), c[1], READINGS.index(c[0])))
+    return out
+
+
+def walk_forward_availability(p: np.ndarray, lost: pd.DataFrame, noise: np.ndarray, seasons: np.ndarray,
+                              home_won: np.ndarray, next_season: int) -> tuple[np.ndarray, dict]:
+    """P(home wins) with availability, its (reading, scale) chosen per season on earlier seasons'
+    games, and the choices (test seasons and next_season)."""
+    probs = {(r, s): shifted_probs(p, lost[f"lost_{r}_home"], lost[f"lost_{r}_away"], noise, s)
+             for r in READINGS for s in SCALE_GRID}
+    losses = {c: outcome_losses(q, home_won)["log_loss"].to_numpy() for c, q in probs.items()}
+    targets = sorted(set(seasons.astype(int).tolist()) | {int(next_season)})
+    choices = choose_scales(losses, seasons, targets)
+    picked = np.array([probs[choices[int(s)]][i] for i, s in enumerate(seasons)])
+    return picked, choices
+
+
+@dataclass
+class AvailabilityInputs:
+    box: pd.DataFrame           # data/interim/playoff_box_scores.parquet
+    roster: pd.DataFrame        # reports/explain/contributors.parquet (contribution above replacement, points)
+    players: pd.DataFrame       # data/interim/player_seasons.parquet (final_team: the availability model's roster)
+    games: pd.DataFrame         # every playoff game of the game file (src/league/series.GAME_COLUMNS)
+
+
+def avail_name(base: str) -> str:
+    return f"{base}_avail"
+
+
+def evaluate_availability(predictions: pd.DataFrame, bases: list[str], noise: np.ndarray,
+                          inputs: AvailabilityInputs, boot: dict, next_season: int) -> tuple[dict, dict]:
+    """Adds p_home_<base>_avail to the game yardstick's `predictions` for each base column
+    p_home_<base> (noise: each row's season game noise, as the yardstick divides by it); returns
+    the metrics (games[_<split>].<base>_avail.*, bootstrap vs <base>) and the report (choices per
+    season, games with both teams' previous box scores per season)."""
+    seasons = predictions["season"].to_numpy(int)
+    won = predictions["home_won"].to_numpy(bool)
+    lost = game_losses(predictions, inputs.games, inputs.box, inputs.roster, inputs.players,
+                       sorted(set(seasons.tolist())))
+    metrics, report = {}, {"chosen_on": "mean game log-loss of every earlier season's games",
+                           "grid": {"reading": list(READINGS), "scale": list(SCALE_GRID)}}
+    known = lost[["lost_full_home", "lost_full_away"]].notna().all(axis=1).to_numpy()
+    report["games_with_box_scores"] = {str(s): {"n": int((seasons == s).sum()), "known": int(known[seasons == s].sum())}
+                                       for s in sorted(set(seasons.tolist()))}
+    for base in bases:
+        p_base = predictions[f"p_home_{base}"].to_numpy(float)
+        p, choices = walk_forward_availability(p_base, lost, noise, seasons, won, next_season)
+        predictions[f"p_home_{avail_name(base)}"] = p
+        metrics.update(_split_metrics(predictions, p_base, p, base, boot))
+        report[avail_name(base)] = {str(s): {"reading": c[0], "scale": c[1]} for s, c in choices.items()}
+    return metrics, report
+
+
+def _split_metrics(games: pd.DataFrame, p_base: np.ndarray, p: np.ndarray, base: str, boot: dict) -> dict:
+    y, seasons = games["home_won"].to_numpy(bool), games["season"].to_numpy(int)
+    cand, ref = outcome_losses(p, y).assign(season=seasons), outcome_losses(p_base, y).assign(season=seasons)
+    name, out = avail_name(base), {}
+    for prefix, split in SPLITS.items():
+        keep = split(games)
+        if not keep.any():
+            continue
+        out.update({f"{prefix}.{name}.{m}": float(cand.loc[keep, m].mean()) for m in ("log_loss", "brier", "accuracy")})
+        out[f"{prefix}.{name}.n"] = int(keep.sum())
+        stats = season_bootstrap(cand[keep], ref[keep], "log_loss", **boot)
+        out.update({f"bootstrap.{prefix}.{name}_vs_{base}.log_loss.{k}": v for k, v in stats.items()})
+    return out

@@ -9,6 +9,7 @@ log-loss is the mean over seasons of -log p(champion).
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from src.evaluation.games import GameEvaluation, evaluate_games
 from src.evaluation.series_asof import asof_column, evaluate_asof
 from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_record, record_terms
 from src.evaluation.games import p_column
+from src.evaluation.availability_games import AvailabilityInputs, evaluate_availability
 from src.evaluation.title_daily import evaluate_title_daily
 from src.league.series import with_starts
 from src.odds.playoff_update import PlayoffUpdateConfig
@@ -97,7 +99,8 @@ def check_scores(scores: pd.DataFrame, test_seasons: list[int]) -> None:
 def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFrame | None,
              seasons: SeasonsConfig, sim: SimulationConfig, cfg: EvaluationConfig,
              games: pd.DataFrame | None = None, points_models: frozenset[str] = frozenset(),
-             update: PlayoffUpdateConfig | None = None, record: RecordInputs | None = None) -> EvaluationResult:
+             update: PlayoffUpdateConfig | None = None, record: RecordInputs | None = None,
+             availability: AvailabilityInputs | None = None) -> EvaluationResult:
     """`games`: per playoff game (src/data/playoff_games.py) for the per-game yardstick;
     `points_models`: models whose score is already in points (the series-fitted ensemble): their
     title odds and series probabilities use the score as it is, with no points map; `update`: the
@@ -146,6 +149,11 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
     record_report = {}
     if update is not None and record is not None and CANDIDATE in series_eval.points:
         record_report = _add_record(series_eval, game_eval, record, seasons.next_season, game_model(sim), games)
+    avail_report = {}
+    if game_eval is not None and availability is not None and CANDIDATE in game_eval.chosen:
+        avail_metrics, avail_report = _add_availability(game_eval, availability, series_eval.bootstrap,
+                                                        seasons.next_season, game_model(sim))
+        metrics.update(avail_metrics)
     if game_eval is not None:
         # title odds every day; the record's are the ensemble's with its term added each morning
         variants = ({RECORD: (CANDIDATE, record_terms(record, {int(s): c for s, c in record_report["chosen"].items()},
@@ -164,7 +172,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
               "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test},
               "series": series_eval.report,
               "games": {} if game_eval is None else game_eval.report, "title_daily": daily_report,
-              "playoff_record": record_report}
+              "playoff_record": record_report, "availability": avail_report}
     return EvaluationResult(metrics, report, predictions, odds, per_season, primary, series_eval, game_eval)
 
 
@@ -186,6 +194,23 @@ def _add_record(series_eval: SeriesEvaluation, game_eval: GameEvaluation | None,
     if g is not None and result.games_p is not None:
         g[p_column(RECORD)] = result.games_p
     return {**result.report, "chosen": {str(s): c for s, c in result.choices.items()}}
+
+
+def _add_availability(game_eval: GameEvaluation, inputs: AvailabilityInputs, boot: dict, next_season: int,
+                      model) -> tuple[dict, dict]:
+    """The ensemble (and with its record) with the players missing from each team's previous
+    playoff game taken off its strength (src/evaluation/availability_games.py)."""
+    if model.link != "normal":
+        log.warning("availability variant left out: it reads the game noise of the normal link, link is %s", model.link)
+        return {}, {"left_out": f"game model link {model.link}"}
+    log.info("availability: game forecasts without the players missing from each team's previous game")
+    g, chosen = game_eval.predictions, game_eval.chosen[CANDIDATE]
+    noise = np.array([chosen[int(s)].game_model(model).scale for s in g["season"]])
+    bases = [b for b in (CANDIDATE, RECORD) if p_column(b) in g.columns]
+    started = time.perf_counter()
+    metrics, report = evaluate_availability(g, bases, noise, inputs, boot, next_season)
+    log.info("availability took %.1f s", time.perf_counter() - started)
+    return metrics, report
 
 
 def _check_truth(teams: pd.DataFrame, test: list[int]) -> None:
