@@ -4,6 +4,10 @@ chosen per season on the games of earlier seasons), beside the same forecast wit
 missing from each team's previous game taken off its strength (`full`: his contribution above
 replacement; `expected`: times P(he misses the next game) from the availability model fitted on
 earlier seasons). Games whose team's previous game has no box score keep the as-of forecast.
+
+`evaluate_availability` does the same inside the official game yardstick (the evaluate stage's
+game_predictions): variants `<base>_avail` of the ensemble and of the ensemble with its playoff
+record, (reading, scale) chosen per season on the game log-loss of earlier seasons' games.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from src.league.monte_carlo import GameModel
 from src.odds.series_likelihood import series_home_win_prob
 
 OUT = ("injury", "suspended", "away")
+SCALE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)     # fixed before the walk-forward numbers were read
+READINGS = ("full", "expected")
 
 
 def lost_after_each_game(box, games, roster, model, season: int) -> pd.DataFrame:
@@ -81,22 +87,11 @@ def game_yardstick(games: pd.DataFrame, pre: pd.Series, box, roster, players, cf
     table = pd.DataFrame({"season": rows["season"], "home_team": rows["home_team"], "away_team": rows["away_team"],
                           "start": rows["date"], "best_of": 1, "home_won": rows["home_won"].astype(bool)})
     home, away, _ = walk_forward_asof(table, pre, games, cfg, model)
-    finals = players[players["final_team"].astype(bool)]
-    with_box = sorted(box["season"].unique())
-    lost = []
-    for season in seasons:
-        fitted = fit_availability(box, games, finals, [s for s in with_box if s < season]) if season > with_box[0] else None
-        per_game = lost_after_each_game(box, games, roster, fitted, season).sort_values(["team", "date", "game_id"])
-        per_game["next_game"] = per_game.groupby("team")["game_id"].shift(-1)
-        lost.append(per_game.dropna(subset=["next_game"]).assign(season=season))
-    lost = pd.concat(lost, ignore_index=True).set_index(["next_game", "team"])
-    metrics, keep_all = {}, np.zeros(len(rows), bool)
-    shifts = {}
-    for reading in ("full", "expected"):
-        h = lost[f"lost_{reading}"].reindex(pd.MultiIndex.from_arrays([rows["game_id"], rows["home_team"]]))
-        a = lost[f"lost_{reading}"].reindex(pd.MultiIndex.from_arrays([rows["game_id"], rows["away_team"]]))
-        keep_all |= (h.notna() & a.notna()).to_numpy()
-        shifts[reading] = (h.fillna(0.0).to_numpy(), a.fillna(0.0).to_numpy())
+    lost = game_losses(rows, games, box, roster, players, seasons)
+    metrics = {}
+    keep_all = lost[["lost_full_home", "lost_full_away"]].notna().all(axis=1).to_numpy()
+    shifts = {r: (lost[f"lost_{r}_home"].fillna(0.0).to_numpy(), lost[f"lost_{r}_away"].fillna(0.0).to_numpy())
+              for r in READINGS}
     p_asof = series_home_win_prob(home, away, np.ones(len(rows), int), model)
     losses = {"asof": outcome_losses(p_asof, table["home_won"].to_numpy())}
     for reading, (h, a) in shifts.items():
@@ -115,9 +110,6 @@ def game_yardstick(games: pd.DataFrame, pre: pd.Series, box, roster, players, cf
     metrics["games_with_box_scores_before"] = int(keep_all.sum())
     return metrics, rows.assign(p_asof=p_asof)
 
-
-SCALE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)     # fixed before the walk-forward numbers were read
-READINGS = ("full", "expected")
 
 
 def shifted_probs(p: np.ndarray, lost_home: np.ndarray, lost_away: np.ndarray, noise: np.ndarray,
