@@ -82,3 +82,18 @@ def test_walk_forward_applies_each_seasons_own_choice():
     p, choices = walk_forward_availability(np.full(12, 0.6), lost, np.full(12, 12.0), seasons, won, 2014)
     assert choices[2011] == ("full", 0.0) and choices[2012][1] == max(SCALE_GRID)
     assert p[:4] == pytest.approx(0.6) and (p[4:] < 0.6).all()
+
+
+def test_a_run_of_missed_games_does_not_carry_over_into_the_next_season():
+    from src.features.availability_model import cases
+    games = pd.concat([_games().assign(season=2019, game_id=["h1", "h2", "h3"],
+                                       date=pd.to_datetime(["2019-04-18", "2019-04-20", "2019-04-22"])), _games()])
+    last = pd.DataFrame([{**_line(g, p, 0.0 if p == "hurt" else 30.0, "injury" if p == "hurt" else None),
+                          "season": 2019} for g in ("h1", "h2", "h3") for p in ("star", "hurt")])
+    box = pd.concat([last, _box()], ignore_index=True)
+    roster = pd.concat([ROSTER.assign(season=2019), ROSTER], ignore_index=True)
+    both = cases(box, games, roster, [2019, 2020])
+    alone = cases(box, games, roster, [2020])
+    # 2020's cases are the same whether or not 2019 (hurt's three missed games) is read with them
+    pd.testing.assert_frame_equal(both[both["season"] == 2020].reset_index(drop=True), alone)
+    assert len(both[both["season"] == 2020]) == 2 * 4          # 4 rotation players x games 2-3 of 2020

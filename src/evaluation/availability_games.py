@@ -20,7 +20,7 @@ from scipy.special import ndtr, ndtri
 from src.evaluation.games import SPLITS
 from src.evaluation.series import outcome_losses, season_bootstrap
 from src.features.availability import MISSED, game_statuses, known_games, with_rotation
-from src.features.availability_model import fit_availability
+from src.features.availability_model import cases, fit_cases
 from src.odds.playoff_update import PlayoffUpdateConfig, walk_forward_asof
 from src.league.monte_carlo import GameModel
 from src.odds.series_likelihood import series_home_win_prob
@@ -60,11 +60,12 @@ def game_losses(rows: pd.DataFrame, games: pd.DataFrame, box, roster, players, s
     finals = players[players["final_team"].astype(bool)]
     with_box = sorted(box["season"].unique())
     lost = []
+    # each season's cases once (not once per later season): the fit of season t reads seasons < t
+    table = cases(box, games, finals, [s for s in with_box if s < max(seasons, default=0)])
     for season in seasons:
         if season not in with_box:
             continue
-        fitted = fit_availability(box, games, finals, [s for s in with_box if s < season]) \
-            if season > with_box[0] else None
+        fitted = fit_cases(table, [s for s in with_box if s < season])
         per_game = lost_after_each_game(box, games, roster, fitted, season).sort_values(["team", "date", "game_id"])
         per_game["next_game"] = per_game.groupby("team")["game_id"].shift(-1)
         lost.append(per_game.dropna(subset=["next_game"]))

@@ -33,36 +33,45 @@ class AvailabilityModel:
         return self.cells.get(key, (self.pooled, 0))
 
 
+CASE_COLUMNS = ["season", "run", "last", "missed"]
+
+
 def last_class(status: str) -> str:
     return "played" if status == "played" else "coach" if status == "coach" else "out"
 
 
 def cases(box: pd.DataFrame, games: pd.DataFrame, roster: pd.DataFrame, seasons: list[int]) -> pd.DataFrame:
-    """run, last, missed: one row per rotation player per team game after the team's first."""
-    frames = []
-    for season in seasons:
-        rotation = with_rotation(roster[roster["season"] == season])
-        rotation = rotation[rotation["rotation"]]
-        grid = game_statuses(box[box["season"] == season], rotation, known_games(games, season, None))
-        frames.append(grid.sort_values(["team", "player_id", "date", "game_id"], kind="stable"))
-    if not frames:
-        return pd.DataFrame(columns=["run", "last", "missed"])
-    grid = pd.concat(frames, ignore_index=True)
+    """season, run, last, missed: one row per rotation player per team game after the team's first
+    of the season (a run of missed games never carries over from one season to the next)."""
+    frames = [season_cases(box, games, roster, int(s)) for s in seasons]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CASE_COLUMNS)
+
+
+def season_cases(box: pd.DataFrame, games: pd.DataFrame, roster: pd.DataFrame, season: int) -> pd.DataFrame:
+    rotation = with_rotation(roster[roster["season"] == season])
+    rotation = rotation[rotation["rotation"]]
+    grid = game_statuses(box[box["season"] == season], rotation, known_games(games, season, None))
+    grid = grid.sort_values(["team", "player_id", "date", "game_id"], kind="stable")
     rows = []
     for _, g in grid.groupby(["team", "player_id"], sort=False):
         run, prev = 0, None
         for status in g["status"]:
             if prev is not None and prev != "unknown" and status != "unknown":
-                rows.append((min(run, MAX_RUN), last_class(prev), status != "played"))
+                rows.append((season, min(run, MAX_RUN), last_class(prev), status != "played"))
             run = 0 if status in ("played", "unknown") else run + 1
             prev = status
-    return pd.DataFrame(rows, columns=["run", "last", "missed"])
+    return pd.DataFrame(rows, columns=CASE_COLUMNS)
 
 
 def fit_availability(box: pd.DataFrame, games: pd.DataFrame, roster: pd.DataFrame,
                      seasons: list[int]) -> AvailabilityModel | None:
     """The model fitted on `seasons` (None when they hold no case: no box scores)."""
-    table = cases(box, games, roster, seasons)
+    return fit_cases(cases(box, games, roster, seasons), seasons)
+
+
+def fit_cases(table: pd.DataFrame, seasons: list[int]) -> AvailabilityModel | None:
+    """The model fitted on the cases of `seasons` (rows of `cases`; other seasons' rows ignored)."""
+    table = table[table["season"].isin(seasons)]
     if table.empty:
         return None
     pooled = float(table["missed"].mean())
