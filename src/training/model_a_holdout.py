@@ -19,7 +19,7 @@ import pandas as pd
 from src.config import SeasonsConfig
 from src.models.model_a.config import grid_choices, model_a_configs
 from src.features.config import RosterConfig
-from src.training.fit_model_a import FitTask, SeriesData, fit_model_a, score_seasons
+from src.models.model_a.fit import FitTask, SeriesData, fit_model_a, score_seasons
 from src.training.report_a import series_log_loss
 from src.splits import oof_splits
 

@@ -30,8 +30,7 @@ from src.features.roster import select_rosters_many
 from src.models.model_a.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                        grid_choices, with_choice)
 from src.features.config import RosterConfig
-from src.training.fit_model_a import (FitTask, ModelAFit, SeriesData, clear_checkpoints, fit_summary,
-                                      score_seasons)
+from src.models.model_a.fit import FitTask, ModelAFit, SeriesData, score_seasons
 from src.training.model_a_fits import FitCache, fit_many
 from src.training.report_a import season_series_nll
 from src.splits import TEST, WALK_FORWARD_FOLD, Split, oof_splits, walk_forward_splits
@@ -205,3 +204,22 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
                  fit.val_spearman, fit.fit_seconds)
     oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
     return oof.reset_index(drop=True), summaries, final
+
+
+def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
+    return {"split": split.name if split else "final", "train_seasons":
+            [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,
+            "best_epoch": fit.best_epoch, "epochs_run": fit.epochs_run,
+            "restarts": fit.restarts, "val_series_logloss": fit.val_loss,
+            "val_spearman": fit.val_spearman, "choice": fit.choice,
+            "fit_seconds": round(fit.fit_seconds, 2)}
+
+
+def clear_checkpoints(directory: Path) -> None:
+    """A season no longer tested must not leave its old model behind for explain to read."""
+    stale = sorted(directory.glob("*.pt")) if directory.exists() else []
+    for path in stale:
+        path.unlink()
+    if stale:
+        log.info("removed %d walk-forward checkpoints of an earlier run from %s", len(stale),
+                 directory)

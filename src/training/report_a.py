@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from src.league.monte_carlo import GameModel
-from src.training.callbacks import STAT_KEYS
+from src.models.model_a.callbacks import STAT_KEYS
 from src.odds.series_likelihood import series_nll
 
 HISTORY_KEYS = ("phase", "epoch", "train_loss", "val_loss", *STAT_KEYS, "restarts")
