@@ -18,13 +18,14 @@ from src.features.roster import FeatureSpec
 from src.models.estimator import ConfigEstimator
 from src.models.model_a.config import ModelAConfig
 from src.models.model_a.deep_set_rank import DeepSetRank
+from src.models.names import MODEL_A_NAME, score_column
 from src.models.model_a.predict import attention_table, build_inputs, load_model_a, predict_with_attention
 from src.utils.io import write_bytes
 
 if TYPE_CHECKING:
     from src.models.model_a.fit import FitTask, ModelAFit
 
-SCORE_COLUMN = "score_model_a"
+SCORE_COLUMN = score_column(MODEL_A_NAME)
 
 
 class ModelA(ConfigEstimator):

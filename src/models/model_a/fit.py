@@ -31,6 +31,7 @@ from src.errors import ConfigError
 from src.features.playoff_concentration import fit_concentration
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
+from src.models.names import MODEL_A_NAME, score_column
 from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, grid_choices, with_choice
 from src.features.config import RosterConfig
 from src.splits import early_stopping_split
@@ -41,7 +42,7 @@ from src.utils.digest import frame_digest
 
 log = logging.getLogger(__name__)
 
-SCORE_COLUMN = "score_model_a"
+SCORE_COLUMN = score_column(MODEL_A_NAME)
 
 
 @dataclass

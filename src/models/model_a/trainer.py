@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from src.artifacts import TEAM_SEASONS
 from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec, RosterBatch
 from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
@@ -30,7 +31,7 @@ from src.models.model_a.game_loss import games_nll
 
 log = logging.getLogger(__name__)
 
-TEAM_SOURCE = "data/interim/team_seasons.parquet"
+TEAM_SOURCE = TEAM_SEASONS.path   # named in its errors
 RESEED_STEP = 1000   # restart k uses seed + k * RESEED_STEP: new init, still deterministic
 
 
