@@ -135,8 +135,8 @@ def bench_model_a(workdir: Path, params: dict) -> float:
     from src.features.config import roster_config
     from src.odds.config import simulation_config
     from src.odds.config import game_model
-    from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a
-    from src.training.series_targets import series_by_season
+    from src.models.model_a.fit import FitTask, SeriesData, configure_torch, fit_model_a
+    from src.models.model_a.series_targets import series_by_season
 
     seasons = seasons_config(params)
     model_cfg, train_cfg = model_a_configs(params["model_a"])

@@ -14,11 +14,10 @@ from src.features.roster import select_rosters
 from src.odds.config import game_model, simulation_config
 from src.models.model_a.config import model_a_configs, model_a_selection_config
 from src.features.config import roster_config
-from src.training.fit_model_a import SeriesData, configure_torch, fit_summary
-from src.training.fit_model_a import trains_on_games
+from src.models.model_a.fit import SeriesData, configure_torch, trains_on_games
 from src.training.model_a_fits import WORKER_MODULES, default_cache
-from src.training.model_a_selection import candidates, run_all_splits, run_nested
-from src.training.series_targets import series_by_season
+from src.training.model_a_selection import candidates, fit_summary, run_all_splits, run_nested
+from src.models.model_a.series_targets import series_by_season
 from src.training.report_a import (history_rows, log_dvclive, summary_metrics,
                                    walk_forward_quality, walk_forward_series_quality)
 from src.utils.cli import stage_main

@@ -110,7 +110,7 @@ def game_model():
 def series_data():
     """Factory: series_data(team_seasons) -> SeriesData of the tiny league (tiny_series)."""
     from src.league.monte_carlo import GameModel
-    from src.training.fit_model_a import SeriesData
+    from src.models.model_a.fit import SeriesData
 
     return lambda teams: SeriesData(tiny_series(teams), GameModel(**GAME_MODEL_ARGS))
 

@@ -8,8 +8,8 @@ import torch
 
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.features.config import RosterConfig
-from src.training.callbacks import AttentionMonitorCallback, attention_stats
-from src.training.train_model_a import ModelATrainer, make_lists
+from src.models.model_a.callbacks import AttentionMonitorCallback, attention_stats
+from src.models.model_a.trainer import ModelATrainer, make_lists
 from tests.conftest import GAME_MODEL_ARGS, tiny_series
 
 from src.league.monte_carlo import GameModel
@@ -99,7 +99,7 @@ def test_bad_action_is_rejected():
 
 def test_progress_bar_counts_epochs_and_closes(monkeypatch):
     """The epoch bar advances once per epoch and is closed at train end (no leaked bars)."""
-    from src.training.callbacks import ProgressBarCallback
+    from src.models.model_a.callbacks import ProgressBarCallback
 
     class FakeTrainer:
         epochs = 3

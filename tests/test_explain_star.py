@@ -36,8 +36,8 @@ from src.features.roster import select_rosters
 from src.models.model_a.config import model_a_configs
 from src.features.config import RosterConfig
 from src.league.monte_carlo import GameModel
-from src.training.fit_model_a import FitTask, SeriesData, configure_torch, fit_model_a
-from src.training.series_targets import series_by_season
+from src.models.model_a.fit import FitTask, SeriesData, configure_torch, fit_model_a
+from src.models.model_a.series_targets import series_by_season
 from tests.conftest import GAME_MODEL_ARGS
 
 # the playoff game file starts in 2011: the league must reach it for the ingest

@@ -22,8 +22,8 @@ from src.features.config import roster_config
 from src.odds.config import game_model, simulation_config
 from src.odds.fits import ensemble_fits
 from src.odds.playoff_update import playoff_update_config
-from src.training.fit_model_a import FitTask, SeriesData, fit_model_a
-from src.training.series_targets import series_by_season
+from src.models.model_a.fit import FitTask, SeriesData, fit_model_a
+from src.models.model_a.series_targets import series_by_season
 from src.models.model_b.config import model_b_config
 from src.training.targets import TARGET_COLUMNS, season_targets
 from src.data.playoff_box import linked_box_scores

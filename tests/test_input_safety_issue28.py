@@ -24,7 +24,7 @@ from src.features.roster import select_rosters
 from src.params import parse_params
 from src.utils.resource_bounds import usable_cpus
 from src.training import model_a_fits
-from src.training.fit_model_a import FitTask
+from src.models.model_a.fit import FitTask
 from src.training.model_a_fits import FitCache, default_cache, fit_many
 from src.utils import cluster, parallel
 from src.utils.cluster import ClusterError

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 
 from src.features.roster import select_rosters
-from src.training.fit_model_a import FitTask
+from src.models.model_a.fit import FitTask
 from src.training.model_a_fits import FitCache, fit_many, zero_epoch_twins
 from tests.conftest import roster_cfg
 
@@ -105,7 +105,7 @@ def test_a_half_written_entry_is_fitted_again(tiny_league, model_a_configs_small
 def test_a_zero_epoch_fit_read_off_a_trained_fit_is_that_fit(
         tiny_league, model_a_configs_small, series_data, tmp_path):
     """The nested choice's `epochs: [60, 0]`: the 0-epoch fit is read off the warm starts of
-    the trained fit of the same inputs (src/training/warm_start_twin.py), byte for byte."""
+    the trained fit of the same inputs (src/models/model_a/warm_start_twin.py), byte for byte."""
     arch, train = model_a_configs_small(epochs=4, warm_start=True, warm_start_l2=1.0,
                                         refit_on_all=True, prior_l2=0.1)
     zero = dataclasses.replace(train, epochs=0)

@@ -84,7 +84,7 @@ def test_deep_set_rank_shapes(model_a_configs_small):
 
 
 def test_output_parameters_are_exactly_those_the_outputs_depend_on(model_a_configs_small):
-    """What training optimises and anchors (src/training/train_model_a.py): every parameter
+    """What training optimises and anchors (src/models/model_a/trainer.py): every parameter
     a gradient of the outputs reaches, and none of the attention's pooled-vector layers."""
     arch, _ = model_a_configs_small()
     model = DeepSetRank.from_config(arch.with_stat_dim(4)).train()

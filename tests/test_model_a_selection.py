@@ -9,7 +9,7 @@ import pytest
 from src.config import SeasonsConfig
 from src.errors import ConfigError
 from src.models.model_a.config import ModelASelectionConfig
-from src.training.fit_model_a import SeriesData
+from src.models.model_a.fit import SeriesData
 from src.training.model_a_selection import CandidateRun, candidates, choose, run_nested
 from tests.conftest import roster_cfg, tiny_series
 

@@ -14,10 +14,10 @@ from src.errors import ConfigError
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.model_a.config import grid_choices, model_a_configs, with_choice
 from src.features.config import RosterConfig
-from src.training.fit_model_a import FitTask, fit_model_a
+from src.models.model_a.fit import FitTask, fit_model_a
 from src.odds.series_likelihood import series_nll
-from src.training.series_targets import series_tensors
-from src.training.train_model_a import ModelATrainer, make_lists
+from src.models.model_a.series_targets import series_tensors
+from src.models.model_a.trainer import ModelATrainer, make_lists
 from tests.conftest import tiny_series
 
 ROSTER = RosterConfig(max_players=8, min_minutes=0, shrink_minutes=500, prior_seasons=2,

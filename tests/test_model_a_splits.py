@@ -8,10 +8,10 @@ import torch
 from src.config import SeasonsConfig
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.features.config import RosterConfig
-from src.training.fit_model_a import FitTask, fit_model_a
+from src.models.model_a.fit import FitTask, fit_model_a
 from src.training.model_a_selection import run_all_splits
 from tests.conftest import tiny_series
-from src.training.train_model_a import make_lists
+from src.models.model_a.trainer import make_lists
 from src.training.report_a import history_rows, log_dvclive, walk_forward_quality
 
 SEASONS = SeasonsConfig(first_train=2001, first_test=2006, last_test=2008, n_oof_folds=2,

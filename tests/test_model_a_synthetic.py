@@ -8,9 +8,9 @@ from src.config import SeasonsConfig
 from src.features.roster import select_rosters
 from src.features.config import RosterConfig
 from src.league.monte_carlo import GameModel
-from src.training.fit_model_a import SeriesData
+from src.models.model_a.fit import SeriesData
 from src.training.model_a_selection import run_all_splits
-from src.training.series_targets import series_by_season
+from src.models.model_a.series_targets import series_by_season
 from tests.conftest import GAME_MODEL_ARGS
 from src.training.report_a import walk_forward_quality
 

@@ -7,9 +7,9 @@ import torch
 from torch import nn
 
 from src.features.roster import fit_feature_spec, select_rosters, to_batch
-from src.training.base_trainer import START_EPOCH, BaseTrainer, EarlyStopping
-from src.training.train_model_a import ModelATrainer, make_lists
-from src.training.warm_start import fit_value_head, season_terms
+from src.models.model_a.base_trainer import START_EPOCH, BaseTrainer, EarlyStopping
+from src.models.model_a.trainer import ModelATrainer, make_lists
+from src.models.model_a.warm_start import fit_value_head, season_terms
 from tests.conftest import roster_cfg, tiny_series
 
 ROSTER = roster_cfg(max_players=8, min_minutes=0)

@@ -43,5 +43,17 @@ def test_model_a_fit_process_does_not_load_the_registry():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
     loaded = set(out.stdout.split())
-    assert "src.training.model_a_fits" in loaded
+    assert "src.training.model_a_fits" in loaded and "src.models.names" in loaded
     assert not {m for m in loaded if m == "src.models.registry" or m.startswith(("src.evaluation", "src.inference"))}
+
+
+def test_the_names_module_imports_nothing_of_the_project():
+    """src/models/names.py is all Model A's fit process reads of the names (its score column):
+    a module with no project import, so the fit cache's code digest gains that one file only."""
+    import ast
+    tree = ast.parse((REPO / "src/models/names.py").read_text())
+    imported = [n.module if isinstance(n, ast.ImportFrom) else a.name for n in ast.walk(tree)
+                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names]
+    assert not [m for m in imported if m and m.split(".")[0] in {"src", "stages"}]
+    from src.models import names, registry
+    assert registry.score_column is names.score_column and registry.MODEL_A_NAME == names.MODEL_A_NAME

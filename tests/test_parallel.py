@@ -15,7 +15,7 @@ from src.errors import ConfigError
 from src.features.config import OpponentAdjustedConfig, SosSrsConfig, TeamFeatureConfig
 from src.features.team_features import build_team_features
 from src.models.model_a.config import ModelASelectionConfig
-from src.training.fit_model_a import SeriesData
+from src.models.model_a.fit import SeriesData
 from src.training.fit_model_b import fit_model_b
 from src.training.model_a_selection import candidates, run_nested
 from src.training.targets import season_targets

@@ -18,8 +18,8 @@ from src.features.playoff_concentration import concentrate, fit_concentration
 from src.league.monte_carlo import GameModel
 from src.models.model_a.deep_set_rank import DeepSetRank
 from src.models.model_a.game_loss import games_nll, torch_game_nll
-from src.training.fit_model_a import FitTask, SeriesData, fit_model_a
-from src.training.series_targets import series_by_season
+from src.models.model_a.fit import FitTask, SeriesData, fit_model_a
+from src.models.model_a.series_targets import series_by_season
 from src.features.roster import select_rosters
 from src.features.config import RosterConfig
 from src.data.playoff_games import playoff_games

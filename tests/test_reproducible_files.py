@@ -23,7 +23,7 @@ from src.features.roster import FeatureSpec
 from src.league.monte_carlo import GameModel
 from src.models.model_a.config import model_a_configs
 from src.models.model_b.config import model_b_config
-from src.training.train_model_a import ModelATrainer
+from src.models.model_a.trainer import ModelATrainer
 from src.models.model_b.files import load_rf
 from src.models.model_b.model import ModelB
 from src.utils.io import atomic_dir
@@ -157,7 +157,7 @@ def test_configure_torch_turns_on_deterministic_kernels_without_the_compiler():
         import sys, torch
         from src.config import load_params
         from src.models.model_a.config import model_a_configs
-        from src.training.fit_model_a import configure_torch
+        from src.models.model_a.fit import configure_torch
         configure_torch(model_a_configs(load_params()["model_a"])[1])
         print(torch.are_deterministic_algorithms_enabled(), "torch._inductor" in sys.modules)
     """)

@@ -24,7 +24,7 @@ from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec
 from src.models.model_a.predict import load_model_a, read_checkpoint
 from src.models.model_a.config import ModelAConfig, model_a_configs
-from src.training.train_model_a import ModelATrainer
+from src.models.model_a.trainer import ModelATrainer
 from src.models.model_b.files import load_rf, load_xgb
 from src.utils.model_files import XGB_RANKER, xgb_json_bytes
 from src.league.monte_carlo import GameModel

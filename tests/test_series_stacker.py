@@ -11,11 +11,14 @@ from src.league.monte_carlo import GameModel
 from src.odds.series_likelihood import series_home_win_prob
 from src.models.stacker.config import StackingConfig
 from src.models.stacker.series import SeasonSeries, SeriesStacker, fit_weights
+from src.splits import oof_splits
 from src.training.train_stacking import run_stacking
 
 MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
 SEASONS = SeasonsConfig(first_train=2000, first_test=2006, last_test=2011, n_oof_folds=3, n_val_seasons=2)
 N_TEAMS, N_SERIES, SPREAD = 16, 15, 5.0
+# season -> its OOF fold, as the level-1 models label their rows (src/splits.py)
+OOF_FOLD = {s: split.fold for split in oof_splits(SEASONS) for s in split.predict_seasons}
 CFG = StackingConfig(models=["xgb", "rf"], alphas=[1.0], target="order", objective="series",
                      penalties=[0.0, 10.0], selection_seasons=3, min_fit_seasons=2, select_models=True,
                      scalings=["season", "centred"])
@@ -32,7 +35,7 @@ def _league(seasons, seed=0) -> tuple[pd.DataFrame, pd.DataFrame]:
         oof = season < SEASONS.first_test
         level1.append(pd.DataFrame({
             "season": season, "team": teams, "split": "oof" if oof else "test",
-            "fold": season % SEASONS.n_oof_folds if oof else -1,
+            "fold": OOF_FOLD[season] if oof else -1,
             "max_train_season": SEASONS.first_test - 1 if oof else season - 1,
             "score_xgb": 40 + 3 * (strength + rng.normal(0, 1.0, N_TEAMS)),
             "score_rf": rng.normal(0, 1, N_TEAMS)}))

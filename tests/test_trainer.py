@@ -14,8 +14,8 @@ from src.features.roster import fit_feature_spec, select_rosters, to_batch
 from src.models.model_a.predict import build_inputs, load_model_a, predict_with_attention
 from src.models.model_a.predict import attention_table
 from src.features.config import RosterConfig
-from src.training.base_trainer import BaseTrainer, Callback, EarlyStopping, ModelCheckpoint
-from src.training.train_model_a import ModelATrainer, make_lists
+from src.models.model_a.base_trainer import BaseTrainer, Callback, EarlyStopping, ModelCheckpoint
+from src.models.model_a.trainer import ModelATrainer, make_lists
 from src.league.monte_carlo import GameModel
 from tests.conftest import GAME_MODEL_ARGS, tiny_series
 

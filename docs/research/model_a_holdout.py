@@ -28,9 +28,9 @@ from src.odds.config import simulation_config  # noqa: E402
 from src.odds.config import game_model  # noqa: E402
 from src.models.model_a.config import model_a_configs  # noqa: E402
 from src.features.config import roster_config
-from src.training.fit_model_a import SeriesData, configure_torch  # noqa: E402
+from src.models.model_a.fit import SeriesData, configure_torch  # noqa: E402
 from src.training.model_a_holdout import best_overrides, candidate_table  # noqa: E402
-from src.training.series_targets import series_by_season  # noqa: E402
+from src.models.model_a.series_targets import series_by_season  # noqa: E402
 from src.utils.io import read_input  # noqa: E402
 
 GRID = {

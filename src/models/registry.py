@@ -9,11 +9,8 @@ from pathlib import Path
 
 from src import artifacts
 from src.artifacts import Artifact
-
-
-def score_column(model: str) -> str:
-    """The level-1 column of a model's (or signal's) score."""
-    return f"score_{model}"
+# the names and score columns themselves (import-free: Model A's fit process reads them there)
+from src.models.names import MODEL_A_NAME, RF_NAME, XGB_NAME, XGB_PLAYOFF_NAME, score_column
 
 
 @dataclass(frozen=True)
@@ -29,13 +26,12 @@ class Level1Model:
 
 
 # Model A: the level-1 model whose attention names each team's players (the forecast runs it always)
-MODEL_A_NAME = "model_a"
 # The one list of level-1 models (stack, evaluate, forecast and explain read it).
 LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
     Level1Model(MODEL_A_NAME, artifacts.OOF_MODEL_A, artifacts.MODEL_A),
-    Level1Model("xgb", artifacts.OOF_MODEL_B, artifacts.XGB_MODEL),
-    Level1Model("xgb_playoff", artifacts.OOF_MODEL_B, artifacts.XGB_PLAYOFF_MODEL),
-    Level1Model("rf", artifacts.OOF_MODEL_B, artifacts.RF_MODEL))}
+    Level1Model(XGB_NAME, artifacts.OOF_MODEL_B, artifacts.XGB_MODEL),
+    Level1Model(XGB_PLAYOFF_NAME, artifacts.OOF_MODEL_B, artifacts.XGB_PLAYOFF_MODEL),
+    Level1Model(RF_NAME, artifacts.OOF_MODEL_B, artifacts.RF_MODEL))}
 # level-1 model -> (file with its scores, stage that writes it)
 LEVEL1_SOURCES = {m.name: (m.scores.path, m.scores.stage) for m in LEVEL1_MODELS.values()}
 # Model B's estimators: the level-1 models whose scores train_b writes

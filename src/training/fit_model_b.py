@@ -20,10 +20,12 @@ from src.training.walk_forward import planned_fits, rows_in, with_split
 from src.training.targets import KEY, TARGET_COLUMNS
 from src.models.model_b.model import ModelB
 from src.models.model_b.playoff import PLAYOFF_SCORE, PlayoffRows
+from src.models.registry import RF_NAME, XGB_NAME, score_column
 from src.utils.parallel import fan_out, local_jobs
 
 log = logging.getLogger(__name__)
-SCORE_COLUMNS = ["score_xgb", "score_rf"]
+# the ranker's and forest's columns, in the order metrics/train_b.json lists them
+SCORE_COLUMNS = [score_column(XGB_NAME), score_column(RF_NAME)]
 WORKER_MODULES = (__name__,)     # what a fit task imports in a worker (src/utils/parallel.warm_up)
 
 

@@ -17,7 +17,7 @@ some batch was flagged is stored under its exact thresholds.
 
 A task of `epochs: 0` whose inputs are otherwise those of a task to be trained is not fitted
 on its own: the trained fit computes its two warm starts first and hands it back with its own
-record (src/training/warm_start_twin.py), the same bytes; both are stored under their keys.
+record (src/models/model_a/warm_start_twin.py), the same bytes; both are stored under their keys.
 """
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ import torch
 from src.errors import ConfigError
 from src.features.roster import FeatureSpec
 from src.models.model_a.config import ModelATrainingConfig, with_choice
-from src.training.fit_model_a import (FitTask, ModelAFit, configure_torch, fit_model_a,
+from src.models.model_a.fit import (FitTask, ModelAFit, configure_torch, fit_model_a,
                                       fit_with_zero_epoch_twin, twin_eligible)
 from src.training.fit_cache_entry import BadEntry, envelope, verified_meta
-from src.training.train_model_a import ModelATrainer
+from src.models.model_a.trainer import ModelATrainer
 from src.utils.io import write_bytes, write_text
 from src.utils.parallel import PINNED_ENV, fan_out
 
@@ -77,7 +77,7 @@ def fit_cost(task: FitTask) -> float:
 def run_fit(task: FitTask, with_twin: bool = False) -> tuple[FitRecord, FitRecord | None]:
     """One fit (in a worker process or here; torch is set up by the task itself) and, with
     `with_twin`, the fit of the same inputs with epochs 0 read off its warm starts (None
-    where there is none to read: src/training/warm_start_twin.py)."""
+    where there is none to read: src/models/model_a/warm_start_twin.py)."""
     configure_torch(task.train_cfg)
     fit, twin = fit_with_zero_epoch_twin(task) if with_twin else (fit_model_a(task), None)
     return to_record(fit), (to_record(twin) if twin is not None else None)
@@ -156,7 +156,7 @@ def task_key(task: FitTask, with_thresholds: bool, epochs: int | None = None) ->
 
 def thresholds_never_reached(meta: dict[str, Any], train_cfg: ModelATrainingConfig) -> bool:
     """True when no batch of the recorded fit would be flagged under `train_cfg`'s thresholds
-    (flagged = a statistic strictly below its threshold, src/training/callbacks.py)."""
+    (flagged = a statistic strictly below its threshold, src/models/model_a/callbacks.py)."""
     if meta.get("monitor_flagged", 1) != 0:
         return False
     lowest = meta.get("monitor_lowest") or {}

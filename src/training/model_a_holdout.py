@@ -19,8 +19,8 @@ import pandas as pd
 from src.config import SeasonsConfig
 from src.models.model_a.config import grid_choices, model_a_configs
 from src.features.config import RosterConfig
-from src.training.fit_model_a import FitTask, SeriesData, fit_model_a, score_seasons
-from src.training.report_a import series_log_loss
+from src.models.model_a.fit import FitTask, SeriesData, fit_model_a, score_seasons
+from src.training.report_a import SCORE_COLUMN, series_log_loss
 from src.splits import oof_splits
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def candidate_table(rosters: pd.DataFrame, teams: pd.DataFrame, seasons: Seasons
         overrides = merged(choice)
         scores = oof_strengths(rosters, teams, seasons, with_overrides(model_a, overrides),
                                roster_cfg, series)
-        loss = series_log_loss(scores, "score_model_a", series.by_season, pre_test,
+        loss = series_log_loss(scores, SCORE_COLUMN, series.by_season, pre_test,
                                series.game_model)
         rows.append({"candidate": i, **{k: label(v) for k, v in choice.items()},
                      "series_logloss": loss, "seconds": round(time.perf_counter() - start, 1)})

@@ -30,8 +30,8 @@ from src.features.roster import select_rosters_many
 from src.models.model_a.config import (ModelAConfig, ModelASelectionConfig, ModelATrainingConfig,
                                        grid_choices, with_choice)
 from src.features.config import RosterConfig
-from src.training.fit_model_a import (FitTask, ModelAFit, SeriesData, clear_checkpoints, fit_summary,
-                                      score_seasons)
+from src.models.names import MODEL_A_NAME, score_column
+from src.models.model_a.fit import FitTask, ModelAFit, SeriesData, score_seasons
 from src.training.model_a_fits import FitCache, fit_many
 from src.training.report_a import season_series_nll
 from src.splits import TEST, WALK_FORWARD_FOLD, Split, oof_splits, walk_forward_splits
@@ -40,7 +40,7 @@ from src.utils.io import write_bytes
 
 log = logging.getLogger(__name__)
 
-SCORE_COLUMN = "score_model_a"
+SCORE_COLUMN = score_column(MODEL_A_NAME)
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,10 @@ def walk_forward_runs(players: pd.DataFrame, teams: pd.DataFrame, seasons: Seaso
     min_fit_seasons to last_test (one task each), and the rosters of each roster setting."""
     rosters = candidate_rosters(players, seasons, cands)
     first = seasons.first_train + cfg.min_fit_seasons
-    pairs = [(c, v) for c in cands for v in range(first, seasons.last_test + 1)]
-    tasks = [task_of(c, rosters[c.roster_cfg], teams, tuple(range(seasons.first_train, v)),
-                     seasons, series) for c, v in pairs]
+    pairs = [(c, v) for c in cands for v in seasons.known_seasons if v >= first]
+    tasks = [task_of(c, rosters[c.roster_cfg], teams,
+                     tuple(s for s in seasons.known_seasons if s < v), seasons, series)
+             for c, v in pairs]
     fits = fit_many(tasks, cache, cfg.n_jobs, "model_a candidates",
                     [f"{c.label}: fit < {v}" for c, v in pairs])
     runs = {c.label: CandidateRun(c, {}, {}, {}, {}) for c in cands}
@@ -145,7 +146,7 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
     (or on a Dask cluster); the results do not depend on where they ran."""
     runs, rosters = walk_forward_runs(players, teams, seasons, cands, cfg, series, cache)
     first_choice, first_info = choose(runs, seasons.first_test, cfg.validation_seasons)
-    final, final_info = choose(runs, seasons.last_test + 1, cfg.validation_seasons)
+    final, final_info = choose(runs, seasons.next_season, cfg.validation_seasons)
     chosen = first_choice.candidate
     splits = oof_splits(seasons)
     all_seasons = tuple(seasons.known_seasons)
@@ -205,3 +206,22 @@ def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: S
                  fit.val_spearman, fit.fit_seconds)
     oof = pd.concat(frames, ignore_index=True).sort_values(["season", "team"], kind="stable")
     return oof.reset_index(drop=True), summaries, final
+
+
+def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
+    return {"split": split.name if split else "final", "train_seasons":
+            [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,
+            "best_epoch": fit.best_epoch, "epochs_run": fit.epochs_run,
+            "restarts": fit.restarts, "val_series_logloss": fit.val_loss,
+            "val_spearman": fit.val_spearman, "choice": fit.choice,
+            "fit_seconds": round(fit.fit_seconds, 2)}
+
+
+def clear_checkpoints(directory: Path) -> None:
+    """A season no longer tested must not leave its old model behind for explain to read."""
+    stale = sorted(directory.glob("*.pt")) if directory.exists() else []
+    for path in stale:
+        path.unlink()
+    if stale:
+        log.info("removed %d walk-forward checkpoints of an earlier run from %s", len(stale),
+                 directory)

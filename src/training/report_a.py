@@ -9,9 +9,11 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from src.league.monte_carlo import GameModel
-from src.training.callbacks import STAT_KEYS
+from src.models.model_a.callbacks import STAT_KEYS
+from src.models.names import MODEL_A_NAME, score_column
 from src.odds.series_likelihood import series_nll
 
+SCORE_COLUMN = score_column(MODEL_A_NAME)
 HISTORY_KEYS = ("phase", "epoch", "train_loss", "val_loss", *STAT_KEYS, "restarts")
 
 
@@ -42,7 +44,7 @@ def walk_forward_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame) -> dict[
     model, srs = [], []
     for _, season in test.groupby("season"):
         truth = -season["post_playoff_rank"].astype(float)
-        model.append(spearmanr(season["score_model_a"], truth).statistic)
+        model.append(spearmanr(season[SCORE_COLUMN], truth).statistic)
         srs.append(spearmanr(season["srs"], truth).statistic)
     return {"test_spearman_mean": float(np.mean(model)) if model else None,
             "test_spearman_srs_mean": float(np.mean(srs)) if srs else None,
@@ -81,7 +83,7 @@ def walk_forward_series_quality(oof: pd.DataFrame, team_seasons: pd.DataFrame,
     real = [s for s in seasons if s in real_pairings]
     out: dict[str, float | None] = {}
     for suffix, chosen in (("", seasons), ("_real_pairings", real)):
-        out[f"test_series_logloss{suffix}"] = series_log_loss(test, "score_model_a", series,
+        out[f"test_series_logloss{suffix}"] = series_log_loss(test, SCORE_COLUMN, series,
                                                               chosen, model)
         out[f"test_series_logloss_srs{suffix}"] = series_log_loss(test, "srs", series, chosen,
                                                                   model)

@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from src.artifacts import TEAM_FEATURES
 from src.errors import DataError
 from src.models.stacker.config import SIGNAL_SOURCES
 from src.training.level1 import join_to_level1
 
-FEATURES_FILE = "data/processed/team_features.parquet"
+FEATURES_FILE = TEAM_FEATURES.path   # named in its errors
 # win% kept off 0 and 1 before the probit (no NBA season reaches them; a short synthetic one may)
 WIN_PCT_CLIP = (0.01, 0.99)
 

@@ -44,8 +44,9 @@ from src.models.stacker.ridge import RidgeStacker
 from src.models.stacker.series import SeasonSeries, Selection, scaled_features, season_designs
 from src.training.level1 import KEY, join_to_level1
 from src.training.quality import mean_test_spearman, srs_baseline
-from src.splits import OOF, TEST
+from src.splits import OOF, TEST, Split
 from src.training.targets import stacking_target
+from src.training.walk_forward import planned_fits, rows_in
 
 log = logging.getLogger(__name__)
 TARGET = "strength"
@@ -71,16 +72,13 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
         return run_series_stacking(level1, seasons, cfg, series, model, games)
     run = StackRun(scores=pd.DataFrame())
     parts = []
-    oof = level1.loc[level1["split"] == OOF]
-    for fold in sorted(oof["fold"].unique()):
-        trainer = _ridge(cfg, oof.loc[oof["fold"] != fold])
-        parts.append(_scored(oof.loc[oof["fold"] == fold], trainer))
-        run.fits[f"oof fold {fold}"] = trainer.train_seasons
-    for season in seasons.test_seasons:
-        trainer = _ridge(cfg, level1.loc[level1["season"] < season])
-        parts.append(_scored(level1.loc[(level1["split"] == TEST) & (level1["season"] == season)], trainer))
-        run.fits[f"test {season}"] = trainer.train_seasons
-        run.test_summaries[season] = trainer.summary()
+    for split in _splits(seasons):
+        fit_rows, scored_rows = split_rows(level1, split)
+        trainer = _ridge(cfg, level1.loc[fit_rows])
+        parts.append(_scored(level1.loc[scored_rows], trainer))
+        run.fits[split.name] = trainer.train_seasons
+        if split.kind == TEST:
+            run.test_summaries[split.predict_seasons[0]] = trainer.summary()
     columns = KEY + ["split", "fold", "max_train_season", *trainer.columns, ENSEMBLE]
     run.scores = pd.concat(parts, ignore_index=True)[columns].sort_values(KEY, kind="stable").reset_index(drop=True)
     return run
@@ -99,24 +97,20 @@ def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: Stack
     if cfg.fit_on == "games":
         stacker.fit_on_games(game_designs(level1, features, games, columns))
     run, parts = StackRun(scores=pd.DataFrame()), []
-    oof = level1["split"] == OOF
-    for fold in sorted(level1.loc[oof, "fold"].unique()):
-        train = set(level1.loc[oof & (level1["fold"] != fold), "season"].tolist())
-        name = f"oof fold {fold}"
-        run.selections[name] = stacker.select(_seasons_where(designs, lambda s: s in train))
-        parts.append(_points(level1, features, oof & (level1["fold"] == fold), run.selections[name]))
-        run.fits[name] = tuple(sorted(train))
-    for season in seasons.test_seasons:
-        name = f"test {season}"
-        # only the seasons before `season` reach the choice and the fit
-        run.selections[name] = stacker.select(_seasons_where(designs, lambda s, t=season: s < t))
-        parts.append(_points(level1, features, (level1["split"] == TEST) & (level1["season"] == season),
-                             run.selections[name]))
-        run.fits[name] = tuple(run.selections[name].fit_seasons)
-        chosen = run.selections[name]
-        run.test_summaries[season] = {"penalty": chosen.penalty,
-                                      "centred": float(np.mean([m.scaling == "centred" for m in chosen.members])),
-                                      **{f"coef_{m}": chosen.weights.get(m, 0.0) for m in cfg.stacked}}
+    for split in _splits(seasons):
+        fit_rows, scored_rows = split_rows(level1, split)
+        # only the split's training seasons reach the choice and the fit
+        train = set(level1.loc[fit_rows, "season"].tolist())
+        chosen = run.selections[split.name] = stacker.select(_seasons_where(designs, lambda s: s in train))
+        parts.append(_points(level1, features, scored_rows, chosen))
+        if split.kind == OOF:
+            run.fits[split.name] = tuple(sorted(train))
+            continue
+        run.fits[split.name] = tuple(chosen.fit_seasons)
+        run.test_summaries[split.predict_seasons[0]] = {
+            "penalty": chosen.penalty,
+            "centred": float(np.mean([m.scaling == "centred" for m in chosen.members])),
+            **{f"coef_{m}": chosen.weights.get(m, 0.0) for m in cfg.stacked}}
     keep = KEY + ["split", "fold", "max_train_season", *columns, ENSEMBLE]
     run.scores = pd.concat(parts, ignore_index=True)[keep].sort_values(KEY, kind="stable").reset_index(drop=True)
     return run
@@ -145,6 +139,21 @@ def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games:
         return {}
     rows = games[games["season"].isin(level1["season"].unique())].assign(best_of=1)
     return {k: season_designs(level1[KEY].join(x), rows, columns) for k, x in features.items()}
+
+
+def _splits(seasons: SeasonsConfig) -> list[Split]:
+    """The walk-forward plan's splits (src/training/walk_forward.py: OOF folds, then the test
+    seasons); the final stacker is fit_final_stacker's."""
+    return [fit.split for fit in planned_fits(seasons, final=False)]
+
+
+def split_rows(level1: pd.DataFrame, split: Split) -> tuple[pd.Series, pd.Series]:
+    """(rows the split's stacker fits on, rows it scores): an OOF fold's stacker fits the OOF
+    rows of the other folds' seasons, a test season's every out-of-sample row before it."""
+    fit_rows = rows_in(level1, split.train_seasons)
+    if split.kind == OOF:
+        fit_rows &= level1["split"] == OOF
+    return fit_rows, (level1["split"] == split.kind) & rows_in(level1, split.predict_seasons)
 
 
 def _seasons_where(designs: dict, keep) -> dict:

@@ -174,7 +174,7 @@ class ModelATrainingConfig:
                                       # weights from their starting values (L2-SP; 0 = off)
     attention_prior_l2: float         # the same for the encoder and attention weights
     warm_start: bool                  # fit the value head's linear weights on the series before
-                                      # the epochs (src/training/warm_start.py)
+                                      # the epochs (src/models/model_a/warm_start.py)
     warm_start_l2: NonNegativeFloat   # ridge penalty of that fit on the weights' move off the
                                       # scaled value prior (nats per (points/100 poss)^2)
     select_grid: dict                 # model_a key -> candidate values, chosen per split by the

@@ -3,14 +3,14 @@
 what the fit stored, `get_params` is its architecture (ModelAConfig), `save`/`load` are the
 checkpoint (src/utils/model_files.py loads it safely).
 
-The fit itself is src/training/fit_model_a.py (`fit_model_a(task)` returns a ModelAFit whose
+The fit itself is src/models/model_a/fit.py (`fit_model_a(task)` returns a ModelAFit whose
 `model` is this estimator): the torch fit loop (trainer, callbacks, warm start, early stopping,
 restarts) stays in training/, where the fit cache, the warm-start twin and the walk-forward
 runs drive it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
@@ -18,10 +18,14 @@ from src.features.roster import FeatureSpec
 from src.models.estimator import ConfigEstimator
 from src.models.model_a.config import ModelAConfig
 from src.models.model_a.deep_set_rank import DeepSetRank
+from src.models.names import MODEL_A_NAME, score_column
 from src.models.model_a.predict import attention_table, build_inputs, load_model_a, predict_with_attention
 from src.utils.io import write_bytes
 
-SCORE_COLUMN = "score_model_a"
+if TYPE_CHECKING:
+    from src.models.model_a.fit import FitTask, ModelAFit
+
+SCORE_COLUMN = score_column(MODEL_A_NAME)
 
 
 class ModelA(ConfigEstimator):
@@ -32,6 +36,25 @@ class ModelA(ConfigEstimator):
         self.network: DeepSetRank | None = None
         self.spec: FeatureSpec | None = None
         self.checkpoint: bytes | None = None
+        self.fit_result: "ModelAFit | None" = None   # what the fit recorded (epochs, history, ...)
+
+    def fit(self, task: "FitTask") -> "ModelA":
+        """One fit of `task` (its model_cfg is this estimator's architecture); returns self."""
+        # imported here: a process that only predicts never loads the fit loop
+        from src.models.model_a.fit import fit_model_a
+        if task.model_cfg != self.cfg:
+            raise ValueError("ModelA.fit: the task's model_cfg is not this estimator's config")
+        fitted = self.of_fit(fit_model_a(task))
+        self.network, self.spec, self.checkpoint = fitted.network, fitted.spec, fitted.checkpoint
+        self.fit_result = fitted.fit_result
+        return self
+
+    @classmethod
+    def of_fit(cls, fit: "ModelAFit") -> "ModelA":
+        """The model of a fit already made (its trainer's network, feature statistics, checkpoint)."""
+        model = cls.fitted(fit.trainer.model, fit.spec, fit.checkpoint_bytes())
+        model.fit_result = fit
+        return model
 
     @classmethod
     def fitted(cls, network: DeepSetRank, spec: FeatureSpec, checkpoint: bytes) -> "ModelA":

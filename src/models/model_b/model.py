@@ -16,6 +16,7 @@ from src.models.model_b.config import ModelBConfig
 from src.models.model_b.forest import Forest
 from src.models.model_b.playoff import PLAYOFF_SCORE, PlayoffRows, PlayoffXgb
 from src.models.model_b.ranker import RankerXgb
+from src.models.names import RF_NAME, XGB_NAME, score_column
 
 
 class ModelB(ConfigEstimator):
@@ -61,7 +62,8 @@ class ModelB(ConfigEstimator):
 
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
         """score_xgb, score_rf (and score_xgb_playoff) for each row of X (higher = stronger)."""
-        out = pd.DataFrame({"score_xgb": self.ranker.predict(X), "score_rf": self.forest.predict(X)},
+        out = pd.DataFrame({score_column(XGB_NAME): self.ranker.predict(X),
+                            score_column(RF_NAME): self.forest.predict(X)},
                            index=X.index)
         if self.playoff is not None:
             out[PLAYOFF_SCORE] = self.playoff.predict(X)

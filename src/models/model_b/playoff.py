@@ -17,12 +17,13 @@ from src.models.model_b.boosting import gain_shares, has_rows, validation_monito
 from src.models.model_b.config import ModelBConfig
 from src.models.model_b.files import load_xgb
 from src.models.model_b.ranker import check_columns
+from src.models.names import XGB_PLAYOFF_NAME, score_column
 from src.utils.io import write_bytes
 from src.utils.model_files import XGB_PLAYOFF, xgb_json_bytes
 
 log = logging.getLogger(__name__)
 
-PLAYOFF_SCORE = "score_xgb_playoff"
+PLAYOFF_SCORE = score_column(XGB_PLAYOFF_NAME)
 
 
 @dataclass

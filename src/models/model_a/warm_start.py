@@ -24,7 +24,7 @@ import torch
 from src.league.monte_carlo import GameModel
 from src.models.model_a.deep_set_rank import ON_COURT, DeepSetRank
 from src.models.model_a.series_loss import torch_series_nll
-from src.training.warm_start_games import game_terms, games_mean_nll
+from src.models.model_a.warm_start_games import game_terms, games_mean_nll
 
 log = logging.getLogger(__name__)
 

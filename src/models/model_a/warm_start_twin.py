@@ -5,7 +5,7 @@ alone. A fit of 0 epochs is its two warm starts: the value head fitted on the fi
 scored on the validation seasons, then fitted again on all training seasons (the refit). A
 fit of the same inputs with epochs > 0 computes exactly these two warm starts before its first
 epoch (same seed, same initial weights, same seasons), so `WarmStartSnapshot` records them
-there, and src/training/fit_model_a.fit_with_zero_epoch_twin builds the 0-epoch fit from
+there, and src/models/model_a/fit.fit_with_zero_epoch_twin builds the 0-epoch fit from
 them: the same checkpoint bytes and history as fitting it, without fitting it (72 of the 144
 candidate fits of a cold run). tests/test_model_a_fit_cache.py compares the two.
 """
@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import torch
 
-from src.training.base_trainer import Callback
+from src.models.model_a.base_trainer import Callback
 
 
 class WarmStartSnapshot(Callback):

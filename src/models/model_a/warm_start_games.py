@@ -1,6 +1,6 @@
 """The playoff games' term of Model A's warm start (issue 30 item 4; hook in warm_start.py).
 
-Like the series terms of src/training/warm_start.py: with everything but the value head's
+Like the series terms of src/models/model_a/warm_start.py: with everything but the value head's
 linear weights held at its start, a team's strength in a game is linear in those weights,
 
     strength = ON_COURT * pooled_stats @ w + fixed,

@@ -1,5 +1,6 @@
-"""One Model A fit (fit_model_a) and what the splits do with it (scores, summaries); the
-loop over the splits is src/training/model_a_selection.py. A fit takes its task: a `FitTask`
+"""One Model A fit (fit_model_a; `ModelA.fit(task)` in estimator.py wraps it) and its scores;
+the loop over the splits, their summaries and the fit cache are in src/training/
+(model_a_selection.py, model_a_fits.py). A fit takes its task: a `FitTask`
 holds everything it reads (the rows of its training seasons, the three configs, the
 validation-season count, the series and game model), and is what the fit cache keys on
 (src/training/model_a_fits.py).
@@ -19,8 +20,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -31,20 +31,18 @@ from src.errors import ConfigError
 from src.features.playoff_concentration import fit_concentration
 from src.features.roster import FeatureSpec, fit_feature_spec, to_batch
 from src.league.monte_carlo import GameModel
+from src.models.names import MODEL_A_NAME, score_column
 from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, grid_choices, with_choice
 from src.features.config import RosterConfig
-from src.splits import Split, early_stopping_split
-from src.training.base_trainer import START_EPOCH
-from src.training.train_model_a import ModelATrainer, TrainList, make_lists
-from src.training.warm_start_twin import WarmStartSnapshot
+from src.splits import early_stopping_split
+from src.models.model_a.base_trainer import START_EPOCH
+from src.models.model_a.trainer import ModelATrainer, TrainList, make_lists
+from src.models.model_a.warm_start_twin import WarmStartSnapshot
 from src.utils.digest import frame_digest
-
-if TYPE_CHECKING:
-    from src.models.model_a.estimator import ModelA
 
 log = logging.getLogger(__name__)
 
-SCORE_COLUMN = "score_model_a"
+SCORE_COLUMN = score_column(MODEL_A_NAME)
 
 
 @dataclass
@@ -69,13 +67,6 @@ class ModelAFit:
 
     def checkpoint_bytes(self) -> bytes:
         return self.checkpoint if self.checkpoint is not None else self.trainer.checkpoint_bytes()
-
-    @property
-    def model(self) -> "ModelA":
-        """The fitted model as one object (src/models/model_a/estimator.py; imported here, not
-        with this module: the fit cache's code digest covers only what a fit loads)."""
-        from src.models.model_a.estimator import ModelA
-        return ModelA.fitted(self.trainer.model, self.spec, self.checkpoint_bytes())
 
 
 def monitor_summary(trainers: list[ModelATrainer]) -> tuple[dict[str, float], int]:
@@ -180,7 +171,7 @@ def fit_model_a(task: FitTask) -> ModelAFit:
 
 def twin_eligible(train_cfg: ModelATrainingConfig) -> bool:
     """Whether a fit of `train_cfg` with epochs > 0 also gives its 0-epoch twin (a warm
-    start to snapshot, a refit, one setting: src/training/warm_start_twin.py)."""
+    start to snapshot, a refit, one setting: src/models/model_a/warm_start_twin.py)."""
     return train_cfg.warm_start and train_cfg.refit_on_all and not train_cfg.select_grid
 
 
@@ -272,22 +263,3 @@ def score_seasons(fit: ModelAFit, rosters: pd.DataFrame, seasons: Iterable[int])
     scores = fit.trainer.predict(batch).numpy().astype(float)
     return pd.DataFrame({"season": batch.season.astype(int), "team": batch.team.astype(str),
                          SCORE_COLUMN: scores})
-
-
-def fit_summary(split: Split | None, fit: ModelAFit) -> dict:
-    return {"split": split.name if split else "final", "train_seasons":
-            [fit.train_seasons[0], fit.train_seasons[-1]], "val_seasons": fit.val_seasons,
-            "best_epoch": fit.best_epoch, "epochs_run": fit.epochs_run,
-            "restarts": fit.restarts, "val_series_logloss": fit.val_loss,
-            "val_spearman": fit.val_spearman, "choice": fit.choice,
-            "fit_seconds": round(fit.fit_seconds, 2)}
-
-
-def clear_checkpoints(directory: Path) -> None:
-    """A season no longer tested must not leave its old model behind for explain to read."""
-    stale = sorted(directory.glob("*.pt")) if directory.exists() else []
-    for path in stale:
-        path.unlink()
-    if stale:
-        log.info("removed %d walk-forward checkpoints of an earlier run from %s", len(stale),
-                 directory)

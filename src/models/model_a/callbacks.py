@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from src.models.model_a.config import COLLAPSE_ACTIONS
-from src.training.base_trainer import Callback
+from src.models.model_a.base_trainer import Callback
 
 log = logging.getLogger(__name__)
 

@@ -11,26 +11,27 @@ import numpy as np
 import pandas as pd
 import torch
 
+from src.artifacts import TEAM_SEASONS
 from src.errors import ConfigError, DataError
 from src.features.roster import FeatureSpec, RosterBatch
 from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
 from src.league.monte_carlo import GameModel
 from src.models.model_a.deep_set_rank import ON_COURT, DeepSetRank
 from src.models.model_a.losses import grouped_list_mle
-from src.training.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyStopping
-from src.training.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitorCallback,
+from src.models.model_a.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyStopping
+from src.models.model_a.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitorCallback,
                                     ProgressBarCallback, attention_stats)
-from src.training.warm_start import WarmStart, fit_value_head
+from src.models.model_a.warm_start import WarmStart, fit_value_head
 from src.utils.model_files import KIND_KEY, MODEL_A, check_kind
 from src.models.model_a.series_loss import torch_series_nll
-from src.training.series_targets import SeriesTensors, series_tensors
+from src.models.model_a.series_targets import SeriesTensors, series_tensors
 # issue 30 item 4: the playoff-game signal (hooks marked "playoff games" below)
 from src.features.playoff_game_rosters import GameTensors, game_tensors
 from src.models.model_a.game_loss import games_nll
 
 log = logging.getLogger(__name__)
 
-TEAM_SOURCE = "data/interim/team_seasons.parquet"
+TEAM_SOURCE = TEAM_SEASONS.path   # named in its errors
 RESEED_STEP = 1000   # restart k uses seed + k * RESEED_STEP: new init, still deterministic
 
 
@@ -49,7 +50,7 @@ def make_lists(batch: RosterBatch, team_seasons: pd.DataFrame, per_conference: b
                series: dict[int, pd.DataFrame] | None = None,
                games: dict[int, pd.DataFrame] | None = None) -> list[TrainList]:
     """One list per season of `batch`; ranks = post_playoff_rank (outcome_known seasons);
-    `series`: season -> series results (src/training/series_targets.series_by_season);
+    `series`: season -> series results (src/models/model_a/series_targets.series_by_season);
     `games`: season -> who played each playoff game (src/features/playoff_game_rosters.py)."""
     key = team_seasons.set_index(["season", "team"])
     lists = []
@@ -153,7 +154,7 @@ class ModelATrainer(BaseTrainer):
                 starts.append(p0)
 
     def warm_start(self, batches: Sequence[TrainList]) -> None:
-        """Fit the value head's linear weights on `batches`' series (src/training/warm_start.py)
+        """Fit the value head's linear weights on `batches`' series (src/models/model_a/warm_start.py)
         and anchor L2-SP at the result."""
         self.warm_start_result = fit_value_head(self.model, batches, self.game_model,
                                                 self.train_config.warm_start_l2,
