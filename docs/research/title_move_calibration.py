@@ -25,40 +25,23 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from src import artifacts
-from src.config import data_config, load_params, seasons_config
-from src.evaluation.config import evaluation_config
-from src.evaluation.evaluate import model_columns
-from src.evaluation.series import evaluate_series
+from docs.research.yardstick_data import yardstick_data
+from src.config import load_params
 from src.evaluation.title_daily import daily_odds, one_day_changes
 from src.league.monte_carlo import exact_bracket_probs
-from src.data.playoff_games import playoff_games
 from src.league.series import with_starts
 from src.league.state import bracket_state, state_matrices
-from src.odds.config import game_model, simulation_config
+from src.odds.config import game_model
 from src.odds.game_asof import walk_forward_games
 from src.odds.playoff_update import playoff_update_config, strength_deltas
-from src.odds.season_inputs import season_inputs
-from src.utils.io import read_input
 
 K_GRID = np.round(np.arange(0.0, 1.51, 0.05), 2)
 FLOOR = 1e-6
 
 
 def load(params: dict, name: str):
-    teams = read_input(artifacts.TEAM_SEASONS.path, "ingest")
-    data, cfg = data_config(params), evaluation_config(params)
-    games = playoff_games(data.resolved_raw_dir(), teams, data.first_season)
-    series = read_input(artifacts.PLAYOFF_SERIES.path, "ingest")
-    seasons, sim = seasons_config(params), simulation_config(params)
-    scores = pd.read_parquet(artifacts.SCORES.path)
-    models = model_columns(scores)
-    frame = teams.merge(scores[["season", "team", *models.values()]], on=["season", "team"], how="left")
-    table = season_inputs(teams, series, sorted(frame["season"].unique()))
-    se = evaluate_series(frame, table.table, games, models, {"ensemble"}, seasons.test_seasons, table, sim,
-                         cfg.n_bootstrap, cfg.bootstrap_seed, cfg.interval)
-    played = games[games["season"].isin(seasons.test_seasons)]
-    played = played.sort_values(["season", "date", "game_id"], kind="stable").reset_index(drop=True)
+    data = yardstick_data(params)
+    se, played, table, sim, cfg = data.series, data.played, data.table, data.sim, data.cfg
     model = game_model(sim)
     walk = walk_forward_games(played, se.points[name], playoff_update_config(params), model,
                               with_starts(se.usable, played))
