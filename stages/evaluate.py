@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     odds_fits = ensemble_fits(scores, ENSEMBLE, seasons.last_test, seasons.test_seasons,
                               result.report["fits"].get(ENSEMBLE_NAME, []), asof.get(ENSEMBLE_NAME, []),
                               teams, series, games, sim, update, ENSEMBLE_NAME in in_points, game_model(sim),
-                              result.report["playoff_record"].get("chosen"))
+                              result.report["playoff_record"].get("chosen"),
+                              game_variant_fits(result.report.get("game_variant", {}), result.report["availability"]))
     written = [odds_fits.save(ODDS_FITS), write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
                write_parquet(result.series.predictions, SERIES_PREDICTIONS)]
@@ -83,6 +84,17 @@ def run(args: argparse.Namespace) -> list[Path]:
     written.append(write_json(headline_metrics(result.metrics), HEADLINE_FILE))
     log.info("evaluate took %.1f s", time.perf_counter() - started)
     return written
+
+
+def game_variant_fits(variant: dict, availability: dict) -> dict[str, dict]:
+    """season (str) -> the product's game variant the forecast applies: its name and, for a variant
+    with availability, the (reading, scale) chosen for that season (src/evaluation/game_variant.py)."""
+    out = {}
+    for season, name in variant.get("choices", {}).items():
+        out[season] = {"variant": name}
+        if name.endswith("_avail"):
+            out[season]["availability"] = dict(availability[name][season])
+    return out
 
 
 def test_selections(path: Path, seasons: list[int]) -> dict:

@@ -19,36 +19,14 @@ from scipy.special import ndtr, ndtri
 
 from src.evaluation.games import SPLITS
 from src.evaluation.series import outcome_losses, season_bootstrap
-from src.features.availability import MISSED, game_statuses, known_games, with_rotation
+from src.features.availability_lost import lost_after_each_game
 from src.features.availability_model import cases, fit_cases
 from src.odds.playoff_update import PlayoffUpdateConfig, walk_forward_asof
 from src.league.monte_carlo import GameModel
 from src.odds.series_likelihood import series_home_win_prob
 
-OUT = ("injury", "suspended", "away")
 SCALE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)     # fixed before the walk-forward numbers were read
 READINGS = ("full", "expected")
-
-
-def lost_after_each_game(box, games, roster, model, season: int) -> pd.DataFrame:
-    """team, game_id, lost_full, lost_expected: what the team lacks for its NEXT game, read from
-    this game's box score (a game without one: NaN, nothing known)."""
-    rot = with_rotation(roster[roster["season"] == season])
-    grid = game_statuses(box[box["season"] == season], rot, known_games(games, season, None))
-    grid = grid.merge(rot[["team", "player_id", "contribution", "rotation"]], on=["team", "player_id"])
-    grid = grid.sort_values(["team", "player_id", "date", "game_id"], kind="stable").reset_index(drop=True)
-    miss = grid["status"].isin(MISSED)
-    block = (~miss).groupby([grid["team"], grid["player_id"]]).cumsum()
-    run = miss.astype(int).groupby([grid["team"], grid["player_id"], block]).cumsum()
-    out = grid["status"].isin(OUT) | (grid["status"].eq("absent") & grid["rotation"])
-    p = np.array([model.p_miss(n, s)[0] if model is not None and o else 0.0
-                  for n, s, o in zip(run, grid["status"], out)])
-    grid["full"] = np.where(out, grid["contribution"], 0.0)
-    grid["expected"] = p * grid["full"]
-    lost = grid.groupby(["team", "game_id", "date"], as_index=False)[["full", "expected"]].sum()
-    unknown = grid.groupby(["team", "game_id"])["status"].first().eq("unknown")
-    lost.loc[unknown.reindex(pd.MultiIndex.from_frame(lost[["team", "game_id"]])).to_numpy(), ["full", "expected"]] = np.nan
-    return lost.rename(columns={"full": "lost_full", "expected": "lost_expected"})
 
 
 def game_losses(rows: pd.DataFrame, games: pd.DataFrame, box, roster, players, seasons: list[int]) -> pd.DataFrame:

@@ -17,6 +17,8 @@ class EvaluationConfig:
     ece_bins: PositiveInt
     interval: float            # central interval of the bootstrap differences
     plot_top_teams: PositiveInt  # teams shown in the title-odds bar chart of the last test season
+    game_variant_min_history: PositiveInt = 1   # earlier seasons of games before the product's game
+                                                # forecast may be a variant of the update (src/evaluation/game_variant.py)
 
     def __post_init__(self) -> None:
         if not self.ndcg_k or min(self.ndcg_k) < 1:

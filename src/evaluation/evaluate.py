@@ -30,6 +30,7 @@ from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_re
 from src.evaluation.games import p_column
 from src.evaluation.availability_games import AvailabilityInputs, evaluate_availability
 from src.evaluation.title_daily import evaluate_title_daily
+from src.evaluation.game_variant import apply_variant_choice
 from src.league.series import with_starts
 from src.odds.playoff_update import PlayoffUpdateConfig
 from src.odds.config import SimulationConfig, game_model
@@ -163,6 +164,10 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
             [n for n in TITLE_DAILY_MODELS if n in series_eval.points], variants)
         metrics.update(daily)
     metrics.update(series_eval.metrics)
+    variant_report = {}
+    if game_eval is not None and CANDIDATE in game_eval.chosen and model_link(sim) == "normal":
+        variant_report = _choose_variant(game_eval, metrics, series_eval.bootstrap, seasons.next_season,
+                                         game_model(sim), cfg.game_variant_min_history)
     primary = CANDIDATE if CANDIDATE in models else next(iter(models), BASELINE_SRS)
     predictions = build_predictions(frame, inputs, ranked, odds, test, primary)
     report = {"test_seasons": test, "primary": primary, "odds_method": sim.championship_odds_method,
@@ -172,7 +177,7 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
               "fits": fits, "bracket_source": {str(s): inputs.brackets[s].source for s in test},
               "series": series_eval.report,
               "games": {} if game_eval is None else game_eval.report, "title_daily": daily_report,
-              "playoff_record": record_report, "availability": avail_report}
+              "playoff_record": record_report, "availability": avail_report, "game_variant": variant_report}
     return EvaluationResult(metrics, report, predictions, odds, per_season, primary, series_eval, game_eval)
 
 
@@ -211,6 +216,23 @@ def _add_availability(game_eval: GameEvaluation, inputs: AvailabilityInputs, boo
     metrics, report = evaluate_availability(g, bases, noise, inputs, boot, next_season)
     log.info("availability took %.1f s", time.perf_counter() - started)
     return metrics, report
+
+
+def model_link(sim: SimulationConfig) -> str:
+    return game_model(sim).link
+
+
+def _choose_variant(game_eval: GameEvaluation, metrics: dict, boot: dict, next_season: int, model,
+                    min_history: int) -> dict:
+    """The product's game forecast: the update variant chosen per season on earlier seasons'
+    games (src/evaluation/game_variant.py); `metrics` gets the chosen `games*.ensemble.*` keys and
+    the update alone's as `ensemble_plain`."""
+    g, chosen = game_eval.predictions, game_eval.chosen[CANDIDATE]
+    noise = np.array([chosen[int(s)].game_model(model).scale for s in g["season"]])
+    result = apply_variant_choice(g, metrics, noise, boot, next_season, min_history)
+    metrics.update(result.metrics)
+    log.info("game variant per season: %s", ", ".join(f"{s} {c}" for s, c in result.choices.items()))
+    return result.report
 
 
 def _check_truth(teams: pd.DataFrame, test: list[int]) -> None:

@@ -9,7 +9,10 @@ and applied by the forecast, which fits nothing:
 * `final`, for any season after seasons.last_test: the same fits on every season <= last_test
   (the out-of-sample rows of scores.parquet);
 * in each, `playoff_record` where the evaluate stage judged it: the (shrink_minutes, weight) of the
-  players' playoff record term chosen on earlier seasons' series (src/evaluation/record_asof.py).
+  players' playoff record term chosen on earlier seasons' series (src/evaluation/record_asof.py);
+* and `game_variant`: which of the update's variants (plain, record, availability, both) the
+  product applies that season, chosen on earlier seasons' games (src/evaluation/game_variant.py),
+  with availability's (reading, scale) where it has it.
 """
 from __future__ import annotations
 
@@ -126,10 +129,12 @@ def ensemble_fits(scores: pd.DataFrame | None, score_col: str, last_test: int, t
                   odds_fits: list[dict], settings: list[dict], teams: pd.DataFrame,
                   series: pd.DataFrame | None, games: pd.DataFrame | None, sim: SimulationConfig,
                   update: PlayoffUpdateConfig | None, in_points: bool, model: GameModel,
-                  record: dict[str, dict] | None = None) -> OddsFits:
+                  record: dict[str, dict] | None = None, variant: dict[str, dict] | None = None) -> OddsFits:
     """What the evaluate stage saves for the forecast: the ensemble's fits per test season
     (odds_fits: walk_forward_odds's; settings: the as-of yardstick's choices) and `final`;
-    record: season (str) -> the playoff record's choice (test seasons and last_test + 1)."""
+    record: season (str) -> the playoff record's choice (test seasons and last_test + 1); variant:
+    season (str) -> the product's game variant (src/evaluation/game_variant.py) and its availability
+    setting, which the forecast applies."""
     per_season = test_season_fits(test, odds_fits, settings, update)
     if scores is None or score_col not in scores.columns:
         final: dict[str, Any] = {"season": last_test + 1, "slope": 1.0}     # no ensemble to fit
@@ -139,4 +144,6 @@ def ensemble_fits(scores: pd.DataFrame | None, score_col: str, last_test: int, t
     for season, fit in [*per_season.items(), (int(final["season"]), final)]:
         if record and str(season) in record:
             fit["playoff_record"] = dict(record[str(season)])
+        if variant and str(season) in variant:
+            fit["game_variant"] = dict(variant[str(season)])
     return OddsFits(in_points, per_season, final)
