@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     roster = roster_config(params)
     inputs = ForecastInputs(teams, read_input(SERIES, "ingest"), read_input(SCORES, "stack"), level1,
                             attention, stacker, odds_fits, games, source, bracket, read_input(BOX_SCORES, "box_scores"),
-                            roster_shares(read_input(PLAYERS, "ingest"), roster.min_minutes, roster.max_players))
+                            roster_shares(read_input(PLAYERS, "ingest"), roster.min_minutes, roster.max_players),
+                            players=read_input(PLAYERS, "ingest"))
     fc = build_forecast(inputs, status, seasons, simulation_config(params), cfg)
     fc.roster = roster_section(fc, attention, games, read_input(PLAYERS, "ingest"), cfg, simulation_config(params))
     calibration = load_calibration(RELIABILITY, EVAL_METRICS, EVAL_REPORT, report_config(params).digits)

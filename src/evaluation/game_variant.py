@@ -86,8 +86,8 @@ def apply_variant_choice(predictions: pd.DataFrame, metrics: dict[str, float], n
 
 
 def _rename_plain(predictions: pd.DataFrame, metrics: dict[str, float]) -> None:
-    predictions.rename(columns={p_column(BASE): p_column(PLAIN), margin_column(BASE): margin_column(PLAIN)},
-                       inplace=True)
+    names = {p_column(BASE): p_column(PLAIN), margin_column(BASE): margin_column(PLAIN)}
+    predictions.columns = [names.get(c, c) for c in predictions.columns]
     for key in [k for k in metrics if _is_game_key(k)]:
         parts = key.split(".")
         renamed = [_plain_name(part) for part in parts]

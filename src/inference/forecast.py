@@ -40,6 +40,8 @@ from src.models.stacker.fitted import ENSEMBLE, FittedStacker
 from src.odds.config import game_model
 from src.odds.fits import OddsFits
 from src.odds.playoff_record import RecordTerm
+from src.inference.availability_term import AvailabilityTerm, MorningTerms
+from src.inference.forecast_roster import forecast_roster
 from src.odds.title_odds import ODDS_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -214,6 +216,7 @@ class ForecastInputs:
                                                         # file (src/league/real_bracket.py)
     box: pd.DataFrame | None = None      # playoff_box_scores.parquet: the players' playoff record
     shares: pd.DataFrame | None = None   # src/odds/playoff_record.roster_shares of player_seasons
+    players: pd.DataFrame | None = None  # player_seasons.parquet: availability's model (reading `expected`)
 
 
 def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: SeasonsConfig,
@@ -245,7 +248,7 @@ def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: Season
     if odds.bracket is not None and season_games is not None and not season_games.empty and "playoff_update" in fit:
         setting = OddsFits.setting(fit)
         playoffs = playoffs_as_of(odds.bracket, points, season_games, inputs.games_source, cfg.as_of_date,
-                                  setting, game_model(sim), sim.n_sims, sim.seed, _record_term(inputs, fit, season))
+                                  setting, game_model(sim), sim.n_sims, sim.seed, _morning_term(inputs, fit, season))
         table = _with_playoff_odds(table, playoffs, odds.bracket)
     temperature = (f", title-odds temperature {odds.fit['temperature']:.2f}"
                    if "temperature" in odds.fit else "")
@@ -254,6 +257,25 @@ def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: Season
     return Forecast(status, table.sort_values("rank", kind="mergesort").reset_index(drop=True),
                     odds.bracket, {"stacker": stack_fit, "odds": odds.fit, "bracket_source": odds.source,
                                    "bracket_notes": notes}, playoffs)
+
+
+def _morning_term(inputs: ForecastInputs, fit: dict, season: int) -> MorningTerms | None:
+    """What the forecast adds to the updated strengths each morning: the product's game variant the
+    evaluate stage chose for the season (fit `game_variant`, src/evaluation/game_variant.py): the
+    players' playoff record and/or the players missing from each team's last game. A fits file
+    without that choice applies the record where it saved one (its earlier behaviour)."""
+    variant = fit.get("game_variant", {}).get("variant")
+    terms: list = []
+    if variant is None or "record" in variant:
+        record = _record_term(inputs, fit, season)
+        terms += [] if record is None else [record]
+    if variant is not None and variant.endswith("_avail") and inputs.box is not None and inputs.games is not None:
+        roster = forecast_roster(inputs.attention, season)
+        terms.append(AvailabilityTerm.of(season, inputs.box, inputs.games, roster, inputs.players,
+                                         fit["game_variant"]["availability"]))
+    if variant is not None:
+        log.info("forecast %d: game variant %s (chosen on earlier seasons' games)", season, variant)
+    return MorningTerms(tuple(terms)) if terms else None
 
 
 def _record_term(inputs: ForecastInputs, fit: dict, season: int) -> RecordTerm | None:

@@ -8,7 +8,9 @@ game file for the seasons it holds, or from a user's file for a season it does n
 setting (src/odds/playoff_update.py) is the one the evaluate stage chose on the playoff games of
 the seasons before the forecast season (models/odds_fits.json). Where the evaluate stage saved a
 playoff-record choice, each team's players' earlier playoff record (src/odds/playoff_record.py) is
-added after the update, as the yardsticks add it (0 once a playoff game lacks box scores).
+added after the update, as the yardsticks add it (0 once a playoff game lacks box scores), and
+where the evaluate stage chose availability for the season, the players missing from each
+team's last game (src/inference/availability_term.py; src/inference/forecast._morning_term).
 """
 from __future__ import annotations
 
