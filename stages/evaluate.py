@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> list[Path]:
                               result.report["fits"].get(ENSEMBLE_NAME, []), asof.get(ENSEMBLE_NAME, []),
                               teams, series, games, sim, update, ENSEMBLE_NAME in in_points, game_model(sim),
                               result.report["playoff_record"].get("chosen"),
-                              game_variant_fits(result.report.get("game_variant", {}), result.report["availability"]))
+                              game_variant_fits(result.report.get("game_variant", {}), result.report["availability"]),
+                              result.report["title_daily"].get("damping", {}).get("choices"))
     written = [odds_fits.save(ODDS_FITS), write_json(result.metrics, METRICS), write_json(result.report, REPORT),
                write_parquet(result.predictions, PREDICTIONS),
                write_parquet(result.series.predictions, SERIES_PREDICTIONS)]

@@ -30,6 +30,7 @@ from src.evaluation.record_asof import NAME as RECORD, RecordInputs, evaluate_re
 from src.evaluation.games import p_column
 from src.evaluation.availability_games import AvailabilityInputs, evaluate_availability
 from src.evaluation.title_daily import evaluate_title_daily
+from src.evaluation.title_damping import TitleDamping
 from src.evaluation.game_variant import apply_variant_choice
 from src.league.series import with_starts
 from src.odds.playoff_update import PlayoffUpdateConfig
@@ -159,9 +160,11 @@ def evaluate(teams: pd.DataFrame, series: pd.DataFrame | None, scores: pd.DataFr
         # title odds every day; the record's are the ensemble's with its term added each morning
         variants = ({RECORD: (CANDIDATE, record_terms(record, {int(s): c for s, c in record_report["chosen"].items()},
                                                       played))} if record_report else {})
+        damping = TitleDamping(RECORD if variants else CANDIDATE, tuple(cfg.title_damping_grid), seasons.next_season,
+                               series_eval.bootstrap)
         daily, daily_report, _ = evaluate_title_daily(
             series_eval.points, played, inputs, game_eval.chosen, game_model(sim),
-            [n for n in TITLE_DAILY_MODELS if n in series_eval.points], variants)
+            [n for n in TITLE_DAILY_MODELS if n in series_eval.points], variants, damping)
         metrics.update(daily)
     metrics.update(series_eval.metrics)
     variant_report = {}

@@ -126,15 +126,23 @@ def round_starts(season_games: pd.DataFrame) -> dict[int, pd.Timestamp]:
 
 
 def title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
-                    model: GameModel, shifts: np.ndarray | None = None) -> np.ndarray:
+                    model: GameModel, shifts: np.ndarray | None = None,
+                    dampings: list[float] | None = None) -> np.ndarray:
     """P(title) per bracket slot given the games in `before` (exact, from the bracket state);
     `shifts` [k, slots]: points added after the update (the players' playoff record of
     src/evaluation/record_asof.py, as the forecast adds it), one row per variant, the update and
-    the bracket state shared: then [k, slots] probabilities."""
+    the bracket state shared: then [k, slots] probabilities. `dampings` (one per row of `shifts`):
+    that row's strengths are pre + d x (updated - pre) + shift (src/odds/title_damping.py; 1: as
+    updated)."""
     delta = strength_deltas(before, pre, setting, model)
     strength = np.array([pre[t] + delta.get(t, 0.0) for t in bracket.teams])
     states = bracket_state(bracket, before, _GAMES_FILE)
     rows = [strength] if shifts is None else [strength + shift for shift in np.atleast_2d(shifts)]
+    if dampings is not None:
+        base = np.array([pre[t] for t in bracket.teams], float)
+        moved = np.array([delta.get(t, 0.0) for t in bracket.teams], float)
+        extra = np.zeros((len(rows), len(base))) if shifts is None else np.atleast_2d(shifts)
+        rows = [row if d == 1.0 else base + d * moved + shift for row, d, shift in zip(rows, dampings, extra)]
     probs = [exact_bracket_probs(s, bracket.home_priority, model,
                                  matrices=state_matrices(s, bracket, model, states))[:, -1] for s in rows]
     return probs[0] if shifts is None else np.stack(probs)

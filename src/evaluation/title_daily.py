@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from src.evaluation.series_asof import title_odds_asof
+from src.evaluation.title_damping import TitleDamping, damped_table
 from src.odds.playoff_update import UpdateSetting
 from src.odds.title_odds import SeasonInputs
 from src.league.monte_carlo import GameModel
@@ -41,9 +42,11 @@ def daily_odds(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInputs,
 
 
 def daily_odds_of(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInputs, season: int,
-                  setting: UpdateSetting, model: GameModel, terms: list[MorningTerm | None]) -> list[pd.DataFrame]:
+                  setting: UpdateSetting, model: GameModel, terms: list[MorningTerm | None],
+                  dampings: list[float] | None = None) -> list[pd.DataFrame]:
     """daily_odds for each of `terms` (None: the model as it is), the update and the bracket state
-    of each morning computed once for all of them."""
+    of each morning computed once for all of them; `dampings` (one per term): that entry's update
+    shrunk toward the pre-playoff strength (src/evaluation/title_damping.py; None: all 1)."""
     bracket = inputs.brackets[season]
     teams = list(bracket.teams)
     dates = season_games["date"].to_numpy()
@@ -51,7 +54,7 @@ def daily_odds_of(pre: pd.Series, season_games: pd.DataFrame, inputs: SeasonInpu
     for day in np.unique(dates):
         shifts = np.array([np.zeros(len(teams)) if t is None else t.at(teams, pd.Timestamp(day)).to_numpy(float)
                            for t in terms])
-        probs = title_odds_asof(pre, season_games[dates < day], bracket, setting, model, shifts)
+        probs = title_odds_asof(pre, season_games[dates < day], bracket, setting, model, shifts, dampings)
         for out, p in zip(rows, probs):
             out.append(pd.DataFrame({"season": season, "date": pd.Timestamp(day), "team": teams, "p_champion": p}))
     return [pd.concat(r, ignore_index=True) if r else pd.DataFrame(columns=ODDS_COLUMNS) for r in rows]
@@ -69,23 +72,33 @@ def one_day_changes(odds: pd.DataFrame) -> pd.DataFrame:
 
 def evaluate_title_daily(points: dict[str, pd.Series], games: pd.DataFrame, inputs: SeasonInputs,
                          chosen: dict[str, dict[int, UpdateSetting]], model: GameModel, names: list[str],
-                         variants: dict[str, tuple[str, dict[int, MorningTerm]]] | None = None
-                         ) -> tuple[dict[str, float], dict, dict[str, pd.DataFrame]]:
+                         variants: dict[str, tuple[str, dict[int, MorningTerm]]] | None = None,
+                         damping: TitleDamping | None = None) -> tuple[dict[str, float], dict, dict[str, pd.DataFrame]]:
     """Metrics, report (largest one-day changes with their cause) and the daily odds of `names` and
     of each variant (name -> (base model, season -> morning term)): the base model's points and
-    update setting with the term added each morning."""
+    update setting with the term added each morning; with `damping`, also `<source>_damped`: the
+    source's odds with its update shrunk by the k chosen per season on earlier seasons."""
     metrics: dict[str, float] = {}
-    report: dict[str, list[dict]] = {}
-    tables: dict[str, pd.DataFrame] = {}
+    report: dict = {}
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
     plan = {**{n: (n, {}) for n in names}, **(variants or {})}
+    grid = [] if damping is None or damping.source not in plan else [k for k in damping.grid if k != 1.0]
+    by_k: dict[tuple[str, float], pd.DataFrame] = {}
     for base in dict.fromkeys(b for b, _ in plan.values()):
-        mine = [n for n, (b, _) in plan.items() if b == base]       # the base and its variants, in one pass
+        mine = [(n, 1.0) for n, (b, _) in plan.items() if b == base]   # the base and its variants, in one pass
+        mine += [(damping.source, k) for k in grid if plan[damping.source][0] == base]
         per_season = [daily_odds_of(points[base].loc[s], games[games["season"] == s], inputs, s, chosen[base][s],
-                                    model, [plan[n][1].get(s) for n in mine]) for s in seasons]
-        for k, name in enumerate(mine):
-            tables[name] = pd.concat([odds[k] for odds in per_season], ignore_index=True)
-    for name in plan:
+                                    model, [plan[n][1].get(s) for n, _ in mine], [k for _, k in mine])
+                      for s in seasons]
+        for j, entry in enumerate(mine):
+            by_k[entry] = pd.concat([odds[j] for odds in per_season], ignore_index=True)
+    tables = {name: by_k[(name, 1.0)] for name in plan}
+    if grid:
+        name, table, damping_report, boot = damped_table(by_k, damping, inputs.champions)
+        tables[name], report["damping"] = table, damping_report
+        metrics.update(boot)
+    largest: dict[str, list[dict]] = {}
+    for name in tables:
         odds = tables[name]
         champion = odds["team"].to_numpy() == odds["season"].map(inputs.champions).to_numpy()
         nll = -np.log(np.clip(odds.loc[champion, "p_champion"].to_numpy(float), PROB_FLOOR, None))
@@ -94,10 +107,10 @@ def evaluate_title_daily(points: dict[str, pd.Series], games: pd.DataFrame, inpu
         metrics.update({f"{PREFIX}.{name}.log_loss": float(nll.mean()), f"{PREFIX}.{name}.n_days": int(len(nll)),
                         f"{PREFIX}.{name}.max_change": float(size.max()),
                         f"{PREFIX}.{name}.p99_change": float(size.quantile(0.99))})
-        report[name] = [_with_cause(row, games) for row in
-                        changes.loc[size.sort_values(ascending=False, kind="stable").index[:N_LARGEST]]
-                        .to_dict("records")]
-    return metrics, {"largest_changes": report}, tables
+        largest[name] = [_with_cause(row, games) for row in
+                         changes.loc[size.sort_values(ascending=False, kind="stable").index[:N_LARGEST]]
+                         .to_dict("records")]
+    return metrics, {"largest_changes": largest, **report}, tables
 
 
 def _with_cause(change: dict, games: pd.DataFrame) -> dict:

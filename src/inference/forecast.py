@@ -248,7 +248,8 @@ def build_forecast(inputs: ForecastInputs, status: SeasonStatus, seasons: Season
     if odds.bracket is not None and season_games is not None and not season_games.empty and "playoff_update" in fit:
         setting = OddsFits.setting(fit)
         playoffs = playoffs_as_of(odds.bracket, points, season_games, inputs.games_source, cfg.as_of_date,
-                                  setting, game_model(sim), sim.n_sims, sim.seed, _morning_term(inputs, fit, season))
+                                  setting, game_model(sim), sim.n_sims, sim.seed, _morning_term(inputs, fit, season),
+                                  float(fit.get("title_damping", 1.0)))
         table = _with_playoff_odds(table, playoffs, odds.bracket)
     temperature = (f", title-odds temperature {odds.fit['temperature']:.2f}"
                    if "temperature" in odds.fit else "")

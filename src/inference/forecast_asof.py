@@ -46,6 +46,8 @@ class PlayoffsAsOf:
     path: pd.DataFrame               # PATH_COLUMNS: title odds after each day of the playoffs
     pre: pd.Series | None = None     # team -> pre-playoff points (bracket teams)
     model: GameModel | None = None   # the simulator's game model (a game's own: setting.game_model)
+    title_strength: pd.Series | None = None   # what the round and title odds play: the update shrunk by
+                                              # the title damping k (None: `strength`, k = 1)
 
 
 def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
@@ -61,27 +63,33 @@ def asof_cut(games: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
 
 def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, source: str,
                    as_of: pd.Timestamp | None, setting: UpdateSetting, model: GameModel,
-                   n_sims: int, seed: int, record: RecordTerm | None = None) -> PlayoffsAsOf:
+                   n_sims: int, seed: int, record: RecordTerm | None = None, damping: float = 1.0) -> PlayoffsAsOf:
     """The bracket state and odds of bracket.season as of `as_of` (points: team -> pre-playoff;
-    record: the players' playoff record term, None = left out)."""
+    record: the term added to the updated strengths each morning (the players' playoff record,
+    availability), None = left out; damping: the title damping k the evaluate stage chose,
+    src/evaluation/title_damping.py: the round and title odds play pre + k (updated - pre) + term,
+    the games and spreads the whole update)."""
     known = asof_cut(games, as_of)
     states = bracket_state(bracket, known, source)
-    strength = _updated(points, known, bracket, setting, model, record, _morning_after(known, games, as_of))
-    values = strength.loc[list(bracket.teams)].to_numpy(float)
+    morning = _morning_after(known, games, as_of)
+    strength = _updated(points, known, bracket, setting, model, record, morning)
+    title = strength if damping == 1.0 else _updated(points, known, bracket, setting, model, record, morning, damping)
+    values = title.loc[list(bracket.teams)].to_numpy(float)
     matrices = state_matrices(values, bracket, model, states)
     rounds = simulate_bracket(values, bracket.home_priority, model, n_sims, seed,
                               bracket.first_round_best_of, matrices)
-    path = title_path(bracket, points, games, setting, model, source, record)
+    path = title_path(bracket, points, games, setting, model, source, record, damping)
     last = None if known.empty else pd.Timestamp(known["date"].max())
     return PlayoffsAsOf(as_of if as_of is not None else last, source, known, setting, states,
-                        strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model)
+                        strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model, title)
 
 
 def _updated(points: pd.Series, games: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
-             model: GameModel, record: RecordTerm | None = None, morning: pd.Timestamp | None = None) -> pd.Series:
+             model: GameModel, record: RecordTerm | None = None, morning: pd.Timestamp | None = None,
+             damping: float = 1.0) -> pd.Series:
     base = points.loc[list(bracket.teams)].astype(float)
-    delta = strength_deltas(games, base, setting, model)
-    out = base.add(delta.reindex(base.index).fillna(0.0))
+    delta = strength_deltas(games, base, setting, model).reindex(base.index).fillna(0.0)
+    out = base.add(delta if damping == 1.0 else damping * delta)
     if record is None or morning is None:
         return out
     return out + record.at(list(bracket.teams), morning).to_numpy(float)
@@ -98,15 +106,16 @@ def _morning_after(known: pd.DataFrame, games: pd.DataFrame, as_of: pd.Timestamp
 
 
 def title_path(bracket: Bracket, points: pd.Series, games: pd.DataFrame, setting: UpdateSetting,
-               model: GameModel, source: str, record: RecordTerm | None = None) -> pd.DataFrame:
-    """Exact title odds of the bracket's teams before the playoffs and after each day of games."""
+               model: GameModel, source: str, record: RecordTerm | None = None, damping: float = 1.0) -> pd.DataFrame:
+    """Exact title odds of the bracket's teams before the playoffs and after each day of games
+    (damping: the title damping k, as in playoffs_as_of)."""
     days = [None, *sorted(pd.to_datetime(games["date"]).unique())]
     rows = []
     for day in days:
         known = games.iloc[:0] if day is None else games[games["date"] <= day]
         morning = (pd.Timestamp(games["date"].min()) if day is None and len(games) else
                    None if day is None else pd.Timestamp(day) + pd.Timedelta(days=1))
-        strength = _updated(points, known, bracket, setting, model, record, morning).to_numpy(float)
+        strength = _updated(points, known, bracket, setting, model, record, morning, damping).to_numpy(float)
         matrices = state_matrices(strength, bracket, model, bracket_state(bracket, known, source))
         title = exact_bracket_probs(strength, bracket.home_priority, model, matrices=matrices)[:, -1]
         start = games["date"].min() - pd.Timedelta(days=1) if day is None and len(games) else day

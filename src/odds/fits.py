@@ -12,7 +12,9 @@ and applied by the forecast, which fits nothing:
   players' playoff record term chosen on earlier seasons' series (src/evaluation/record_asof.py);
 * and `game_variant`: which of the update's variants (plain, record, availability, both) the
   product applies that season, chosen on earlier seasons' games (src/evaluation/game_variant.py),
-  with availability's (reading, scale) where it has it.
+  with availability's (reading, scale) where it has it;
+* and `title_damping`: the k by which the title odds' in-playoff update is shrunk toward the
+  pre-playoff strength (src/evaluation/title_damping.py; the game odds keep the whole update).
 """
 from __future__ import annotations
 
@@ -129,12 +131,14 @@ def ensemble_fits(scores: pd.DataFrame | None, score_col: str, last_test: int, t
                   odds_fits: list[dict], settings: list[dict], teams: pd.DataFrame,
                   series: pd.DataFrame | None, games: pd.DataFrame | None, sim: SimulationConfig,
                   update: PlayoffUpdateConfig | None, in_points: bool, model: GameModel,
-                  record: dict[str, dict] | None = None, variant: dict[str, dict] | None = None) -> OddsFits:
+                  record: dict[str, dict] | None = None, variant: dict[str, dict] | None = None,
+                  damping: dict[str, float] | None = None) -> OddsFits:
     """What the evaluate stage saves for the forecast: the ensemble's fits per test season
     (odds_fits: walk_forward_odds's; settings: the as-of yardstick's choices) and `final`;
     record: season (str) -> the playoff record's choice (test seasons and last_test + 1); variant:
     season (str) -> the product's game variant (src/evaluation/game_variant.py) and its availability
-    setting, which the forecast applies."""
+    setting, which the forecast applies; damping: season (str) -> the title damping k of the title
+    path (src/evaluation/title_damping.py)."""
     per_season = test_season_fits(test, odds_fits, settings, update)
     if scores is None or score_col not in scores.columns:
         final: dict[str, Any] = {"season": last_test + 1, "slope": 1.0}     # no ensemble to fit
@@ -146,4 +150,6 @@ def ensemble_fits(scores: pd.DataFrame | None, score_col: str, last_test: int, t
             fit["playoff_record"] = dict(record[str(season)])
         if variant and str(season) in variant:
             fit["game_variant"] = dict(variant[str(season)])
+        if damping and str(season) in damping:
+            fit["title_damping"] = float(damping[str(season)])
     return OddsFits(in_points, per_season, final)
