@@ -141,3 +141,42 @@ def test_the_saved_playoff_record_moves_the_as_of_strength_by_its_term_and_reads
     again = run(later, {"shrink_minutes": 250.0, "weight": 0.5})
     pd.testing.assert_series_equal(again.playoffs.strength, with_record.playoffs.strength)
     pd.testing.assert_series_equal(again.table["p_champion"], with_record.table["p_champion"])
+
+
+def test_the_saved_game_variant_and_title_damping_are_applied(field, tmp_path):
+    """A saved variant without the record leaves the record out; the saved title damping moves the
+    round and title odds (strengths pre + k x update) but not the game strengths or spreads."""
+    from src.odds.fits import OddsFits
+    from src.odds.playoff_record import roster_shares
+    teams, series = field
+    b = _forecast(teams, series, None).bracket
+    games = read_playoff_results(_csv(tmp_path, _series_games(b.teams[0], b.teams[1], 3, 0)), SEASON, teams, 1997)
+    star = b.teams[0]
+    box = pd.DataFrame({"season": SEASON, "game_id": games["game_id"], "date": games["date"], "team": star,
+                        "player_id": "p_star", "minutes": 40.0, "plus_minus": 12.0, "played": True})
+    players = pd.DataFrame({"season": SEASON, "player_id": ["p_star"], "team": [star], "final_team": True,
+                            "mp": [3000.0], "g": [80]})
+    record = {"shrink_minutes": 250.0, "weight": 0.5}
+
+    def run(extra):
+        inputs = forecast_inputs(teams, series, update=UPDATE, games=games, source="results.csv")
+        fits = inputs.odds_fits
+        patch = lambda f: {**f, "playoff_record": record, **extra}      # noqa: E731
+        inputs.odds_fits = OddsFits(fits.in_points, {s: patch(f) for s, f in fits.seasons.items()}, patch(fits.final))
+        inputs.box, inputs.shares = box, roster_shares(players, 50.0, 15)
+        return build_forecast(inputs, season_status(teams, SEASON, SEASONS), SEASONS, SIM, CFG)
+
+    with_record = run({}).playoffs
+    plain = run({"game_variant": {"variant": "ensemble_plain"}}).playoffs
+    chosen_record = run({"game_variant": {"variant": "ensemble_record"}}).playoffs
+    pd.testing.assert_series_equal(chosen_record.strength, with_record.strength)
+    assert plain.strength[star] < with_record.strength[star]          # the record's +12s left out
+    damped = run({"game_variant": {"variant": "ensemble_plain"}, "title_damping": 0.5}).playoffs
+    pd.testing.assert_series_equal(damped.strength, plain.strength)   # the games keep the whole update
+    moved = plain.strength - plain.pre
+    assert moved.abs().max() > 0.1
+    pd.testing.assert_series_equal(damped.title_strength, plain.pre + 0.5 * moved, check_names=False)
+    assert not np.allclose(damped.rounds, plain.rounds)
+    last = damped.path["date"].max()
+    assert not np.allclose(damped.path.loc[damped.path["date"] == last, "p_champion"],
+                           plain.path.loc[plain.path["date"] == last, "p_champion"])
