@@ -147,10 +147,16 @@ def series_with_z(earlier: pd.DataFrame, inputs: SeasonInputs) -> pd.DataFrame:
     if not seasons:
         return pd.DataFrame(columns=["season", "z_winner", "z_loser", "best_of", "winner_home"])
     series = pd.concat([inputs.series[s] for s in seasons], ignore_index=True)
-    z = earlier[["season", "team", "z"]]
+    # a lookup by (season, team), not a merge per side: the same values (NaN where the team has
+    # no score), ~20x faster over the ~340 calls of a walk-forward evaluation
+    key = pd.MultiIndex.from_arrays([earlier["season"].to_numpy(), earlier["team"].to_numpy()])
+    if key.has_duplicates:
+        season, team = key[key.duplicated()][0]
+        raise DataError(f"season {season}, team {team}: more than one score row (series_with_z needs one per team)")
+    z = pd.Series(earlier["z"].to_numpy(), index=key)
     for side in ("winner", "loser"):
-        series = series.merge(z.rename(columns={"team": side, "z": f"z_{side}"}),
-                              on=["season", side], how="left", validate="many_to_one")
+        at = pd.MultiIndex.from_arrays([series["season"].to_numpy(), series[side].to_numpy()])
+        series[f"z_{side}"] = z.reindex(at).to_numpy()
     return series
 
 
