@@ -163,7 +163,11 @@ def roster_section(fc, attention: pd.DataFrame, games: pd.DataFrame, players: pd
                               "field is not known yet: the odds without a player need its bracket")
         return None
     if fc.playoffs is not None:
-        strength, states = fc.playoffs.title_strength, fc.playoffs.states   # what the title odds play
+        # what the title odds play, with every player: the what-if takes the missing ones off itself
+        strength, states = fc.playoffs.title_strength, fc.playoffs.states
+        strength = fc.playoffs.strength if strength is None else strength
+        if fc.playoffs.availability is not None:
+            strength = strength - fc.playoffs.availability.reindex(strength.index).fillna(0.0)
     else:
         # the field is known, no game played: every first-round series at 0-0
         strength, states = fc.table.set_index("team")["strength_points"], bracket_state(fc.bracket, games.iloc[:0], "")

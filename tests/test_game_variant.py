@@ -103,3 +103,14 @@ def test_availability_term_by_hand():
     assert term.at(["BOS"], pd.Timestamp("2024-04-28"))["BOS"] == -1.0
     both = MorningTerms((term, AvailabilityTerm(lost, 1.0)))
     assert both.at(["MIA"], pd.Timestamp("2024-04-22"))["MIA"] == -6.0
+
+
+def test_the_availability_part_of_the_morning_terms():
+    class Flat:
+        def at(self, teams, morning):
+            return pd.Series(1.0, index=list(teams))
+    lost = pd.DataFrame({"team": ["BOS"], "date": pd.to_datetime(["2024-04-21"]), "lost": [3.0]})
+    terms = MorningTerms((Flat(), AvailabilityTerm(lost, 0.5)))
+    morning = pd.Timestamp("2024-04-22")
+    assert terms.at(["BOS", "MIA"], morning).to_dict() == {"BOS": -0.5, "MIA": 1.0}
+    assert terms.availability_at(["BOS", "MIA"], morning).to_dict() == {"BOS": -1.5, "MIA": 0.0}

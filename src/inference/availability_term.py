@@ -71,3 +71,12 @@ class MorningTerms:
         for term in self.terms:
             out = out + term.at(teams, morning).to_numpy(float)
         return out
+
+    def availability_at(self, teams: list[str], morning: pd.Timestamp) -> pd.Series:
+        """The availability terms' part of `at` (the roster what-if adds its players back to play
+        "with" and takes them off in full for "without", src/inference/what_if.py)."""
+        out = pd.Series(0.0, index=list(teams))
+        for term in self.terms:
+            if isinstance(term, AvailabilityTerm):
+                out = out + term.at(teams, morning).to_numpy(float)
+        return out

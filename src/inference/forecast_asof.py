@@ -48,6 +48,7 @@ class PlayoffsAsOf:
     model: GameModel | None = None   # the simulator's game model (a game's own: setting.game_model)
     title_strength: pd.Series | None = None   # what the round and title odds play: the update shrunk by
                                               # the title damping k (None: `strength`, k = 1)
+    availability: pd.Series | None = None     # the availability term's part of title_strength (points)
 
 
 def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
@@ -80,8 +81,11 @@ def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, sou
                               bracket.first_round_best_of, matrices)
     path = title_path(bracket, points, games, setting, model, source, record, damping)
     last = None if known.empty else pd.Timestamp(known["date"].max())
+    parts = getattr(record, "availability_at", None)
+    availability = None if parts is None or morning is None else parts(list(bracket.teams), morning)
     return PlayoffsAsOf(as_of if as_of is not None else last, source, known, setting, states,
-                        strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model, title)
+                        strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model, title,
+                        availability)
 
 
 def _updated(points: pd.Series, games: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,
