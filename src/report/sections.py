@@ -75,10 +75,13 @@ def playoff_record(ctx: Context) -> list[str]:
              "earlier seasons. Difference: with minus without, paired season bootstrap.", ""]
     rows = []
     for prefix, label in RECORD_SPLITS:
-        boot = f"bootstrap.{prefix}.ensemble_record_vs_ensemble.log_loss"
+        # the game yardstick's `ensemble` is the product's chosen variant; the record is judged
+        # against the update alone there (`ensemble_plain`, src/evaluation/game_variant.py)
+        base = "ensemble_plain" if f"{prefix}.ensemble_plain.log_loss" in flat else "ensemble"
+        boot = f"bootstrap.{prefix}.ensemble_record_vs_{base}.log_loss"
         if f"{prefix}.ensemble_record.log_loss" not in flat:
             continue
-        rows.append([label, ctx.number(flat.get(f"{prefix}.ensemble.log_loss")),
+        rows.append([label, ctx.number(flat.get(f"{prefix}.{base}.log_loss")),
                      ctx.number(flat.get(f"{prefix}.ensemble_record.log_loss")),
                      f"{ctx.number(flat.get(boot + '.diff'))} [{ctx.number(flat.get(boot + '.low'))}, "
                      f"{ctx.number(flat.get(boot + '.high'))}]"])
