@@ -39,7 +39,7 @@ from src.utils.parallel import PINNED_ENV
 
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "FIT_CACHE"                   # the root of every kind's folder (docs/scale.md)
+CACHE_ENV = "FIT_CACHE"                   # the root of every kind's folder (docs/architecture.md)
 MODEL_A_ENV = "MODEL_A_FIT_CACHE"         # Model A's folder (the bench and CI set it)
 CACHE_ROOT = Path(".cache")
 SRC = Path(__file__).resolve().parents[1]
@@ -47,19 +47,22 @@ SRC = Path(__file__).resolve().parents[1]
 
 @dataclass
 class Entry:
-    """A fit as stored: the estimator's saved bytes (part name -> bytes) and its record."""
+    """A fit as stored: the estimator's saved bytes (part name -> bytes) and its record; and,
+    not stored, the fitted estimator itself (as fitted, or as its kind's `check` loaded it)."""
     parts: dict[str, bytes]
     meta: dict[str, Any]
+    loaded: Any = None
 
 
 @dataclass(frozen=True)
 class CachedKind:
     """What the cache knows of one estimator kind: its name (the folder and the key), the
-    names of its saved parts, and `check`, which loads an entry the kind's safe way and
-    raises BadEntry (or any exception) for one that must not be used."""
+    names of its saved parts, and `check(entry, where)`, which loads an entry the kind's safe
+    way (returning the estimator, or None where its caller loads it) and raises BadEntry (or
+    any exception) for one that must not be used."""
     name: str
     parts: tuple[str, ...]
-    check: Callable[[Entry], None]
+    check: Callable[[Entry, str], Any]
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +115,7 @@ class FitCache:
         try:
             data = {name: path.read_bytes() for name, path in parts.items()}
             entry = Entry(data, verified_meta(self.kind.name, key, data, record.read_text()))
-            self.kind.check(entry)
+            entry.loaded = self.kind.check(entry, str(record.with_suffix("")))
             return entry
         except Exception as exc:       # BadEntry, an unreadable file, a part its loader refuses
             why = exc if isinstance(exc, BadEntry) else f"{type(exc).__name__}: {exc}"

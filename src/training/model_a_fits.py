@@ -113,7 +113,7 @@ def restore(record: FitRecord, task: FitTask) -> ModelAFit:
 
 # -- the content-addressed cache (src/training/fit_cache.py) -----------------------------
 
-def _check_entry(entry: Entry) -> None:
+def _check_entry(entry: Entry, where: str) -> None:
     """Model A's own check of a cache entry: its losses are numbers, its checkpoint loads as
     tensors alone (torch.load weights_only: a planted pickle is refused)."""
     check_numbers(entry.meta, losses=("val_loss",), scores=("val_spearman",))
