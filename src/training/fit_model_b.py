@@ -8,7 +8,10 @@ Every fit goes through the fit cache (src/training/fit_cache.py, kind `model_b`)
 model_b's params, the fit's training seasons, the digests of their rows and series (hashed once
 per season for all 24 fits), the code and library versions. A fit read back is its three
 estimators' saved bytes, loaded the safe way (XGBoost JSON, skops with the forest's trusted
-types); each fit made in a worker returns its estimators and their bytes to store.
+types); each fit made in a worker returns its estimators and their bytes to store. A fit
+made in this run scores with the estimators as fitted, one read back with them as loaded: the
+same numbers (XGBoost's JSON and skops keep every float exactly; tests/test_fit_cache.py
+compares the bytes of a cold and a warm run).
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ from src.training.targets import KEY, TARGET_COLUMNS
 from src.models.model_b.model import ModelB
 from src.models.model_b.playoff import PLAYOFF_SCORE, PlayoffRows
 from src.models.registry import RF_NAME, XGB_NAME, score_column
-from src.training.fit_cache import CachedKind, Entry, FitCache, cached_fits, fit_key, library_versions, seasons_digest
+from src.training.fit_cache import (CachedKind, Entry, FitCache, cached_fits, fit_key,
+                                    library_versions, seasons_digest)
 from src.utils.digest import frame_digest
 from src.utils.parallel import fan_out, local_jobs
 
@@ -69,7 +73,8 @@ def fit_model_b(features: pd.DataFrame, targets: pd.DataFrame, seasons: SeasonsC
         # one task per fit (local processes or a Dask cluster); each task gets only its
         # training seasons' rows and series
         tasks = [(_rows_of(labelled, plan[i].train_seasons), feature_cols, plan[i].train_seasons,
-                  seasons.n_val_seasons, cfg, None if series is None else series[rows_in(series, plan[i].train_seasons)],
+                  seasons.n_val_seasons, cfg,
+                  None if series is None else series[rows_in(series, plan[i].train_seasons)],
                   plan[i].split is None, store) for i in todo]
         return fan_out(_fit_task, tasks, n_jobs=local_jobs(), desc="model B fits",
                        labels=[plan[i].name for i in todo], costs=[len(plan[i].train_seasons) for i in todo])
