@@ -24,7 +24,7 @@ class Forest(ConfigEstimator):
         super().__init__(cfg)
         self.feature_names: list[str] = []
         self.model: RandomForestRegressor | None = None
-        self.file_bytes: bytes | None = None     # the skops file, once frozen
+        self.file_bytes: bytes | None = None     # the skops file, once frozen or as loaded
 
     def fit(self, X: pd.DataFrame, y: pd.DataFrame) -> "Forest":
         """y: the target columns of each row (the forest learns `strength`)."""
