@@ -98,13 +98,18 @@ def local_cluster(workdir: Path) -> subprocess.Popen:
 
 
 def bench_grid(workdir: Path, results: dict) -> None:
-    """The same grid of fits in local processes and on a 2-worker LocalCluster."""
-    results["grid_local_s"], local = timed(run_stage, workdir, "train_b", GRID_OUTPUTS)
+    """The same grid of fits in local processes and on a 2-worker LocalCluster, each with an
+    empty fit cache (src/training/fit_cache.py): every fit is made, none read back."""
+    with tempfile.TemporaryDirectory(prefix="nba-fit-cache-") as tmp:
+        results["grid_local_s"], local = timed(run_stage, workdir, "train_b", GRID_OUTPUTS,
+                                               FIT_CACHE=f"{tmp}/local")
     cluster = local_cluster(workdir)
     try:
         address = cluster.stdout.readline().strip()
-        results["grid_dask_2_workers_s"], remote = timed(
-            run_stage, workdir, "train_b", GRID_OUTPUTS, DASK_SCHEDULER_ADDRESS=address)
+        with tempfile.TemporaryDirectory(prefix="nba-fit-cache-") as tmp:
+            results["grid_dask_2_workers_s"], remote = timed(
+                run_stage, workdir, "train_b", GRID_OUTPUTS, DASK_SCHEDULER_ADDRESS=address,
+                FIT_CACHE=tmp)
     finally:
         cluster.stdin.close()
         cluster.wait(timeout=60)

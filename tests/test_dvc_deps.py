@@ -148,7 +148,7 @@ ODDS_AND_PAGE_CODE = ("src.odds.title_odds", "src.odds.strength_calibration", "s
 
 def test_odds_and_page_code_stay_out_of_model_a_fits():
     """Model A's fit cache keys on the source of every src module the train_a process loaded
-    (src/training/model_a_fits.code_digest) and dvc.yaml re-runs train_a on its code deps: the
+    (src/training/fit_cache.code_digest) and dvc.yaml re-runs train_a on its code deps: the
     title odds, points map, playoff update and the pages are neither, so editing them re-runs
     no Model A fit."""
     import os

@@ -25,7 +25,7 @@ from src.params import parse_params
 from src.utils.resource_bounds import usable_cpus
 from src.training import model_a_fits
 from src.models.model_a.fit import FitTask
-from src.training.model_a_fits import FitCache, default_cache, fit_many
+from src.training.model_a_fits import ModelAFitCache, default_cache, fit_many
 from src.utils import cluster, parallel
 from src.utils.cluster import ClusterError
 from src.utils.io import write_text
@@ -136,7 +136,7 @@ def cached_fit(tiny_league, model_a_configs_small, series_data, tmp_path):
     roster = roster_cfg(8, 0)
     task = FitTask.of(select_rosters(players, SEASONS, roster), teams, SEASONS[:-1], arch,
                       train, roster, 1, series_data(teams))
-    cache = FitCache(tmp_path / "cache")
+    cache = ModelAFitCache(tmp_path / "cache")
     fit, = fit_many([task], cache, n_jobs=1, desc="test")
     pt, = (tmp_path / "cache").glob("*/*.pt")
     return task, cache, fit, pt, pt.with_suffix(".json")
@@ -168,7 +168,8 @@ def _plant_pickle_with_its_hash(path: Path) -> None:
     from src.training.fit_cache_entry import envelope
     _plant_pickle(path)
     entry = json.loads(path.with_suffix(".json").read_text())
-    path.with_suffix(".json").write_text(envelope(entry["key"], path.read_bytes(), entry["meta"]))
+    path.with_suffix(".json").write_text(envelope("model_a", entry["key"], {"pt": path.read_bytes()},
+                                                  entry["meta"]))
 
 
 @pytest.mark.parametrize("damage", [

@@ -8,7 +8,7 @@ import pandas as pd
 
 from src.features.roster import select_rosters
 from src.models.model_a.fit import FitTask
-from src.training.model_a_fits import FitCache, fit_many, zero_epoch_twins
+from src.training.model_a_fits import ModelAFitCache, fit_many, zero_epoch_twins
 from tests.conftest import roster_cfg
 
 SEASONS = tuple(range(2001, 2006))
@@ -35,7 +35,7 @@ def _same(a, b):
 def test_identical_inputs_are_read_back_any_other_input_is_refitted(
         tiny_league, model_a_configs_small, series_data, tmp_path):
     arch, train = model_a_configs_small(epochs=3)
-    cache = FitCache(tmp_path)
+    cache = ModelAFitCache(tmp_path)
     task = _task(tiny_league, series_data, arch, train)
     first = _fit(task, cache)
     assert (cache.hits, cache.misses) == (0, 1)
@@ -73,7 +73,7 @@ def test_identical_inputs_are_read_back_any_other_input_is_refitted(
 def test_monitor_thresholds_reuse_a_fit_only_where_they_would_not_have_acted(
         tiny_league, model_a_configs_small, series_data, tmp_path):
     arch, train = model_a_configs_small(epochs=3, attention_entropy_min=0.0)
-    cache = FitCache(tmp_path)
+    cache = ModelAFitCache(tmp_path)
     stored = _fit(_task(tiny_league, series_data, arch, train), cache)
     assert stored.monitor_flagged == 0
     lowest = stored.monitor_lowest["entropy"]
@@ -92,7 +92,7 @@ def test_monitor_thresholds_reuse_a_fit_only_where_they_would_not_have_acted(
 def test_a_half_written_entry_is_fitted_again(tiny_league, model_a_configs_small, series_data,
                                               tmp_path):
     arch, train = model_a_configs_small(epochs=2)
-    cache = FitCache(tmp_path)
+    cache = ModelAFitCache(tmp_path)
     first = _fit(_task(tiny_league, series_data, arch, train), cache)
     for meta in tmp_path.rglob("*.json"):
         meta.write_text("{")                      # a killed writer
@@ -113,7 +113,7 @@ def test_a_zero_epoch_fit_read_off_a_trained_fit_is_that_fit(
              _task(tiny_league, series_data, arch, zero)]
     assert zero_epoch_twins(tasks, [0, 1]) == {0: 1}
     assert zero_epoch_twins(tasks, [1]) == {}          # the trained fit came from the cache
-    cache = FitCache(tmp_path)
+    cache = ModelAFitCache(tmp_path)
     trained, read_off = fit_many(tasks, cache, n_jobs=1, desc="twins")
     assert (cache.hits, cache.misses) == (0, 2) and trained.epochs_run > read_off.epochs_run
     fitted = _fit(_task(tiny_league, series_data, arch, zero), None)      # on its own

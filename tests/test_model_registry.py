@@ -35,7 +35,7 @@ def test_model_b_names_and_final_files_follow_the_level1_list():
 
 def test_model_a_fit_process_does_not_load_the_registry():
     """Every src module the train_a process loads is in the fit cache's code digest
-    (src/training/model_a_fits.code_digest): the registry, the yardsticks and the forecast stay out."""
+    (src/training/fit_cache.code_digest): the registry, the yardsticks and the forecast stay out."""
     code = ("import importlib, sys, stages.train_a\n"
             "from src.training.model_a_fits import WORKER_MODULES\n"
             "[importlib.import_module(m) for m in WORKER_MODULES]\n"

@@ -1,7 +1,7 @@
 """The level-1 models' names and their score columns, with no import at all: Model A's fit code
 (src/models/model_a/fit.py, src/training/model_a_selection.py, report_a.py) takes its column from
 here without loading the registry (src/models/registry.py, which names files and imports
-artifacts), so the fit cache's code digest (src/training/model_a_fits.code_digest) gains only
+artifacts), so the fit cache's code digest (src/training/fit_cache.code_digest) gains only
 this one file."""
 from __future__ import annotations
 

@@ -25,7 +25,6 @@ class Level1Model:
         return score_column(self.name)
 
 
-# Model A: the level-1 model whose attention names each team's players (the forecast runs it always)
 # The one list of level-1 models (stack, evaluate, forecast and explain read it).
 LEVEL1_MODELS: dict[str, Level1Model] = {m.name: m for m in (
     Level1Model(MODEL_A_NAME, artifacts.OOF_MODEL_A, artifacts.MODEL_A),

@@ -3,9 +3,10 @@
 A `FitTask` is everything one `fit_model_a` call reads: the roster, team and series rows of
 its training seasons, the three configs, the validation-season count, the game model.
 `fit_many` runs a list of them; a fit whose inputs were fitted before is read back from a
-content-addressed folder instead (`FitCache`), so a parameter change re-fits only the fits
-it reaches. The key is a SHA-256 of every input (the rows, the configs, the project's code
-the process has loaded from src/, the versions of torch/numpy/pandas and the CPU pins).
+content-addressed folder instead (`ModelAFitCache`: Model A's entries of the one fit cache,
+src/training/fit_cache.py), so a parameter change re-fits only the fits it reaches. The key
+is a SHA-256 of every input (the rows, the configs, the project's code the process has
+loaded from src/, the versions of torch/numpy/pandas and the CPU pins).
 
 One exception, exact by construction: the attention monitor's thresholds
 (`attention_entropy_min`, `attention_variance_min`) act on a fit only when a training batch
@@ -22,16 +23,10 @@ record (src/models/model_a/warm_start_twin.py), the same bytes; both are stored 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 import logging
-import os
-import platform
-import sys
-import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -39,22 +34,20 @@ import numpy as np
 import pandas as pd
 import torch
 
-from src.errors import ConfigError
 from src.features.roster import FeatureSpec
 from src.models.model_a.config import ModelATrainingConfig, with_choice
 from src.models.model_a.fit import (FitTask, ModelAFit, configure_torch, fit_model_a,
                                       fit_with_zero_epoch_twin, twin_eligible)
-from src.training.fit_cache_entry import BadEntry, envelope, verified_meta
 from src.models.model_a.trainer import ModelATrainer
-from src.utils.io import write_bytes, write_text
-from src.utils.parallel import PINNED_ENV, fan_out
+from src.training.fit_cache import (MODEL_A_ENV, CachedKind, Entry, FitCache, cache_folder,
+                                    cache_writable, fit_key)
+from src.training.fit_cache_entry import BadEntry, check_numbers
+from src.utils.parallel import fan_out
 
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "MODEL_A_FIT_CACHE"          # a folder shared by a team or machine (docs/scale.md)
-CACHE_SUBDIR = Path(".cache/model_a_fits")
+CACHE_ENV = MODEL_A_ENV                 # Model A's folder (src/training/fit_cache.py)
 THRESHOLDS = {"attention_entropy_min": "entropy", "attention_variance_min": "variance"}
-SRC = Path(__file__).resolve().parents[1]
 # what a fit imports in a worker (src/utils/parallel.warm_up): this module, and torch's
 # compiler, which the first optimiser of a process imports (~1.4 s)
 WORKER_MODULES = (__name__, "torch._dynamo")
@@ -118,19 +111,21 @@ def restore(record: FitRecord, task: FitTask) -> ModelAFit:
     return ModelAFit(trainer=trainer, spec=spec, **meta, checkpoint=record.checkpoint)
 
 
-# -- the content-addressed cache --------------------------------------------------------
+# -- the content-addressed cache (src/training/fit_cache.py) -----------------------------
 
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """The source of every project module this process has loaded (the fit's code and what
-    runs it): a change there is a new key, never a stale fit; a change elsewhere in src/
-    (a report, the evaluation) keeps the cache."""
-    files = sorted({Path(module.__file__).resolve() for name, module in list(sys.modules.items())
-                    if name.split(".")[0] == "src" and getattr(module, "__file__", None)})
-    h = hashlib.sha256()
-    for path in files:
-        h.update(str(path.relative_to(SRC)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+def _check_entry(entry: Entry, where: str) -> None:
+    """Model A's own check of a cache entry: its losses are numbers, its checkpoint loads as
+    tensors alone (torch.load weights_only: a planted pickle is refused)."""
+    check_numbers(entry.meta, losses=("val_loss",), scores=("val_spearman",))
+    try:
+        state = torch.load(io.BytesIO(entry.parts["pt"]), map_location="cpu", weights_only=True)
+    except Exception as exc:       # UnpicklingError (a planted object), EOFError, RuntimeError
+        raise BadEntry(f"the .pt does not load as tensors ({type(exc).__name__})") from None
+    if not isinstance(state, dict) or "model_state" not in state:
+        raise BadEntry("the .pt holds no model_state")
+
+
+MODEL_A = CachedKind("model_a", ("pt",), _check_entry)
 
 
 def task_key(task: FitTask, with_thresholds: bool, epochs: int | None = None) -> str:
@@ -141,17 +136,12 @@ def task_key(task: FitTask, with_thresholds: bool, epochs: int | None = None) ->
     if not with_thresholds:
         for key in THRESHOLDS:
             train.pop(key)
-    parts = {
-        "code": code_digest(),
-        "env": {"torch": torch.__version__, "numpy": np.__version__, "pandas": pd.__version__,
-                "python": platform.python_version(),
-                **{k: os.environ.get(k) for k in PINNED_ENV}},
-        "train_seasons": list(task.train_seasons), "n_val_seasons": task.n_val_seasons,
-        "model": dataclasses.asdict(task.model_cfg), "train": train,
-        "roster": dataclasses.asdict(task.roster_cfg),
-        "game_model": dataclasses.asdict(task.series.game_model), **task.data_digest,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    params = {"train_seasons": list(task.train_seasons), "n_val_seasons": task.n_val_seasons,
+              "model": dataclasses.asdict(task.model_cfg), "train": train,
+              "roster": dataclasses.asdict(task.roster_cfg),
+              "game_model": dataclasses.asdict(task.series.game_model)}
+    return fit_key(MODEL_A.name, params, task.data_digest,
+                   {"torch": torch.__version__, "numpy": np.__version__, "pandas": pd.__version__})
 
 
 def thresholds_never_reached(meta: dict[str, Any], train_cfg: ModelATrainingConfig) -> bool:
@@ -164,88 +154,39 @@ def thresholds_never_reached(meta: dict[str, Any], train_cfg: ModelATrainingConf
                for key, stat in THRESHOLDS.items())
 
 
-class FitCache:
-    """<folder>/<key[:2]>/<key>.pt (checkpoint) + .json (the record with the hashes of its
-    inputs and bytes, written last: src/training/fit_cache_entry.py). An entry that fails
-    its check is a warning naming it, and the fit runs again (and replaces it). A folder
-    that cannot be written is read from, and nothing is stored (said once)."""
+class ModelAFitCache:
+    """Model A's entries in the fit cache (src/training/fit_cache.py): <folder>/<key[:2]>/
+    <key>.pt (checkpoint) + .json (the record). A fit is looked up first under its key without
+    the attention thresholds (re-used when no batch would be flagged), then with them."""
 
     def __init__(self, folder: str | Path, writable: bool = True) -> None:
-        self.folder = Path(folder)
-        self.writable = writable
-        self.hits = self.misses = 0
+        self.entries = FitCache(folder, MODEL_A, writable)
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        base = self.folder / key[:2] / key
-        return base.with_suffix(".pt"), base.with_suffix(".json")
-
-    def _read(self, key: str) -> FitRecord | None:
-        pt, meta = self._paths(key)
-        if not pt.exists() and not meta.exists():
-            return None
-        try:
-            checkpoint = pt.read_bytes()
-            return FitRecord(checkpoint, verified_meta(key, checkpoint, meta.read_text()))
-        except (OSError, UnicodeDecodeError, BadEntry) as exc:
-            why = exc if isinstance(exc, BadEntry) else f"unreadable: {type(exc).__name__}: {exc}"
-            log.warning("model A fit cache: entry %s not used, fitted again: %s",
-                        meta.with_suffix(""), why)
-            return None
+    folder = property(lambda self: self.entries.folder)
+    writable = property(lambda self: self.entries.writable)
+    hits = property(lambda self: self.entries.hits)
+    misses = property(lambda self: self.entries.misses)
 
     def get(self, task: FitTask) -> FitRecord | None:
-        record = self._read(task_key(task, with_thresholds=False))
-        if record is None or not thresholds_never_reached(record.meta, task.train_cfg):
-            record = self._read(task_key(task, with_thresholds=True))
-        self.hits, self.misses = self.hits + (record is not None), self.misses + (record is None)
-        return record
+        entry = self.entries.peek(task_key(task, with_thresholds=False))
+        if entry is None or not thresholds_never_reached(entry.meta, task.train_cfg):
+            entry = self.entries.peek(task_key(task, with_thresholds=True))
+        self.entries.count(entry is not None)
+        return FitRecord(entry.parts["pt"], entry.meta) if entry is not None else None
 
     def put(self, task: FitTask, record: FitRecord) -> None:
-        if not self.writable:
-            return
         key = task_key(task, with_thresholds=record.meta["monitor_flagged"] != 0)
-        pt, meta = self._paths(key)
-        try:
-            write_bytes(record.checkpoint, pt)
-            write_text(envelope(key, record.checkpoint, record.meta), meta)
-        except OSError as exc:         # a full disk, a folder made read-only during the run
-            self.writable = False
-            log.warning("model A fit cache %s: could not store a fit (%s); the run goes on "
-                        "without storing fits", self.folder, exc)
+        self.entries.put(key, Entry({"pt": record.checkpoint}, record.meta))
 
 
-def default_cache() -> FitCache:
-    """MODEL_A_FIT_CACHE, else .cache/model_a_fits in the DVC repo (DVC_ROOT: the workspace's
-    repo also for queued experiments, which run in temporary copies of it)."""
-    folder = os.environ.get(CACHE_ENV)
-    where = f"{CACHE_ENV}={folder}" if folder else "the fit cache"
-    if not folder:
-        folder = Path(os.environ.get("DVC_ROOT") or ".") / CACHE_SUBDIR
-    return FitCache(folder, writable=cache_writable(Path(folder), where))
+def default_cache() -> ModelAFitCache:
+    """MODEL_A_FIT_CACHE, else FIT_CACHE/model_a_fits, else .cache/model_a_fits in the DVC
+    repo (src/training/fit_cache.py cache_folder); a folder that is no folder is refused."""
+    folder, where = cache_folder(MODEL_A.name)
+    return ModelAFitCache(folder, writable=cache_writable(folder, where))
 
 
-def cache_writable(folder: Path, where: str) -> bool:
-    """Checked before any fit runs: True when fits can be stored in `folder`; False (said
-    once) for a folder that can be read but not written; ConfigError when it is no folder."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        if not folder.is_dir():
-            raise ConfigError(f"{where}: {folder} cannot be made a folder ({exc.strerror}); "
-                              f"name a writable folder in {CACHE_ENV}, or unset it") from None
-    if not folder.is_dir():
-        raise ConfigError(f"{where}: {folder} is not a folder; name a writable folder in "
-                          f"{CACHE_ENV}, or unset it")
-    try:
-        probe = tempfile.TemporaryFile(dir=folder)
-    except OSError as exc:
-        log.warning("%s: %s is read-only (%s): cached fits are read from it, new fits are not "
-                    "stored", where, folder, exc.strerror)
-        return False
-    probe.close()
-    return True
-
-
-def fit_many(tasks: Sequence[FitTask], cache: FitCache | None, n_jobs: int, desc: str,
+def fit_many(tasks: Sequence[FitTask], cache: ModelAFitCache | None, n_jobs: int, desc: str,
              labels: Sequence[str] | None = None) -> list[ModelAFit]:
     """fit_model_a for every task, in task order: cached fits read back, the others fitted
     in parallel (and stored)."""

@@ -32,7 +32,7 @@ from src.models.model_a.config import (ModelAConfig, ModelASelectionConfig, Mode
 from src.features.config import RosterConfig
 from src.models.names import MODEL_A_NAME, score_column
 from src.models.model_a.fit import FitTask, ModelAFit, SeriesData, score_seasons
-from src.training.model_a_fits import FitCache, fit_many
+from src.training.model_a_fits import ModelAFitCache, fit_many
 from src.training.report_a import season_series_nll
 from src.splits import TEST, WALK_FORWARD_FOLD, Split, oof_splits, walk_forward_splits
 from src.training.walk_forward import planned_fits, with_split
@@ -109,7 +109,7 @@ def task_of(cand: Candidate, rosters: pd.DataFrame, teams: pd.DataFrame, train: 
 
 def walk_forward_runs(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                       cands: list[Candidate], cfg: ModelASelectionConfig, series: SeriesData,
-                      cache: FitCache | None) -> tuple[list[CandidateRun], dict]:
+                      cache: ModelAFitCache | None) -> tuple[list[CandidateRun], dict]:
     """Every candidate fitted on the seasons before v, for v from first_train +
     min_fit_seasons to last_test (one task each), and the rosters of each roster setting."""
     rosters = candidate_rosters(players, seasons, cands)
@@ -139,7 +139,7 @@ def choose(runs: list[CandidateRun], before: int, n_seasons: int) -> tuple[Candi
 
 def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfig,
                cands: list[Candidate], cfg: ModelASelectionConfig, series: SeriesData,
-               walk_forward_dir: Path | None = None, cache: FitCache | None = None
+               walk_forward_dir: Path | None = None, cache: ModelAFitCache | None = None
                ) -> tuple[pd.DataFrame, list[dict], Candidate, dict, ModelAFit]:
     """(oof_model_a rows, one summary per split, the candidate chosen for the final model,
     what chose it, and the final fit on every season). Fits run in `cfg.n_jobs` processes
@@ -183,7 +183,7 @@ def run_nested(players: pd.DataFrame, teams: pd.DataFrame, seasons: SeasonsConfi
 def run_all_splits(rosters: pd.DataFrame, team_seasons: pd.DataFrame, seasons: SeasonsConfig,
                    model_cfg: ModelAConfig, train_cfg: ModelATrainingConfig,
                    roster_cfg: RosterConfig, series: SeriesData,
-                   walk_forward_dir: Path | None = None, cache: FitCache | None = None,
+                   walk_forward_dir: Path | None = None, cache: ModelAFitCache | None = None,
                    n_jobs: int = 1) -> tuple[pd.DataFrame, list[dict], ModelAFit]:
     """Without a selection grid: out-of-sample scores (contract columns of
     oof_model_a.parquet), one summary per split, and the final fit on every season; each

@@ -42,9 +42,11 @@ from src.models.stacker.estimator import Stacker, series_stacker
 from src.models.stacker.fitted import ENSEMBLE, FittedStacker, ensemble_points, standardise_per_season
 from src.models.stacker.ridge import RidgeStacker
 from src.models.stacker.series import SeasonSeries, Selection, scaled_features, season_designs
+from src.training.fit_cache import FitCache
 from src.training.level1 import KEY, join_to_level1
 from src.training.quality import mean_test_spearman, srs_baseline
 from src.splits import OOF, TEST, Split
+from src.training.stacker_fits import cached_final, cached_selections, final_key, split_keys
 from src.training.targets import stacking_target
 from src.training.walk_forward import planned_fits, rows_in
 
@@ -63,13 +65,14 @@ class StackRun:
 
 def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
                  series: pd.DataFrame | None = None, model: GameModel | None = None,
-                 games: pd.DataFrame | None = None) -> StackRun:
+                 games: pd.DataFrame | None = None, cache: FitCache | None = None) -> StackRun:
     """level1: src/training/level1.combine_level1 rows joined with the `strength` target;
-    objective series also needs the playoff series (series_table COLUMNS) and the game model."""
+    objective series also needs the playoff series (series_table COLUMNS) and the game model;
+    cache: the walk-forward choices' fit cache (src/training/stacker_fits.py), or None."""
     if cfg.objective == "series":
         if series is None or model is None:
             raise ValueError("stacking.objective series needs the playoff series and the game model")
-        return run_series_stacking(level1, seasons, cfg, series, model, games)
+        return run_series_stacking(level1, seasons, cfg, series, model, games, cache)
     run = StackRun(scores=pd.DataFrame())
     parts = []
     for split in _splits(seasons):
@@ -85,23 +88,30 @@ def run_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConf
 
 
 def run_series_stacking(level1: pd.DataFrame, seasons: SeasonsConfig, cfg: StackingConfig,
-                        series: pd.DataFrame, model: GameModel, games: pd.DataFrame | None = None) -> StackRun:
+                        series: pd.DataFrame, model: GameModel, games: pd.DataFrame | None = None,
+                        cache: FitCache | None = None) -> StackRun:
     """Series-likelihood stacker (src/models/stacker/series.py): OOF fold f is scored by a
     stacker chosen and fitted on the other folds' seasons, test season t by one chosen and
-    fitted on seasons < t; the score is in points."""
+    fitted on seasons < t; the score is in points. Each split's choice goes through the fit
+    cache (src/training/stacker_fits.py)."""
     columns = [score_column(m) for m in cfg.stacked]
     features = scaled_features(level1, columns, cfg.scalings, seasons.first_test, standardise_per_season)
     played = series[series["season"].isin(level1["season"].unique())]
     designs = {k: season_designs(level1[KEY].join(x), played, columns) for k, x in features.items()}
     stacker = series_stacker(cfg, model)
+    on_games = game_designs(level1, features, games, columns) if cfg.fit_on == "games" else {}
     if cfg.fit_on == "games":
-        stacker.fit_on_games(game_designs(level1, features, games, columns))
+        stacker.fit_on_games(on_games)
+    splits = _splits(seasons)
+    rows = [split_rows(level1, split) for split in splits]
+    # only the split's training seasons reach the choice and the fit
+    trains = [set(level1.loc[fit_rows, "season"].tolist()) for fit_rows, _ in rows]
+    keys = split_keys(cfg, model, designs, on_games, trains) if cache is not None else [""] * len(splits)
+    choices = cached_selections(cache, keys, lambda i: stacker.select(
+        _seasons_where(designs, lambda s: s in trains[i])))
     run, parts = StackRun(scores=pd.DataFrame()), []
-    for split in _splits(seasons):
-        fit_rows, scored_rows = split_rows(level1, split)
-        # only the split's training seasons reach the choice and the fit
-        train = set(level1.loc[fit_rows, "season"].tolist())
-        chosen = run.selections[split.name] = stacker.select(_seasons_where(designs, lambda s: s in train))
+    for split, (_, scored_rows), train, chosen in zip(splits, rows, trains, choices):
+        run.selections[split.name] = chosen
         parts.append(_points(level1, features, scored_rows, chosen))
         if split.kind == OOF:
             run.fits[split.name] = tuple(sorted(train))
@@ -123,12 +133,16 @@ def final_history(scores: pd.DataFrame, last_test: int) -> pd.DataFrame:
 
 
 def fit_final_stacker(history: pd.DataFrame, cfg: StackingConfig, series: pd.DataFrame | None,
-                      model: GameModel | None, first_test: int) -> FittedStacker:
+                      model: GameModel | None, first_test: int,
+                      cache: FitCache | None = None) -> FittedStacker:
     """The stacker the forecast applies, chosen and fitted on `history` (whole seasons of
     out-of-sample level-1 rows; objective order: with the target, `with_target`) and, for
-    objective series, those seasons' playoff series (series_table COLUMNS)."""
+    objective series, those seasons' playoff series (series_table COLUMNS); through the fit
+    cache (src/training/stacker_fits.py) when one is given."""
     y = stacking_target(history, cfg.target) if cfg.objective == "order" else None
-    return Stacker(cfg).fit(history, y, first_test=first_test, series=series, game_model=model).fitted
+    key = final_key(cfg, model, first_test, history, y, series) if cache is not None else ""
+    return cached_final(cache, key, lambda: Stacker(cfg).fit(
+        history, y, first_test=first_test, series=series, game_model=model).fitted)
 
 
 def game_designs(level1: pd.DataFrame, features: dict[str, pd.DataFrame], games: pd.DataFrame | None,

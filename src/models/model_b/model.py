@@ -6,6 +6,7 @@ every estimator is then fitted on train + validation, so the latest seasons stil
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,33 @@ class ModelB(ConfigEstimator):
     def importances(self) -> dict[str, dict[str, float]]:
         """XGBoost total gain (normalised to sum 1) and the forest's impurity importances."""
         return {"xgb_gain": self.ranker.importances(), "rf_impurity": self.forest.importances()}
+
+    def parts(self, canonical: bool = True) -> dict[str, bytes]:
+        """Each estimator's saved bytes (what the fit cache stores; `canonical`: the forest's
+        as `save` writes it, else skops' own bytes, for a fit no output is made of)."""
+        parts = {"ranker": self.ranker.to_bytes(), "forest": self.forest.to_bytes(canonical)}
+        if self.playoff is not None:
+            parts["playoff"] = self.playoff.to_bytes()
+        return parts
+
+    def record(self) -> dict[str, Any]:
+        """What a fit chose that its files do not hold: the boosting rounds, the validation NDCG."""
+        return {"n_rounds": self.ranker.n_rounds, "val_ndcg": self.ranker.val_ndcg,
+                "playoff_rounds": self.playoff.n_rounds if self.playoff is not None else None}
+
+    @classmethod
+    def from_parts(cls, cfg: ModelBConfig, parts: dict[str, bytes], record: dict[str, Any],
+                   where: str | Path) -> "ModelB":
+        """The fitted ModelB of `parts` and `record` (a fit cache entry, named `where` in
+        errors), each part loaded the safe way (src/models/model_b/files.py)."""
+        model = cls(cfg)
+        model.ranker = RankerXgb.from_bytes(cfg, parts["ranker"], f"{where}.ranker")
+        model.ranker.n_rounds, model.ranker.val_ndcg = int(record["n_rounds"]), record["val_ndcg"]
+        model.forest = Forest.from_bytes(cfg, parts["forest"], f"{where}.forest")
+        if model.learns_playoffs:
+            model.playoff = PlayoffXgb.from_bytes(cfg, parts["playoff"], f"{where}.playoff")
+            model.playoff.n_rounds = int(record["playoff_rounds"])
+        return model
 
     def save(self, xgb_path: str | Path, rf_path: str | Path,
              playoff_path: str | Path | None = None) -> list[Path]:

@@ -15,7 +15,7 @@ import xgboost as xgb
 from src.models.estimator import ConfigEstimator
 from src.models.model_b.boosting import gain_shares, has_rows, validation_monitor, with_validation, xgb_kwargs
 from src.models.model_b.config import ModelBConfig
-from src.models.model_b.files import load_xgb
+from src.models.model_b.files import load_xgb, xgb_from_bytes
 from src.models.model_b.ranker import check_columns
 from src.models.names import XGB_PLAYOFF_NAME, score_column
 from src.utils.io import write_bytes
@@ -71,6 +71,7 @@ class PlayoffXgb(ConfigEstimator):
         self.feature_names: list[str] = []
         self.n_rounds: int = cfg.xgb.n_estimators if cfg is not None else 0
         self.model: xgb.XGBRanker | None = None
+        self.file_bytes: bytes | None = None     # the bytes it was loaded from
 
     def fit(self, X: pd.DataFrame, y: pd.DataFrame, groups: np.ndarray, playoff: PlayoffRows,
             X_val: pd.DataFrame | None = None, y_val: pd.DataFrame | None = None,
@@ -95,15 +96,29 @@ class PlayoffXgb(ConfigEstimator):
     def importances(self) -> dict[str, float]:
         return gain_shares(self.model, self.feature_names)
 
+    def to_bytes(self) -> bytes:
+        """XGBoost's JSON recording the kind (what `save` writes and the fit cache stores)."""
+        return self.file_bytes or xgb_json_bytes(self.model.get_booster(), XGB_PLAYOFF)
+
     def save(self, path: str | Path) -> Path:
-        return write_bytes(xgb_json_bytes(self.model.get_booster(), XGB_PLAYOFF), path)
+        return write_bytes(self.to_bytes(), path)
 
     @classmethod
     def load(cls, path: str | Path) -> "PlayoffXgb":
         """The saved model, ready to predict (get_params of a loaded estimator is {"cfg": None})."""
-        loaded = cls(None)
-        loaded.model = load_xgb(path, "rank:pairwise", XGB_PLAYOFF)
-        loaded.feature_names = list(loaded.model.get_booster().feature_names or [])
+        return cls.of_model(cls(None), load_xgb(path, "rank:pairwise", XGB_PLAYOFF))
+
+    @classmethod
+    def from_bytes(cls, cfg: ModelBConfig, data: bytes, where: str | Path) -> "PlayoffXgb":
+        """The model in `data` (a fit cache entry's part), with its params."""
+        loaded = cls.of_model(cls(cfg), xgb_from_bytes(data, "rank:pairwise", XGB_PLAYOFF, where))
+        loaded.file_bytes = data
+        return loaded
+
+    @staticmethod
+    def of_model(loaded: "PlayoffXgb", model: xgb.XGBRanker) -> "PlayoffXgb":
+        loaded.model = model
+        loaded.feature_names = list(model.get_booster().feature_names or [])
         return loaded
 
     def _fit(self, X, y, seasons, teams, series, n_rounds: int, callbacks=None) -> xgb.XGBRanker:

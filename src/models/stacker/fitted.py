@@ -12,6 +12,7 @@ estimator.py (the final fit); this module holds only what a prediction needs.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,8 @@ import pandas as pd
 
 from src.errors import DataError
 from src.models.registry import score_column
-from src.utils.io import write_json
-from src.utils.model_files import STACKER, json_model_dict, load_json_model
+from src.utils.io import write_bytes
+from src.utils.model_files import KIND_KEY, STACKER, check_kind, json_model_dict, load_json_model
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +125,40 @@ class FittedStacker:
                    int(values["rows"]), members, {k: float(v) for k, v in values["centred_sd"].items()},
                    dict(values["ridge"]), dict(values["report"]))
 
+    def to_bytes(self) -> bytes:
+        """models/stacker.json's bytes (what `save` writes and the fit cache stores)."""
+        return (json.dumps(json_model_dict(STACKER, self.to_dict()), indent=2, default=_plain)
+                + "\n").encode()
+
     def save(self, path: str | Path) -> Path:
-        return write_json(json_model_dict(STACKER, self.to_dict()), path)
+        return write_bytes(self.to_bytes(), path)
 
     @classmethod
     def load(cls, path: str | Path) -> "FittedStacker":
-        values = load_json_model(path, STACKER, "stack")
+        return cls._of(load_json_model(path, STACKER, "stack"), path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, where: str | Path) -> "FittedStacker":
+        """The stacker in `data` (a fit cache entry's part, named `where` in errors)."""
+        values = json.loads(data)
+        if not isinstance(values, dict):
+            raise DataError(f"{where}: refused: a stacker file is a JSON object")
+        check_kind(values.pop(KIND_KEY, None), STACKER, where, "stack")
+        return cls._of(values, where)
+
+    @classmethod
+    def _of(cls, values: dict[str, Any], where: str | Path) -> "FittedStacker":
         try:
             return cls.from_dict(values)
         except (KeyError, TypeError, ValueError) as exc:
-            raise DataError(f"{path}: refused: not a complete stacker file ({exc!r}); "
+            raise DataError(f"{where}: refused: not a complete stacker file ({exc!r}); "
                             "rerun `dvc repro stack`") from None
+
+
+def _plain(obj: Any) -> Any:
+    """numpy numbers and arrays as JSON values (src/utils/io.write_json's rule)."""
+    if hasattr(obj, "item"):
+        return obj.item()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

@@ -143,6 +143,22 @@ class Selection:
         kinds = {x.scaling for x in self.members}
         return kinds.pop() if len(kinds) == 1 else "mixed"
 
+    def to_dict(self) -> dict:
+        """Everything the selection holds, as JSON values (weights as [name, weight] pairs:
+        their order is the order of the sum)."""
+        members = [{**m.report(), "weights": [[k, w] for k, w in m.weights.items()]} for m in self.members]
+        return {"members": members, "fit_seasons": list(self.fit_seasons),
+                "validation_seasons": list(self.validation_seasons), "rule": self.rule,
+                "validation": self.validation}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "Selection":
+        members = [Member(m["scaling"], float(m["penalty"]), float(m["half_life"]),
+                          {str(k): float(w) for k, w in m["weights"]}) for m in values["members"]]
+        return cls(members, [int(s) for s in values["fit_seasons"]],
+                   [int(s) for s in values["validation_seasons"]], str(values["rule"]),
+                   list(values["validation"]))
+
     def report(self) -> dict:
         return {"rule": self.rule, "scaling": self.scaling, "models": self.models, "penalty": self.penalty,
                 "weights": self.weights, "members": [x.report() for x in self.members],
