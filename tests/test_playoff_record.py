@@ -10,8 +10,8 @@ import pytest
 from src.errors import ConfigError
 from src.evaluation.record_asof import RecordInputs, evaluate_record
 from src.league.monte_carlo import GameModel
-from src.odds.playoff_record import (PlayoffRecordConfig, cumulative_record, record_known, roster_shares,
-                                     team_records)
+from src.odds.playoff_record import (PlayoffRecordConfig, RecordTerm, cumulative_record, record_dates, record_known,
+                                     roster_shares, team_records)
 from src.odds.playoff_update import UpdateSetting
 
 MODEL = GameModel(home_court=2.5, link="normal", scale=12.0)
@@ -54,6 +54,24 @@ def test_a_season_day_after_a_game_without_box_score_has_no_record():
                          pd.Series(pd.to_datetime(["2024-04-21", "2024-04-22", "2024-04-23", "2023-06-01"])),
                          games, box)
     assert known.tolist() == [True, True, False, True]      # game b (04-22) unknown: later days have none
+
+
+def test_after_a_game_without_box_score_the_record_is_held_as_of_that_morning():
+    """The record of a later morning is the record of the morning of the first game without a box
+    score (what was known stays known; the term does not fall to 0 on a day without a game)."""
+    games = pd.DataFrame({"season": [2020] * 3, "game_id": ["a", "b", "c"],
+                          "date": pd.to_datetime(["2020-04-18", "2020-04-20", "2020-04-22"])})
+    box = pd.DataFrame({"game_id": "a", "player_id": "p1", "team": "AAA", "date": pd.Timestamp("2020-04-18"),
+                        "played": True, "minutes": 40.0, "plus_minus": 12.0}, index=[0])
+    shares = pd.DataFrame({"season": 2020, "team": "AAA", "player_id": "p1", "share": 1.0}, index=[0])
+    term = RecordTerm.of(2020, box, games, shares, {"shrink_minutes": 20.0, "weight": 0.5})
+    assert term.known_until == pd.Timestamp("2020-04-20")
+    expected = 0.5 * 48.0 * 12.0 / (40.0 + 20.0)
+    for morning in ("2020-04-19", "2020-04-20", "2020-04-25"):
+        assert term.at(["AAA"], pd.Timestamp(morning))["AAA"] == pytest.approx(expected)
+    assert term.at(["AAA"], pd.Timestamp("2020-04-18"))["AAA"] == 0.0      # before game a: nothing yet
+    held = record_dates(pd.Series(pd.to_datetime(["2020-04-19", "2020-04-21"])), term.known_until)
+    assert held.tolist() == [pd.Timestamp("2020-04-19"), pd.Timestamp("2020-04-20")]
 
 
 def test_the_weight_grid_must_allow_leaving_the_record_out():

@@ -362,7 +362,7 @@ def test_the_playoff_record_section_reads_its_numbers_and_names_the_seasons_with
     assert rows["series as of game 1, all"] == {"yardstick": "series as of game 1, all", "ensemble": "0.511",
                                                 "with the record": "0.498",
                                                 "difference [interval]": "-0.014 [-0.026, -0.002]"}
-    assert "every series: 2022-2023; in part (no record after the box scores stop): 2024 (8 of 15 series)." in markdown
+    assert "every series: 2022-2023; in part (the record held as of the day the box scores stop): 2024 (8 of 15 series)." in markdown
     # without the record in the eval report, no section (a run before this variant)
     (pipeline_outputs / "reports/eval_report.json").write_text(json.dumps(EVAL_REPORT))
     assert "playoff record" not in build_report(pipeline_outputs, CFG, PARAMS).path.read_text()

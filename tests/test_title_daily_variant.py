@@ -93,7 +93,7 @@ def _box(date, player, team, pm, game):
 
 def test_the_mornings_asked_in_advance_equal_the_forecasts_record_term():
     """record_terms (one team_records call per season) gives what the forecast's RecordTerm.at gives
-    each morning, the days without box scores included (the term is 0 from then on)."""
+    each morning, the days without box scores included (the term is held as of that game's morning)."""
     from src.evaluation.record_asof import RecordInputs, record_terms
     from src.odds.playoff_record import PlayoffRecordConfig, RecordTerm, roster_shares
     box = pd.DataFrame([_box("2020-04-18", "a1", "AAA", 12.0, "g1"), _box("2020-04-18", "b1", "BBB", -12.0, "g1"),
@@ -114,4 +114,4 @@ def test_the_mornings_asked_in_advance_equal_the_forecasts_record_term():
         seen.append(asked["AAA"])
     assert seen[0] == 0.0 and seen[1] > 0.0                            # nothing before the first game
     assert seen[2] != seen[1]                                          # the second game read the morning after
-    assert seen[3] == 0.0                                              # g3 has no box score: no record after it
+    assert seen[3] == seen[2]                                          # g3 has no box score: held as of its morning

@@ -7,8 +7,8 @@ probability recomputed. Games: the term as of the game's morning is added to the
 expected margin (src/evaluation/games.py) under the season's chosen update setting.
 (shrink_minutes, weight) of season t: the candidate with the lowest mean series as-of log-loss over
 every earlier season's series (weight 0 for the first season; ties to the smaller weight); the game
-yardstick applies the same choice. A series or game whose record is incomplete (a playoff game
-before that day without a box score) keeps the forecast without the record.
+yardstick applies the same choice. A series or game after a playoff game without a box score reads
+the record as of that game's morning (src/odds/playoff_record.record_dates), as the forecast does.
 
 Metrics: series_asof[_round1|_rounds2_4].ensemble_record.<metric>, games[_<split>].ensemble_record
 .<metric> and bootstrap.<prefix>.ensemble_record_vs_ensemble.log_loss.<stat>.
@@ -25,7 +25,8 @@ from src.evaluation.games import METRICS as GAME_METRICS, SPLITS as GAME_SPLITS
 from src.evaluation.series import METRICS, outcome_losses, season_bootstrap
 from src.evaluation.series_asof import SPLITS as ASOF_SPLITS, asof_column
 from src.league.monte_carlo import GameModel, game_win_prob
-from src.odds.playoff_record import (PlayoffRecordConfig, RecordTerm, cumulative_record, record_known,
+from src.odds.playoff_record import (PlayoffRecordConfig, RecordTerm, cumulative_record, first_day_without_box_scores,
+                                     record_dates, record_known,
                                      team_records)
 from src.odds.playoff_update import UpdateSetting
 from src.odds.series_likelihood import series_home_win_prob
@@ -52,12 +53,15 @@ class RecordEvaluation:
 
 
 def record_deltas(teams: pd.DataFrame, inputs: RecordInputs, shrinks: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """([rows, shrinks] record_home - record_away, known) for rows (season, date, home_team, away_team)."""
+    """([rows, shrinks] record_home - record_away, known) for rows (season, date, home_team, away_team);
+    known: the record is complete (False: held as of the first game without box scores)."""
     cumulative = cumulative_record(inputs.box)
-    sides = [team_records(teams.rename(columns={f"{side}_team": "team"}), inputs.shares, cumulative, shrinks)
+    held = teams.assign(date=record_dates(teams["date"], first_day_without_box_scores(inputs.games, inputs.box))
+                        .to_numpy())
+    sides = [team_records(held.rename(columns={f"{side}_team": "team"}), inputs.shares, cumulative, shrinks)
              for side in ("home", "away")]
     known = record_known(teams["season"].to_numpy(int), teams["date"], inputs.games, inputs.box)
-    return np.where(known[:, None], sides[0] - sides[1], 0.0), known
+    return sides[0] - sides[1], known
 
 
 def choose(losses: dict[tuple[float, float], np.ndarray], seasons: np.ndarray, season: int,
@@ -162,10 +166,9 @@ class MorningRecords:
     @classmethod
     def of(cls, term: RecordTerm, teams: list[str], mornings: list[pd.Timestamp]) -> "MorningRecords":
         queries = pd.DataFrame([(term.season, t, m) for m in mornings for t in teams], columns=["season", "team", "date"])
+        queries["date"] = record_dates(queries["date"], term.known_until).to_numpy()
         rec = team_records(queries, term.shares, term.cumulative, [term.shrink_minutes])[:, 0]
-        off = np.array([term.weight == 0.0 or (term.known_until is not None and m > term.known_until)
-                        for m in queries["date"]])
-        values = np.where(off, 0.0, term.weight * rec).reshape(len(mornings), len(teams))
+        values = (term.weight * rec).reshape(len(mornings), len(teams))
         return cls(pd.DataFrame(values, index=pd.DatetimeIndex(mornings), columns=list(teams)))
 
     def at(self, teams: list[str], morning: pd.Timestamp) -> pd.Series:

@@ -12,9 +12,11 @@ share (`roster_shares`: minutes per game over the team's roster, the roster as f
 it), and a forecast's home-minus-away margin moves by `weight x (record_home - record_away)`.
 (weight, shrink_minutes) are chosen per season on earlier seasons (src/evaluation/record_asof.py).
 
-A day D after a playoff game without box-score rows (2024 after its first 11 games, and every later
-season) has an incomplete record: it gets none (term 0, the forecast without the record);
-`record_known` says which. `RecordTerm` is the term a forecast adds to its as-of strengths.
+A day D after a playoff game without box-score rows (2024 after its first 11 games, a live season
+whose box scores lag its results) keeps the record as of the morning of that game: the box scores
+that exist are still known, and dropping the term would move every team's odds on a day without a
+game (`record_dates`; `record_known` says which rows have a complete record, for the coverage
+report). `RecordTerm` is the term a forecast adds to its as-of strengths.
 """
 from __future__ import annotations
 
@@ -98,6 +100,19 @@ def team_records(queries: pd.DataFrame, shares: pd.DataFrame, cumulative: pd.Dat
     return out
 
 
+def first_day_without_box_scores(games: pd.DataFrame, box: pd.DataFrame) -> pd.Timestamp | None:
+    """The date of the first playoff game of `games` without box-score rows (None: none)."""
+    missing = games.loc[~games["game_id"].isin(set(box["game_id"])), "date"]
+    return None if missing.empty else pd.Timestamp(missing.min())
+
+
+def record_dates(dates: pd.Series, known_until: pd.Timestamp | None) -> pd.Series:
+    """The mornings a record is read as of: `dates`, held at `known_until` after it (the box
+    scores before that day are complete; later ones are not all there)."""
+    when = pd.to_datetime(pd.Series(dates)).astype("datetime64[ns]")
+    return when if known_until is None else when.clip(upper=pd.Timestamp(known_until))
+
+
 def record_known(seasons: np.ndarray, dates: pd.Series, games: pd.DataFrame, box: pd.DataFrame) -> np.ndarray:
     """True where every playoff game of `games` before the date has box-score rows (the seasons
     argument is kept for the callers' rows; any season's gap ends the record from that day on)."""
@@ -110,28 +125,28 @@ def record_known(seasons: np.ndarray, dates: pd.Series, games: pd.DataFrame, box
 
 @dataclass(frozen=True)
 class RecordTerm:
-    """weight x record of each team of a season as of a morning (the forecast's term; 0 where the
-    record is incomplete or the weight is 0)."""
+    """weight x record of each team of a season as of a morning (the forecast's term; held at
+    `known_until` after a game without box scores; 0 where the weight is 0)."""
     season: int
     shares: pd.DataFrame        # roster_shares rows
     cumulative: pd.DataFrame    # cumulative_record(box)
-    known_until: pd.Timestamp | None   # the first day after a game without box scores (None: none)
+    known_until: pd.Timestamp | None   # the date of the first game without box scores (None: none)
     shrink_minutes: float
     weight: float
 
     @classmethod
     def of(cls, season: int, box: pd.DataFrame, games: pd.DataFrame, shares: pd.DataFrame,
            choice: dict) -> "RecordTerm":
-        missing = games.loc[~games["game_id"].isin(set(box["game_id"])), "date"]
         return cls(season, shares[shares["season"] == season], cumulative_record(box),
-                   None if missing.empty else pd.Timestamp(missing.min()),
+                   first_day_without_box_scores(games, box),
                    float(choice["shrink_minutes"]), float(choice["weight"]))
 
     def at(self, teams: list[str], morning: pd.Timestamp) -> pd.Series:
         """team -> points added to its strength as of the morning of `morning`."""
         out = pd.Series(0.0, index=list(teams))
-        if self.weight == 0.0 or (self.known_until is not None and morning > self.known_until):
+        if self.weight == 0.0:
             return out
-        queries = pd.DataFrame({"season": self.season, "team": list(teams), "date": morning})
+        held = record_dates(pd.Series([pd.Timestamp(morning)] * len(teams)), self.known_until)
+        queries = pd.DataFrame({"season": self.season, "team": list(teams), "date": held.to_numpy()})
         rec = team_records(queries, self.shares, self.cumulative, [self.shrink_minutes])[:, 0]
         return out + self.weight * rec

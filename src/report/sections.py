@@ -92,7 +92,7 @@ def playoff_record(ctx: Context) -> list[str]:
     if full or partial:
         span = f"{full[0]}-{full[-1]}" if len(full) > 1 else "".join(full) or "none"
         lines.append(f"Seasons with box scores for every series: {span}"
-                     + ("; in part (no record after the box scores stop): " + ", ".join(partial) if partial else "")
+                     + ("; in part (the record held as of the day the box scores stop): " + ", ".join(partial) if partial else "")
                      + ".")
     return lines + [""]
 
