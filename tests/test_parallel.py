@@ -59,6 +59,17 @@ def test_warm_up_starts_the_workers_that_the_next_fan_out_uses():
     assert parallel.warm_up(1, ["parallel_tasks"]) is None    # one job: nothing to start
 
 
+def test_warm_up_leaves_a_core_to_the_stage(monkeypatch):
+    # 2 CPUs: one worker imports during the stage's set-up (the stage has the other core);
+    # the second starts bare and imports with its first task
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    warming = parallel.warm_up(2, ["parallel_tasks"])
+    warming.join()
+    assert len(warming.pids) == 1 and warming.pids[0] != os.getpid()
+    pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
+    assert os.getpid() not in pids and len(pids) == 8
+
+
 def test_local_jobs_comes_from_the_environment(monkeypatch):
     monkeypatch.setattr(parallel, "usable_cpus", lambda: 4)
     monkeypatch.setenv(parallel.JOBS_ENV, "3")
