@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,6 +28,8 @@ from league_b import make_player_seasons, make_team_seasons
 from parallel_tasks import slow_square, worker_pid
 from tests.conftest import roster_cfg, tiny_series
 from tests.test_model_b import CFG as MODEL_B_CFG, SEASONS as MODEL_B_SEASONS
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_results_keep_task_order_and_progress_is_per_task(caplog):
@@ -68,6 +73,16 @@ def test_warm_up_leaves_a_core_to_the_stage(monkeypatch):
     assert len(warming.pids) == 1 and warming.pids[0] != os.getpid()
     pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
     assert os.getpid() not in pids and len(pids) == 8
+
+
+def test_a_local_fan_out_never_imports_distributed():
+    # asking "am I a Dask worker?" must not import distributed (~0.6 s) in a stage or worker
+    code = ("import sys; from src.utils.parallel import fan_out; "
+            "r = fan_out(abs, [(-1,), (-2,), (-3,)], n_jobs=2, desc='abs'); "
+            "print(r, 'distributed' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, text=True,
+                         capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.split("\n")[0] == "[1, 2, 3] False"
 
 
 def test_local_jobs_comes_from_the_environment(monkeypatch):

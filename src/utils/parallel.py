@@ -83,7 +83,8 @@ def _pins() -> dict[str, str | None]:
 def _run_task(index: int, fn: Callable, args: tuple, pins: dict[str, str | None]) -> tuple:
     """(index, fn(*args)) in a worker: the index lets results finish in any order."""
     watch_parent()          # a loky worker ends with its stage, even a kill -9'd one
-    _freeze_imports()
+    if not in_dask_worker():            # a Dask worker outlives the stage: left as it is
+        _freeze_imports()
     here = _pins()
     if here != pins:
         import socket
