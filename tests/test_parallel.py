@@ -25,7 +25,7 @@ from src.training.targets import season_targets
 from src.utils import parallel
 from src.utils.parallel import fan_out, local_jobs
 from league_b import make_player_seasons, make_team_seasons
-from parallel_tasks import slow_square, worker_pid
+from parallel_tasks import slow_square, slow_worker_pid, worker_pid
 from tests.conftest import roster_cfg, tiny_series
 from tests.test_model_b import CFG as MODEL_B_CFG, SEASONS as MODEL_B_SEASONS
 
@@ -58,7 +58,8 @@ def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
 
 def test_warm_up_starts_the_workers_that_the_next_fan_out_uses():
     warming = parallel.warm_up(2, ["parallel_tasks"])
-    pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
+    # slow tasks: on 2 CPUs one worker is warmed, quick tasks could all go to the other
+    pids = fan_out(slow_worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
     assert not warming.is_alive()                  # the fan-out waited for it
     assert set(warming.pids) & set(pids)           # and ran on the warmed workers
     assert parallel.warm_up(1, ["parallel_tasks"]) is None    # one job: nothing to start
