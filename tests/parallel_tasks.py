@@ -14,3 +14,8 @@ def slow_square(x: int) -> int:
 
 def worker_pid(_: int) -> int:
     return os.getpid()
+
+
+def slow_worker_pid(_: int) -> int:
+    time.sleep(0.1)         # long enough that every worker of the fan-out takes a task
+    return os.getpid()

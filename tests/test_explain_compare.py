@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from src.errors import DataError
+from src.explain import compare
 from src.explain.compare import (ExplainabilityComparator, MethodPair, rank_correlation,
                                  top_k_agreement)
 
@@ -74,3 +75,40 @@ def test_missing_score_names_team_and_season():
     players = _team("CCC", [1.0, 2.0, 3.0], [1.0, np.nan, 2.0], season=2015)
     with pytest.raises(DataError, match="column b .*CCC season 2015"):
         ExplainabilityComparator(players, [PAIR], 2, 10, seed=0)
+
+
+def _naive_pair_rows(players: pd.DataFrame, pair: MethodPair, top_k: int, n_permutations: int,
+                     seed: int) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """The baseline as first written: shuffle the scores, rank every draw."""
+    rng = np.random.default_rng([seed, compare._stable_id(pair.name)])
+    rows, agree, corr = [], [], []
+    for (season, team), group in players.groupby(["season", "team"], sort=True):
+        first = group[pair.first].to_numpy(dtype=float)
+        second = group[pair.second].to_numpy(dtype=float)
+        shuffled = rng.permuted(np.tile(second, (n_permutations, 1)), axis=1)
+        agree.append(top_k_agreement(first, shuffled, top_k))
+        corr.append(rank_correlation(first, shuffled))
+        rows.append({"season": season, "team": team,
+                     "agreement_at_k": top_k_agreement(first, second[None, :], top_k)[0],
+                     "spearman": rank_correlation(first, second[None, :])[0]})
+    return rows, np.vstack(agree), np.vstack(corr)
+
+
+def test_baseline_shuffles_positions_and_ranks_once_with_the_same_numbers():
+    # pair_team_rows ranks each team once and shuffles positions: exactly the numbers of
+    # ranking each shuffled draw (ties, a 2-player team, teams out of order included)
+    rng = np.random.default_rng(5)
+    teams = [_team(name, list(rng.integers(0, 4, n).astype(float)), list(rng.normal(size=n)),
+                   season) for name, n, season in
+             (("CCC", 7, 2011), ("AAA", 2, 2010), ("BBB", 13, 2010), ("DDD", 4, 2011))]
+    players = pd.concat(teams, ignore_index=True)
+    for pair in (PAIR, MethodPair("b_vs_a", "b", "a")):
+        rows, draws = compare.pair_team_rows(players, pair, 3, 50, 7)
+        naive_rows, naive_agree, naive_corr = _naive_pair_rows(players, pair, 3, 50, 7)
+        assert rows[["season", "team"]].to_dict("records") == \
+            [{"season": r["season"], "team": r["team"]} for r in naive_rows]
+        assert np.array_equal(rows["agreement_at_k"], [r["agreement_at_k"] for r in naive_rows])
+        assert np.array_equal(rows["spearman"], [r["spearman"] for r in naive_rows],
+                              equal_nan=True)
+        assert np.array_equal(draws["agreement_at_k"], naive_agree)
+        assert np.array_equal(draws["spearman"], naive_corr, equal_nan=True)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,9 +25,11 @@ from src.training.targets import season_targets
 from src.utils import parallel
 from src.utils.parallel import fan_out, local_jobs
 from league_b import make_player_seasons, make_team_seasons
-from parallel_tasks import slow_square, worker_pid
+from parallel_tasks import slow_square, slow_worker_pid, worker_pid
 from tests.conftest import roster_cfg, tiny_series
 from tests.test_model_b import CFG as MODEL_B_CFG, SEASONS as MODEL_B_SEASONS
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_results_keep_task_order_and_progress_is_per_task(caplog):
@@ -53,10 +58,32 @@ def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
 
 def test_warm_up_starts_the_workers_that_the_next_fan_out_uses():
     warming = parallel.warm_up(2, ["parallel_tasks"])
-    pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
+    # slow tasks: on 2 CPUs one worker is warmed, quick tasks could all go to the other
+    pids = fan_out(slow_worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
     assert not warming.is_alive()                  # the fan-out waited for it
     assert set(warming.pids) & set(pids)           # and ran on the warmed workers
     assert parallel.warm_up(1, ["parallel_tasks"]) is None    # one job: nothing to start
+
+
+def test_warm_up_leaves_a_core_to_the_stage(monkeypatch):
+    # 2 CPUs: one worker imports during the stage's set-up (the stage has the other core);
+    # the second starts bare and imports with its first task
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    warming = parallel.warm_up(2, ["parallel_tasks"])
+    warming.join()
+    assert len(warming.pids) == 1 and warming.pids[0] != os.getpid()
+    pids = fan_out(worker_pid, [(i,) for i in range(8)], n_jobs=2, desc="pids")
+    assert os.getpid() not in pids and len(pids) == 8
+
+
+def test_a_local_fan_out_never_imports_distributed():
+    # asking "am I a Dask worker?" must not import distributed (~0.6 s) in a stage or worker
+    code = ("import sys; from src.utils.parallel import fan_out; "
+            "r = fan_out(abs, [(-1,), (-2,), (-3,)], n_jobs=2, desc='abs'); "
+            "print(r, 'distributed' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, text=True,
+                         capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.split("\n")[0] == "[1, 2, 3] False"
 
 
 def test_local_jobs_comes_from_the_environment(monkeypatch):

@@ -80,3 +80,17 @@ def test_refuses_a_training_season_at_or_after_the_scored_one(league):
     rosters, teams = league
     with pytest.raises(PipelineError, match="not before scored season 2003"):
         rfx_fuse.explain_season(rosters, teams, 2003, (2002, 2003), FEATURE_NAMES, CFG)
+
+
+def test_a_season_releases_its_forest(league, monkeypatch):
+    # RFX-Fuse keeps every forest in a module-level list (~50 MB each): explain_season
+    # takes its own out once read, so a worker's memory does not grow season after season
+    rosters, teams = league
+    kept = []
+    fit = rfx_fuse.fit_player_forest
+    monkeypatch.setattr(rfx_fuse, "fit_player_forest",
+                        lambda *a: kept.append(fit(*a)) or kept[-1])
+    rfx_fuse.explain_season(rosters, teams, 2004, (2001, 2002, 2003), FEATURE_NAMES, CFG)
+    store = type(kept[0].model).fit.__globals__["_MODEL_STORAGE"]
+    assert not any(m is kept[0].model for m in store)
+    assert np.isfinite(kept[0].model.predict(kept[0].matrix(rosters.head(3)))).all()  # still usable

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -43,8 +44,14 @@ def rank_correlation(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Spearman of `first` (n,) with each row of `second` (d, n); NaN when undefined."""
     if first.shape[-1] < MIN_PLAYERS_FOR_SPEARMAN:
         return np.full(second.shape[0], np.nan)
-    a = rankdata(first) - (first.shape[-1] + 1) / 2
-    b = rankdata(second, axis=1) - (first.shape[-1] + 1) / 2
+    return ranks_correlation(rankdata(first), rankdata(second, axis=1))
+
+
+def ranks_correlation(first_ranks: np.ndarray, second_ranks: np.ndarray) -> np.ndarray:
+    """rank_correlation from the ranks (`rankdata`) of `first` (n,) and of each row of
+    `second` (d, n), n >= MIN_PLAYERS_FOR_SPEARMAN."""
+    centre = (first_ranks.shape[-1] + 1) / 2
+    a, b = first_ranks - centre, second_ranks - centre
     denom = np.sqrt((a ** 2).sum() * (b ** 2).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(denom > 0, (b * a).sum(axis=1) / denom, np.nan)
@@ -104,16 +111,23 @@ def pair_team_rows(players: pd.DataFrame, pair: MethodPair, top_k: int, n_permut
     """Per team-season rows of one pair, and its shuffled draws (one row per team)."""
     rng = np.random.default_rng([seed, _stable_id(pair.name)])
     rows, agree_draws, corr_draws = [], [], []
-    for (season, team), group in players.groupby(TEAM_KEY, sort=True):
-        first = group[pair.first].to_numpy(dtype=float)
-        second = group[pair.second].to_numpy(dtype=float)
-        shuffled = rng.permuted(np.tile(second, (n_permutations, 1)), axis=1)
-        agree, corr = (top_k_agreement(first, second[None, :], top_k)[0],
-                       rank_correlation(first, second[None, :])[0])
+    for (season, team), first, second in _team_scores(players, pair):
+        # a shuffle of positions: the draws a shuffle of the scores would take (they depend on
+        # the length only), and the ranks of a shuffled row are its ranks shuffled alike, so
+        # each team is ranked once, not once per draw (the same numbers, ~5x faster)
+        order = rng.permuted(np.tile(np.arange(len(second)), (n_permutations, 1)), axis=1)
+        shuffled = second[order]
+        agree = top_k_agreement(first, second[None, :], top_k)[0]
         agree_draws.append(top_k_agreement(first, shuffled, top_k))
-        corr_draws.append(rank_correlation(first, shuffled))
+        if len(first) < MIN_PLAYERS_FOR_SPEARMAN:
+            corr, corr_draws_team = np.nan, np.full(n_permutations, np.nan)
+        else:
+            first_ranks, second_ranks = rankdata(first), rankdata(second)
+            corr = ranks_correlation(first_ranks, second_ranks[None, :])[0]
+            corr_draws_team = ranks_correlation(first_ranks, second_ranks[order])
+        corr_draws.append(corr_draws_team)
         rows.append({"season": int(season), "team": team, "pair": pair.name,
-                     "n_players": len(group), "agreement_at_k": agree, "spearman": corr,
+                     "n_players": len(first), "agreement_at_k": agree, "spearman": corr,
                      "baseline_agreement_at_k": float(agree_draws[-1].mean()),
                      "baseline_spearman": float(np.nanmean(corr_draws[-1]))
                      if np.isfinite(corr_draws[-1]).any() else np.nan})
@@ -121,6 +135,23 @@ def pair_team_rows(players: pd.DataFrame, pair: MethodPair, top_k: int, n_permut
         raise DataError("contributors: no team-seasons to compare")
     return pd.DataFrame(rows), {"agreement_at_k": np.vstack(agree_draws),
                                 "spearman": np.vstack(corr_draws)}
+
+
+def _team_scores(players: pd.DataFrame, pair: MethodPair
+                 ) -> Iterator[tuple[tuple, np.ndarray, np.ndarray]]:
+    """((season, team), first scores, second scores) per team-season, in key order, rows in
+    table order: what groupby(TEAM_KEY, sort=True) gives, without a frame per group."""
+    codes = players.groupby(TEAM_KEY, sort=True).ngroup().to_numpy()
+    kept = np.flatnonzero(codes >= 0)          # -1: a missing key, which groupby drops
+    if not len(kept):
+        return
+    order = kept[np.argsort(codes[kept], kind="stable")]
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
+    first = players[pair.first].to_numpy(dtype=float)[order]
+    second = players[pair.second].to_numpy(dtype=float)[order]
+    seasons, teams = players["season"].to_numpy()[order], players["team"].to_numpy()[order]
+    for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
+        yield (seasons[lo], teams[lo]), first[lo:hi], second[lo:hi]
 
 
 def within_team_rank(frame: pd.DataFrame, column: str) -> pd.Series:

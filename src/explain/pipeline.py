@@ -129,13 +129,13 @@ def explain_season(model: DeepSetRank, spec: FeatureSpec, split: Split, teams: p
 
 
 def _report_worker_restarts(caught: list[warnings.WarningMessage]) -> None:
-    """RFX-Fuse's C++ core keeps ~50 MB of every forest it fits; loky replaces a worker whose
-    memory has grown 300 MB and warns of "a memory leak". Said once, plainly; any other
-    warning goes on as it came."""
+    """loky replaces a worker whose memory has grown 300 MB and warns of "a memory leak"
+    (RFX-Fuse kept ~50 MB of every forest it fitted until rfx_fuse.release). Said once,
+    plainly; any other warning goes on as it came."""
     restarts = [w for w in caught if str(w.message).startswith(LOKY_RESTART)]
     if restarts:
         log.info("explain seasons: %d worker process(es) replaced after growing 300 MB "
-                 "(RFX-Fuse keeps ~50 MB per forest; the results do not depend on it)",
+                 "(the results do not depend on it)",
                  len(restarts))
     for w in caught:
         if w not in restarts:

@@ -157,18 +157,20 @@ class PlayerForest:
         idx, sim = np.asarray(idx), np.asarray(sim)
         reasons = [", ".join(self.features[j] for j, s in zip(fi, fs) if s > 0)
                    for fi, fs in zip(np.asarray(feat_idx), np.asarray(feat_score))]
+        # one row per (query row, rank), built column by column: a dict per row was ~60% of
+        # this stage's pandas time
+        n, k = idx.shape
+        match = self.train.iloc[idx.reshape(-1).astype(np.int64)].reset_index(drop=True)
         query = frame[KEY].reset_index(drop=True)
-        rows = []
-        for i, q in query.iterrows():
-            for rank, (j, s) in enumerate(zip(idx[i], sim[i]), start=1):
-                match = self.train.iloc[int(j)]
-                rows.append({**q.to_dict(), "archetype_rank": rank,
-                             "similar_season": int(match["season"]),
-                             "similar_team": match["team"],
-                             "similar_player_id": match["player_id"],
-                             "similar_player": match["player"],
-                             "similarity": float(s), "similar_because": reasons[i]})
-        return pd.DataFrame(rows)
+        out = {name: np.repeat(query[name].to_numpy(), k) for name in KEY}
+        out["archetype_rank"] = np.tile(np.arange(1, k + 1), n)
+        out["similar_season"] = match["season"].to_numpy().astype(int)
+        out["similar_team"] = match["team"].to_numpy()
+        out["similar_player_id"] = match["player_id"].to_numpy()
+        out["similar_player"] = match["player"].to_numpy()
+        out["similarity"] = sim.reshape(-1).astype(float)
+        out["similar_because"] = np.repeat(np.asarray(reasons, dtype=object), k)
+        return pd.DataFrame(out)
 
 
 def fit_player_forest(train: pd.DataFrame, features: list[str],
@@ -181,12 +183,13 @@ def fit_player_forest(train: pd.DataFrame, features: list[str],
                         "have no values in the RFX-Fuse training seasons")
     x = train[features].fillna(medians).to_numpy(dtype=np.float32)
     y = train[TARGET].to_numpy(dtype=np.float32)
-    # proximity importance is never read (archetypes come from the leaf assignments): off,
-    # ~13% of a fit, the same outputs
+    # proximity importance and the overall (out-of-bag) importance are never read (archetypes
+    # come from the leaf assignments, importance from predict_local_importance): off, ~13% and
+    # ~10% of a fit, the same outputs
     with quiet_native_output():
         model = rfx.RandomForestRegressor(
             nsample=len(x), ntree=cfg.n_trees, mdim=x.shape[1], iseed=cfg.seed,
-            nodesize=cfg.node_size, compute_local_importance=True,
+            nodesize=cfg.node_size, compute_importance=False, compute_local_importance=True,
             compute_leaf_assignments=True, compute_proximity_importance=False,
             show_progress=False, n_threads_cpu=cfg.n_threads)
         model.fit(x, y)
@@ -206,6 +209,19 @@ def explain_season(rosters: pd.DataFrame, team_seasons: pd.DataFrame, season: in
         raise DataError(f"{PLAYER_SEASONS.path}: no roster players in season {season}")
     forest = fit_player_forest(training_rows(rosters, team_seasons, train_seasons, cfg),
                                features, cfg)
-    importance = forest.importance(scored, cfg.n_explanations)
-    importance["rfx_rank"] = within_team_rank(importance, "rfx_importance")
-    return importance, forest.archetypes(scored, cfg.k_similar, cfg.n_explanations)
+    try:
+        importance = forest.importance(scored, cfg.n_explanations)
+        importance["rfx_rank"] = within_team_rank(importance, "rfx_importance")
+        return importance, forest.archetypes(scored, cfg.k_similar, cfg.n_explanations)
+    finally:
+        release(forest.model)
+
+
+def release(model: Any) -> None:
+    """Let `model` be freed: RFX-Fuse keeps every forest it builds in a module-level list
+    (`_MODEL_STORAGE`, for notebooks), ~50 MB each, so a worker explaining several seasons
+    grew until loky replaced it (a fresh process: ~3 s of imports again). Nothing to do
+    where a version of RFX-Fuse has no such list."""
+    store = getattr(type(model).fit, "__globals__", {}).get("_MODEL_STORAGE")
+    while isinstance(store, list) and any(m is model for m in store):
+        store.remove(model)

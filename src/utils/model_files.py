@@ -16,6 +16,8 @@ import io
 import itertools
 import pickle
 import re
+import sys
+import types
 import warnings
 import zipfile
 from pathlib import Path
@@ -106,6 +108,30 @@ def _first_line(exc: BaseException) -> str:
     return text[:200]
 
 
+# sklearn's array-API shim for torch: a package that importing skops.io imports (skops lists
+# sklearn's estimators with all_estimators, which imports every package of sklearn to walk it,
+# the externals' too, though it takes no estimator from them): ~1.8 s of CPU importing torch
+_TORCH_SHIM = "sklearn.externals.array_api_compat.torch"
+
+
+def skops_io() -> types.ModuleType:
+    """skops.io, imported without torch in a process that has not loaded torch (train_b's
+    final fit, forecast): while skops lists the estimators, the shim is a placeholder (no
+    subpackages to walk), then gone again, so a later import of it is the real one. The
+    same trusted types: sklearn's externals give none."""
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    placeholder = None
+    if "torch" not in sys.modules and _TORCH_SHIM not in sys.modules:
+        placeholder = sys.modules[_TORCH_SHIM] = types.ModuleType(_TORCH_SHIM)
+    try:
+        import skops.io as sio
+    finally:
+        if placeholder is not None and sys.modules.get(_TORCH_SHIM) is placeholder:
+            del sys.modules[_TORCH_SHIM]
+    return sio
+
+
 def skops_bytes(obj: Any) -> bytes:
     """skops' file of `obj` with the same bytes on every run and in every process: skops names
     each array file and each object's `__id__` after a memory address and stamps the clock
@@ -114,8 +140,7 @@ def skops_bytes(obj: Any) -> bytes:
     (a string or number) gets a number of its own at each place: whether two trees share one
     "squared_error" string object depends on the process that built them (a Dask worker's
     did not), and loading a value does not depend on it."""
-    import skops.io as sio
-    data = sio.dumps(obj)
+    data = skops_io().dumps(obj)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         arrays = [n for n in archive.namelist() if n.endswith(".npy")]
     renames = {name: f"array_{i:05d}.npy" for i, name in enumerate(arrays)}

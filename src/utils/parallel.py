@@ -43,6 +43,7 @@ LOG_STEPS = 10      # progress lines a fan-out writes to a log (one per tenth of
 
 _clients: dict[str, Any] = {}
 _warming: list["WarmUp"] = []
+_frozen = False          # in a worker: gc.freeze() done (_freeze_imports)
 
 
 def scheduler_address() -> str | None:
@@ -82,6 +83,8 @@ def _pins() -> dict[str, str | None]:
 def _run_task(index: int, fn: Callable, args: tuple, pins: dict[str, str | None]) -> tuple:
     """(index, fn(*args)) in a worker: the index lets results finish in any order."""
     watch_parent()          # a loky worker ends with its stage, even a kill -9'd one
+    if not in_dask_worker():            # a Dask worker outlives the stage: left as it is
+        _freeze_imports()
     here = _pins()
     if here != pins:
         import socket
@@ -131,39 +134,52 @@ def _import_modules(modules: Sequence[str]) -> int:
     watch_parent()
     for name in modules:
         importlib.import_module(name)
-    # the modules live as long as the worker: frozen, the garbage collector no longer walks
-    # their objects (each collection, and the worker's exit, ~0.5 s with torch, is shorter)
-    gc.freeze()
+    _freeze_imports()
     return os.getpid()
+
+
+def _freeze_imports() -> None:
+    """Once per worker, after its imports (a warm-up's, or those of its first task, which
+    unpickling the task made): the modules live as long as the worker, so frozen, the
+    garbage collector no longer walks their objects (each collection, and the worker's
+    exit, ~0.5 s with torch, is shorter)."""
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
 
 
 class WarmUp(threading.Thread):
     """The background start of the local workers (`warm_up`); `pids`: the workers that ran
     its import tasks, once it is done."""
 
-    def __init__(self, n_jobs: int, modules: Sequence[str]) -> None:
+    def __init__(self, n_jobs: int, modules: Sequence[str], n_warm: int) -> None:
         super().__init__(name="worker warm-up", daemon=True)
-        self.n_jobs, self.modules = n_jobs, tuple(modules)
+        self.n_jobs, self.modules, self.n_warm = n_jobs, tuple(modules), n_warm
         self.pids: list[int] = []
 
     def run(self) -> None:
         with parallel_config(backend="loky"):
             self.pids = Parallel(n_jobs=self.n_jobs)(
-                delayed(_import_modules)(self.modules) for _ in range(self.n_jobs))
+                delayed(_import_modules)(self.modules) for _ in range(self.n_warm))
 
 
 def warm_up(n_jobs: int, modules: Sequence[str], n_tasks: int | None = None) -> WarmUp | None:
     """Start the `n_jobs` local worker processes now, in a background thread, and import
-    `modules` in them: a stage calls this before its own set-up (reading tables, building
-    tasks), so that the workers' start (~3 s of imports each) overlaps that set-up instead of
-    delaying the first task; the next `fan_out` waits for it and reuses the same workers.
-    Never more workers than the usable CPUs or `n_tasks` (the stage's count, when known
-    before its set-up). Nothing to do (None) on a Dask cluster, whose workers are up, or
-    with one job."""
+    `modules` in as many of them as there are CPUs beside the stage's own process: a stage
+    calls this before its own set-up (reading tables, building tasks), so that the workers'
+    start (~3-4 s of imports each) overlaps that set-up instead of delaying the first task;
+    the next `fan_out` waits for it and reuses the same workers. A worker left bare imports
+    its task's modules with its first task: on 2 CPUs, importing in both workers during the
+    set-up made three processes share two cores (the cold run no faster), and where no task
+    comes (train_a with every fit in the fit cache: `dvc exp run`) it was ~4 s of CPU spent
+    for nothing. Never more workers than the usable CPUs or `n_tasks` (the stage's count,
+    when known before its set-up). Nothing to do (None) on a Dask cluster, whose workers
+    are up, or with one job."""
     n_jobs = bounded_jobs(n_jobs, n_tasks)
     if scheduler_address() is not None or n_jobs <= 1:
         return None
-    thread = WarmUp(n_jobs, modules)
+    thread = WarmUp(n_jobs, modules, n_warm=max(1, min(n_jobs, usable_cpus() - 1)))
     thread.start()
     _warming.append(thread)
     return thread
