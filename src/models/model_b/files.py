@@ -13,7 +13,7 @@ import xgboost as xgb
 from sklearn.ensemble import RandomForestRegressor
 
 from src.errors import DataError
-from src.utils.model_files import KIND_KEY, XGB_RANKER, check_kind, guarded
+from src.utils.model_files import KIND_KEY, XGB_RANKER, check_kind, guarded, skops_io
 
 # Types a saved forest may contain; anything else in the file is refused on load.
 RF_TRUSTED_TYPES = ["sklearn.tree._tree.Tree"]
@@ -54,9 +54,7 @@ SKOPS_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeEr
 def forest_from_bytes(data: bytes, where: str | Path) -> RandomForestRegressor:
     """The forest in `data` (skops; a file's or a fit cache entry's bytes, named `where` in
     errors), loaded with skops' trusted-types check: any other type is refused."""
-    # imported here: skops' import lists every sklearn estimator (importing torch via
-    # sklearn's array-API shim), ~2 s of CPU in every process that imports this module
-    import skops.io as sio
+    sio = skops_io()        # here: importing skops lists every sklearn estimator (~1 s of CPU)
     untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in RF_TRUSTED_TYPES]
     if untrusted:
         raise DataError(f"{where}: refused: untrusted types {untrusted}")
@@ -71,8 +69,8 @@ def skops_entry_bytes(model: RandomForestRegressor) -> bytes:
     its schema written as compact JSON (skops indents it, with Python's slow encoder: this
     is ~2.5x faster, ~0.1 s a forest; sio.loads reads either). Falls back to sio.dumps if
     skops' internals moved (another skops version)."""
+    sio = skops_io()        # first: a bare `import skops` must not be what imports skops.io
     import skops
-    import skops.io as sio
     try:
         from skops.io._persist import SaveContext, get_state
     except ImportError:
