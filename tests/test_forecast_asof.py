@@ -180,3 +180,7 @@ def test_the_saved_game_variant_and_title_damping_are_applied(field, tmp_path):
     last = damped.path["date"].max()
     assert not np.allclose(damped.path.loc[damped.path["date"] == last, "p_champion"],
                            plain.path.loc[plain.path["date"] == last, "p_champion"])
+    # the page says what the round and title odds play (and says nothing when they play all of it)
+    from src.inference.forecast_playoffs import bracket_html
+    assert "count 50% of each team" in bracket_html(damped, b)
+    assert "of each team" not in bracket_html(plain, b)

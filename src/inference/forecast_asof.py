@@ -49,6 +49,7 @@ class PlayoffsAsOf:
     title_strength: pd.Series | None = None   # what the round and title odds play: the update shrunk by
                                               # the title damping k (None: `strength`, k = 1)
     availability: pd.Series | None = None     # the availability term's part of title_strength (points)
+    damping: float = 1.0                      # the title damping k of title_strength
 
 
 def read_playoff_results(path: Path, season: int, teams: pd.DataFrame, first_season: int) -> pd.DataFrame:
@@ -85,7 +86,7 @@ def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, sou
     availability = None if parts is None or morning is None else parts(list(bracket.teams), morning)
     return PlayoffsAsOf(as_of if as_of is not None else last, source, known, setting, states,
                         strength, rounds, path, points.loc[list(bracket.teams)].astype(float), model, title,
-                        availability)
+                        availability, damping)
 
 
 def _updated(points: pd.Series, games: pd.DataFrame, bracket: Bracket, setting: UpdateSetting,

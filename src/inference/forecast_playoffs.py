@@ -42,6 +42,16 @@ def bracket_markdown(playoffs: PlayoffsAsOf, bracket: Bracket) -> list[str]:
     return lines
 
 
+def damping_note(playoffs: PlayoffsAsOf) -> str:
+    """What the round and title odds play when they damp the update (docs/asof.md, "Calibrated
+    title moves"); "" when they play the whole update or no game is known."""
+    if playoffs.damping == 1.0 or playoffs.games.empty:
+        return ""
+    return (f" The round and title odds count {playoffs.damping:.0%} of each team's move since the "
+            "playoffs began (chosen on earlier seasons' daily title odds: a single game moved them too "
+            "far); the game odds and spreads count all of it.")
+
+
 def bracket_html(playoffs: PlayoffsAsOf, bracket: Bracket) -> str:
     when = "before the playoffs" if playoffs.as_of is None else f"as of {playoffs.as_of:%Y-%m-%d}"
     columns = []
@@ -54,7 +64,8 @@ def bracket_html(playoffs: PlayoffsAsOf, bracket: Bracket) -> str:
               f", a game of a series still in progress weighing {setting.series_weight:g}")
     note = (f"Strengths learn from the {len(playoffs.games)} playoff games played by then "
             f"(prior sd {setting.prior_sd:g} points, margins capped at {setting.margin_cap:g}{weight}; "
-            "chosen on earlier seasons' playoff games); a series in progress is simulated from its score.")
+            "chosen on earlier seasons' playoff games); a series in progress is simulated from its score."
+            + damping_note(playoffs))
     return (f'<h2>The bracket {when}</h2><p>{html.escape(note)}</p>'
             f'<div class="bracket">{"".join(columns)}</div>')
 
