@@ -12,6 +12,7 @@ import pandas as pd
 from src import artifacts
 from src.config import data_config, load_params, seasons_config
 from src.evaluation.config import evaluation_config
+from src.evaluation import title_daily
 from src.evaluation.evaluate import evaluate
 from src.evaluation.headline import HEADLINE_FILE, headline_metrics
 from src.evaluation.availability_games import AvailabilityInputs
@@ -26,6 +27,7 @@ from src.odds.playoff_update import playoff_update_config
 from src.odds.playoff_record import playoff_record_config, roster_shares
 from src.features.config import roster_config
 from src.utils.cli import stage_main
+from src.utils.parallel import local_jobs, warm_up
 from src.utils.io import atomic_dir, read_input, write_json, write_parquet
 
 log = logging.getLogger("stages.evaluate")
@@ -45,6 +47,7 @@ ODDS_FITS = artifacts.ODDS_FITS.path
 def run(args: argparse.Namespace) -> list[Path]:
     params = load_params(args.params)
     started = time.perf_counter()
+    warm_up(local_jobs(), title_daily.WORKER_MODULES)   # the daily title odds' workers start meanwhile
     scores = pd.read_parquet(SCORES) if SCORES.exists() else None
     if scores is None:
         log.warning("%s not found: baselines only", SCORES)

@@ -23,6 +23,9 @@ from src.odds.playoff_update import UpdateSetting
 from src.odds.title_odds import SeasonInputs
 from src.league.monte_carlo import GameModel
 from src.odds.series_likelihood import PROB_FLOOR
+from src.utils.parallel import fan_out, local_jobs
+
+WORKER_MODULES = (__name__,)     # what a season's daily odds import in a worker (parallel.warm_up)
 
 PREFIX = "title_daily"
 N_LARGEST = 5
@@ -83,14 +86,20 @@ def evaluate_title_daily(points: dict[str, pd.Series], games: pd.DataFrame, inpu
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
     plan = {**{n: (n, {}) for n in names}, **(variants or {})}
     grid = [] if damping is None or damping.source not in plan else [k for k in damping.grid if k != 1.0]
+    bases = list(dict.fromkeys(b for b, _ in plan.values()))
+    # each base with its variants and damped paths, in one pass per season (one task a season)
+    passes = {base: [(n, 1.0) for n, (b, _) in plan.items() if b == base]
+              + [(damping.source, k) for k in grid if plan[damping.source][0] == base] for base in bases}
+    tasks = [(points[base].loc[s], games[games["season"] == s], SeasonInputs({s: inputs.brackets[s]}), s,
+              chosen[base][s], model, [plan[n][1].get(s) for n, _ in passes[base]], [k for _, k in passes[base]])
+             for base in bases for s in seasons]
+    done = iter(fan_out(daily_odds_of, tasks, n_jobs=local_jobs(), desc="daily title odds",
+                        labels=[f"{base} {s}" for base in bases for s in seasons],
+                        costs=[len(t[1]) * len(t[6]) for t in tasks]))
     by_k: dict[tuple[str, float], pd.DataFrame] = {}
-    for base in dict.fromkeys(b for b, _ in plan.values()):
-        mine = [(n, 1.0) for n, (b, _) in plan.items() if b == base]   # the base and its variants, in one pass
-        mine += [(damping.source, k) for k in grid if plan[damping.source][0] == base]
-        per_season = [daily_odds_of(points[base].loc[s], games[games["season"] == s], inputs, s, chosen[base][s],
-                                    model, [plan[n][1].get(s) for n, _ in mine], [k for _, k in mine])
-                      for s in seasons]
-        for j, entry in enumerate(mine):
+    for base in bases:
+        per_season = [next(done) for _ in seasons]
+        for j, entry in enumerate(passes[base]):
             by_k[entry] = pd.concat([odds[j] for odds in per_season], ignore_index=True)
     tables = {name: by_k[(name, 1.0)] for name in plan}
     if grid:
