@@ -10,7 +10,7 @@ from sklearn.ensemble import RandomForestRegressor
 from src.models.estimator import ConfigEstimator
 from src.models.model_b.config import ModelBConfig
 from src.models.model_b.files import forest_from_bytes, load_rf, skops_entry_bytes
-from src.models.model_b.ranker import check_columns
+from src.models.model_b.xgb_file import check_columns
 from src.utils.io import write_bytes
 from src.utils.model_files import skops_bytes
 

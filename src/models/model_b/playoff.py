@@ -12,14 +12,11 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from src.models.estimator import ConfigEstimator
-from src.models.model_b.boosting import gain_shares, has_rows, validation_monitor, with_validation, xgb_kwargs
+from src.models.model_b.boosting import has_rows, validation_monitor, with_validation, xgb_kwargs
 from src.models.model_b.config import ModelBConfig
-from src.models.model_b.files import load_xgb, xgb_from_bytes
-from src.models.model_b.ranker import check_columns
+from src.models.model_b.xgb_file import XgbFileEstimator
 from src.models.names import XGB_PLAYOFF_NAME, score_column
-from src.utils.io import write_bytes
-from src.utils.model_files import XGB_PLAYOFF, xgb_json_bytes
+from src.utils.model_files import XGB_PLAYOFF
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +60,12 @@ def playoff_groups(seasons: np.ndarray, teams: np.ndarray, order_label: np.ndarr
     return (np.concatenate(rows), np.concatenate(labels), np.concatenate(qids), np.asarray(weights, float))
 
 
-class PlayoffXgb(ConfigEstimator):
-    cfg: ModelBConfig
+class PlayoffXgb(XgbFileEstimator):
+    KIND = XGB_PLAYOFF
 
     def __init__(self, cfg: ModelBConfig):
         super().__init__(cfg)
-        self.feature_names: list[str] = []
         self.n_rounds: int = cfg.xgb.n_estimators if cfg is not None else 0
-        self.model: xgb.XGBRanker | None = None
-        self.file_bytes: bytes | None = None     # the bytes it was loaded from
 
     def fit(self, X: pd.DataFrame, y: pd.DataFrame, groups: np.ndarray, playoff: PlayoffRows,
             X_val: pd.DataFrame | None = None, y_val: pd.DataFrame | None = None,
@@ -89,37 +83,14 @@ class PlayoffXgb(ConfigEstimator):
         self.model = self._fit(X, y, groups, teams, playoff.series, self.n_rounds)
         return self
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        check_columns(X, self.feature_names, "PlayoffXgb")
-        return self.model.predict(X)
-
-    def importances(self) -> dict[str, float]:
-        return gain_shares(self.model, self.feature_names)
-
-    def to_bytes(self) -> bytes:
-        """XGBoost's JSON recording the kind (what `save` writes and the fit cache stores)."""
-        return self.file_bytes or xgb_json_bytes(self.model.get_booster(), XGB_PLAYOFF)
-
-    def save(self, path: str | Path) -> Path:
-        return write_bytes(self.to_bytes(), path)
-
     @classmethod
     def load(cls, path: str | Path) -> "PlayoffXgb":
         """The saved model, ready to predict (get_params of a loaded estimator is {"cfg": None})."""
-        return cls.of_model(cls(None), load_xgb(path, "rank:pairwise", XGB_PLAYOFF))
-
-    @classmethod
-    def from_bytes(cls, cfg: ModelBConfig, data: bytes, where: str | Path) -> "PlayoffXgb":
-        """The model in `data` (a fit cache entry's part), with its params."""
-        loaded = cls.of_model(cls(cfg), xgb_from_bytes(data, "rank:pairwise", XGB_PLAYOFF, where))
-        loaded.file_bytes = data
-        return loaded
+        return cls.load_file(path, "rank:pairwise")
 
     @staticmethod
-    def of_model(loaded: "PlayoffXgb", model: xgb.XGBRanker) -> "PlayoffXgb":
-        loaded.model = model
-        loaded.feature_names = list(model.get_booster().feature_names or [])
-        return loaded
+    def objective_of(cfg: ModelBConfig) -> str:
+        return "rank:pairwise"
 
     def _fit(self, X, y, seasons, teams, series, n_rounds: int, callbacks=None) -> xgb.XGBRanker:
         rows, labels, qid, weights = playoff_groups(seasons, teams, y["order_label"].to_numpy(), series,

@@ -11,37 +11,23 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-from src.errors import DataError
-from src.models.estimator import ConfigEstimator
-from src.models.model_b.boosting import (gain_shares, has_rows, validation_monitor, with_validation,
-                                         xgb_kwargs)
+from src.models.model_b.boosting import has_rows, validation_monitor, with_validation, xgb_kwargs
 from src.models.model_b.config import ModelBConfig
-from src.models.model_b.files import load_xgb, xgb_from_bytes
-from src.utils.io import write_bytes
-from src.utils.model_files import XGB_RANKER, xgb_json_bytes
+from src.models.model_b.xgb_file import XgbFileEstimator
+from src.utils.model_files import XGB_RANKER
 
 
 def xgb_label_column(objective: str) -> str:
     return "order_label" if objective == "rank:pairwise" else "relevance"
 
 
-def check_columns(X: pd.DataFrame, feature_names: list[str], what: str) -> None:
-    if not feature_names:
-        raise RuntimeError(f"{what}.predict called before fit")
-    if list(X.columns) != feature_names:
-        raise DataError(f"feature columns differ from training: {sorted(set(X.columns) ^ set(feature_names))}")
-
-
-class RankerXgb(ConfigEstimator):
-    cfg: ModelBConfig
+class RankerXgb(XgbFileEstimator):
+    KIND = XGB_RANKER
 
     def __init__(self, cfg: ModelBConfig):
         super().__init__(cfg)
-        self.feature_names: list[str] = []
         self.n_rounds: int = cfg.xgb.n_estimators if cfg is not None else 0
         self.val_ndcg: float | None = None          # validation NDCG at n_rounds, when early-stopped
-        self.model: xgb.XGBModel | None = None
-        self.file_bytes: bytes | None = None     # the bytes it was loaded from
 
     def fit(self, X: pd.DataFrame, y: pd.DataFrame, groups: np.ndarray,
             X_val: pd.DataFrame | None = None, y_val: pd.DataFrame | None = None,
@@ -56,40 +42,15 @@ class RankerXgb(ConfigEstimator):
         self.model = self._fit_xgb(X, y, groups, self.n_rounds)
         return self
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        check_columns(X, self.feature_names, "RankerXgb")
-        return self.model.predict(X)
-
-    def importances(self) -> dict[str, float]:
-        return gain_shares(self.model, self.feature_names)
-
-    def to_bytes(self) -> bytes:
-        """XGBoost's own JSON format recording the kind (what `save` writes and the fit cache
-        stores); a loaded model gives back the bytes it was loaded from."""
-        return self.file_bytes or xgb_json_bytes(self.model.get_booster(), XGB_RANKER)
-
-    def save(self, path: str | Path) -> Path:
-        """Written atomically from memory."""
-        return write_bytes(self.to_bytes(), path)
-
     @classmethod
     def load(cls, path: str | Path, objective: str) -> "RankerXgb":
         """The saved model, ready to predict (the file holds the booster, not model_b's params:
         get_params of a loaded estimator is {"cfg": None})."""
-        return cls.of_model(cls(None), load_xgb(path, objective, XGB_RANKER))
-
-    @classmethod
-    def from_bytes(cls, cfg: ModelBConfig, data: bytes, where: str | Path) -> "RankerXgb":
-        """The model in `data` (a fit cache entry's part), with its params."""
-        loaded = cls.of_model(cls(cfg), xgb_from_bytes(data, cfg.objective, XGB_RANKER, where))
-        loaded.file_bytes = data
-        return loaded
+        return cls.load_file(path, objective)
 
     @staticmethod
-    def of_model(loaded: "RankerXgb", model: xgb.XGBModel) -> "RankerXgb":
-        loaded.model = model
-        loaded.feature_names = list(model.get_booster().feature_names or [])
-        return loaded
+    def objective_of(cfg: ModelBConfig) -> str:
+        return cfg.objective
 
     def _fit_xgb(self, X, y, groups, n_rounds: int, callbacks=None) -> xgb.XGBModel:
         cls = xgb.XGBRanker if self.cfg.is_ranking else xgb.XGBRegressor
