@@ -210,3 +210,20 @@ def model_a_configs_small():
         t = dataclasses.replace(train, **{k: v for k, v in overrides.items() if k not in arch_keys})
         return a, t
     return make
+
+
+def synthetic_playoffs(tmp_path_factory, first: int, last: int, seed: int = 3):
+    """(true pre-playoff strengths by (season, team), every playoff game, SeasonInputs) of a
+    synthetic league (src/data/synthetic.py): what the daily title odds tests play from."""
+    import pandas as pd
+    from src.data.ingest import build_tables
+    from src.data.playoff_games import playoff_games
+    from src.data.synthetic import generate_league
+    from src.odds.season_inputs import season_inputs
+    raw = generate_league(tmp_path_factory.mktemp("league"), seed=seed, first_season=first, last_season=last)
+    tables = build_tables(raw, first)
+    truth = pd.read_csv(raw / "truth_teams.csv")
+    pre = truth.set_index(["season", "team"])["true_strength"].astype(float)
+    games = playoff_games(raw, tables.team_seasons, first)
+    inputs = season_inputs(tables.team_seasons, tables.playoff_series, list(range(first, last + 1)))
+    return pre, games, inputs

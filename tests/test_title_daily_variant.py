@@ -6,14 +6,11 @@ the variant's metrics are written beside the base model's."""
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import synthetic_playoffs
 
-from src.data.ingest import build_tables
-from src.data.synthetic import generate_league
 from src.evaluation.title_daily import daily_odds, evaluate_title_daily
 from src.league.monte_carlo import GameModel
-from src.data.playoff_games import playoff_games
 from src.odds.playoff_update import UpdateSetting
-from src.odds.season_inputs import season_inputs
 
 FIRST, LAST = 2016, 2018
 MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
@@ -22,13 +19,7 @@ SETTING = UpdateSetting(prior_sd=2.0, margin_cap=20.0)
 
 @pytest.fixture(scope="module")
 def league(tmp_path_factory):
-    raw = generate_league(tmp_path_factory.mktemp("league"), seed=3, first_season=FIRST, last_season=LAST)
-    tables = build_tables(raw, FIRST)
-    truth = pd.read_csv(raw / "truth_teams.csv")
-    pre = truth.set_index(["season", "team"])["true_strength"].astype(float)
-    games = playoff_games(raw, tables.team_seasons, FIRST)
-    inputs = season_inputs(tables.team_seasons, tables.playoff_series, list(range(FIRST, LAST + 1)))
-    return pre, games, inputs
+    return synthetic_playoffs(tmp_path_factory, FIRST, LAST)
 
 
 class Term:

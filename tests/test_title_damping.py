@@ -5,17 +5,14 @@ k of season t chosen on earlier seasons only, no game of the morning or later re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import synthetic_playoffs
 
-from src.data.ingest import build_tables
-from src.data.playoff_games import playoff_games
-from src.data.synthetic import generate_league
 from src.evaluation.series_asof import title_odds_asof
 from src.evaluation.title_daily import daily_odds_of, evaluate_title_daily
 from src.evaluation.title_damping import TitleDamping, choose_damping
 from src.league.monte_carlo import GameModel, exact_bracket_probs
 from src.league.state import bracket_state, state_matrices
 from src.odds.playoff_update import UpdateSetting, strength_deltas
-from src.odds.season_inputs import season_inputs
 
 FIRST, LAST = 2016, 2018
 MODEL = GameModel(home_court=2.5, link="normal", scale=11.5)
@@ -25,13 +22,7 @@ BOOT = {"n_resamples": 50, "seed": 0, "interval": 0.9}
 
 @pytest.fixture(scope="module")
 def league(tmp_path_factory):
-    raw = generate_league(tmp_path_factory.mktemp("league"), seed=3, first_season=FIRST, last_season=LAST)
-    tables = build_tables(raw, FIRST)
-    truth = pd.read_csv(raw / "truth_teams.csv")
-    pre = truth.set_index(["season", "team"])["true_strength"].astype(float)
-    games = playoff_games(raw, tables.team_seasons, FIRST)
-    inputs = season_inputs(tables.team_seasons, tables.playoff_series, list(range(FIRST, LAST + 1)))
-    return pre, games, inputs
+    return synthetic_playoffs(tmp_path_factory, FIRST, LAST)
 
 
 def _midway(games, season):
