@@ -72,6 +72,19 @@ def test_fallback_replaces_weights_when_minutes_are_too_few():
     assert torch.allclose(uniform(x, minutes, pad)[1][0], torch.full((5,), 0.2))
 
 
+def test_weights_follow_an_in_place_change_of_the_minutes():
+    # the layer keeps what it derives from the minutes per tensor (RosterInputsMemo): a
+    # changed tensor must give the weights of a fresh layer, not the remembered ones
+    x, minutes, pad = _inputs()
+    layer = _layer(minutes_sum_min=0.05).eval()
+    before = layer(x, minutes, pad)[1]
+    assert torch.equal(layer(x, minutes, pad)[1], before)          # read back: same values
+    minutes[0] = torch.tensor([0.02, 0.01, 0.01, 0.0, 0.0])        # now under minutes_sum_min
+    after = layer(x, minutes, pad)[1]
+    assert torch.equal(after, _layer(minutes_sum_min=0.05).eval()(x, minutes.clone(), pad)[1])
+    assert not torch.allclose(after[0], before[0], atol=1e-4)
+
+
 def test_deep_set_rank_shapes(model_a_configs_small):
     arch, _ = model_a_configs_small()
     model = DeepSetRank.from_config(arch.with_stat_dim(4)).eval()

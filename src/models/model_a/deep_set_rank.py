@@ -65,7 +65,8 @@ class DeepSetRank(nn.Module):
                              minutes: torch.Tensor, key_padding_mask: torch.Tensor
                              ) -> tuple[torch.Tensor, torch.Tensor]:
         """(value [B,P] points per 100 possessions, attn_w [B,P]); value is 0 at padding."""
-        x = torch.cat([stats, self.embed(player_index)], dim=-1)
+        # embedding_dim 0 (params.yaml): the embedding adds no column, so no graph nodes for it
+        x = stats if not self.config.embedding_dim else torch.cat([stats, self.embed(player_index)], dim=-1)
         z = self.encoder(x)
         attn_w = self.attn.weights(z, minutes, key_padding_mask)
         value = (self.value_linear(stats) + self.value_mlp(z)).squeeze(-1)

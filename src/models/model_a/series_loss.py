@@ -53,12 +53,14 @@ def _torch_series_win_prob(p_home: torch.Tensor, p_away: torch.Tensor, best_of: 
 
 
 def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch.Tensor,
-                               best_of: torch.Tensor, model: GameModel) -> torch.Tensor:
-    """Differentiable P(home-court team wins its series)."""
+                               best_of: torch.Tensor, model: GameModel,
+                               lengths: list[int] | None = None) -> torch.Tensor:
+    """Differentiable P(home-court team wins its series); `lengths`: the sorted distinct
+    `best_of` where the caller has them (SeriesTensors.lengths), else found here."""
     margin = home_strength - away_strength
     p_home_game = torch_game_win_prob(margin + model.home_court, model)
     p_away_game = torch_game_win_prob(margin - model.home_court, model)
-    lengths = torch.unique(best_of).tolist()
+    lengths = torch.unique(best_of).tolist() if lengths is None else lengths
     if len(lengths) == 1:           # every series of a season since 2003: no merge needed
         return _torch_series_win_prob(p_home_game, p_away_game, int(lengths[0]))
     out = torch.zeros_like(margin)
@@ -69,8 +71,9 @@ def torch_series_home_win_prob(home_strength: torch.Tensor, away_strength: torch
 
 
 def torch_series_nll(home_strength: torch.Tensor, away_strength: torch.Tensor, best_of: torch.Tensor,
-                     home_won: torch.Tensor, model: GameModel) -> torch.Tensor:
+                     home_won: torch.Tensor, model: GameModel,
+                     lengths: list[int] | None = None) -> torch.Tensor:
     """-log P(observed winner), one entry per series (reduce as the caller needs)."""
-    p_home = torch_series_home_win_prob(home_strength, away_strength, best_of, model)
+    p_home = torch_series_home_win_prob(home_strength, away_strength, best_of, model, lengths)
     p_observed = torch.where(home_won.bool(), p_home, 1.0 - p_home)
     return -torch.log(p_observed.clamp_min(PROB_FLOOR))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 import numpy as np
@@ -35,6 +36,11 @@ class SeriesTensors:
 
     def __len__(self) -> int:
         return int(self.home.numel())
+
+    @cached_property
+    def lengths(self) -> list[int]:
+        """The season's series lengths (best-of), sorted: read by every training step's loss."""
+        return torch.unique(self.best_of).tolist()
 
 
 def series_by_season(teams: pd.DataFrame, series: pd.DataFrame | None,

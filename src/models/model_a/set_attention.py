@@ -14,6 +14,8 @@ for the checkpoints' state-dict layout, and training leaves them at their initia
 from __future__ import annotations
 
 import math
+import weakref
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -32,6 +34,57 @@ def fallback_weights(minutes: torch.Tensor, key_padding_mask: torch.Tensor,
     # a team whose valid players all have 0 minutes gets uniform weights
     raw = torch.where(total > 0, raw, valid)
     return raw / raw.sum(-1, keepdim=True).clamp_min(1.0e-12)
+
+
+@dataclass(frozen=True)
+class RosterInputs:
+    """What the attention derives from a roster's minutes and padding alone (no parameter)."""
+    bias: torch.Tensor        # [B,1,P] minutes_bias_weight * log(minutes share)
+    mask: torch.Tensor        # [B,1,P] padding, broadcast over the heads
+    any_fallback: bool        # some team holds under minutes_sum_min of the minutes
+
+
+class RosterInputsMemo:
+    """RosterInputs per (minutes, padding) tensor pair: training passes the same season tensors
+    every epoch (~50,000 steps a stage), so they are computed once per season instead of every
+    step (the same ops on the same tensors: the same values). Keyed by identity and version
+    (an in-place change misses), kept only while the tensors live (weak references), and only
+    for tensors outside autograd."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple, tuple[weakref.ref, weakref.ref, RosterInputs]] = {}
+
+    # a copy or a pickle of the model (deepcopy, a worker's task) starts with an empty memo
+    def __deepcopy__(self, memo: dict) -> "RosterInputsMemo":
+        return RosterInputsMemo()
+
+    def __getstate__(self) -> dict:
+        return {"_memo": {}}
+
+    def of(self, minutes: torch.Tensor, key_padding_mask: torch.Tensor, weight: float,
+           minutes_sum_min: float) -> RosterInputs:
+        # _version: an in-place change of a tensor is a new key
+        key = (id(minutes), minutes._version, id(key_padding_mask), key_padding_mask._version,
+               weight, minutes_sum_min)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0]() is minutes and hit[1]() is key_padding_mask:
+            return hit[2]
+        inputs = RosterInputs(
+            (weight * torch.log(minutes.clamp_min(MIN_LOG_ARG))).unsqueeze(1),
+            key_padding_mask.unsqueeze(1),
+            bool(needs_fallback(minutes, key_padding_mask, minutes_sum_min).any()))
+        if not minutes.requires_grad:
+            self._memo = {k: v for k, v in self._memo.items() if v[0]() is not None}
+            self._memo[key] = (weakref.ref(minutes), weakref.ref(key_padding_mask), inputs)
+        return inputs
+        return inputs
+
+
+def needs_fallback(minutes: torch.Tensor, key_padding_mask: torch.Tensor,
+                   minutes_sum_min: float) -> torch.Tensor:
+    """[B] bool: teams whose valid slots hold less than `minutes_sum_min` of the minutes."""
+    valid_minutes = (minutes * (~key_padding_mask).to(minutes.dtype)).sum(-1)
+    return valid_minutes < minutes_sum_min
 
 
 class SetAttention(nn.Module):
@@ -59,6 +112,7 @@ class SetAttention(nn.Module):
         self.norm_out = nn.LayerNorm(dim)
         self.ffn = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Dropout(dropout),
                                  nn.Linear(dim, dim))
+        self._inputs = RosterInputsMemo()
 
     @classmethod
     def from_config(cls, cfg: ModelAConfig) -> "SetAttention":
@@ -75,8 +129,7 @@ class SetAttention(nn.Module):
 
     def needs_fallback(self, minutes: torch.Tensor, key_padding_mask: torch.Tensor) -> torch.Tensor:
         """[B] bool: teams whose valid slots hold less than `minutes_sum_min` of the minutes."""
-        valid_minutes = (minutes * (~key_padding_mask).to(minutes.dtype)).sum(-1)
-        return valid_minutes < self.minutes_sum_min
+        return needs_fallback(minutes, key_padding_mask, self.minutes_sum_min)
 
     def attention_logits(self, h: torch.Tensor, minutes: torch.Tensor,
                          key_padding_mask: torch.Tensor) -> torch.Tensor:
@@ -84,19 +137,20 @@ class SetAttention(nn.Module):
         keys = self.k_proj(h).view(b, p, self.heads, self.head_dim)
         query = self.query.view(self.heads, self.head_dim)
         logits = torch.einsum("hd,bphd->bhp", query, keys) / math.sqrt(self.head_dim)
-        logits = logits / self.temperature
-        bias = self.minutes_bias_weight * torch.log(minutes.clamp_min(MIN_LOG_ARG))
-        logits = logits + bias.unsqueeze(1)
-        return logits.masked_fill(key_padding_mask.unsqueeze(1), float("-inf"))
+        if self.temperature != 1.0:       # x / 1.0 is x: no op, no graph node
+            logits = logits / self.temperature
+        inputs = self._inputs.of(minutes, key_padding_mask, self.minutes_bias_weight, self.minutes_sum_min)
+        return (logits + inputs.bias).masked_fill(inputs.mask, float("-inf"))
 
     def head_weights(self, x: torch.Tensor, minutes: torch.Tensor,
                      key_padding_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(h: the normalised input [B,P,D], per-head weights [B,H,P])."""
-        x = self.input_dropout(x)
+        if self.input_dropout.p > 0:      # dropout(p=0) returns its input as it is
+            x = self.input_dropout(x)
         h = self.norm_in(x) if self.use_pre_norm else x
         weights = torch.softmax(self.attention_logits(h, minutes, key_padding_mask), dim=-1)
-        fallback = self.needs_fallback(minutes, key_padding_mask)
-        if bool(fallback.any()):
+        if self._inputs.of(minutes, key_padding_mask, self.minutes_bias_weight, self.minutes_sum_min).any_fallback:
+            fallback = self.needs_fallback(minutes, key_padding_mask)
             backup = fallback_weights(minutes, key_padding_mask, self.fallback_strategy)
             weights = torch.where(fallback[:, None, None], backup.unsqueeze(1), weights)
         return h, weights

@@ -215,21 +215,25 @@ class ModelATrainer(BaseTrainer):
     def series_nll(self, strength: torch.Tensor, series: SeriesTensors) -> torch.Tensor:
         """[S] -log P(observed winner) of each series of the season under the simulator."""
         return torch_series_nll(strength[series.home], strength[series.away], series.best_of,
-                                series.home_won, self.game_model)
+                                series.home_won, self.game_model, series.lengths)
 
     def season_loss(self, strength: torch.Tensor, item: TrainList) -> torch.Tensor:
         """Mean series log-loss of the season + listmle_weight * ListMLE(strength / T). The
         L2-SP penalty of a training step is added by `_penalise` (outside the graph)."""
         cfg = self.train_config
-        loss = strength.new_zeros(())
+        terms = []
         if item.series is not None:
-            loss = loss + self.series_nll(strength, item.series).mean()
+            terms.append(self.series_nll(strength, item.series).mean())
         if item.games is not None and cfg.playoff_games_weight > 0:     # hook: playoff games
-            loss = loss + cfg.playoff_games_weight * games_nll(
-                self.model, item.roster, item.games, self.game_model).mean()
+            terms.append(cfg.playoff_games_weight * games_nll(
+                self.model, item.roster, item.games, self.game_model).mean())
         if cfg.listmle_weight > 0:
-            loss = loss + cfg.listmle_weight * grouped_list_mle(
-                strength / self.log_temperature.exp(), item.ranks, item.groups)
+            terms.append(cfg.listmle_weight * grouped_list_mle(
+                strength / self.log_temperature.exp(), item.ranks, item.groups))
+        # summed from the first term (0 + x is x: one graph node fewer a step)
+        loss = terms[0] if terms else strength.new_zeros(())
+        for term in terms[1:]:
+            loss = loss + term
         return loss
 
     @torch.no_grad()
