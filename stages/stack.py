@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> list[Path]:
     history = final_history(result.scores, seasons.last_test)
     fit_seasons = sorted(history["season"].unique().tolist())
     final = fit_final_stacker(with_target(history, targets) if cfg.objective == "order" else history, cfg,
-                              observed_series(team_seasons, playoff_series, fit_seasons), game_model(sim),
+                              # the table is per season: its rows of fit_seasons (not built again, ~1 s)
+                              series[series["season"].isin(fit_seasons)].reset_index(drop=True), game_model(sim),
                               seasons.first_test, final_cache)
     return [write_parquet(result.scores, SCORES), final.save(STACKER),
             write_json(stack_metrics(result, cfg, team_seasons, seasons), METRICS),

@@ -22,6 +22,7 @@ from src.evaluation.series import SERIES_BASELINES, outcome_losses, season_boots
 from src.odds.game_asof import walk_forward_games
 from src.odds.playoff_update import PlayoffUpdateConfig, UpdateSetting
 from src.league.monte_carlo import GameModel
+from src.utils.parallel import fan_out, local_jobs
 
 SPLITS = {"games": lambda g: np.ones(len(g), bool),
           "games_round1": lambda g: g["round"].to_numpy() == 1,
@@ -59,8 +60,10 @@ def evaluate_games(games: pd.DataFrame, points: dict[str, pd.Series], cfg: Playo
     chosen, choices, losses = {}, {}, {}
     truth = games["home_won"].to_numpy(bool)
     actual = (games["home_pts"] - games["away_pts"]).to_numpy(float)
-    for name, pre in points.items():
-        walk = walk_forward_games(games, pre, cfg, model, series)
+    # one task per model (pure functions of their arguments: the same bytes on any backend)
+    walks = fan_out(walk_forward_games, [(games, pre, cfg, model, series) for pre in points.values()],
+                    n_jobs=local_jobs(), desc="game yardstick", labels=list(points))
+    for (name, pre), walk in zip(points.items(), walks):
         out[p_column(name)], out[margin_column(name)] = walk.p_home, walk.margin
         chosen[name], choices[name] = walk.chosen, walk.choices
         losses[name] = _losses(walk.p_home, walk.margin, truth, actual, games)
