@@ -54,6 +54,21 @@ from src.utils.parallel import fan_out  # noqa: E402
 GRID = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0)      # pre-registered (title_uncertainty_prereg.md)
 
 
+def title_path_inputs(params: dict):
+    """(pre, games, inputs, chosen, model, cfg, record terms by season, title damping k by season)
+    of the product's title path as the evaluate stage made them (reports/eval_report.json)."""
+    pre, games, inputs, chosen, model, cfg = load(params, "ensemble")
+    report = json.loads(Path(artifacts.EVAL_REPORT.path).read_text())
+    ks = {int(s): float(k) for s, k in report["title_daily"]["damping"]["choices"].items()}
+    roster = roster_config(params)
+    players = read_input(artifacts.PLAYER_SEASONS.path, "ingest")
+    record = RecordInputs(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
+                          roster_shares(players, roster.min_minutes, roster.max_players), games,
+                          playoff_record_config(params))
+    terms = record_terms(record, {int(s): c for s, c in report["playoff_record"]["chosen"].items()}, games)
+    return pre, games, inputs, chosen, model, cfg, terms, ks
+
+
 def season_paths(pre, season_games, inputs, season, setting, model, term, k):
     """[undamped, damped, integrated c for c in GRID..., integrated_damped] of one season."""
     plain = daily_odds_of(pre, season_games, inputs, season, setting, model, [term, term], [1.0, k])
@@ -92,16 +107,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args()
     started = time.time()
-    params = load_params("params.yaml")
-    pre, games, inputs, chosen, model, cfg = load(params, "ensemble")
-    report = json.loads(Path(artifacts.EVAL_REPORT.path).read_text())
-    ks = {int(s): float(k) for s, k in report["title_daily"]["damping"]["choices"].items()}
-    roster = roster_config(params)
-    players = read_input(artifacts.PLAYER_SEASONS.path, "ingest")
-    record = RecordInputs(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
-                          roster_shares(players, roster.min_minutes, roster.max_players), games,
-                          playoff_record_config(params))
-    terms = record_terms(record, {int(s): c for s, c in report["playoff_record"]["chosen"].items()}, games)
+    pre, games, inputs, chosen, model, cfg, terms, ks = title_path_inputs(load_params("params.yaml"))
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
     tasks = [(pre.loc[s], games[games["season"] == s], SeasonInputs({s: inputs.brackets[s]}), s, chosen[s], model,
               terms.get(s), ks[s]) for s in seasons]
