@@ -10,7 +10,10 @@ only` (the strengths of the morning after, the state of the morning before). The
 calibration then scales one part and keeps the other whole: p = state_only + k (after -
 state_only) scales the strengths' part (k = 1: as made), p = strengths_only + k (after -
 strengths_only) scales the state's part; best k by the Bernoulli log-loss of "won the title" with a
-90% season-bootstrap interval (as docs/research/title_move_calibration.py).
+90% season-bootstrap interval (as docs/research/title_move_calibration.py). The same split on
+the series itself (less noisy than the title): after every game that leaves its series undecided,
+P(the home-court team wins the series) from the score before and after the game, with the
+strengths of the morning before and after it, judged by who won the series.
 
 Not a stage and nothing imports it. Run from the repository root after `dvc repro evaluate`:
 `PYTHONPATH=. python docs/research/title_move_parts.py [--min-move 0.10]`.
@@ -29,8 +32,8 @@ from docs.research.title_move_calibration import classified_moves  # noqa: E402
 from docs.research.title_uncertainty import calibration_of, title_path_inputs  # noqa: E402
 from src.config import load_params  # noqa: E402
 from src.evaluation.title_daily import daily_odds  # noqa: E402
-from src.league.monte_carlo import exact_bracket_probs  # noqa: E402
-from src.league.state import bracket_state, state_matrices  # noqa: E402
+from src.league.monte_carlo import exact_bracket_probs, game_win_prob  # noqa: E402
+from src.league.state import bracket_state, series_win_prob_from, state_matrices  # noqa: E402
 from src.odds.playoff_update import strength_deltas  # noqa: E402
 
 
@@ -46,6 +49,58 @@ def title_prob(pre, season_games, bracket, setting, model, term, strength_day, s
     states = bracket_state(bracket, season_games[season_games["date"] < state_day], "game file")
     mats = state_matrices(strength, bracket, model, states)
     return float(exact_bracket_probs(strength, bracket.home_priority, model, matrices=mats)[teams.index(team), -1])
+
+
+def morning_strengths(pre, season_games, setting, model, term, day, teams) -> dict[str, float]:
+    """Each of `teams`' strength on the morning `day`: pre + the update's delta + the record term."""
+    delta = strength_deltas(season_games[season_games["date"] < day], pre, setting, model)
+    shift = term.at(teams, pd.Timestamp(day)) if term is not None else pd.Series(0.0, index=teams)
+    return {t: pre[t] + delta.get(t, 0.0) + float(shift[t]) for t in teams}
+
+
+def series_moves(pre, games, inputs, seasons, chosen, model, terms) -> pd.DataFrame:
+    """season, before, state_only, strengths_only, after, champion (= the home-court team won the
+    series): P(home-court team wins its series) around every game that leaves the series undecided."""
+    rows = []
+    for s in seasons:
+        g = games[games["season"] == s].sort_values(["date", "game_id"], kind="stable")
+        days = sorted(g["date"].unique())
+        teams = list(inputs.brackets[s].teams)
+        strengths = {d: morning_strengths(pre.loc[s], g, chosen[s], model, terms.get(s), d, teams) for d in days}
+        pair = g.apply(lambda r: frozenset((r.home_team, r.away_team)), axis=1)
+        for key in pair.unique():
+            series = g[pair == key]
+            hc = series.iloc[0]["home_team"]
+            other = next(t for t in key if t != hc)
+            hc_won = ((series["home_team"] == hc) == (series["home_pts"] > series["away_pts"])).to_numpy()
+            won = int(hc_won.sum()) >= 4
+            for i in range(len(series) - 1):                 # the last game ends the series
+                day = series.iloc[i]["date"]
+                nxt = days[days.index(np.datetime64(day)) + 1]
+                before_score = (int(hc_won[:i].sum()), int(i - hc_won[:i].sum()))
+                after_score = (int(hc_won[:i + 1].sum()), int(i + 1 - hc_won[:i + 1].sum()))
+
+                def p(morning, score):
+                    diff = strengths[morning][hc] - strengths[morning][other]
+                    return series_win_prob_from(game_win_prob(diff + model.home_court, model),
+                                                game_win_prob(diff - model.home_court, model), *score, 7)
+                rows.append({"season": s, "before": p(np.datetime64(day), before_score),
+                             "state_only": p(np.datetime64(day), after_score),
+                             "strengths_only": p(nxt, before_score), "after": p(nxt, after_score),
+                             "champion": won})
+    return pd.DataFrame(rows)
+
+
+def print_split(rows: pd.DataFrame, label: str, cfg) -> None:
+    state_part = rows["state_only"] - rows["before"]
+    strength_part = rows["strengths_only"] - rows["before"]
+    print(f"\n--- {label}: n {len(rows)}; mean |move| {(rows['after'] - rows['before']).abs().mean():.3f}, "
+          f"mean |state part| {state_part.abs().mean():.3f}, mean |strengths part| {strength_part.abs().mean():.3f}")
+    for name, base in (("whole move (before -> after)", rows["before"]),
+                       ("strengths' part (state_only -> after)", rows["state_only"]),
+                       ("state's part (strengths_only -> after)", rows["strengths_only"])):
+        n, best, lo, hi = calibration_of(rows.assign(before=base), cfg.n_bootstrap // 4, cfg.bootstrap_seed)
+        print(f"  scaling the {name}: best k {best:.2f} [90%: {lo:.2f}, {hi:.2f}]")
 
 
 def main() -> None:
@@ -76,17 +131,11 @@ def main() -> None:
     calib = inseries[inseries["season"] < args.replay]
     for label, pick in ((f"|move| >= {args.min_move:.2f}", calib["change"].abs() >= args.min_move),
                         ("every in-series move", np.ones(len(calib), bool))):
-        rows = calib[pick]
-        state_part = rows["state_only"] - rows["before"]
-        strength_part = rows["strengths_only"] - rows["before"]
-        print(f"\n--- in-series moves 2011-{args.replay - 1}, {label}: n {len(rows)}; mean |move| "
-              f"{rows['change'].abs().mean():.3f}, mean |state part| {state_part.abs().mean():.3f}, "
-              f"mean |strengths part| {strength_part.abs().mean():.3f}")
-        for name, base in (("whole move (before -> after)", rows["before"]),
-                           ("strengths' part (state_only -> after)", rows["state_only"]),
-                           ("state's part (strengths_only -> after)", rows["strengths_only"])):
-            n, best, lo, hi = calibration_of(rows.assign(before=base), cfg.n_bootstrap // 4, cfg.bootstrap_seed)
-            print(f"  scaling the {name}: best k {best:.2f} [90%: {lo:.2f}, {hi:.2f}]")
+        print_split(calib[pick], f"title odds, in-series moves 2011-{args.replay - 1}, {label}", cfg)
+    series = series_moves(pre, games, inputs, seasons, chosen, model, terms)
+    print_split(series[series["season"] < args.replay],
+                f"series odds (home-court team), every game leaving its series undecided, 2011-{args.replay - 1}", cfg)
+    print_split(series, f"the same, 2011-{args.replay}", cfg)
     replay = inseries[(inseries["season"] == args.replay) & (inseries["change"].abs() >= args.min_move)]
     print(f"\n{args.replay}: in-series moves >= {args.min_move:.2f}, split")
     for m in replay.itertuples():
