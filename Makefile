@@ -13,6 +13,10 @@ unexport SEASON AS_OF UNAVAILABLE
 arg = '$(subst ','\'',$(value $(1)))'
 export DVC_NO_ANALYTICS := 1
 export PYTHONHASHSEED := 0
+# Python's default, where an environment switched it off: compiled modules are kept in
+# __pycache__, else each of the 13 stage processes and their workers compiles src/ again
+# (~0.1-0.3 s each)
+unexport PYTHONDONTWRITEBYTECODE
 # stage commands in dvc.yaml call `python`: make it the venv's
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 

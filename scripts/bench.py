@@ -56,7 +56,9 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 
 def stage_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "DVC_NO_ANALYTICS": "1", "PYTHONHASHSEED": "0",
+    """The environment `make repro` gives the stages (the Makefile's exports)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "DVC_NO_ANALYTICS": "1", "PYTHONHASHSEED": "0",
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **extra}
 
 
