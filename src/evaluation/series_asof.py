@@ -25,6 +25,7 @@ from src.league.series import with_starts
 from src.league.monte_carlo import GameModel, N_ROUNDS, exact_bracket_probs
 from src.league.state import bracket_state, state_matrices
 from src.odds.series_likelihood import PROB_FLOOR, series_home_win_prob
+from src.utils.parallel import fan_out, local_jobs
 
 PRE = "_preplayoff"
 SPLITS = {"series_asof": None, "series_asof_round1": [1], "series_asof_rounds2_4": [2, 3, 4]}
@@ -53,9 +54,11 @@ def evaluate_asof(usable: pd.DataFrame, points: dict[str, pd.Series], games: pd.
     series = with_starts(usable, games)
     played = games if games is not None else pd.DataFrame(columns=["season", "date"])
     columns, choices, losses = {}, {}, {}
-    for name, pre in points.items():
-        home, away, choices[name] = walk_forward_asof(series, pre, played, cfg, model,
-                                                      None if chosen is None else chosen[name])
+    # one task per model (pure functions of their arguments: the same bytes on any backend)
+    walks = fan_out(walk_forward_asof, [(series, pre, played, cfg, model, None if chosen is None else chosen[name])
+                                        for name, pre in points.items()],
+                    n_jobs=local_jobs(), desc="as-of yardstick", labels=list(points))
+    for (name, pre), (home, away, choices[name]) in zip(points.items(), walks):
         p_asof = series_home_win_prob(home, away, series["best_of"].to_numpy(int), model)
         columns[asof_column(name)] = p_asof
         h0, a0 = _pre_pair(series, pre)

@@ -17,6 +17,7 @@ from src.features.roster import FeatureSpec, RosterBatch
 from src.models.model_a.config import ModelAConfig, ModelATrainingConfig, check_same_architecture
 from src.league.monte_carlo import GameModel
 from src.models.model_a.deep_set_rank import ON_COURT, DeepSetRank
+from src.models.model_a.grad_clip import clip_grad_norm_
 from src.models.model_a.losses import grouped_list_mle
 from src.models.model_a.base_trainer import START_EPOCH, BaseTrainer, Callback, EarlyStopping
 from src.models.model_a.callbacks import (COLLAPSE_REASON, STAT_KEYS, AttentionMonitorCallback,
@@ -275,7 +276,7 @@ class ModelATrainer(BaseTrainer):
                 p.grad = None
             loss.backward()
             penalty = self._penalise()
-            torch.nn.utils.clip_grad_norm_(params, self.train_config.grad_clip, foreach=True)
+            clip_grad_norm_(params, self.train_config.grad_clip)
             self.optimizer.step()
             losses.append(float(loss.detach()) + penalty)
             self.batch_end(i, {"loss": losses[-1]})
