@@ -77,7 +77,6 @@ class RosterInputsMemo:
             self._memo = {k: v for k, v in self._memo.items() if v[0]() is not None}
             self._memo[key] = (weakref.ref(minutes), weakref.ref(key_padding_mask), inputs)
         return inputs
-        return inputs
 
 
 def needs_fallback(minutes: torch.Tensor, key_padding_mask: torch.Tensor,
