@@ -49,6 +49,20 @@ def test_costliest_tasks_go_first_and_results_keep_the_task_order(caplog):
     assert "(5)" in first or "(4)" in first
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_on_result_sees_each_result_once_as_it_arrives_and_its_value_is_kept(n_jobs):
+    seen = []
+
+    def settle(i, result):
+        seen.append((i, result))
+        return -result
+    assert fan_out(slow_square, [(i,) for i in range(5)], n_jobs=n_jobs, desc="settled",
+                   costs=[0, 1, 2, 3, 4], on_result=settle) == [0, -1, -4, -9, -16]
+    assert sorted(seen) == [(i, i * i) for i in range(5)]
+    if n_jobs == 1:
+        assert [i for i, _ in seen] == list(range(5))     # here: in task order
+
+
 def test_a_long_fan_out_logs_a_line_each_tenth_of_its_tasks(caplog):
     with caplog.at_level(logging.INFO, logger="src.utils.parallel"):
         fan_out(abs, [(-i,) for i in range(150)], n_jobs=1, desc="many")

@@ -189,28 +189,35 @@ def default_cache() -> ModelAFitCache:
 def fit_many(tasks: Sequence[FitTask], cache: ModelAFitCache | None, n_jobs: int, desc: str,
              labels: Sequence[str] | None = None) -> list[ModelAFit]:
     """fit_model_a for every task, in task order: cached fits read back, the others fitted
-    in parallel (and stored)."""
+    in parallel, each stored and read back as it arrives (while the others still run)."""
     records = [cache.get(t) if cache is not None else None for t in tasks]
     todo = [i for i, r in enumerate(records) if r is None]
     labels = list(labels) if labels is not None else [str(i) for i in range(len(tasks))]
     twins = zero_epoch_twins(tasks, todo)
     read_off = set(twins.values())
+    fits: list[ModelAFit | None] = [None] * len(tasks)
+
+    def settle(i: int, record: FitRecord | None) -> None:
+        """A fitted record, as it arrives: stored and restored while the other fits run."""
+        if record is not None:
+            records[i], fits[i] = record, restore(record, tasks[i])
+            if cache is not None:
+                cache.put(tasks[i], record)
+
+    def settle_with_twin(k: int, fitted: tuple[FitRecord, FitRecord | None]) -> None:
+        settle(run[k], fitted[0])
+        if run[k] in twins:
+            settle(twins[run[k]], fitted[1])
+
     run = [i for i in todo if i not in read_off]
-    fitted = fan_out(run_fit, [(tasks[i], i in twins) for i in run], n_jobs=n_jobs, desc=desc,
-                     costs=[fit_cost(tasks[i]) for i in run], labels=[labels[i] for i in run])
-    for i, (record, twin) in zip(run, fitted):
-        records[i] = record
-        if i in twins:
-            records[twins[i]] = twin
+    fan_out(run_fit, [(tasks[i], i in twins) for i in run], n_jobs=n_jobs, desc=desc,
+            costs=[fit_cost(tasks[i]) for i in run], labels=[labels[i] for i in run],
+            on_result=settle_with_twin)
     missed = [i for i in todo if records[i] is None]    # a twin with nothing to read off
-    refitted = fan_out(run_fit, [(tasks[i],) for i in missed], n_jobs=n_jobs, desc=desc,
-                       labels=[labels[i] for i in missed])
-    for i, (record, _) in zip(missed, refitted):
-        records[i] = record
+    fan_out(run_fit, [(tasks[i],) for i in missed], n_jobs=n_jobs, desc=desc,
+            labels=[labels[i] for i in missed], on_result=lambda k, fitted: settle(missed[k], fitted[0]))
     if cache is not None:
-        for i in todo:
-            cache.put(tasks[i], records[i])
         log.info("%s: %d fits read from %s, %d fitted (%d of them read off the warm starts "
                  "of a trained fit of the same inputs)", desc, len(tasks) - len(todo),
                  cache.folder, len(todo), len(twins) - len(missed))
-    return [restore(r, t) for r, t in zip(records, tasks)]
+    return [fit if fit is not None else restore(r, t) for fit, r, t in zip(fits, records, tasks)]

@@ -191,14 +191,19 @@ def _wait_for_warm_up() -> None:
 
 
 def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
-            labels: Sequence[str] | None = None, costs: Sequence[float] | None = None) -> list:
+            labels: Sequence[str] | None = None, costs: Sequence[float] | None = None,
+            on_result: Callable[[int, Any], Any] | None = None) -> list:
     """[fn(*task) for task in tasks], run in parallel on the environment's backend.
 
     `n_jobs` is the number of local processes (a Dask cluster uses all its workers); with
     one job, one task, or from inside a worker the tasks run here, in order. `labels` name the
     tasks in the progress report. `costs` (any relative estimate) send the costliest tasks
     first, so the workers end on short ones instead of one waiting on the other; the results
-    keep the task order whatever the costs."""
+    keep the task order whatever the costs. `on_result(i, result)`, if given, runs here as each
+    task's result arrives and its return value is kept instead: the caller's own work on a
+    result (reading it back, storing it) overlaps the tasks still running instead of following
+    the last one."""
+    settle = on_result if on_result is not None else (lambda i, result: result)
     tasks = list(tasks)
     if not tasks:
         return []
@@ -209,7 +214,7 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     local = (scheduler_address() is None and n_jobs == 1) or in_dask_worker()
     if local:
         for i, args in enumerate(tasks):
-            results[i] = fn(*args)
+            results[i] = settle(i, fn(*args))
             tick(i + 1, labels[i])
         return results
     pins = _pins()
@@ -218,6 +223,6 @@ def fan_out(fn: Callable, tasks: Sequence[tuple], *, n_jobs: int, desc: str,
     _wait_for_warm_up()
     finished = _finished([(i, fn, tasks[i], pins) for i in order], n_jobs)
     for done, (i, result) in enumerate(finished, start=1):
-        results[i] = result
+        results[i] = settle(i, result)
         tick(done, labels[i])
     return results
