@@ -123,3 +123,27 @@ def test_a_zero_epoch_fit_read_off_a_trained_fit_is_that_fit(
                                           fitted.monitor_lowest, fitted.monitor_flagged)
     _same(_fit(tasks[1], cache), fitted)                # stored under its own key
     assert cache.hits == 1
+
+
+def test_digests_hashed_once_for_many_tasks_are_those_of_each_task(
+        tiny_league, model_a_configs_small, series_data):
+    # src/training/model_a_selection.row_digests hashes the rosters and teams once per table;
+    # a task's key must read exactly what hashing its own rows gives, and a changed row must
+    # change the digest of its season only
+    from src.utils.digest import season_digests
+    arch, train = model_a_configs_small(epochs=3)
+    players, teams = tiny_league(seasons=SEASONS, n_teams=4, n_players=6, seed=2)
+    rosters = select_rosters(players, SEASONS, ROSTER)
+    series = series_data(teams)
+    for cut in (SEASONS[:2], SEASONS[:-1], SEASONS):
+        alone = FitTask.of(rosters, teams, cut, arch, train, ROSTER, 1, series)
+        shared = FitTask.of(rosters, teams, cut, arch, train, ROSTER, 1, series,
+                            (season_digests(rosters), season_digests(teams)))
+        assert shared.data_digest == alone.data_digest
+        assert list(alone.data_digest["rosters"]) == [str(s) for s in cut]
+    changed = rosters.copy()
+    row = changed.index[changed["season"] == 2003][0]
+    column = changed.select_dtypes("float").columns[0]
+    changed.loc[row, column] = changed.loc[row, column] + 1.0
+    before, after = season_digests(rosters), season_digests(changed)
+    assert {s for s in before if before[s] != after[s]} == {2003}

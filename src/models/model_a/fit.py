@@ -38,7 +38,7 @@ from src.splits import early_stopping_split
 from src.models.model_a.base_trainer import START_EPOCH
 from src.models.model_a.trainer import ModelATrainer, TrainList, make_lists
 from src.models.model_a.warm_start_twin import WarmStartSnapshot
-from src.utils.digest import frame_digest
+from src.utils.digest import frame_digest, season_digests
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,10 @@ class FitTask:
 
     @classmethod
     def of(cls, rosters: pd.DataFrame, teams: pd.DataFrame, train_seasons, model_cfg,
-           train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData) -> "FitTask":
+           train_cfg, roster_cfg, n_val_seasons: int, series: SeriesData,
+           row_digests: tuple[dict[int, str], dict[int, str]] | None = None) -> "FitTask":
+        """`row_digests`: season_digests of `rosters` and `teams` where the caller cuts many
+        tasks from them (hashed once, not once per task); else hashed for this task's seasons."""
         train = tuple(sorted(int(s) for s in train_seasons))
         # hook: playoff games (issue 30 item 4): only a fit that trains on them carries them,
         # so their rows (and digests) never reach the key of a series-only fit
@@ -145,13 +148,21 @@ class FitTask:
         # the series digests of the full SeriesData, hashed once for all the tasks cut from it
         in_train.season_digests = {s: series.season_digests[s] for s in in_train.by_season}
         in_train.game_digests = {s: series.game_digests[s] for s in games}
-        return cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
+        task = cls(rosters[rosters["season"].isin(train)], teams[teams["season"].isin(train)],
                    train, model_cfg, train_cfg, roster_cfg, n_val_seasons, in_train)
+        if row_digests is not None:
+            task.data_digest = task.digest_of(*row_digests)
+        return task
 
     @cached_property
     def data_digest(self) -> dict[str, Any]:
         """Digests of the task's rows (hashed once: the cache reads a task's key 2-3 times)."""
-        return {"rosters": frame_digest(self.rosters), "teams": frame_digest(self.teams),
+        return self.digest_of(season_digests(self.rosters), season_digests(self.teams))
+
+    def digest_of(self, rosters: dict[int, str], teams: dict[int, str]) -> dict[str, Any]:
+        """The task's digests, from season -> digest of the roster and team rows."""
+        return {"rosters": {str(s): rosters[s] for s in self.train_seasons if s in rosters},
+                "teams": {str(s): teams[s] for s in self.train_seasons if s in teams},
                 "series": {str(s): d for s, d in sorted(self.series.season_digests.items())},
                 # hook: playoff games; absent for a series-only fit (its key as before)
                 **({"playoff_games": {str(s): d for s, d in sorted(self.series.game_digests.items())}}
