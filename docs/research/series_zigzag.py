@@ -29,8 +29,9 @@ import pandas as pd
 from scipy.stats import norm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from docs.research.title_move_parts import morning_strengths  # noqa: E402
-from docs.research.title_uncertainty import calibration_of, title_path_inputs  # noqa: E402
+from docs.research.title_move_parts import undecided_games  # noqa: E402
+from docs.research.title_move_calibration import calibration_of  # noqa: E402
+from docs.research.title_uncertainty import title_path_inputs  # noqa: E402
 from src import artifacts  # noqa: E402
 from src.config import load_params  # noqa: E402
 from src.evaluation.series import season_bootstrap  # noqa: E402
@@ -122,31 +123,16 @@ def series_rows(pre, games, inputs, seasons, chosen, model, terms, picks) -> pd.
     """season, before, after (z = 0 and z = the season's pick), champion (= the home-court team
     won the series), around every game that leaves its series undecided."""
     rows = []
-    for s in seasons:
-        g = games[games["season"] == s].sort_values(["date", "game_id"], kind="stable")
-        days = sorted(g["date"].unique())
-        teams = list(inputs.brackets[s].teams)
-        strengths = {d: morning_strengths(pre.loc[s], g, chosen[s], model, terms.get(s), d, teams) for d in days}
-        pair = g.apply(lambda r: frozenset((r.home_team, r.away_team)), axis=1)
-        for key in pair.unique():
-            series = g[pair == key]
-            hc = series.iloc[0]["home_team"]
-            other = next(t for t in key if t != hc)
-            hc_won = ((series["home_team"] == hc) == (series["home_pts"] > series["away_pts"])).to_numpy()
-            won = int(hc_won.sum()) >= 4
-            for i in range(len(series) - 1):
-                day = np.datetime64(series.iloc[i]["date"])
-                nxt = days[days.index(day) + 1]
-                w0, w1 = int(hc_won[:i].sum()), int(hc_won[:i + 1].sum())
-                last0 = 0 if i == 0 else (1 if hc_won[i - 1] else -1)
-                last1 = 1 if hc_won[i] else -1
-                d0 = strengths[day][hc] - strengths[day][other]
-                d1 = strengths[nxt][hc] - strengths[nxt][other]
-                row = {"season": s, "champion": won}
-                for tag, z in (("binomial", 0.0), ("zigzag", picks[s])):
-                    row[f"before_{tag}"] = series_prob(d0, model, w0, i - w0, last0, z)
-                    row[f"after_{tag}"] = series_prob(d1, model, w1, i + 1 - w1, last1, z)
-                rows.append(row)
+    for game in undecided_games(pre, games, inputs, seasons, chosen, model, terms):
+        i, hc_won = game.i, game.hc_won
+        w0, w1 = int(hc_won[:i].sum()), int(hc_won[:i + 1].sum())
+        last0 = 0 if i == 0 else (1 if hc_won[i - 1] else -1)
+        last1 = 1 if hc_won[i] else -1
+        row = {"season": game.season, "champion": game.won}
+        for tag, z in (("binomial", 0.0), ("zigzag", picks[game.season])):
+            row[f"before_{tag}"] = series_prob(game.diff_before, model, w0, i - w0, last0, z)
+            row[f"after_{tag}"] = series_prob(game.diff_after, model, w1, i + 1 - w1, last1, z)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -14,34 +14,21 @@ Not a stage and nothing imports it. Run from the repository root after `dvc repr
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from docs.research.title_move_calibration import calibration, classified_moves, load  # noqa: E402
-from src import artifacts  # noqa: E402
+from docs.research.title_move_calibration import calibration, classified_moves  # noqa: E402
+from docs.research.title_uncertainty import title_path_inputs  # noqa: E402
 from src.config import load_params  # noqa: E402
-from src.evaluation.record_asof import RecordInputs, record_terms  # noqa: E402
 from src.evaluation.title_daily import _with_cause, daily_odds_of  # noqa: E402
-from src.features.config import roster_config  # noqa: E402
-from src.odds.playoff_record import playoff_record_config, roster_shares  # noqa: E402
-from src.utils.io import read_input  # noqa: E402
 
 
 def paths(params: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict, dict[int, float]]:
     """(undamped, damped) daily title odds of ensemble_record, the games, the champions, the k's."""
-    pre, games, inputs, chosen, model, _ = load(params, "ensemble")
-    report = json.loads(Path(artifacts.EVAL_REPORT.path).read_text())
-    ks = {int(s): float(k) for s, k in report["title_daily"]["damping"]["choices"].items()}
-    roster = roster_config(params)
-    players = read_input(artifacts.PLAYER_SEASONS.path, "ingest")
-    record = RecordInputs(read_input(artifacts.PLAYOFF_BOX_SCORES.path, "box_scores"),
-                          roster_shares(players, roster.min_minutes, roster.max_players), games,
-                          playoff_record_config(params))
-    terms = record_terms(record, {int(s): c for s, c in report["playoff_record"]["chosen"].items()}, games)
+    pre, games, inputs, chosen, model, _, terms, ks = title_path_inputs(params)
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
     before, after = [], []
     for s in seasons:

@@ -75,20 +75,26 @@ def damping(moves: pd.DataFrame) -> np.ndarray:
     return -(np.where(y[None] > 0, np.log(p), np.log(1 - p))).sum(axis=1)
 
 
-def calibration(moves: pd.DataFrame, label: str, n_boot: int, seed: int) -> None:
-    if moves.empty:
-        print(f"{label}: none")
-        return
+def calibration_of(moves: pd.DataFrame, n_boot: int, seed: int) -> tuple[int, float, float, float]:
+    """n, best scale k of the moves, its 90% season-bootstrap interval."""
     best = K_GRID[int(np.argmin(damping(moves)))]
     seasons = moves["season"].unique()
     rng = np.random.default_rng(seed)
     by = {s: moves[moves["season"] == s] for s in seasons}
     boots = [K_GRID[int(np.argmin(sum(damping(by[s]) for s in rng.choice(seasons, len(seasons)))))]
              for _ in range(n_boot)]
-    print(f"{label}: n {len(moves)} in {len(seasons)} seasons | mean before {moves['before'].mean():.3f} "
+    return len(moves), float(best), float(np.quantile(boots, 0.05)), float(np.quantile(boots, 0.95))
+
+
+def calibration(moves: pd.DataFrame, label: str, n_boot: int, seed: int) -> None:
+    if moves.empty:
+        print(f"{label}: none")
+        return
+    n, best, low, high = calibration_of(moves, n_boot, seed)
+    print(f"{label}: n {n} in {moves['season'].nunique()} seasons | mean before {moves['before'].mean():.3f} "
           f"after {moves['after'].mean():.3f} won the title {moves['champion'].mean():.3f} "
-          f"({int(moves['champion'].sum())}) | best k {best:.2f} [90%: {np.quantile(boots, 0.05):.2f}, "
-          f"{np.quantile(boots, 0.95):.2f}] | log-loss k=0 {damping(moves)[0] / len(moves):.4f} "
+          f"({int(moves['champion'].sum())}) | best k {best:.2f} [90%: {low:.2f}, "
+          f"{high:.2f}] | log-loss k=0 {damping(moves)[0] / len(moves):.4f} "
           f"k=1 {damping(moves)[list(K_GRID).index(1.0)] / len(moves):.4f}")
 
 

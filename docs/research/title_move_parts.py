@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from docs.research.title_move_calibration import classified_moves  # noqa: E402
-from docs.research.title_uncertainty import calibration_of, title_path_inputs  # noqa: E402
+from docs.research.title_move_calibration import calibration_of  # noqa: E402
+from docs.research.title_uncertainty import title_path_inputs  # noqa: E402
 from src.config import load_params  # noqa: E402
 from src.evaluation.title_daily import daily_odds  # noqa: E402
 from src.league.monte_carlo import exact_bracket_probs, game_win_prob  # noqa: E402
@@ -58,10 +61,20 @@ def morning_strengths(pre, season_games, setting, model, term, day, teams) -> di
     return {t: pre[t] + delta.get(t, 0.0) + float(shift[t]) for t in teams}
 
 
-def series_moves(pre, games, inputs, seasons, chosen, model, terms) -> pd.DataFrame:
-    """season, before, state_only, strengths_only, after, champion (= the home-court team won the
-    series): P(home-court team wins its series) around every game that leaves the series undecided."""
-    rows = []
+@dataclass(frozen=True)
+class UndecidedGame:
+    """Game i (0-based) of a series that it leaves undecided, seen from the home-court team."""
+    season: int
+    i: int
+    hc_won: np.ndarray       # the home-court team won each game of its series
+    won: bool                # ... and the series
+    diff_before: float       # its strength minus the opponent's, the morning of game i
+    diff_after: float        # ... the morning after it
+
+
+def undecided_games(pre, games, inputs, seasons, chosen, model, terms) -> Iterator[UndecidedGame]:
+    """Every game of `seasons` that leaves its series undecided, with the morning strengths
+    (update and record term) around it."""
     for s in seasons:
         g = games[games["season"] == s].sort_values(["date", "game_id"], kind="stable")
         days = sorted(g["date"].unique())
@@ -73,21 +86,29 @@ def series_moves(pre, games, inputs, seasons, chosen, model, terms) -> pd.DataFr
             hc = series.iloc[0]["home_team"]
             other = next(t for t in key if t != hc)
             hc_won = ((series["home_team"] == hc) == (series["home_pts"] > series["away_pts"])).to_numpy()
-            won = int(hc_won.sum()) >= 4
             for i in range(len(series) - 1):                 # the last game ends the series
-                day = series.iloc[i]["date"]
-                nxt = days[days.index(np.datetime64(day)) + 1]
-                before_score = (int(hc_won[:i].sum()), int(i - hc_won[:i].sum()))
-                after_score = (int(hc_won[:i + 1].sum()), int(i + 1 - hc_won[:i + 1].sum()))
+                day = np.datetime64(series.iloc[i]["date"])
+                nxt = days[days.index(day) + 1]
+                yield UndecidedGame(s, i, hc_won, int(hc_won.sum()) >= 4,
+                                    strengths[day][hc] - strengths[day][other],
+                                    strengths[nxt][hc] - strengths[nxt][other])
 
-                def p(morning, score):
-                    diff = strengths[morning][hc] - strengths[morning][other]
-                    return series_win_prob_from(game_win_prob(diff + model.home_court, model),
-                                                game_win_prob(diff - model.home_court, model), *score, 7)
-                rows.append({"season": s, "before": p(np.datetime64(day), before_score),
-                             "state_only": p(np.datetime64(day), after_score),
-                             "strengths_only": p(nxt, before_score), "after": p(nxt, after_score),
-                             "champion": won})
+
+def series_moves(pre, games, inputs, seasons, chosen, model, terms) -> pd.DataFrame:
+    """season, before, state_only, strengths_only, after, champion (= the home-court team won the
+    series): P(home-court team wins its series) around every game that leaves the series undecided."""
+    def p(diff, score):
+        return series_win_prob_from(game_win_prob(diff + model.home_court, model),
+                                    game_win_prob(diff - model.home_court, model), *score, 7)
+    rows = []
+    for game in undecided_games(pre, games, inputs, seasons, chosen, model, terms):
+        i, hc_won = game.i, game.hc_won
+        before_score = (int(hc_won[:i].sum()), int(i - hc_won[:i].sum()))
+        after_score = (int(hc_won[:i + 1].sum()), int(i + 1 - hc_won[:i + 1].sum()))
+        rows.append({"season": game.season, "before": p(game.diff_before, before_score),
+                     "state_only": p(game.diff_before, after_score),
+                     "strengths_only": p(game.diff_after, before_score), "after": p(game.diff_after, after_score),
+                     "champion": game.won})
     return pd.DataFrame(rows)
 
 

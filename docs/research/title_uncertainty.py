@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from docs.research.title_move_calibration import K_GRID, classified_moves, damping, load  # noqa: E402
+from docs.research.title_move_calibration import calibration_of, classified_moves, load  # noqa: E402
 from src import artifacts  # noqa: E402
 from src.config import load_params  # noqa: E402
 from src.evaluation.record_asof import RecordInputs, record_terms  # noqa: E402
@@ -86,17 +86,6 @@ def choose_factor(losses: dict[float, pd.DataFrame], targets: list[int]) -> dict
                  if (f["season"] < t).any()}
         out[t] = 0.0 if not means else min(means, key=lambda c: (means[c], c))
     return out
-
-
-def calibration_of(moves: pd.DataFrame, n_boot: int, seed: int) -> tuple[int, float, float, float]:
-    """n, best scale k of the moves, its 90% season-bootstrap interval (title_move_calibration)."""
-    best = K_GRID[int(np.argmin(damping(moves)))]
-    seasons = moves["season"].unique()
-    rng = np.random.default_rng(seed)
-    by = {s: moves[moves["season"] == s] for s in seasons}
-    boots = [K_GRID[int(np.argmin(sum(damping(by[s]) for s in rng.choice(seasons, len(seasons)))))]
-             for _ in range(n_boot)]
-    return len(moves), float(best), float(np.quantile(boots, 0.05)), float(np.quantile(boots, 0.95))
 
 
 def main() -> None:
