@@ -26,6 +26,7 @@ from src.errors import ConfigError, DataError
 from src.inference.forecast_asof import check_as_of_applies, read_playoff_results
 from src.inference.forecast_roster import forecast_roster, roster_what_if
 from src.league.monte_carlo import GameModel
+from src.league.sites import at_site
 from src.league.state import bracket_state
 from src.data.playoff_games import playoff_games
 from src.odds.config import simulation_config
@@ -174,7 +175,7 @@ def roster_section(fc, attention: pd.DataFrame, games: pd.DataFrame, players: pd
     box = read_input(BOX_SCORES, "box_scores")
     return roster_what_if(box, games, players, forecast_roster(attention, season), season, cfg.as_of_date,
                           list(cfg.unavailable), fc.bracket, strength, states,
-                          GameModel(home_court=sim.home_court, link=sim.link, scale=sim.scale))
+                          at_site(GameModel(home_court=sim.home_court, link=sim.link, scale=sim.scale), season))
 
 
 def forecast_games(cfg, data, teams: pd.DataFrame, season: int) -> tuple[pd.DataFrame, str]:

@@ -228,6 +228,7 @@ def test_evaluate_series_reads_one_inputs_object(league):
     from src.evaluation.series import BootstrapSettings, SeriesYardstickInputs, evaluate_series
     from src.odds.config import game_model
     from src.odds.season_inputs import season_inputs
+    from src.league.sites import home_edges
     from src.odds.series_likelihood import series_home_win_prob
     truth, teams, series, _ = league
     frame = teams.merge(truth[["season", "team", "true_strength"]], on=["season", "team"])
@@ -240,7 +241,8 @@ def test_evaluate_series_reads_one_inputs_object(league):
     preds, points = out.predictions, frame.set_index(["season", "team"])["true_strength"]
     home = points.loc[list(zip(preds["season"], preds["home_team"]))].to_numpy()
     away = points.loc[list(zip(preds["season"], preds["away_team"]))].to_numpy()
-    expected = series_home_win_prob(home, away, preds["best_of"].to_numpy(int), game_model(sim))
+    expected = series_home_win_prob(home, away, preds["best_of"].to_numpy(int), game_model(sim),
+                                    home_edges(preds["season"]))       # 2020: the bubble's neutral court
     assert preds["p_home_truth"].to_numpy() == pytest.approx(expected)
     assert preds["season"].isin(test).all() and out.bootstrap == {"n_resamples": 100, "seed": 0, "interval": 0.9}
     other = evaluate_series(replace(task, bootstrap=BootstrapSettings(100, 1, 0.9)))

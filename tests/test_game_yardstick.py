@@ -29,7 +29,7 @@ def _game(date, home, away, hp, ap, season=2020, game_id=None):
 
 
 def test_one_game_in_progress_by_hand():
-    games = pd.DataFrame([_game("2020-04-18", "A", "B", 110, 100)])
+    games = pd.DataFrame([_game("2019-04-18", "A", "B", 110, 100, season=2019)])
     strength = pd.Series({"A": 1.0, "B": -1.0})
     setting = UpdateSetting(5.0, 100.0, home_court=4.0, game_noise=10.0, series_weight=0.25)
     d = strength_deltas(games, strength, setting, MODEL)
@@ -37,23 +37,25 @@ def test_one_game_in_progress_by_hand():
     # (w X'X + k I) d = w X'r  ->  d_A = w r / (2 w + k) = 1 / 4.5 = -d_B
     assert d["A"] == pytest.approx(0.25 * 4 / (0.5 + 4)) and d["B"] == pytest.approx(-d["A"])
     # the same game once its series is decided (4-0) weighs 1: d_A = r / (2 + k) per game
-    sweep = pd.DataFrame([_game(f"2020-04-{18 + k}", "A", "B", 110, 100) for k in range(4)])
+    sweep = pd.DataFrame([_game(f"2019-04-{18 + k}", "A", "B", 110, 100, season=2019) for k in range(4)])
     assert not series_in_progress(sweep).any() and series_in_progress(sweep.iloc[:3]).all()
     d4 = strength_deltas(sweep, strength, setting, MODEL)
     assert d4["A"] == pytest.approx(4 * 4 / (8 + 4))
 
 
-def test_batched_update_equals_the_one_setting_solve():
+@pytest.mark.parametrize("season", [2019, 2020])           # 2020: the bubble's neutral court
+def test_batched_update_equals_the_one_setting_solve(season):
     rng = np.random.default_rng(3)
     teams = list("ABCDEF")
-    rows = [_game(f"2020-04-{18 + k}", *rng.choice(teams, 2, replace=False), int(rng.integers(85, 125)),
-                  int(rng.integers(85, 125))) for k in range(12)]
+    rows = [_game(f"{season}-04-{18 + k}", *rng.choice(teams, 2, replace=False), int(rng.integers(85, 125)),
+                  int(rng.integers(85, 125)), season) for k in range(12)]
     games = pd.DataFrame(rows)
     strength = pd.Series(rng.normal(0, 4, len(teams)), index=teams)
     evidence = GamesEvidence.of(games, strength)
+    assert evidence.home_edge == (0.0 if season == 2020 else 1.0)
     grid = CandidateGrid.of(CFG.candidates, MODEL)
     col = [teams.index(t) for t in evidence.teams]
-    batched = grid.deltas(evidence.x, evidence.diff, evidence.margin, evidence.in_progress)
+    batched = grid.deltas(evidence.x, evidence.diff, evidence.margin, evidence.in_progress, evidence.home_edge)
     for k, setting in enumerate(CFG.candidates):
         one = evidence.deltas(setting, MODEL)
         expected = np.array([one.get(t, 0.0) for t in evidence.teams]) if one else np.zeros(len(col))

@@ -19,11 +19,14 @@ def _game(date, home, away, hp, ap, season=2020):
 
 
 def test_one_game_update_by_hand():
-    games = pd.DataFrame([_game("2020-04-18", "A", "B", 110, 100)])
+    games = pd.DataFrame([_game("2019-04-18", "A", "B", 110, 100, season=2019)])
     strength = pd.Series({"A": 1.0, "B": -1.0})
     d = strength_deltas(games, strength, UpdateSetting(5.0, 100.0), MODEL)
     # residual r = 10 - (1 - (-1) + 2.5) = 5.5; ridge k = (10 / 5)^2 = 4; d_A = r / (2 + k) = -d_B
     assert d["A"] == pytest.approx(5.5 / 6) and d["B"] == pytest.approx(-5.5 / 6)
+    # 2020's bubble: a neutral court, no home court in the residual: r = 10 - 2 = 8
+    bubble = strength_deltas(games.assign(season=2020), strength, UpdateSetting(5.0, 100.0), MODEL)
+    assert bubble["A"] == pytest.approx(8 / 6) and bubble["B"] == pytest.approx(-8 / 6)
     assert strength_deltas(games, strength, UpdateSetting(0.0, 100.0), MODEL).empty
     # a 40-point win counts as a 20-point one under a cap of 20
     blowout = games.assign(home_pts=140)

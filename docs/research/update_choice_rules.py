@@ -33,6 +33,7 @@ from src.config import load_params
 from src.evaluation.config import evaluation_config
 from src.evaluation.series import season_bootstrap
 from src.league.series import with_starts
+from src.league.sites import home_edges
 from src.odds.config import game_model
 from src.odds.game_asof import CandidateGrid, asof_game_strengths, game_forecast, series_candidate_nll
 from src.odds.playoff_update import playoff_update_config
@@ -61,7 +62,7 @@ def main() -> None:
             base, series_weight_grid=sorted({*SMALL_WEIGHTS, *base.series_weight_grid})))):
         settings = [*cfg.candidates, cfg.default]
         grid = CandidateGrid.of(settings, model)
-        p, _ = game_forecast(*asof_game_strengths(played, pre, grid), grid, model)
+        p, _ = game_forecast(*asof_game_strengths(played, pre, grid), grid, model, home_edges(played["season"]))
         won = played["home_won"].to_numpy(bool)
         gnll = -np.log(np.clip(np.where(won[None], p, 1 - p), 1e-12, None))
         snll = series_candidate_nll(series, pre, played, grid, model)

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from update_choice_rules import inputs  # noqa: E402  (the same inputs as the rules compared there)
 from src.config import load_params  # noqa: E402
+from src.league.sites import home_edges  # noqa: E402
 from src.odds.game_asof import CandidateGrid, game_forecast, series_candidate_nll  # noqa: E402
 from src.odds.playoff_update import playoff_update_config  # noqa: E402
 
@@ -104,12 +105,13 @@ def main() -> None:
                 for s in [next(c for c in cfg.candidates if reaction(c) == r)]]
     late = np.array([wl for r in reactions for we in weights for wl in weights], float)
     grid = CandidateGrid.of(settings, model)
-    p, _ = game_forecast(*situational_strengths(played, pre, grid, late), grid, model)
+    p, _ = game_forecast(*situational_strengths(played, pre, grid, late), grid, model, home_edges(played["season"]))
     won = played["home_won"].to_numpy(bool)
     gnll = -np.log(np.clip(np.where(won[None], p, 1 - p), 1e-12, None))
     gs, ss = played["season"].to_numpy(int), series["season"].to_numpy(int)
     default = CandidateGrid.of([cfg.default], model)
-    pdef, _ = game_forecast(*situational_strengths(played, pre, default, np.ones(1)), default, model)
+    pdef, _ = game_forecast(*situational_strengths(played, pre, default, np.ones(1)), default, model,
+                          home_edges(played["season"]))
     ddef = -np.log(np.clip(np.where(won, pdef[0], 1 - pdef[0]), 1e-12, None))
     seasons = sorted(set(gs))
     game2 = played["game"].to_numpy() >= 2

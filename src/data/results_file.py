@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 RESULT_COLUMNS = ["season", "game_id", "date", "home_team", "away_team", "home_pts", "away_pts",
                   "home_won", "line"]
 MIN_POINTS, MAX_POINTS = 50, 200        # NBA playoff scores since 1954 lie well inside (file: 63-154)
-BUBBLE_SEASON = 2020                    # 2019-20's playoffs were played in August-October 2020
+BUBBLE_SEASON = 2020                    # 2019-20's playoffs were played in August-October 2020, in the
+                                        # Orlando bubble without crowds (a neutral court: src/league/sites.py)
 
 
 @dataclass(frozen=True)

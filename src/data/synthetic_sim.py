@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from src.data.results_file import BUBBLE_SEASON
 from src.data.synthetic_teams import era_of
 
 GAMES = 82
@@ -185,12 +186,12 @@ class League:
                              "pace": pace})
 
 
-def _play_games(rng, teams: pd.DataFrame, home: np.ndarray, away: np.ndarray):
+def _play_games(rng, teams: pd.DataFrame, home: np.ndarray, away: np.ndarray, home_court: float = HOME_COURT):
     """Normal game model: points = pace/100 x (league rating + own offense - other defense) +- home/2."""
     off, dfn, pace_t = (teams[c].to_numpy() for c in ("off", "def", "pace_true"))
     pace = (pace_t[home] + pace_t[away]) / 2 + rng.normal(0, GAME_PACE_SD, len(home))
-    hp = pace / 100 * (LEAGUE_RATING + off[home] - dfn[away]) + HOME_COURT / 2
-    ap = pace / 100 * (LEAGUE_RATING + off[away] - dfn[home]) - HOME_COURT / 2
+    hp = pace / 100 * (LEAGUE_RATING + off[home] - dfn[away]) + home_court / 2
+    ap = pace / 100 * (LEAGUE_RATING + off[away] - dfn[home]) - home_court / 2
     hp = np.round(hp + rng.normal(0, TEAM_POINTS_SD, len(home))).astype(int)
     ap = np.round(ap + rng.normal(0, TEAM_POINTS_SD, len(home))).astype(int)
     ties = hp == ap   # overtime: a coin flip, settled by a few points
@@ -250,7 +251,9 @@ def _series(rng, season: Season, rnd: int, conf: str | None, number: int, a: int
     # All seven games are drawn at once (fewer calls); the series stops at four wins.
     home = np.array([hi if h else lo for h in HOME_GAMES])
     away = np.where(home == hi, lo, hi)
-    all_hp, all_ap, _ = _play_games(rng, teams, home, away)
+    # 2019-20's playoffs were played on a neutral court, as the real ones (src/league/sites.py)
+    court = 0.0 if season.season == BUBBLE_SEASON else HOME_COURT
+    all_hp, all_ap, _ = _play_games(rng, teams, home, away, court)
     won = {hi: 0, lo: 0}
     for game in range(len(HOME_GAMES)):
         hp, ap = all_hp[game:game + 1], all_ap[game:game + 1]

@@ -24,19 +24,22 @@ from src.features.availability import availability, missing_from_last_game
 from src.features.availability_model import fit_availability
 from src.league.monte_carlo import GameModel
 from src.league.series import with_starts
+from src.league.sites import home_edges
 from src.odds.series_likelihood import series_home_win_prob
 
 READINGS = ("full", "expected")
 MARGIN_BOUND = 60.0
 
 
-def implied_margin(p_home: np.ndarray, best_of: np.ndarray, model: GameModel) -> np.ndarray:
-    """The home-minus-away strength margin (points) whose series probability is p_home (bisection)."""
+def implied_margin(p_home: np.ndarray, best_of: np.ndarray, model: GameModel,
+                   home_edge: np.ndarray | None = None) -> np.ndarray:
+    """The home-minus-away strength margin (points) whose series probability is p_home (bisection;
+    `home_edge`: as src/odds/series_likelihood.series_home_win_prob)."""
     p = np.clip(np.asarray(p_home, float), 1e-9, 1 - 1e-9)
     low, high = np.full(p.shape, -MARGIN_BOUND), np.full(p.shape, MARGIN_BOUND)
     for _ in range(60):
         mid = (low + high) / 2
-        above = series_home_win_prob(mid, np.zeros_like(mid), best_of, model) > p
+        above = series_home_win_prob(mid, np.zeros_like(mid), best_of, model, home_edge) > p
         high, low = np.where(above, mid, high), np.where(above, low, mid)
     return (low + high) / 2
 
@@ -77,14 +80,15 @@ def availability_yardstick(predictions: pd.DataFrame, games: pd.DataFrame, box: 
     series = pd.concat([series, lost], axis=1)
     home_won = (series["winner"] == series["home_team"]).to_numpy()
     best_of = series["best_of"].to_numpy(int)
+    edges = home_edges(series["season"])
     metrics: dict = {}
     for name in names:
         p_asof = series[f"p_home_asof_{name}"].to_numpy(float)
-        margin = implied_margin(p_asof, best_of, model)
+        margin = implied_margin(p_asof, best_of, model, edges)
         losses = {"asof": outcome_losses(p_asof, home_won)}
         for reading in READINGS:
             shift = series[f"lost_{reading}_home"].to_numpy() - series[f"lost_{reading}_away"].to_numpy()
-            p = series_home_win_prob(margin - shift, np.zeros_like(margin), best_of, model)
+            p = series_home_win_prob(margin - shift, np.zeros_like(margin), best_of, model, edges)
             series[f"p_home_{reading}_{name}"] = p
             losses[reading] = outcome_losses(p, home_won)
         for split, keep in (("all", np.ones(len(series), bool)), ("rounds2_4", series["round"].to_numpy() > 1)):

@@ -25,6 +25,7 @@ from src.evaluation.games import METRICS as GAME_METRICS, SPLITS as GAME_SPLITS
 from src.evaluation.series import METRICS, outcome_losses, season_bootstrap
 from src.evaluation.series_asof import SPLITS as ASOF_SPLITS, asof_column
 from src.league.monte_carlo import GameModel, game_win_prob
+from src.league.sites import home_edges
 from src.odds.playoff_record import (PlayoffRecordConfig, RecordTerm, cumulative_record, first_day_without_box_scores,
                                      record_dates, record_known,
                                      team_records)
@@ -86,9 +87,10 @@ def evaluate_record(series: pd.DataFrame, p_asof: np.ndarray, inputs: RecordInpu
     rows = series[in_window].rename(columns={"start": "date"})
     delta, known = record_deltas(rows, inputs, shrinks)
     best_of, y = rows["best_of"].to_numpy(int), rows["home_won"].to_numpy(bool)
-    margin = implied_margin(p_asof[in_window], best_of, model)
+    edges = home_edges(rows["season"])
+    margin = implied_margin(p_asof[in_window], best_of, model, edges)
     probs = {c: series_home_win_prob(margin + c[1] * delta[:, shrinks.index(c[0])], np.zeros(len(rows)),
-                                     best_of, model) for c in candidates}
+                                     best_of, model, edges) for c in candidates}
     losses = {c: outcome_losses(p, y)["log_loss"].to_numpy() for c, p in probs.items()}
     seasons = rows["season"].to_numpy(int)
     choices = {int(s): choose(losses, seasons, int(s), candidates) for s in sorted(set(seasons))}

@@ -26,6 +26,7 @@ from src.league.series import COLUMNS as TABLE_COLUMNS
 from src.models.registry import BASELINE_SRS, BASELINES
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import game_win_prob
+from src.league.sites import home_edges
 from src.odds.strength_calibration import standardise_by_season
 from src.odds.title_odds import SeasonInputs, fit_score_map
 from src.odds.series_likelihood import PROB_FLOOR, series_home_win_prob
@@ -84,7 +85,8 @@ def series_probabilities(table: pd.DataFrame, points: dict[str, pd.Series],
     model = game_model(sim)
     for name, strength in points.items():
         h, a = home_away_points(table, strength)
-        out[prob_column(name)] = series_home_win_prob(h, a, table["best_of"].to_numpy(int), model)
+        out[prob_column(name)] = series_home_win_prob(h, a, table["best_of"].to_numpy(int), model,
+                                                      home_edges(table["season"]))
     return out.reset_index(drop=True)
 
 
@@ -95,7 +97,7 @@ def game_probabilities(games: pd.DataFrame, points: dict[str, pd.Series],
     model = game_model(sim)
     for name, strength in points.items():
         h, a = home_away_points(games, strength)
-        out[prob_column(name)] = game_win_prob(h - a + model.home_court, model)
+        out[prob_column(name)] = game_win_prob(h - a + model.home_court * home_edges(games["season"]), model)
     return out
 
 

@@ -23,6 +23,7 @@ from src.odds.title_odds import SeasonInputs
 from src.league.bracket import Bracket
 from src.league.series import with_starts
 from src.league.monte_carlo import GameModel, N_ROUNDS, exact_bracket_probs
+from src.league.sites import at_site, home_edges
 from src.league.state import bracket_state, state_matrices
 from src.odds.series_likelihood import PROB_FLOOR, series_home_win_prob
 from src.utils.parallel import fan_out, local_jobs
@@ -58,11 +59,12 @@ def evaluate_asof(usable: pd.DataFrame, points: dict[str, pd.Series], games: pd.
     walks = fan_out(walk_forward_asof, [(series, pre, played, cfg, model, None if chosen is None else chosen[name])
                                         for name, pre in points.items()],
                     n_jobs=local_jobs(), desc="as-of yardstick", labels=list(points))
+    edges = home_edges(series["season"])
     for (name, pre), (home, away, choices[name]) in zip(points.items(), walks):
-        p_asof = series_home_win_prob(home, away, series["best_of"].to_numpy(int), model)
+        p_asof = series_home_win_prob(home, away, series["best_of"].to_numpy(int), model, edges)
         columns[asof_column(name)] = p_asof
         h0, a0 = _pre_pair(series, pre)
-        p_pre = series_home_win_prob(h0, a0, series["best_of"].to_numpy(int), model)
+        p_pre = series_home_win_prob(h0, a0, series["best_of"].to_numpy(int), model, edges)
         for tag, p in ((name, p_asof), (name + PRE, p_pre)):
             losses[tag] = outcome_losses(p, series["home_won"].to_numpy()).assign(
                 season=series["season"].to_numpy(), round=series["round"].to_numpy())
@@ -138,6 +140,7 @@ def title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Bracket, sett
     that row's strengths are pre + d x (updated - pre) + shift (src/odds/title_damping.py; 1: as
     updated)."""
     delta = strength_deltas(before, pre, setting, model)
+    model = at_site(model, bracket.season)        # the season's series and title odds
     strength = np.array([pre[t] + delta.get(t, 0.0) for t in bracket.teams])
     states = bracket_state(bracket, before, _GAMES_FILE)
     rows = [strength] if shifts is None else [strength + shift for shift in np.atleast_2d(shifts)]

@@ -13,6 +13,7 @@ import pandas as pd
 
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs
+from src.league.sites import at_site
 from src.league.state import bracket_state
 from src.odds.playoff_update import GamesEvidence, UpdateSetting
 from src.odds.strength_uncertainty import delta_covariance, integrated_matrices, pair_variance
@@ -39,6 +40,7 @@ def integrated_title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Br
         strength = strength + shift
     states = bracket_state(bracket, before, _GAMES_FILE)
     var = pair_variance(delta_covariance(evidence, teams, setting, model)) * damping ** 2
+    model = at_site(model, bracket.season)        # the season's series and title odds
     return np.stack([exact_bracket_probs(strength, bracket.home_priority, model,
                                          matrices=integrated_matrices(strength, c * var, bracket, model, states))[:, -1]
                      for c in factors])

@@ -27,6 +27,7 @@ from src.odds.playoff_record import RecordTerm
 from src.odds.playoff_update import UpdateSetting, strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs, simulate_bracket
+from src.league.sites import at_site
 from src.league.state import SeriesState, bracket_state, state_matrices
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def playoffs_as_of(bracket: Bracket, points: pd.Series, games: pd.DataFrame, sou
     availability), None = left out; damping: the title damping k the evaluate stage chose,
     src/evaluation/title_damping.py: the round and title odds play pre + k (updated - pre) + term,
     the games and spreads the whole update)."""
+    model = at_site(model, bracket.season)        # the season's series and title odds
     known = asof_cut(games, as_of)
     states = bracket_state(bracket, known, source)
     morning = _morning_after(known, games, as_of)

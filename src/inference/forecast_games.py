@@ -13,6 +13,7 @@ from src.inference.forecast_asof import PlayoffsAsOf
 from src.odds.playoff_update import strength_deltas
 from src.league.bracket import Bracket
 from src.league.monte_carlo import game_win_prob
+from src.league.sites import at_site
 from src.league.state import HOME_GAMES
 
 N_LAST = 8                    # last games shown for a replay
@@ -22,7 +23,7 @@ LAST_COLUMNS = ["date", "home_team", "away_team", "p_home", "spread", "home_pts"
 
 def next_games(playoffs: PlayoffsAsOf, bracket: Bracket) -> pd.DataFrame:
     """NEXT_COLUMNS for every series with both teams known and no winner yet."""
-    game = playoffs.setting.game_model(playoffs.model)
+    game = at_site(playoffs.setting.game_model(playoffs.model), bracket.season)
     rows = []
     for st in playoffs.states:
         if st.winner_slot is not None:
@@ -44,9 +45,9 @@ def last_games(playoffs: PlayoffsAsOf, n: int = N_LAST) -> pd.DataFrame:
     known = playoffs.games.sort_values("date", kind="stable")
     if known.empty or playoffs.pre is None:
         return pd.DataFrame(columns=LAST_COLUMNS)
-    game = playoffs.setting.game_model(playoffs.model)
     rows = []
     for _, g in known.tail(n).iterrows():
+        game = at_site(playoffs.setting.game_model(playoffs.model), int(g["season"]))
         delta = strength_deltas(known[known["date"] < g["date"]], playoffs.pre, playoffs.setting, playoffs.model)
         level = lambda t: float(playoffs.pre[t] + delta.get(t, 0.0))      # noqa: E731
         margin = level(g["home_team"]) - level(g["away_team"]) + game.home_court

@@ -9,6 +9,7 @@ import pandas as pd
 
 from src.inference.forecast_asof import PlayoffsAsOf
 from src.league.bracket import Bracket
+from src.league.sites import home_edge
 from src.league.state import HOME_GAMES, SeriesState
 
 ROUND_NAMES = {1: "First round", 2: "Conference semifinals", 3: "Conference finals", 4: "Finals"}
@@ -52,6 +53,14 @@ def damping_note(playoffs: PlayoffsAsOf) -> str:
             "far); the game odds and spreads count all of it.")
 
 
+def site_note(season: int) -> str:
+    """A season played on a neutral court says so (src/league/sites.py); "" otherwise."""
+    if home_edge(season) == 1.0:
+        return ""
+    return (f" {season}'s playoffs were played in the Orlando bubble without crowds: no game, series or "
+            "title odds give the designated home team a home court.")
+
+
 def bracket_html(playoffs: PlayoffsAsOf, bracket: Bracket) -> str:
     when = "before the playoffs" if playoffs.as_of is None else f"as of {playoffs.as_of:%Y-%m-%d}"
     columns = []
@@ -65,7 +74,7 @@ def bracket_html(playoffs: PlayoffsAsOf, bracket: Bracket) -> str:
     note = (f"Strengths learn from the {len(playoffs.games)} playoff games played by then "
             f"(prior sd {setting.prior_sd:g} points, margins capped at {setting.margin_cap:g}{weight}; "
             "chosen on earlier seasons' playoff games); a series in progress is simulated from its score."
-            + damping_note(playoffs))
+            + damping_note(playoffs) + site_note(bracket.season))
     return (f'<h2>The bracket {when}</h2><p>{html.escape(note)}</p>'
             f'<div class="bracket">{"".join(columns)}</div>')
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from src.odds.playoff_update import GamesEvidence, PlayoffUpdateConfig, UpdateSetting
 from src.league.monte_carlo import GameModel, game_win_prob
+from src.league.sites import home_edge, home_edges
 from src.odds.series_likelihood import series_nll
 
 
@@ -55,12 +56,13 @@ class CandidateGrid:
                    np.array([s.series_weight for s in settings], float))
 
     def deltas(self, x: np.ndarray, diff: np.ndarray, margin: np.ndarray,
-               in_progress: np.ndarray) -> np.ndarray:
+               in_progress: np.ndarray, home_edge: float = 1.0) -> np.ndarray:
         """[candidates, teams] posterior mean deltas of the ridge update (the solve of
         src/odds/playoff_update.GamesEvidence.deltas) for games with design `x` [games,
         teams], pre-playoff strength difference `diff`, margin and whether their series is in
         progress: one eigendecomposition of X'WX per series weight serves every candidate. A team
-        without a game has a zero column, so delta 0."""
+        without a game has a zero column, so delta 0. `home_edge`: the share of the home court the
+        season's games had (src/league/sites.py)."""
         out = np.empty((len(self.settings), x.shape[1]))
         for w in np.unique(self.weight):
             pick = self.weight == w
@@ -71,7 +73,7 @@ class CandidateGrid:
             caps, cap_of = np.unique(self.cap[pick], return_inverse=True)
             by_cap = (np.clip(margin[None, :], -caps[:, None], caps[:, None]) * root_w) @ xw
             projected = (by_cap[cap_of] - (diff * root_w) @ xw
-                         - self.home_court[pick, None] * (root_w @ xw)[None, :]) @ vec   # [cand, teams]
+                         - self.home_court[pick, None] * home_edge * (root_w @ xw)[None, :]) @ vec
             ridge = self.ridge[pick, None]
             no_update = np.isinf(ridge)
             scaled = np.where(no_update, 0.0, projected / (lam[None, :] + np.where(no_update, 1.0, ridge)))
@@ -100,13 +102,14 @@ def asof_game_strengths(games: pd.DataFrame, pre: pd.Series, grid: CandidateGrid
         diff = strength[h_idx] - strength[a_idx]
         margin = (played["home_pts"] - played["away_pts"]).to_numpy(float)
         dates = played["date"].to_numpy()
+        edge = home_edge(int(season))
         pair = np.minimum(h_idx, a_idx) * len(teams) + np.maximum(h_idx, a_idx)
         won = np.where(margin > 0, h_idx, a_idx)
         for day in np.unique(dates):
             today = np.flatnonzero(dates == day)
             before = dates < day
             delta = (grid.deltas(x[before], diff[before], margin[before],
-                                 _in_progress(pair[before], won[before], len(teams))) if before.any()
+                                 _in_progress(pair[before], won[before], len(teams)), edge) if before.any()
                      else np.zeros((len(grid.settings), len(teams))))
             level = strength[None, :] + delta
             home[:, rows[today]] = level[:, h_idx[today]]
@@ -121,9 +124,10 @@ def _in_progress(pair: np.ndarray, won: np.ndarray, n_teams: int, wins_needed: i
 
 
 def game_forecast(home: np.ndarray, away: np.ndarray, grid: CandidateGrid,
-                  model: GameModel) -> tuple[np.ndarray, np.ndarray]:
-    """[candidates, games] P(home wins) and expected home margin."""
-    margin = home - away + grid.home_court[:, None]
+                  model: GameModel, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[candidates, games] P(home wins) and expected home margin (`edges` [games]: the share of
+    the home court each game had, src/league/sites.py)."""
+    margin = home - away + grid.home_court[:, None] * edges[None, :]
     # each candidate's own noise: game_win_prob divides by the simulator's scale
     return game_win_prob(margin / grid.noise[:, None] * model.scale, model), margin
 
@@ -169,7 +173,7 @@ def _candidate_forecasts(games: pd.DataFrame, pre: pd.Series, grid: CandidateGri
     """[settings, games] P(home wins), expected margin, and the log-loss of every setting but the
     last (the default, not a candidate)."""
     home, away = asof_game_strengths(games, pre, grid)
-    p, margin = game_forecast(home, away, grid, model)
+    p, margin = game_forecast(home, away, grid, model, home_edges(games["season"]))
     won = games["home_won"].to_numpy(bool)
     nll = -np.log(np.clip(np.where(won[None, :], p, 1 - p), 1e-12, None))[:-1]
     return p, margin, nll
@@ -256,7 +260,8 @@ def series_candidate_nll(series: pd.DataFrame, pre: pd.Series, games: pd.DataFra
         if before is None or before.empty:
             continue
         evidence = GamesEvidence.of(before, level)
-        delta = grid.deltas(evidence.x, evidence.diff, evidence.margin, evidence.in_progress)
+        delta = grid.deltas(evidence.x, evidence.diff, evidence.margin, evidence.in_progress,
+                            evidence.home_edge)
         col = {t: j for j, t in enumerate(evidence.teams)}
         for side, teams in ((home, h), (away, a)):
             for r, t in zip(rows, teams):
@@ -264,4 +269,4 @@ def series_candidate_nll(series: pd.DataFrame, pre: pd.Series, games: pd.DataFra
                     side[:, r] += delta[:, col[t]]
     won = np.broadcast_to(series["home_won"].to_numpy(bool), home.shape)
     best_of = np.broadcast_to(series["best_of"].to_numpy(int), home.shape)
-    return series_nll(home, away, best_of, won, model)
+    return series_nll(home, away, best_of, won, model, home_edges(series["season"])[None, :])

@@ -36,8 +36,9 @@ import pandas as pd
 from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 
 from src.config import params_section, section
-from src.errors import ConfigError
+from src.errors import ConfigError, PipelineError
 from src.league.monte_carlo import GameModel
+from src.league.sites import home_edge, home_edges
 from src.odds.series_likelihood import series_nll
 
 UPDATE_GAME_COLUMNS = ["season", "date", "home_team", "away_team", "home_pts", "away_pts"]
@@ -105,6 +106,7 @@ class GamesEvidence:
     diff: np.ndarray         # [games] pre-playoff strength difference, home minus away
     margin: np.ndarray       # [games] home points - away points
     in_progress: np.ndarray  # [games] bool: the game's series is not decided by these games
+    home_edge: float = 1.0   # share of the home court the season's games had (src/league/sites.py)
 
     @classmethod
     def of(cls, games: pd.DataFrame, strength: pd.Series, model: GameModel | None = None) -> "GamesEvidence":
@@ -121,7 +123,7 @@ class GamesEvidence:
         level = _levels(strength, teams)
         diff = level[h] - level[a]
         margin = games["home_pts"].to_numpy(float) - games["away_pts"].to_numpy(float)
-        return cls(teams, x, diff, margin, series_in_progress(games))
+        return cls(teams, x, diff, margin, series_in_progress(games), season_home_edge(games))
 
     def deltas(self, setting: UpdateSetting, model: GameModel) -> dict[str, float]:
         """Posterior mean delta (points) of every team that played; {} without an update."""
@@ -130,11 +132,21 @@ class GamesEvidence:
         game = setting.game_model(model)
         root_w = np.where(self.in_progress, np.sqrt(setting.series_weight), 1.0)
         residual = (np.clip(self.margin, -setting.margin_cap, setting.margin_cap) - self.diff
-                    - game.home_court) * root_w
+                    - game.home_court * self.home_edge) * root_w
         x = self.x * root_w[:, None]
         ridge = (game.scale / setting.prior_sd) ** 2
         delta = np.linalg.solve(x.T @ x + ridge * np.eye(len(self.teams)), x.T @ residual)
         return dict(zip(self.teams, delta.tolist()))
+
+
+def season_home_edge(games: pd.DataFrame) -> float:
+    """home_edge of the one season of `games` (1.0 without a season column or games)."""
+    if "season" not in games or games.empty:
+        return 1.0
+    seasons = games["season"].unique()
+    if len(seasons) > 1:
+        raise PipelineError(f"the playoff update reads one season's games at a time, got {sorted(seasons)}")
+    return home_edge(int(seasons[0]))
 
 
 def _levels(strength: pd.Series, teams: list[str]) -> np.ndarray:
@@ -220,7 +232,8 @@ def _losses(series: pd.DataFrame, strengths: list[tuple[np.ndarray, np.ndarray]]
             model: GameModel) -> pd.DataFrame:
     best_of, home_won = series["best_of"].to_numpy(int), series["home_won"].to_numpy(bool)
     return pd.concat([pd.DataFrame({"season": series["season"].to_numpy(int), "candidate": i,
-                                    "loss": series_nll(h, a, best_of, home_won, model)})
+                                    "loss": series_nll(h, a, best_of, home_won, model,
+                                                       home_edges(series["season"]))})
                       for i, (h, a) in enumerate(strengths)], ignore_index=True)
 
 

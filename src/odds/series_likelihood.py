@@ -32,21 +32,27 @@ LOGISTIC_SD_FACTOR = sqrt(3.0) / np.pi
 
 
 def series_home_win_prob(home_strength: np.ndarray, away_strength: np.ndarray,
-                         best_of: np.ndarray, model: GameModel) -> np.ndarray:
-    """P(home-court team wins its series), one entry per series (strengths in points)."""
+                         best_of: np.ndarray, model: GameModel,
+                         home_edge: np.ndarray | None = None) -> np.ndarray:
+    """P(home-court team wins its series), one entry per series (strengths in points).
+    `home_edge` (per series, broadcast like the strengths): the share of the home court its games
+    had (src/league/sites.py: 0 on a neutral court); None: all of it."""
     margin = np.asarray(home_strength, float) - np.asarray(away_strength, float)
     best_of = np.broadcast_to(np.asarray(best_of, int), margin.shape)
+    court = (np.full(margin.shape, model.home_court) if home_edge is None
+             else model.home_court * np.broadcast_to(np.asarray(home_edge, float), margin.shape))
     out = np.empty(margin.shape)
     for n in np.unique(best_of):
         rows = best_of == n
-        out[rows] = series_win_prob(game_win_prob(margin[rows] + model.home_court, model),
-                                    game_win_prob(margin[rows] - model.home_court, model), int(n))
+        out[rows] = series_win_prob(game_win_prob(margin[rows] + court[rows], model),
+                                    game_win_prob(margin[rows] - court[rows], model), int(n))
     return out
 
 
 def series_nll(home_strength: np.ndarray, away_strength: np.ndarray, best_of: np.ndarray,
-               home_won: np.ndarray, model: GameModel) -> np.ndarray:
-    """-log P(observed winner), one entry per series."""
-    p_home = series_home_win_prob(home_strength, away_strength, best_of, model)
+               home_won: np.ndarray, model: GameModel,
+               home_edge: np.ndarray | None = None) -> np.ndarray:
+    """-log P(observed winner), one entry per series (`home_edge`: as series_home_win_prob)."""
+    p_home = series_home_win_prob(home_strength, away_strength, best_of, model, home_edge)
     p_observed = np.where(np.asarray(home_won, bool), p_home, 1.0 - p_home)
     return -np.log(np.clip(p_observed, PROB_FLOOR, None))

@@ -22,6 +22,7 @@ from src.utils.logging import progress_disabled
 from src.league.bracket import Bracket
 from src.odds.config import SimulationConfig, game_model
 from src.league.monte_carlo import N_ROUNDS, simulate_bracket
+from src.league.sites import at_site
 from src.odds.strength_calibration import (PointsMap, fit_points_map, fit_series_map,
                                                 fit_temperature, log_odds, softmax_odds,
                                                 standardise_by_season, temper)
@@ -48,8 +49,8 @@ def simulate_points(bracket: Bracket, points: pd.Series, cfg: SimulationConfig) 
     if missing:
         raise DataError(f"season {bracket.season}: no strength for playoff team(s) {', '.join(missing)}")
     strength = points.loc[list(bracket.teams)].to_numpy(dtype=float)
-    return simulate_bracket(strength, bracket.home_priority, game_model(cfg), cfg.n_sims, cfg.seed,
-                            bracket.first_round_best_of)
+    return simulate_bracket(strength, bracket.home_priority, at_site(game_model(cfg), bracket.season),
+                            cfg.n_sims, cfg.seed, bracket.first_round_best_of)
 
 
 def odds_frame(bracket: Bracket, rounds: np.ndarray, p_champion: np.ndarray) -> pd.DataFrame:
