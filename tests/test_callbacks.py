@@ -113,3 +113,29 @@ def test_progress_bar_counts_epochs_and_closes(monkeypatch):
     assert cb.bar.n == 2 and cb.bar.total == 3
     cb.on_train_end({})
     assert cb.bar is None
+
+
+def _reference_stats(attn_w, key_padding_mask):
+    """The statistics as first written (the entropy negated per team, ones_like in the where)."""
+    valid = (~key_padding_mask).to(attn_w.dtype)
+    n_valid = valid.sum(-1).clamp_min(1.0)
+    p = attn_w * valid
+    entropy = -(p * torch.log(torch.where(p > 0, p, torch.ones_like(p)))).sum(-1)
+    mean = p.sum(-1, keepdim=True) / n_valid.unsqueeze(-1)
+    variance = (((p - mean) ** 2) * valid).sum(-1) / n_valid
+    return torch.stack([entropy.mean(), variance.mean(), p.max(-1).values.mean()]).tolist()
+
+
+def test_stats_are_the_same_bits_as_first_written_and_the_mask_memo_follows_an_in_place_change():
+    g = torch.Generator().manual_seed(0)
+    pad = torch.zeros(30, 15, dtype=torch.bool)
+    pad[:, 12:] = True
+    pad[4, 6:] = True
+    attn = torch.softmax(torch.randn(30, 15, generator=g).masked_fill(pad, float("-inf")), -1)
+    assert list(attention_stats(attn, pad).values()) == _reference_stats(attn, pad)
+    monitor = AttentionMonitorCallback(0.1, 1e-6, 5, "log")
+    first = monitor._slots(pad, attn.dtype)
+    assert monitor._slots(pad, attn.dtype) is first                   # the same season's mask
+    pad[4, 6:9] = False                                               # in place: recomputed
+    attn = torch.softmax(torch.randn(30, 15, generator=g).masked_fill(pad, float("-inf")), -1)
+    assert list(attention_stats(attn, pad, monitor._slots(pad, attn.dtype)).values()) == _reference_stats(attn, pad)

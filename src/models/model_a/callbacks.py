@@ -23,18 +23,29 @@ COLLAPSE_REASON = "attention_collapse"
 STAT_KEYS = ("attention_entropy_mean", "attention_variance_mean", "attention_max_weight_mean")
 
 
-def attention_stats(attn_w: torch.Tensor, key_padding_mask: torch.Tensor) -> dict[str, float]:
-    """Means over teams of: entropy -sum p log p, population variance of the weights and
-    the largest weight, each over the team's valid slots (padding ignored, 0 log 0 = 0)."""
-    valid = (~key_padding_mask).to(attn_w.dtype)
+def valid_slots(key_padding_mask: torch.Tensor, dtype: torch.dtype
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(valid [B,P] as 0/1, valid slots per team [B] (at least 1), the same as a column [B,1])."""
+    valid = (~key_padding_mask).to(dtype)
     n_valid = valid.sum(-1).clamp_min(1.0)
+    return valid, n_valid, n_valid.unsqueeze(-1)
+
+
+def attention_stats(attn_w: torch.Tensor, key_padding_mask: torch.Tensor,
+                    slots: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
+                    ) -> dict[str, float]:
+    """Means over teams of: entropy -sum p log p, population variance of the weights and
+    the largest weight, each over the team's valid slots (padding ignored, 0 log 0 = 0).
+    `slots`: valid_slots of the mask where the caller has them. The entropy's sign is taken
+    once, on the mean (a sum of negated terms is the negated sum: the same bits)."""
+    valid, n_valid, n_column = slots if slots is not None else valid_slots(key_padding_mask, attn_w.dtype)
     p = attn_w * valid
-    entropy = -(p * torch.log(torch.where(p > 0, p, torch.ones_like(p)))).sum(-1)
-    mean = p.sum(-1, keepdim=True) / n_valid.unsqueeze(-1)
-    variance = (((p - mean) ** 2) * valid).sum(-1) / n_valid
+    sum_p_log_p = (p * torch.log(torch.where(p > 0, p, 1.0))).sum(-1)
+    variance = (((p - p.sum(-1, keepdim=True) / n_column) ** 2) * valid).sum(-1) / n_valid
     max_weight = p.max(-1).values
-    means = torch.stack([entropy.mean(), variance.mean(), max_weight.mean()]).tolist()
-    return dict(zip(STAT_KEYS, means))
+    minus_entropy, variance_mean, max_mean = torch.stack(
+        [sum_p_log_p.mean(), variance.mean(), max_weight.mean()]).tolist()
+    return dict(zip(STAT_KEYS, (-minus_entropy, variance_mean, max_mean)))
 
 
 class AttentionMonitorCallback(Callback):
@@ -49,6 +60,7 @@ class AttentionMonitorCallback(Callback):
         self._captured: tuple[torch.Tensor, torch.Tensor] | None = None
         self._streak = 0
         self._epoch_stats: list[dict[str, float]] = []
+        self._slots_of: dict[int, tuple] = {}    # id(mask) -> (mask, (version, dtype), valid_slots)
         # what a fit cache needs to know whether other thresholds would have acted: the
         # lowest statistics of any training batch, and how many batches were below them
         self.lowest = {"entropy": math.inf, "variance": math.inf}
@@ -58,10 +70,20 @@ class AttentionMonitorCallback(Callback):
         # DeepSetRank: args (stats, player_index, minutes, key_padding_mask), output
         # (strength, value, attn_w); validation/inference passes are not training batches
         if module.training:
-            self._captured = (output[2].detach(), args[3].detach())
+            self._captured = (output[2].detach(), args[3])      # the mask: no autograd
+
+    def _slots(self, mask: torch.Tensor, dtype: torch.dtype) -> tuple[torch.Tensor, ...]:
+        """valid_slots of a season's padding mask, computed once per fit: training passes each
+        season's same mask tensor every epoch. The mask is held with its slots (so its id is not
+        reused) and an in-place change (its version) computes them again."""
+        hit = self._slots_of.get(id(mask))
+        if hit is None or hit[0] is not mask or hit[1] != (mask._version, dtype):
+            hit = self._slots_of[id(mask)] = (mask, (mask._version, dtype), valid_slots(mask, dtype))
+        return hit[2]
 
     def on_train_start(self, logs: dict[str, Any]) -> None:
         self.remove_hook()
+        self._slots_of = {}
         self.handle = self.trainer.model.register_forward_hook(self._hook)
         self._streak, self._captured = 0, None
 
@@ -71,8 +93,9 @@ class AttentionMonitorCallback(Callback):
     def on_batch_end(self, batch: int, logs: dict[str, Any]) -> None:
         if self._captured is None:
             return
-        stats = attention_stats(*self._captured)
+        attn_w, mask = self._captured
         self._captured = None
+        stats = attention_stats(attn_w, mask, self._slots(mask, attn_w.dtype))
         self._epoch_stats.append(stats)
         entropy, variance = stats["attention_entropy_mean"], stats["attention_variance_mean"]
         self.lowest = {"entropy": min(self.lowest["entropy"], entropy),
@@ -102,6 +125,7 @@ class AttentionMonitorCallback(Callback):
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
         self.remove_hook()
+        self._slots_of = {}
 
     def remove_hook(self) -> None:
         if self.handle is not None:
