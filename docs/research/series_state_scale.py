@@ -26,18 +26,17 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from docs.research.title_move_calibration import calibration_of, classified_moves  # noqa: E402
+from docs.research.title_move_calibration import calibration_of, classified_moves, print_largest_moves  # noqa: E402
 from docs.research.title_move_parts import undecided_games  # noqa: E402
-from docs.research.title_uncertainty import title_path_inputs  # noqa: E402
+from docs.research.title_uncertainty import season_tasks, title_path_inputs  # noqa: E402
 import src.evaluation.series_asof as series_asof  # noqa: E402
 from src.config import load_params  # noqa: E402
 from src.evaluation.series import season_bootstrap  # noqa: E402
-from src.evaluation.title_daily import _with_cause, daily_odds_of  # noqa: E402
+from src.evaluation.title_daily import daily_odds_of  # noqa: E402
 from src.evaluation.title_damping import morning_losses  # noqa: E402
 from src.league import state as league_state  # noqa: E402
 from src.league.monte_carlo import game_win_prob  # noqa: E402
 from src.odds.series_likelihood import PROB_FLOOR  # noqa: E402
-from src.odds.title_odds import SeasonInputs  # noqa: E402
 from src.utils.parallel import fan_out  # noqa: E402
 
 GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(11))      # pre-registered: 0.50 .. 1.00
@@ -153,13 +152,7 @@ def report_titles(paths: dict[float, pd.DataFrame], choices, seasons, games, cha
                                          cfg.n_bootstrap // 4, cfg.bootstrap_seed)
         print(f"| {label} | {loss['log_loss'].mean():.4f} | {stats['diff']:+.4f} [{stats['low']:+.4f}, "
               f"{stats['high']:+.4f}] | {moves['change'].abs().max():.3f} | {best:.2f} [{lo:.2f}, {hi:.2f}] (n {n}) |")
-        replay = moves[moves["season"] == args.replay].reindex(
-            moves[moves["season"] == args.replay]["change"].abs().sort_values(ascending=False).index).head(args.top)
-        for m in replay.itertuples():
-            cause = _with_cause({"season": m.season, "date": pd.Timestamp(m.date), "team": m.team,
-                                 "before": m.before, "after": m.after}, games)
-            print(f"    {args.replay} {m.team} {pd.Timestamp(m.date).date()}: {m.before:.3f} -> {m.after:.3f} "
-                  f"({m.change:+.3f}, {m.kind}) after {cause['games_of']}: {'; '.join(cause['games'])}")
+        print_largest_moves(moves, games, args.replay, args.top, f"  largest one-day moves of {args.replay}:")
 
 
 def main() -> None:
@@ -179,8 +172,7 @@ def main() -> None:
     print("walk-forward s per season:", ", ".join(f"{s} {c:g}" for s, c in choices.items()))
     report_series(rows, choices, cfg)
 
-    tasks = [(pre.loc[s], games[games["season"] == s], SeasonInputs({s: inputs.brackets[s]}), s, chosen[s], model,
-              terms.get(s)) for s in seasons]
+    tasks = season_tasks(pre, games, inputs, chosen, model, terms, seasons)
     per_season = fan_out(season_title_paths, tasks, n_jobs=args.jobs, desc="title paths",
                          labels=[str(s) for s in seasons])
     cols = list(zip(*per_season))

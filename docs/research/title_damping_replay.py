@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from docs.research.title_move_calibration import calibration, classified_moves  # noqa: E402
+from docs.research.title_move_calibration import calibration, classified_moves, print_largest_moves  # noqa: E402
 from docs.research.title_uncertainty import title_path_inputs  # noqa: E402
 from src.config import load_params  # noqa: E402
-from src.evaluation.title_daily import _with_cause, daily_odds_of  # noqa: E402
+from src.evaluation.title_daily import daily_odds_of  # noqa: E402
 
 
 def paths(params: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict, dict[int, float]]:
@@ -55,13 +55,7 @@ def main() -> None:
         print(f"\n--- {label}: realised calibration of in-series moves before {args.replay}")
         calibration(inseries[inseries["change"].abs() >= args.min_move], f"|move| >= {args.min_move:.2f}", 500, 5)
         calibration(inseries, "every in-series move", 500, 5)
-        replay = moves[moves["season"] == args.replay]
-        top = replay.loc[replay["change"].abs().sort_values(ascending=False, kind="stable").index[:args.top]]
-        print(f"largest one-day moves of {args.replay} ({label}):")
-        for row in top.to_dict("records"):
-            c = _with_cause(row, games)
-            print(f"  {c['team']} {c['morning']}: {c['before']:.3f} -> {c['after']:.3f} ({c['after'] - c['before']:+.3f}) "
-                  f"[{row['kind']}] after {c['games_of']}: {'; '.join(c['games'])}")
+        print_largest_moves(moves, games, args.replay, args.top, f"largest one-day moves of {args.replay} ({label}):")
         bos = odds[(odds["season"] == 2024) & (odds["team"] == "BOS")].set_index("date")["p_champion"]
         if len(bos):
             print("  BOS 2024 by morning:", ", ".join(f"{d:%m-%d} {p:.3f}" for d, p in bos.iloc[:8].items()))

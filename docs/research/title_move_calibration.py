@@ -27,7 +27,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from docs.research.yardstick_data import yardstick_data
 from src.config import load_params
-from src.evaluation.title_daily import daily_odds, one_day_changes
+from src.evaluation.title_daily import _with_cause, daily_odds, one_day_changes
 from src.league.monte_carlo import exact_bracket_probs
 from src.league.series import with_starts
 from src.league.state import bracket_state, state_matrices
@@ -66,6 +66,17 @@ def classified_moves(odds: pd.DataFrame, games: pd.DataFrame, champions: dict[in
         decided = pd.Series(home_wins).value_counts().max() >= 4
         kinds.append("series-ending game" if decided else "in-series game")
     return moves.assign(kind=kinds, champion=[champions[s] == t for s, t in zip(moves["season"], moves["team"])])
+
+
+def print_largest_moves(moves: pd.DataFrame, games: pd.DataFrame, season: int, top: int, heading: str) -> None:
+    """The `top` largest one-day moves of `season` (classified_moves rows) with the games behind them."""
+    replay = moves[moves["season"] == season]
+    rows = replay.loc[replay["change"].abs().sort_values(ascending=False, kind="stable").index[:top]]
+    print(heading)
+    for row in rows.to_dict("records"):
+        c = _with_cause(row, games)
+        print(f"  {c['team']} {c['morning']}: {c['before']:.3f} -> {c['after']:.3f} ({c['after'] - c['before']:+.3f}) "
+              f"[{row['kind']}] after {c['games_of']}: {'; '.join(c['games'])}")
 
 
 def damping(moves: pd.DataFrame) -> np.ndarray:

@@ -37,12 +37,12 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from docs.research.title_move_calibration import calibration_of, classified_moves, load  # noqa: E402
+from docs.research.title_move_calibration import calibration_of, classified_moves, load, print_largest_moves  # noqa: E402
 from src import artifacts  # noqa: E402
 from src.config import load_params  # noqa: E402
 from src.evaluation.record_asof import RecordInputs, record_terms  # noqa: E402
 from src.evaluation.series import season_bootstrap  # noqa: E402
-from src.evaluation.title_daily import _with_cause, daily_odds_of  # noqa: E402
+from src.evaluation.title_daily import daily_odds_of  # noqa: E402
 from src.evaluation.title_damping import morning_losses  # noqa: E402
 from src.evaluation.title_uncertainty import daily_integrated_odds  # noqa: E402
 from src.features.config import roster_config  # noqa: E402
@@ -67,6 +67,13 @@ def title_path_inputs(params: dict):
                           playoff_record_config(params))
     terms = record_terms(record, {int(s): c for s, c in report["playoff_record"]["chosen"].items()}, games)
     return pre, games, inputs, chosen, model, cfg, terms, ks
+
+
+def season_tasks(pre, games, inputs, chosen, model, terms, seasons) -> list[tuple]:
+    """Per season: (pre-playoff points, its games, its bracket alone, season, update setting, game
+    model, record term): the arguments of a season's title path, for a fan-out."""
+    return [(pre.loc[s], games[games["season"] == s], SeasonInputs({s: inputs.brackets[s]}), s, chosen[s], model,
+             terms.get(s)) for s in seasons]
 
 
 def season_paths(pre, season_games, inputs, season, setting, model, term, k):
@@ -98,8 +105,7 @@ def main() -> None:
     started = time.time()
     pre, games, inputs, chosen, model, cfg, terms, ks = title_path_inputs(load_params("params.yaml"))
     seasons = sorted(int(s) for s in games["season"].unique() if int(s) in inputs.champions)
-    tasks = [(pre.loc[s], games[games["season"] == s], SeasonInputs({s: inputs.brackets[s]}), s, chosen[s], model,
-              terms.get(s), ks[s]) for s in seasons]
+    tasks = [(*task, ks[s]) for s, task in zip(seasons, season_tasks(pre, games, inputs, chosen, model, terms, seasons))]
     per_season = fan_out(season_paths, tasks, n_jobs=args.jobs, desc="title paths", labels=[str(s) for s in seasons])
     cols = list(zip(*per_season))
     undamped, damped = (pd.concat(c, ignore_index=True) for c in cols[:2])
@@ -158,12 +164,7 @@ def main() -> None:
 
     for label, moves in tables.items():
         replay = moves[moves["season"] == args.replay]
-        top = replay.loc[replay["change"].abs().sort_values(ascending=False, kind="stable").index[:args.top]]
-        print(f"\nlargest one-day moves of {args.replay}, {label}:")
-        for row in top.to_dict("records"):
-            c = _with_cause(row, games)
-            print(f"  {c['team']} {c['morning']}: {c['before']:.3f} -> {c['after']:.3f} ({c['after'] - c['before']:+.3f}) "
-                  f"[{row['kind']}] after {c['games_of']}: {'; '.join(c['games'])}")
+        print_largest_moves(moves, games, args.replay, args.top, f"\nlargest one-day moves of {args.replay}, {label}:")
         bos = replay[(replay["team"] == "BOS") & (replay["date"] == pd.Timestamp("2024-04-25"))]
         if len(bos):
             b = bos.iloc[0]
