@@ -30,7 +30,7 @@ from src.utils.parallel import fan_out, local_jobs
 
 PRE = "_preplayoff"
 SPLITS = {"series_asof": None, "series_asof_round1": [1], "series_asof_rounds2_4": [2, 3, 4]}
-_GAMES_FILE = "play_off_totals_2010_2024.csv"
+GAMES_FILE = "play_off_totals_2010_2024.csv"     # where the games of a bracket state come from (its errors name it)
 
 
 def asof_column(name: str) -> str:
@@ -142,7 +142,7 @@ def title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Bracket, sett
     delta = strength_deltas(before, pre, setting, model)
     model = at_site(model, bracket.season)        # the season's series and title odds
     strength = np.array([pre[t] + delta.get(t, 0.0) for t in bracket.teams])
-    states = bracket_state(bracket, before, _GAMES_FILE)
+    states = bracket_state(bracket, before, GAMES_FILE)
     rows = [strength] if shifts is None else [strength + shift for shift in np.atleast_2d(shifts)]
     if dampings is not None:
         base = np.array([pre[t] for t in bracket.teams], float)

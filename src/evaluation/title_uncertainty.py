@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from src.evaluation.series_asof import GAMES_FILE
+from src.evaluation.title_daily import ODDS_COLUMNS
 from src.league.bracket import Bracket
 from src.league.monte_carlo import GameModel, exact_bracket_probs
 from src.league.sites import at_site
@@ -18,9 +20,6 @@ from src.league.state import bracket_state
 from src.odds.playoff_update import GamesEvidence, UpdateSetting
 from src.odds.strength_uncertainty import delta_covariance, integrated_matrices, pair_variance
 from src.odds.title_odds import SeasonInputs
-
-_GAMES_FILE = "play_off_totals_2010_2024.csv"
-ODDS_COLUMNS = ["season", "date", "team", "p_champion"]
 
 
 def integrated_title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Bracket,
@@ -38,7 +37,7 @@ def integrated_title_odds_asof(pre: pd.Series, before: pd.DataFrame, bracket: Br
         strength = np.array([pre[t] for t in teams], float) + damping * (strength - np.array([pre[t] for t in teams]))
     if shift is not None:
         strength = strength + shift
-    states = bracket_state(bracket, before, _GAMES_FILE)
+    states = bracket_state(bracket, before, GAMES_FILE)
     var = pair_variance(delta_covariance(evidence, teams, setting, model)) * damping ** 2
     model = at_site(model, bracket.season)        # the season's series and title odds
     return np.stack([exact_bracket_probs(strength, bracket.home_priority, model,
